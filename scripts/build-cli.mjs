@@ -1,0 +1,38 @@
+// Bundles the headless entry points (CLI, built-in trainer) into out/ with esbuild. Runs on `npm ci`
+// (the `prepare` script) so `npx nightshift` works from a fresh clone without a separate build.
+import { build } from 'esbuild';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+// Packages stay external: native addons (better-sqlite3) and TF.js must be loaded from node_modules.
+const external = [
+  ...Object.keys(pkg.dependencies ?? {}),
+  ...Object.keys(pkg.optionalDependencies ?? {}),
+  ...Object.keys(pkg.devDependencies ?? {}),
+];
+const entries = {
+  'cli/nightshift': 'src/main/cli/index.ts',
+  'trainers/builtin-trainer': 'src/main/engine/trainers/main.ts',
+};
+const entryPoints = Object.fromEntries(
+  Object.entries(entries).filter(([, file]) => existsSync(path.join(root, file))),
+);
+await build({
+  absWorkingDir: root,
+  entryPoints,
+  outdir: 'out',
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  sourcemap: true,
+  external,
+  logLevel: 'warning',
+  banner: {
+    // Bundled ESM still meets CommonJS-style code in some dependencies' helpers.
+    js: "import { createRequire as __nsCreateRequire } from 'node:module'; const require = __nsCreateRequire(import.meta.url);",
+  },
+});

@@ -1,0 +1,114 @@
+// The Store contract. Every implementation must pass test/engine/storage/store-contract.ts.
+// Rules the engine relies on:
+// - Every state change of a trial happens in one transaction together with what it records
+//   (reports, values, events), so a crash at any instant leaves the database consistent.
+// - Finished trials (complete, pruned, failed, stopped) are immutable: any later write to them throws
+//   `ImmutableTrialError`.
+// - Trials are numbered 0, 1, 2, ... per study, in creation order, without gaps.
+// - A running trial carries a lease (owner id + heartbeat time + the trial's process group id) so a new
+//   engine can tell trials orphaned by a dead engine from trials another live engine is running.
+import type { Objective, Params, StateCounts, StudyState, TrialState } from '../../../shared/types.js';
+import type { StudySpec } from '../study/types.js';
+
+export interface StudyRecord {
+  id: number;
+  name: string;
+  spec: StudySpec;
+  /** Hash of the parts that must not change on resume (search space, objectives, fidelity). */
+  specHash: string;
+  objectives: Objective[];
+  state: StudyState;
+  stopReason: string | null;
+  createdAt: string;
+}
+
+export interface ReportRecord {
+  step: number;
+  metrics: Record<string, number>;
+  at: string;
+}
+
+export interface TrialRecord {
+  id: number;
+  studyId: number;
+  number: number;
+  state: TrialState;
+  params: Params;
+  /** Fidelity value the trial runs with (e.g. epochs), or null. */
+  budget: number | null;
+  /** Final values of the objectives. */
+  values: Record<string, number>;
+  /** Other final metrics: last reported non-objective metrics and measured ones. */
+  metrics: Record<string, number>;
+  reason: string | null;
+  /** How this trial came to be: 'baseline', 'sampler:<name>', 'retry:<number>', 'enqueued'. */
+  origin: string;
+  /** How many times this configuration has been re-queued after an engine crash. */
+  retries: number;
+  startedAt: string | null;
+  endedAt: string | null;
+  /** Lease of a running trial. */
+  owner: string | null;
+  heartbeatAt: string | null;
+  pgid: number | null;
+}
+
+export interface NewTrial {
+  params: Params;
+  budget: number | null;
+  origin: string;
+  retries?: number;
+}
+
+export interface FinishTrial {
+  state: Exclude<TrialState, 'queued' | 'running'>;
+  values: Record<string, number>;
+  metrics: Record<string, number>;
+  reason: string | null;
+}
+
+export class ImmutableTrialError extends Error {
+  constructor(trialId: number, state: TrialState) {
+    super(`trial ${trialId} is ${state} and can no longer change`);
+    this.name = 'ImmutableTrialError';
+  }
+}
+
+export interface Store {
+  /** Creates a study, or returns the existing one of that name unchanged. */
+  createStudy(spec: StudySpec, specHash: string): { study: StudyRecord; created: boolean };
+  getStudy(name: string): StudyRecord | null;
+  listStudies(): StudyRecord[];
+  setStudyState(studyId: number, state: StudyState, stopReason: string | null): void;
+  counts(studyId: number): StateCounts;
+
+  /** Adds a queued trial with the next number (and, in the same transaction, the sampler's new state if given). */
+  enqueueTrial(studyId: number, trial: NewTrial, samplerState?: { name: string; state: unknown }): TrialRecord;
+  samplerState(studyId: number, name: string): unknown | null;
+
+  /** Moves the oldest queued trial to running under `owner`, or returns null when none is queued. */
+  claimQueued(studyId: number, owner: string): TrialRecord | null;
+  /** Records the process group id of a running trial (after spawn). */
+  setPgid(trialId: number, pgid: number): void;
+  /** Renews the lease of every trial `owner` is running. */
+  heartbeat(owner: string): void;
+  /** Trials in state running (the engine checks their leases to find those orphaned by a dead engine). */
+  runningTrials(studyId: number): TrialRecord[];
+
+  addReport(trialId: number, step: number, metrics: Record<string, number>): void;
+  reports(trialId: number): ReportRecord[];
+  /** Finishes a running trial: state, values, metrics, reason and an event, in one transaction. */
+  finishTrial(trialId: number, finish: FinishTrial): TrialRecord;
+  /** Runs `fn` in one transaction (nested calls become savepoints). */
+  transaction<T>(fn: () => T): T;
+
+  getTrial(trialId: number): TrialRecord | null;
+  trialByNumber(studyId: number, number: number): TrialRecord | null;
+  trials(studyId: number): TrialRecord[];
+
+  /** Appends to the study's event log (state changes are logged by the store itself). */
+  addEvent(studyId: number, trialId: number | null, kind: string, message: string): void;
+  events(studyId: number, limit?: number): { at: string; trialId: number | null; kind: string; message: string }[];
+
+  close(): void;
+}
