@@ -1,2 +1,67 @@
-// Entry point of the `nightshift` command (filled in by the Foundation work).
-process.stdout.write('nightshift: under construction\n');
+// The `nightshift` command. Every user error ends as one line on stderr and a non-zero exit code.
+import { StudySpecError } from '../engine/study/errors.js';
+import { CliError, EXIT } from './errors.js';
+import { exportCommand, EXPORT_HELP } from './commands/export.js';
+import { lsCommand, LS_HELP } from './commands/ls.js';
+import { runCommand, RUN_HELP } from './commands/run.js';
+import { showCommand, SHOW_HELP } from './commands/show.js';
+
+type Command = { help: string; summary: string; run: (argv: string[], out: NodeJS.WritableStream) => number | Promise<number> };
+
+const COMMANDS: Record<string, Command> = {
+  run: { help: RUN_HELP, summary: 'create or resume a study and run it until its budget is spent', run: runCommand },
+  ls: { help: LS_HELP, summary: 'list studies', run: lsCommand },
+  show: { help: SHOW_HELP, summary: "a study's state, counts and best trials", run: showCommand },
+  export: { help: EXPORT_HELP, summary: 'write all trials as CSV or JSON', run: exportCommand },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return `Usage: nightshift <command> [options]
+
+Tunes hyperparameters on this machine, trial by trial, and keeps every result in SQLite.
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`)
+  .join('\n')}
+
+Run \`nightshift <command> --help\` for a command's options.
+Data: $NIGHTSHIFT_HOME (default $XDG_DATA_HOME/nightshift or ~/.local/share/nightshift), or --db FILE / $NIGHTSHIFT_DB.
+`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  if (name === '--version') {
+    process.stdout.write(`${process.env.npm_package_version ?? '0.1.0'}\n`);
+    return EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`nightshift: unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')}. See \`nightshift --help\`.\n`);
+    return EXIT.usage;
+  }
+  try {
+    return await command.run(rest, process.stdout);
+  } catch (e) {
+    if (e instanceof StudySpecError) {
+      process.stderr.write(`nightshift ${name}: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    if (e instanceof CliError) {
+      process.stderr.write(`nightshift ${name}: ${e.message}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(`nightshift ${name}: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return EXIT.failure;
+  }
+}
+
+const code = await main(process.argv.slice(2));
+// Let stdout drain before exiting (piped output would otherwise be cut).
+process.stdout.write('', () => process.exit(code));

@@ -1,0 +1,120 @@
+"""Nightshift trial helper: read this trial's parameters, report metrics, find the checkpoint folder.
+
+Standard library only (Python 3.8+). Copy this file next to your script, or put its folder on PYTHONPATH.
+Outside Nightshift it still works, so a script can be debugged by hand: params() returns {} and report()
+prints its lines to stdout as usual.
+
+Example::
+
+    import os, nightshift
+
+    p = nightshift.params()                      # {"lr": 0.001, "units": 64, ...}
+    lr = p.get("lr", 1e-3)
+    epochs = int(nightshift.budget() or 10)      # the fidelity value to reach, if the study has one
+    ckpt = nightshift.checkpoint_dir()           # kept across this trial's promotions and resumes
+    for epoch in range(1, epochs + 1):
+        loss, acc = train_one_epoch(lr)          # your code
+        nightshift.report(epoch, loss=loss, val_accuracy=acc)
+        save(os.path.join(ckpt, "last.pt"))      # your code
+
+A report is one stdout line, ``@nightshift {"step": 3, "val_accuracy": 0.91}``; every other line is log.
+Stopping is SIGTERM to the trial's process group, then SIGKILL after a grace period.
+"""
+
+import json
+import math
+import operator
+import os
+import sys
+
+__all__ = ["params", "report", "checkpoint_dir", "budget", "trial_id", "trial_number", "study", "seed"]
+
+_PREFIX = "@nightshift "
+_DEFAULT_CHECKPOINT_DIR = "nightshift-checkpoint"
+
+
+def params():
+    """This trial's parameters as a dict (from NIGHTSHIFT_PARAMS_FILE, else NIGHTSHIFT_PARAMS); {} outside Nightshift."""
+    path = os.environ.get("NIGHTSHIFT_PARAMS_FILE")
+    if path and os.path.exists(path):
+        with open(path, "r", encoding="utf-8") as f:
+            value = json.load(f)
+    else:
+        text = os.environ.get("NIGHTSHIFT_PARAMS")
+        value = json.loads(text) if text else {}
+    if not isinstance(value, dict):
+        raise ValueError("nightshift: the trial parameters are not a JSON object: %r" % (value,))
+    return value
+
+
+def _finite(name, value):
+    # bool is an int subclass, but True as a metric is almost always a bug in the script.
+    if isinstance(value, bool) or isinstance(value, str) or not hasattr(value, "__float__"):
+        raise ValueError("nightshift.report: metric %r must be a number, got %r" % (name, value))
+    try:
+        number = float(value)  # also accepts numpy scalars and 0-d tensors
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError("nightshift.report: metric %r must be a finite number, got %r" % (name, value)) from None
+    if not math.isfinite(number):
+        raise ValueError("nightshift.report: metric %r must be finite, got %r" % (name, number))
+    if isinstance(value, int):
+        return value  # keep integers exact
+    return number
+
+
+def report(step, **metrics):
+    """Report metrics at ``step`` (a non-negative integer: epoch, iteration...). Prints one line and flushes."""
+    if isinstance(step, bool):
+        raise ValueError("nightshift.report: step must be a non-negative integer, got %r" % (step,))
+    try:
+        step = operator.index(step)
+    except TypeError:
+        raise ValueError("nightshift.report: step must be a non-negative integer, got %r" % (step,)) from None
+    if step < 0:
+        raise ValueError("nightshift.report: step must be a non-negative integer, got %r" % (step,))
+    payload = {"step": step}
+    for name, value in metrics.items():
+        payload[name] = _finite(name, value)
+    line = _PREFIX + json.dumps(payload, allow_nan=False)
+    # One write per line, flushed: the engine reads reports as they come, and a buffered stdout would hold
+    # them until the trial exits (or lose them if it is killed).
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def checkpoint_dir():
+    """The folder for this trial's checkpoints (created if missing); ./nightshift-checkpoint outside Nightshift."""
+    path = os.environ.get("NIGHTSHIFT_CHECKPOINT_DIR") or os.path.abspath(_DEFAULT_CHECKPOINT_DIR)
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def budget():
+    """The fidelity value this run should reach (e.g. epochs) as a float, or None when there is none."""
+    text = os.environ.get("NIGHTSHIFT_BUDGET")
+    return float(text) if text else None
+
+
+def _int_env(name):
+    text = os.environ.get(name)
+    return int(text) if text else None
+
+
+def trial_id():
+    """This trial's database id, or None outside Nightshift."""
+    return _int_env("NIGHTSHIFT_TRIAL_ID")
+
+
+def trial_number():
+    """This trial's number within its study (0, 1, 2...), or None outside Nightshift."""
+    return _int_env("NIGHTSHIFT_TRIAL_NUMBER")
+
+
+def study():
+    """The study's name, or None outside Nightshift."""
+    return os.environ.get("NIGHTSHIFT_STUDY") or None
+
+
+def seed():
+    """A seed derived from the study's seed for this trial, or None outside Nightshift."""
+    return _int_env("NIGHTSHIFT_SEED")

@@ -1,0 +1,36 @@
+// Opening the database a command works on, with errors a user can act on.
+import { existsSync } from 'node:fs';
+import { resolveDataPaths, type DataPaths } from '../engine/paths.js';
+import { openStore } from '../engine/storage/open.js';
+import type { Store, StudyRecord } from '../engine/storage/types.js';
+import { CliError, EXIT } from './errors.js';
+
+/** Opens (and creates if needed) the database for a command that writes. */
+export function openForWrite(dbFlag: string | undefined): { store: Store; paths: DataPaths } {
+  const paths = resolveDataPaths(dbFlag);
+  return { store: open(paths.db, false), paths };
+}
+
+/** Opens an existing database for a command that only reads; null when there is none yet. */
+export function openForRead(dbFlag: string | undefined): { store: Store | null; paths: DataPaths } {
+  const paths = resolveDataPaths(dbFlag);
+  if (!existsSync(paths.db)) return { store: null, paths };
+  return { store: open(paths.db, true), paths };
+}
+
+function open(db: string, readonly: boolean): Store {
+  try {
+    return openStore(db, { readonly });
+  } catch (e) {
+    throw new CliError((e as Error).message, EXIT.usage);
+  }
+}
+
+export function requireStudy(store: Store | null, name: string, db: string): { store: Store; study: StudyRecord } {
+  if (!store) throw new CliError(`no database at ${db}; run a study first (\`nightshift run study.yaml\`) or pass --db FILE`, EXIT.usage);
+  const study = store.getStudy(name);
+  if (study) return { store, study };
+  const names = store.listStudies().map((s) => s.name);
+  const hint = names.length ? `studies there: ${names.join(', ')}` : 'it has no studies yet; create one with `nightshift run study.yaml`';
+  throw new CliError(`no study named "${name}" in ${db} (${hint})`, EXIT.usage);
+}

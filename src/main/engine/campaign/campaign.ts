@@ -1,0 +1,202 @@
+// A campaign runs one study until its budget is spent, its search space is exhausted, or it is stopped.
+// It is the only writer of its study's trials while it runs; every state change goes through the store
+// in one transaction, so killing the process at any instant loses nothing (see recovery in `run`).
+import type { StudyState } from '../../../shared/types.js';
+import { createSampler } from '../samplers/index.js';
+import type { Sampler } from '../samplers/types.js';
+import { createScheduler } from '../schedulers/index.js';
+import type { Scheduler } from '../schedulers/types.js';
+import { resolveDeadline } from '../study/deadline.js';
+import { StudySpecError } from '../study/errors.js';
+import { SearchSpace } from '../study/space.js';
+import { describeSpecChange, specHash } from '../study/spec-hash.js';
+import type { StudySpec } from '../study/types.js';
+import type { Store, StudyRecord, TrialRecord } from '../storage/types.js';
+import { timeUp, trialsUsedUp, evaluated } from './budget.js';
+import type { EventSink } from './events.js';
+import { newOwner } from './owner.js';
+import { recoverOrphans } from './recovery.js';
+import { RunningTrial } from './running-trial.js';
+import { TrialViews } from './views.js';
+
+export interface CampaignOptions {
+  store: Store;
+  spec: StudySpec;
+  /** Folder that holds `studies/<study>/trials/<n>/`. */
+  artifacts: string;
+  emit?: EventSink;
+  now?: () => number;
+}
+
+export interface CampaignResult {
+  state: StudyState;
+  reason: string | null;
+}
+
+/** When every one of the first N evaluations failed, the trainer is broken: don't burn the night on it. */
+const FAIL_FAST_AFTER = 10;
+const HEARTBEAT_MS = 2000;
+const TICK_MS = 1000;
+
+export class Campaign {
+  private readonly running = new Map<number, RunningTrial>();
+  private readonly owner = newOwner();
+  private readonly emit: EventSink;
+  private readonly now: () => number;
+  private stopping: string | null = null;
+  private exhausted: string | null = null;
+  private wake: () => void = () => {};
+
+  private constructor(
+    private readonly store: Store,
+    readonly study: StudyRecord,
+    private readonly spec: StudySpec,
+    private readonly artifacts: string,
+    private readonly sampler: Sampler,
+    private readonly scheduler: Scheduler,
+    opts: CampaignOptions,
+  ) {
+    this.emit = opts.emit ?? (() => {});
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Creates the study, or resumes the one of the same name if its search space and objectives are unchanged. */
+  static open(opts: CampaignOptions): Campaign {
+    const { store, spec } = opts;
+    const space = new SearchSpace(spec.search_space);
+    const sampler = createSampler(spec.sampler, space);
+    const scheduler = createScheduler(spec.scheduler, spec.fidelity);
+    const hash = specHash(spec);
+    const existing = store.getStudy(spec.name);
+    if (existing && existing.specHash !== hash) {
+      const change = describeSpecChange(existing.spec, spec) ?? 'search space or objectives changed';
+      throw new StudySpecError(null, [
+        {
+          path: '',
+          message: `study "${spec.name}" already exists with a different definition (${change}); resuming it would mix incomparable trials. Restore the original search space and objectives, or give the study a new name.`,
+        },
+      ]);
+    }
+    const { study, created } = store.createStudy(spec, hash);
+    if (created && spec.baseline) {
+      store.enqueueTrial(study.id, { params: spec.baseline, budget: spec.fidelity?.max ?? null, origin: 'baseline' });
+    }
+    const state = store.samplerState(study.id, sampler.name);
+    if (state !== null) sampler.restore(state);
+    return new Campaign(store, study, spec, opts.artifacts, sampler, scheduler, opts);
+  }
+
+  /** Stops launching, stops running trials (they are re-queued for the next run) and lets `run` return. */
+  async stop(reason: string): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = reason;
+    this.wake();
+    await Promise.all([...this.running.values()].map((t) => t.stop(`interrupted: ${reason}`, true)));
+  }
+
+  async run(): Promise<CampaignResult> {
+    const { store, study, spec } = this;
+    await recoverOrphans({ store, study, spec, emit: this.emit, now: this.now() });
+    const views = TrialViews.load(store, study.id, study.objectives);
+    store.setStudyState(study.id, 'running', null);
+    this.emit({ type: 'study', study: study.name, state: 'running', reason: null });
+    const clock = {
+      startedAt: this.now(),
+      deadline: spec.budget.deadline ? resolveDeadline(spec.budget.deadline, new Date(this.now())).getTime() : null,
+    };
+    const beat = setInterval(() => store.heartbeat(this.owner), HEARTBEAT_MS);
+    let endReason: string | null = null;
+    try {
+      for (;;) {
+        const late = timeUp(spec.budget, clock, this.now());
+        if (late && !this.stopping) {
+          endReason = late;
+          // Trials cut by the clock were not evaluated: they run again if the study is resumed.
+          this.stopping = late;
+          await Promise.all([...this.running.values()].map((t) => t.stop(`interrupted: ${late}`, true)));
+        }
+        while (!this.stopping && this.running.size < spec.resources.parallel) {
+          const counts = store.counts(study.id);
+          const used = trialsUsedUp(spec.budget, counts) ?? this.failFast(counts);
+          if (used) {
+            if (this.running.size === 0) endReason = used;
+            break;
+          }
+          const rec = this.next(views);
+          if (!rec) break;
+          const trial = new RunningTrial(
+            { store, study, spec, artifacts: this.artifacts, owner: this.owner, scheduler: this.scheduler, views, emit: this.emit },
+            rec,
+          );
+          this.running.set(rec.number, trial);
+          this.emit({ type: 'trial-state', study: study.name, number: rec.number, state: 'running', reason: null });
+        }
+        if (this.running.size === 0) break;
+        await this.waitForChange();
+      }
+    } finally {
+      clearInterval(beat);
+    }
+    const result = this.result(endReason);
+    store.setStudyState(study.id, result.state, result.reason);
+    this.emit({ type: 'study', study: study.name, state: result.state, reason: result.reason });
+    return result;
+  }
+
+  private result(endReason: string | null): CampaignResult {
+    if (endReason) return { state: 'finished', reason: endReason };
+    if (this.stopping) return { state: 'idle', reason: `interrupted: ${this.stopping}` };
+    if (this.exhausted) return { state: 'finished', reason: this.exhausted };
+    const counts = this.store.counts(this.study.id);
+    return { state: 'finished', reason: trialsUsedUp(this.spec.budget, counts) ?? this.failFast(counts) ?? 'done' };
+  }
+
+  /** The next trial to run: a queued one (baseline, retries, enqueued) first, else a new suggestion. */
+  private next(views: TrialViews): TrialRecord | null {
+    const { store, study } = this;
+    let rec = store.claimQueued(study.id, this.owner);
+    if (!rec && !this.exhausted) {
+      const s = this.sampler.ask({ space: new SearchSpace(this.spec.search_space), objectives: study.objectives, trials: views.all(), seed: this.spec.seed });
+      if (s.kind === 'exhausted') {
+        this.exhausted = `search space exhausted: ${s.reason}`;
+        store.addEvent(study.id, null, 'exhausted', s.reason);
+        return null;
+      }
+      const queued = store.enqueueTrial(
+        study.id,
+        { params: s.params, budget: this.spec.fidelity?.max ?? null, origin: `sampler:${this.sampler.name}` },
+        { name: this.sampler.name, state: this.sampler.snapshot() },
+      );
+      views.upsert(queued);
+      rec = store.claimQueued(study.id, this.owner);
+    }
+    if (rec) views.upsert(rec);
+    return rec;
+  }
+
+  private failFast(counts: ReturnType<Store['counts']>): string | null {
+    if (evaluated(counts) >= FAIL_FAST_AFTER && counts.complete + counts.pruned === 0) {
+      const last = this.store.trials(this.study.id).filter((t) => t.state === 'failed').pop();
+      return `the first ${FAIL_FAST_AFTER} trials all failed (last: ${last?.reason ?? 'unknown'}); fix the trainer and run again`;
+    }
+    return null;
+  }
+
+  private async waitForChange(): Promise<void> {
+    const finished = [...this.running.values()].map((t) => t.finished.then(() => t.number));
+    let timer: NodeJS.Timeout | undefined;
+    const woke = new Promise<null>((resolve) => {
+      this.wake = () => resolve(null);
+      timer = setTimeout(() => resolve(null), TICK_MS);
+    });
+    await Promise.race([...finished, woke]);
+    clearTimeout(timer);
+    for (const [n, t] of this.running) {
+      if (t.settled) {
+        this.running.delete(n);
+        // Surface a failure to record the outcome (the trial's own failures are outcomes, not errors).
+        await t.finished;
+      }
+    }
+  }
+}

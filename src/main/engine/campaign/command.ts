@@ -1,0 +1,83 @@
+// Turns a study's trainer into the argv, environment and working folder of one trial process.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Params } from '../../../shared/types.js';
+import { fillArgv } from '../runner/argv.js';
+import { trialEnv } from '../runner/env.js';
+import type { StudySpec } from '../study/types.js';
+import { ENGINE_ENV } from './orphans.js';
+
+export interface TrialCommand {
+  argv: string[];
+  cwd: string;
+  env: Record<string, string>;
+}
+
+export interface TrialCommandInput {
+  spec: StudySpec;
+  studyName: string;
+  trialId: number;
+  trialNumber: number;
+  params: Params;
+  budget: number | null;
+  seed: number;
+  paramsFile: string;
+  checkpointDir: string;
+  owner: string;
+  cudaVisibleDevices: string | null;
+}
+
+/** The package root, found from this module's location (works bundled in out/ and from src/ in tests). */
+export function packageRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'resources'))) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('cannot find the Nightshift package root');
+    dir = up;
+  }
+}
+
+export function builtinTrainerEntry(): string {
+  return path.join(packageRoot(), 'out', 'trainers', 'builtin-trainer.mjs');
+}
+
+export function buildTrialCommand(t: TrialCommandInput): TrialCommand {
+  const env: Record<string, string> = {
+    ...trialEnv({
+      studyName: t.studyName,
+      trialId: t.trialId,
+      trialNumber: t.trialNumber,
+      params: t.params,
+      paramsFile: t.paramsFile,
+      checkpointDir: t.checkpointDir,
+      budget: t.budget,
+      seed: t.seed,
+      cudaVisibleDevices: t.cudaVisibleDevices,
+    }),
+    [ENGINE_ENV]: t.owner,
+  };
+  // Python trial scripts can `import nightshift` without installing anything.
+  const pyHelper = path.join(packageRoot(), 'resources', 'python');
+  env.PYTHONPATH = [pyHelper, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter);
+
+  const trainer = t.spec.trainer;
+  if (trainer.kind === 'builtin') {
+    env.NIGHTSHIFT_BUILTIN = JSON.stringify(trainer.builtin);
+    return { argv: [process.execPath, builtinTrainerEntry()], cwd: process.cwd(), env };
+  }
+  const values: Record<string, string | number | boolean> = {
+    ...t.params,
+    trial_id: t.trialId,
+    trial_number: t.trialNumber,
+    seed: t.seed,
+    checkpoint_dir: t.checkpointDir,
+    study: t.studyName,
+  };
+  if (t.budget !== null) {
+    values.budget = t.budget;
+    if (t.spec.fidelity) values[t.spec.fidelity.param] = t.budget;
+  }
+  return { argv: fillArgv(trainer.command, values), cwd: trainer.cwd, env: { ...trainer.env, ...env } };
+}

@@ -1,0 +1,165 @@
+// One trial from launch to its final state. The campaign claims the trial; this class runs its process,
+// records each report as it arrives, asks the scheduler whether to go on, and tells the store the outcome
+// in one transaction (with a re-queued copy when the trial was interrupted rather than finished).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { TrialState } from '../../../shared/types.js';
+import { classifyExit } from '../runner/outcome.js';
+import { launchTrial, type TrialExit, type TrialProcess } from '../runner/process.js';
+import type { Scheduler } from '../schedulers/types.js';
+import type { StudySpec } from '../study/types.js';
+import type { Store, StudyRecord, TrialRecord } from '../storage/types.js';
+import { trialDir } from '../paths.js';
+import { buildTrialCommand } from './command.js';
+import type { EventSink } from './events.js';
+import type { TrialViews } from './views.js';
+
+export interface TrialRunDeps {
+  store: Store;
+  study: StudyRecord;
+  spec: StudySpec;
+  artifacts: string;
+  owner: string;
+  scheduler: Scheduler;
+  views: TrialViews;
+  emit: EventSink;
+}
+
+/** Why the engine itself ends a trial early. `requeue` trials run again (as a copy) on the next start. */
+type EngineStop = { state: 'pruned' | 'stopped'; reason: string; requeue: boolean };
+
+const MAX_LOG_BYTES = 10 * 1024 * 1024;
+
+export class RunningTrial {
+  readonly finished: Promise<TrialRecord>;
+  /** Set once `finished` has settled, so the campaign can drop the trial without awaiting it. */
+  settled = false;
+  private proc: TrialProcess | null = null;
+  private engineStop: EngineStop | null = null;
+  private readonly last: Record<string, number> = {};
+
+  constructor(
+    private readonly deps: TrialRunDeps,
+    readonly record: TrialRecord,
+  ) {
+    this.finished = this.run().finally(() => {
+      this.settled = true;
+    });
+  }
+
+  get number(): number {
+    return this.record.number;
+  }
+
+  /** Ends the trial now. Interrupted trials are re-queued; budget stops and user stops are final. */
+  async stop(reason: string, requeue: boolean): Promise<void> {
+    if (!this.engineStop) this.engineStop = { state: 'stopped', reason, requeue };
+    await this.proc?.stop(reason);
+  }
+
+  private async run(): Promise<TrialRecord> {
+    const { store, study, spec, artifacts, owner } = this.deps;
+    const t = this.record;
+    const dir = trialDir(artifacts, study.name, t.number);
+    // Retries share the first attempt's checkpoints, so a resumable trainer continues where it was.
+    const checkpointDir = path.join(trialDir(artifacts, study.name, rootNumber(store, t)), 'checkpoint');
+    mkdirSync(dir, { recursive: true });
+    mkdirSync(checkpointDir, { recursive: true });
+    const paramsFile = path.join(dir, 'params.json');
+    writeFileSync(paramsFile, JSON.stringify(t.params, null, 2));
+
+    let exit: TrialExit;
+    try {
+      const cmd = buildTrialCommand({
+        spec,
+        studyName: study.name,
+        trialId: t.id,
+        trialNumber: t.number,
+        params: t.params,
+        budget: t.budget,
+        seed: spec.seed + rootNumber(store, t),
+        paramsFile,
+        checkpointDir,
+        owner,
+        cudaVisibleDevices: null,
+      });
+      writeFileSync(path.join(dir, 'command.json'), JSON.stringify({ argv: cmd.argv, cwd: cmd.cwd }, null, 2));
+      this.proc = launchTrial({
+        argv: cmd.argv,
+        cwd: cmd.cwd,
+        env: cmd.env,
+        logDir: dir,
+        maxLogBytes: MAX_LOG_BYTES,
+        timeoutMs: spec.trainer.timeout_s === null ? null : spec.trainer.timeout_s * 1000,
+        killGraceMs: spec.kill_grace_s * 1000,
+        onReport: (step, metrics) => this.onReport(step, metrics),
+      });
+      store.setPgid(t.id, this.proc.pid);
+      // A stop requested while we were launching must still reach the process.
+      if (this.engineStop) void this.proc.stop(this.engineStop.reason);
+      exit = await this.proc.done;
+    } catch (e) {
+      return this.finish('failed', `could not start the trial: ${(e as Error).message}`, false, null);
+    }
+    if (this.engineStop) return this.finish(this.engineStop.state, this.engineStop.reason, this.engineStop.requeue, exit);
+    const outcome = classifyExit(exit, {
+      objectives: study.objectives.map((o) => o.metric),
+      reported: new Set(Object.keys(this.last)),
+      timeoutMs: spec.trainer.timeout_s === null ? null : spec.trainer.timeout_s * 1000,
+    });
+    return this.finish(outcome.state, outcome.reason, false, exit);
+  }
+
+  private onReport(step: number, metrics: Record<string, number>): void {
+    const { store, study, views, scheduler, emit } = this.deps;
+    try {
+      store.addReport(this.record.id, step, metrics);
+    } catch (e) {
+      emit({ type: 'log', level: 'warn', message: `trial ${this.record.number}: report not stored: ${(e as Error).message}` });
+      return;
+    }
+    Object.assign(this.last, metrics);
+    views.report(this.record.number, step, metrics);
+    emit({ type: 'report', study: study.name, number: this.record.number, step, metrics });
+    if (this.engineStop || metrics[study.objectives[0]!.metric] === undefined) return;
+    const decision = scheduler.onReport({ objectives: study.objectives, trials: views.all() }, this.record.number, step);
+    if (decision.action === 'prune') {
+      this.engineStop = { state: 'pruned', reason: decision.reason, requeue: false };
+      void this.proc?.stop(decision.reason);
+    }
+  }
+
+  private finish(state: Exclude<TrialState, 'queued' | 'running'>, reason: string | null, requeue: boolean, exit: TrialExit | null): TrialRecord {
+    const { store, study, views, emit } = this.deps;
+    const objectiveNames = new Set(study.objectives.map((o) => o.metric));
+    const values: Record<string, number> = {};
+    const metrics: Record<string, number> = {};
+    for (const [k, v] of Object.entries(this.last)) (objectiveNames.has(k) ? values : metrics)[k] = v;
+    if (exit) metrics.duration_s = exit.durationMs / 1000;
+    const t = this.record;
+    const done = store.transaction(() => {
+      const rec = store.finishTrial(t.id, { state, values, metrics, reason });
+      // An interruption is not the trial's fault: its copy keeps the retry count (crash retries are limited elsewhere).
+      if (requeue) {
+        store.enqueueTrial(study.id, { params: t.params, budget: t.budget, origin: `retry:${t.number}`, retries: t.retries });
+      }
+      return rec;
+    });
+    views.upsert(done);
+    emit({ type: 'trial-state', study: study.name, number: t.number, state, reason });
+    return done;
+  }
+}
+
+/** The number of the first attempt of a (possibly retried) trial. */
+export function rootNumber(store: Store, t: TrialRecord): number {
+  let cur = t;
+  for (let hops = 0; hops < 1000; hops++) {
+    const m = /^retry:(\d+)$/.exec(cur.origin);
+    if (!m) return cur.number;
+    const prev = store.trialByNumber(cur.studyId, Number(m[1]));
+    if (!prev) return Number(m[1]);
+    cur = prev;
+  }
+  return cur.number;
+}

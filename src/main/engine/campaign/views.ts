@@ -1,0 +1,52 @@
+// The in-memory picture of a study's trials that samplers and schedulers read. Loaded once from the
+// store when a campaign starts, then kept current by the campaign itself (it is the only writer), so
+// a report costs no query over the whole study.
+import type { Objective } from '../../../shared/types.js';
+import type { TrialView } from '../samplers/types.js';
+import type { Store, TrialRecord } from '../storage/types.js';
+
+export interface MutableTrialView extends TrialView {
+  intermediate: Map<number, number>;
+}
+
+export class TrialViews {
+  private readonly byNumber = new Map<number, MutableTrialView>();
+
+  constructor(private readonly firstObjective: string) {}
+
+  static load(store: Store, studyId: number, objectives: readonly Objective[]): TrialViews {
+    const views = new TrialViews(objectives[0]!.metric);
+    for (const t of store.trials(studyId)) {
+      const v = views.upsert(t);
+      for (const r of store.reports(t.id)) {
+        const x = r.metrics[views.firstObjective];
+        if (x !== undefined) v.intermediate.set(r.step, x);
+      }
+    }
+    return views;
+  }
+
+  upsert(t: TrialRecord): MutableTrialView {
+    const finished = t.state === 'complete' || t.state === 'pruned';
+    const existing = this.byNumber.get(t.number);
+    const view: MutableTrialView = {
+      number: t.number,
+      state: t.state,
+      params: t.params,
+      values: finished && Object.keys(t.values).length > 0 ? t.values : null,
+      intermediate: existing?.intermediate ?? new Map(),
+      budget: t.budget,
+    };
+    this.byNumber.set(t.number, view);
+    return view;
+  }
+
+  report(number: number, step: number, metrics: Record<string, number>): void {
+    const x = metrics[this.firstObjective];
+    if (x !== undefined) this.byNumber.get(number)?.intermediate.set(step, x);
+  }
+
+  all(): TrialView[] {
+    return [...this.byNumber.values()].sort((a, b) => a.number - b.number);
+  }
+}

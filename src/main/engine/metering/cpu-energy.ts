@@ -1,0 +1,139 @@
+// Per-trial CPU energy and peak RSS, from each trial's whole process tree.
+//
+// With RAPL, each tick's package energy is split by the trials' share of the machine's busy CPU time
+// (/proc/stat), the same attribution as Scaphandre and CodeCarbon's process mode. Without RAPL, energy is
+// estimated as the tree's CPU time ÷ logical cores × the configured package power: a tree that keeps every
+// core busy is charged the full package power, one core of N is charged 1/N of it.
+import os from 'node:os';
+import { probeRapl, RaplCounter, type ReadText } from './rapl.js';
+import { CLOCK_TICKS_PER_S, ProcReader, TreeCpuCounter } from './proc.js';
+import type { CpuProvenance } from './types.js';
+
+/**
+ * Default package power for the estimate: 65 W is the TDP class of most desktop CPUs (Intel Core non-K,
+ * AMD Ryzen non-X). Workstation parts draw more, laptops less; the result is marked as an estimate.
+ */
+export const DEFAULT_CPU_WATTS = 65;
+
+export interface CpuTrial {
+  pid: number;
+  counter: TreeCpuCounter;
+  seen: boolean;
+  pids: Set<number>;
+  energy_j: number;
+  above_idle_j: number;
+  peak_rss_kb: number | null;
+}
+
+export function newCpuTrial(pid: number): CpuTrial {
+  return { pid, counter: new TreeCpuCounter(), seen: false, pids: new Set([pid]), energy_j: 0, above_idle_j: 0, peak_rss_kb: null };
+}
+
+export class CpuEnergy {
+  source: 'rapl' | 'estimate' | 'none' = 'none';
+  reason = '';
+  baselineW: number | null = null;
+  rapl: RaplCounter | null = null;
+  private prevBusy: number | null = null;
+  private prevT: number | null = null;
+  readonly cores = Math.max(1, os.availableParallelism());
+
+  constructor(
+    readonly proc: ProcReader,
+    readonly cpuWatts: number,
+  ) {}
+
+  async init(raplRoot: string | undefined, read?: ReadText): Promise<void> {
+    const probe = await probeRapl(raplRoot, read);
+    const procOk = (await this.proc.busyTicks()) !== null;
+    if (probe.ok && procOk) {
+      this.rapl = new RaplCounter(probe.zones, read);
+      this.source = 'rapl';
+      this.reason = `RAPL ${probe.zones.map((z) => z.name).join(', ')}`;
+    } else if (procOk) {
+      this.source = 'estimate';
+      this.reason = `${probe.ok ? 'RAPL readable but /proc/stat is not' : probe.reason}; using an estimate from CPU time × ${this.cpuWatts} W`;
+    } else {
+      this.source = 'none';
+      this.reason = 'no /proc (not Linux): CPU time of trial processes cannot be read';
+    }
+  }
+
+  provenance(): CpuProvenance {
+    return {
+      source: this.source,
+      reason: this.reason,
+      method:
+        this.source === 'rapl'
+          ? 'RAPL package energy × the trial process tree’s share of busy CPU time (/proc)'
+          : this.source === 'estimate'
+            ? `trial process tree CPU time ÷ ${this.cores} logical cores × ${this.cpuWatts} W`
+            : 'none',
+      baseline_w: this.baselineW,
+      estimate: this.source === 'estimate',
+    };
+  }
+
+  /** Reads every trial's tree and the package counter once, and adds this tick's energy to each trial. */
+  async tick(t: number, trials: CpuTrial[]): Promise<void> {
+    if (this.source === 'none') return;
+    const busy = await this.proc.busyTicks();
+    const rapl = this.rapl ? await this.rapl.tick(t) : null;
+    const deltas: number[] = [];
+    for (const tr of trials) deltas.push(await this.readTree(tr));
+    const dtS = this.prevT === null ? 0 : (t - this.prevT) / 1000;
+    const busyDelta = busy !== null && this.prevBusy !== null ? busy - this.prevBusy : null;
+    this.prevBusy = busy;
+    this.prevT = t;
+    if (this.source === 'estimate') {
+      trials.forEach((tr, i) => {
+        const j = ((deltas[i] ?? 0) / CLOCK_TICKS_PER_S / this.cores) * this.cpuWatts;
+        tr.energy_j += j;
+        tr.above_idle_j += j;
+      });
+      return;
+    }
+    if (!rapl || busyDelta === null || busyDelta <= 0) return;
+    const raw = deltas.map((d) => Math.min(1, d / busyDelta));
+    const sum = raw.reduce((a, b) => a + b, 0);
+    // Tree and /proc/stat reads are not atomic; never hand out more than the whole package.
+    const scale = sum > 1 ? 1 / sum : 1;
+    const aboveIdle = Math.max(0, rapl.joules - (this.baselineW ?? 0) * dtS);
+    trials.forEach((tr, i) => {
+      const share = (raw[i] ?? 0) * scale;
+      tr.energy_j += share * rapl.joules;
+      tr.above_idle_j += share * (this.baselineW === null ? rapl.joules : aboveIdle);
+    });
+  }
+
+  /** First reading of the idle window (package power before any trial runs). */
+  async beginBaseline(t: number): Promise<void> {
+    await this.rapl?.tick(t);
+  }
+
+  async endBaseline(t0: number, t1: number): Promise<void> {
+    if (!this.rapl || t1 <= t0) return;
+    const d = await this.rapl.tick(t1);
+    if (d && !d.ambiguous) this.baselineW = d.joules / ((t1 - t0) / 1000);
+  }
+
+  private async readTree(tr: CpuTrial): Promise<number> {
+    const pids = await this.proc.tree(tr.pid);
+    if (pids.length === 0) return 0;
+    let ticks = 0;
+    let rss = 0;
+    let any = false;
+    for (const p of pids) {
+      const st = await this.proc.stat(p);
+      if (!st) continue;
+      any = true;
+      ticks += st.ticks;
+      rss += (await this.proc.rssKb(p)) ?? 0;
+    }
+    if (!any) return 0;
+    tr.pids = new Set(pids);
+    tr.seen = true;
+    tr.peak_rss_kb = Math.max(tr.peak_rss_kb ?? 0, rss);
+    return tr.counter.update(ticks);
+  }
+}

@@ -1,0 +1,167 @@
+// Linux /proc readers for a trial's whole process tree (data loaders, workers and shells included: NNI's
+// mistake was to measure only the main pid). All reads are async; a process that exits mid-walk is skipped.
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * USER_HZ: the unit of utime/stime in /proc/<pid>/stat and of /proc/stat. The kernel fixes it at 100 in the
+ * userspace ABI of every mainstream architecture (x86, arm64, ppc64, riscv), whatever CONFIG_HZ is.
+ */
+export const CLOCK_TICKS_PER_S = 100;
+
+export interface ProcStat {
+  pid: number;
+  ppid: number;
+  /** utime + stime + cutime + cstime, in clock ticks (cutime/cstime hold reaped children's time). */
+  ticks: number;
+}
+
+/** Parses /proc/<pid>/stat; the command name may contain spaces and parentheses, so split after the last ')'. */
+export function parseProcStat(text: string): ProcStat | null {
+  const close = text.lastIndexOf(')');
+  if (close < 0) return null;
+  const pid = Number.parseInt(text.slice(0, text.indexOf(' ')), 10);
+  const rest = text.slice(close + 2).split(' ');
+  // rest[0] is field 3 (state); utime is field 14 → rest[11].
+  const ppid = Number(rest[1]);
+  const nums = [rest[11], rest[12], rest[13], rest[14]].map((v) => Number(v));
+  if (!Number.isFinite(pid) || !Number.isFinite(ppid) || nums.some((n) => !Number.isFinite(n))) return null;
+  return { pid, ppid, ticks: nums.reduce((a, b) => a + b, 0) };
+}
+
+async function readText(p: string): Promise<string | null> {
+  try {
+    return await readFile(p, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+export class ProcReader {
+  constructor(private readonly root = '/proc') {}
+
+  async stat(pid: number): Promise<ProcStat | null> {
+    const text = await readText(path.join(this.root, String(pid), 'stat'));
+    return text === null ? null : parseProcStat(text);
+  }
+
+  /** Resident memory in kB (VmRSS), or null when the process is gone or a kernel thread. */
+  async rssKb(pid: number): Promise<number | null> {
+    const text = await readText(path.join(this.root, String(pid), 'status'));
+    const m = text === null ? null : /^VmRSS:\s+(\d+)\s+kB/m.exec(text);
+    return m && m[1] !== undefined ? Number(m[1]) : null;
+  }
+
+  /**
+   * The pid and its living descendants. Uses /proc/<pid>/task/<tid>/children (CONFIG_PROC_CHILDREN, cheap);
+   * where the kernel lacks it, falls back to one scan of every /proc/<pid>/stat for parent links.
+   */
+  async tree(rootPid: number): Promise<number[]> {
+    const viaChildren = await this.treeViaChildren(rootPid);
+    if (viaChildren !== null) return viaChildren;
+    return this.treeViaScan(rootPid);
+  }
+
+  private async treeViaChildren(rootPid: number): Promise<number[] | null> {
+    const out: number[] = [];
+    const queue = [rootPid];
+    const seen = new Set<number>();
+    while (queue.length > 0) {
+      const pid = queue.shift() as number;
+      if (seen.has(pid)) continue;
+      seen.add(pid);
+      let tids: string[];
+      try {
+        tids = await readdir(path.join(this.root, String(pid), 'task'));
+      } catch {
+        continue; // exited
+      }
+      out.push(pid);
+      for (const tid of tids) {
+        const text = await readText(path.join(this.root, String(pid), 'task', tid, 'children'));
+        if (text === null) {
+          if (pid === rootPid && out.length === 1) return null; // no children files on this kernel
+          continue;
+        }
+        for (const c of text.split(' ')) if (c.trim() !== '') queue.push(Number(c));
+      }
+    }
+    return out;
+  }
+
+  private async treeViaScan(rootPid: number): Promise<number[]> {
+    let entries: string[];
+    try {
+      entries = await readdir(this.root);
+    } catch {
+      return [];
+    }
+    const children = new Map<number, number[]>();
+    let rootAlive = false;
+    for (const e of entries) {
+      if (!/^\d+$/.test(e)) continue;
+      const st = await this.stat(Number(e));
+      if (!st) continue;
+      if (st.pid === rootPid) rootAlive = true;
+      const list = children.get(st.ppid) ?? [];
+      list.push(st.pid);
+      children.set(st.ppid, list);
+    }
+    if (!rootAlive) return [];
+    const out: number[] = [];
+    const queue = [rootPid];
+    while (queue.length > 0) {
+      const pid = queue.shift() as number;
+      if (out.includes(pid)) continue;
+      out.push(pid);
+      queue.push(...(children.get(pid) ?? []));
+    }
+    return out;
+  }
+
+  /** True when pid descends from (or is) one of the roots; walks parent links, at most 64 levels. */
+  async descendsFrom(pid: number, roots: ReadonlySet<number>): Promise<number | null> {
+    let cur = pid;
+    for (let i = 0; i < 64 && cur > 1; i++) {
+      if (roots.has(cur)) return cur;
+      const st = await this.stat(cur);
+      if (!st) return null;
+      cur = st.ppid;
+    }
+    return null;
+  }
+
+  /** Busy (non-idle, non-iowait) clock ticks summed over all CPUs, from the first line of /proc/stat. */
+  async busyTicks(): Promise<number | null> {
+    const text = await readText(path.join(this.root, 'stat'));
+    const line = text?.split('\n')[0];
+    if (!line || !line.startsWith('cpu ')) return null;
+    const v = line.trim().split(/\s+/).slice(1).map(Number);
+    if (v.length < 5 || v.some((n) => !Number.isFinite(n))) return null;
+    // user nice system idle iowait irq softirq steal (guest time is already inside user/nice).
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = v;
+    return user + nice + system + irq + softirq + steal;
+  }
+}
+
+/** Cumulative CPU ticks of a tree whose members come and go; never decreases. */
+export class TreeCpuCounter {
+  private lastTotal: number | null = null;
+  private cumulative = 0;
+
+  /**
+   * Adds the growth of Σ(own + reaped children's) ticks over the living members. A member reaped by another
+   * member moves its ticks into the parent's cutime (no loss); one that leaves the tree makes the sum drop,
+   * which is ignored rather than subtracted, so time already counted stays counted.
+   */
+  update(total: number): number {
+    const delta = this.lastTotal === null ? total : total - this.lastTotal;
+    if (delta > 0) this.cumulative += delta;
+    this.lastTotal = total;
+    return delta > 0 ? delta : 0;
+  }
+
+  get ticks(): number {
+    return this.cumulative;
+  }
+}

@@ -1,0 +1,153 @@
+// Public shapes of the metering subsystem. Metric names match the user-facing contract in ARCHITECTURE.md.
+
+/** One row of `nvidia-smi --query-gpu=...`; every field the driver could not give is null. */
+export interface GpuSample {
+  index: number;
+  /** Engine clock (ms) when the line arrived. */
+  t: number;
+  power_w: number | null;
+  mem_used_mb: number | null;
+  util_pct: number | null;
+  temp_c: number | null;
+  sm_clock_mhz: number | null;
+  power_limit_w: number | null;
+  /** NVML clocks event ("throttle") reasons bitmask. */
+  throttle_mask: number | null;
+}
+
+/** One row of `nvidia-smi --query-compute-apps=gpu_bus_id,pid,used_memory`. */
+export interface ComputeApp {
+  bus_id: string | null;
+  pid: number;
+  used_mb: number | null;
+}
+
+export interface GpuInfo {
+  index: number | null;
+  name: string;
+  vendor: string;
+  memory_mb: number | null;
+  driver: string | null;
+  power_limit_w: number | null;
+  bus_id: string | null;
+  /** True where Nightshift can read this GPU's power draw (NVIDIA through nvidia-smi). */
+  power_measurable: boolean;
+}
+
+export interface Capability {
+  available: boolean;
+  reason: string;
+}
+
+export interface Inventory {
+  gpus: GpuInfo[];
+  cpu: { model: string; cores: number; physical_cores: number | null };
+  memory_mb: number | null;
+  capabilities: {
+    gpuPower: Capability;
+    rapl: Capability & { zones: string[] };
+    cpuEstimate: Capability & { watts: number };
+  };
+}
+
+/** Cumulative energy of a running trial, for intermediate reports (energy-to-step). */
+export interface CumulativeEnergy {
+  energy_j: number | null;
+  gpu_energy_j: number | null;
+  cpu_energy_j: number | null;
+}
+
+export type MeasurementFlag = 'short_window' | 'foreign_processes' | 'throttled' | 'stale_sampler' | 'gpu_vanished';
+
+/** Measured metrics; a key is absent when it could not be measured (never a fake 0). */
+export interface TrialMetrics {
+  energy_j?: number;
+  energy_above_idle_j?: number;
+  gpu_energy_j?: number;
+  cpu_energy_j?: number;
+  duration_s: number;
+  mean_gpu_power_w?: number;
+  peak_gpu_mem_mb?: number;
+  peak_rss_mb?: number;
+  co2_g?: number;
+  cost?: number;
+}
+
+export interface GpuProvenance {
+  source: 'nvidia-smi' | 'none';
+  reason: string;
+  interval_ms: number;
+  /** Idle power per GPU index measured at engine start. */
+  baseline_w: Record<string, number>;
+  method: string;
+  /** Where peak_gpu_mem_mb came from: the trial's own processes, or the whole device (trial alone on it). */
+  memory_source: 'per_process' | 'device' | 'none';
+  /** The trial's attributed energy on each of its GPUs (J), by GPU index. */
+  energy_by_gpu_j: Record<string, number>;
+  estimate: boolean;
+}
+
+export interface CpuProvenance {
+  source: 'rapl' | 'estimate' | 'none';
+  reason: string;
+  method: string;
+  /** Package idle power (RAPL) measured at engine start, when known. */
+  baseline_w: number | null;
+  estimate: boolean;
+}
+
+export interface TrialMeasurement {
+  metrics: TrialMetrics;
+  provenance: {
+    gpu: GpuProvenance;
+    cpu: CpuProvenance;
+    grid_intensity_g_per_kwh: number;
+    price_per_kwh: number;
+    flags: MeasurementFlag[];
+    notes: string[];
+  };
+  window: { start_ms: number; end_ms: number };
+}
+
+export interface GpuSeriesPoint {
+  t_ms: number;
+  power_w: number | null;
+  mem_used_mb: number | null;
+  util_pct: number | null;
+  temp_c: number | null;
+}
+
+export interface GpuSeries {
+  index: number;
+  baseline_w: number | null;
+  /** Integral of this device's power since the meter started (J). */
+  energy_j: number;
+  /** Width of one point (ms); doubles whenever the series outgrows its point budget. */
+  bucket_ms: number;
+  points: GpuSeriesPoint[];
+  vanished: boolean;
+}
+
+export interface MeterOptions {
+  /** GPU / process sampling interval (default 500 ms). */
+  intervalMs?: number;
+  /** nvidia-smi command (default 'nvidia-smi', resolved on PATH). */
+  nvidiaSmi?: string;
+  /** powercap root (default /sys/class/powercap). */
+  raplRoot?: string;
+  /** Package power used by the CPU-time estimate when RAPL is unavailable (default 65 W). */
+  cpuWatts?: number;
+  /** Idle window measured at start for the per-GPU baseline (default 2 s; 0 = first sample only). */
+  idleSeconds?: number;
+  now?: () => number;
+  /** Grid carbon intensity (default 480 g/kWh). */
+  gridIntensityGPerKWh?: number;
+  /** Electricity price per kWh, in the user's currency (default 0.30). */
+  pricePerKWh?: number;
+  /** Per-process GPU memory poll interval (default 2000 ms). */
+  computeAppsIntervalMs?: number;
+  /** Points kept per GPU series before it is halved (default 2000). */
+  seriesMaxPoints?: number;
+  /** /proc root (default /proc). */
+  procRoot?: string;
+}

@@ -1,0 +1,79 @@
+// Every statement the store runs, prepared once per connection (preparing is the costly part of a query).
+import type Database from 'better-sqlite3';
+import type { EventRow, ObjectiveRow, ParamRow, ReportRow, StudyRow, TrialRow, ValueRow } from './rows.js';
+
+export function prepareStatements(db: Database.Database) {
+  const q = <P extends unknown[], R = unknown>(sql: string) => db.prepare<P, R>(sql);
+  return {
+    studyByName: q<[string], StudyRow>('SELECT * FROM studies WHERE name = ?'),
+    studyById: q<[number], StudyRow>('SELECT * FROM studies WHERE id = ?'),
+    allStudies: q<[], StudyRow>('SELECT * FROM studies ORDER BY id'),
+    objectives: q<[number], ObjectiveRow>('SELECT study_id, metric, direction FROM study_objectives WHERE study_id = ? ORDER BY idx'),
+    allObjectives: q<[], ObjectiveRow>('SELECT study_id, metric, direction FROM study_objectives ORDER BY study_id, idx'),
+    insertStudy: q<[string, string, string, string, string]>(
+      `INSERT INTO studies (name, spec, spec_hash, state, created_at) VALUES (?, ?, ?, ?, ?)`,
+    ),
+    insertObjective: q<[number, number, string, string]>(
+      'INSERT INTO study_objectives (study_id, idx, metric, direction) VALUES (?, ?, ?, ?)',
+    ),
+    setStudyState: q<[string, string | null, number]>('UPDATE studies SET state = ?, stop_reason = ? WHERE id = ?'),
+
+    counts: q<[number], { state: string; n: number }>('SELECT state, COUNT(*) AS n FROM trials WHERE study_id = ? GROUP BY state'),
+    nextNumber: q<[number], { n: number }>('SELECT COALESCE(MAX(number) + 1, 0) AS n FROM trials WHERE study_id = ?'),
+    insertTrial: q<[number, number, number | null, string, number]>(
+      `INSERT INTO trials (study_id, number, state, budget, origin, retries) VALUES (?, ?, 'queued', ?, ?, ?)`,
+    ),
+    insertParam: q<[number, string, string, number | null, string | null]>(
+      'INSERT INTO trial_params (trial_id, name, kind, value_num, value_text) VALUES (?, ?, ?, ?, ?)',
+    ),
+    trialById: q<[number], TrialRow>('SELECT * FROM trials WHERE id = ?'),
+    trialByNumber: q<[number, number], TrialRow>('SELECT * FROM trials WHERE study_id = ? AND number = ?'),
+    trialsOfStudy: q<[number], TrialRow>('SELECT * FROM trials WHERE study_id = ? ORDER BY number'),
+    runningOfStudy: q<[number], TrialRow>(`SELECT * FROM trials WHERE study_id = ? AND state = 'running' ORDER BY number`),
+    paramsOfTrial: q<[number], ParamRow>('SELECT * FROM trial_params WHERE trial_id = ? ORDER BY rowid'),
+    valuesOfTrial: q<[number], ValueRow>('SELECT * FROM trial_values WHERE trial_id = ? ORDER BY rowid'),
+    paramsOfStudy: q<[number], ParamRow>(
+      'SELECT p.* FROM trial_params p JOIN trials t ON t.id = p.trial_id WHERE t.study_id = ? ORDER BY p.rowid',
+    ),
+    valuesOfStudy: q<[number], ValueRow>(
+      'SELECT v.* FROM trial_values v JOIN trials t ON t.id = v.trial_id WHERE t.study_id = ? ORDER BY v.rowid',
+    ),
+
+    oldestQueued: q<[number], { id: number }>(
+      `SELECT id FROM trials WHERE study_id = ? AND state = 'queued' ORDER BY number LIMIT 1`,
+    ),
+    markRunning: q<[string, string, string, number]>(
+      `UPDATE trials SET state = 'running', owner = ?, heartbeat_at = ?, started_at = ?, pgid = NULL WHERE id = ?`,
+    ),
+    setPgid: q<[number, number]>('UPDATE trials SET pgid = ? WHERE id = ?'),
+    heartbeat: q<[string, string]>(`UPDATE trials SET heartbeat_at = ? WHERE owner = ? AND state = 'running'`),
+    finishTrial: q<[string, string | null, string, number]>('UPDATE trials SET state = ?, reason = ?, ended_at = ? WHERE id = ?'),
+    insertValue: q<[number, string, string, number | null]>(
+      'INSERT INTO trial_values (trial_id, metric, kind, value) VALUES (?, ?, ?, ?)',
+    ),
+
+    upsertReport: q<[number, number, string, number | null, string]>(
+      `INSERT INTO reports (trial_id, step, metric, value, at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (trial_id, step, metric) DO UPDATE SET value = excluded.value, at = excluded.at`,
+    ),
+    reportsOfTrial: q<[number], ReportRow>('SELECT step, metric, value, at FROM reports WHERE trial_id = ? ORDER BY step, rowid'),
+
+    insertEvent: q<[number, number | null, string, string, string]>(
+      'INSERT INTO events (study_id, trial_id, at, kind, message) VALUES (?, ?, ?, ?, ?)',
+    ),
+    allEvents: q<[number], EventRow>('SELECT at, trial_id, kind, message FROM events WHERE study_id = ? ORDER BY id'),
+    lastEvents: q<[number, number], EventRow>(
+      `SELECT at, trial_id, kind, message FROM
+         (SELECT id, at, trial_id, kind, message FROM events WHERE study_id = ? ORDER BY id DESC LIMIT ?)
+       ORDER BY id`,
+    ),
+
+    upsertSamplerState: q<[number, string, string, string]>(
+      `INSERT INTO sampler_state (study_id, name, state, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (study_id, name) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+    ),
+    samplerState: q<[number, string], { state: string }>('SELECT state FROM sampler_state WHERE study_id = ? AND name = ?'),
+  };
+}
+
+export type Statements = ReturnType<typeof prepareStatements>;

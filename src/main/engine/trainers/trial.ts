@@ -1,0 +1,122 @@
+// One trial: load the data, split it (holdout or stratified k-fold), build one model per split, resume from
+// the checkpoint if there is one, then train epoch by epoch, reporting the mean over splits after each.
+import type { BuiltinConfig } from './config.js';
+import { saveCheckpoint, loadCheckpoint } from './checkpoint.js';
+import type { Dataset } from './data/dataset.js';
+import { loadDataset } from './data/load.js';
+import { prepare } from './data/prepare.js';
+import { holdoutSplit, kFoldSplits, subsample, type Split } from './data/split.js';
+import { TrainerUserError } from './errors.js';
+import type { ModelParams } from './params.js';
+import { deriveSeed } from './rng.js';
+import { createRun, disposeRun, evaluate, trainEpoch, type EvalMetrics, type FoldRun } from './train.js';
+
+export type Report = Record<string, number>;
+
+export interface TrialOptions {
+  config: BuiltinConfig;
+  params: ModelParams;
+  seed: number;
+  /** Epoch to reach (counted from the start of the trial, including epochs done before a resume). */
+  epochs: number;
+  /** Fraction of each training part used. */
+  dataFraction: number;
+  checkpointDir: string | null;
+  backend: string;
+  /** Loaded once by the caller when several trials share a dataset (cross-validation); else loaded here. */
+  dataset?: Dataset;
+  report(metrics: Report): void;
+  log(line: string): void;
+}
+
+export interface Fidelity {
+  epochs: number;
+  dataFraction: number;
+}
+
+/** Reads the fidelity from NIGHTSHIFT_BUDGET (what it means is `config.fidelity`), else params, else config. */
+export function resolveFidelity(config: BuiltinConfig, params: Record<string, unknown>, budget: number | null): Fidelity {
+  const fromParams = (name: string): number | null => (typeof params[name] === 'number' ? (params[name] as number) : null);
+  let epochs = fromParams('epochs') ?? config.epochs;
+  let dataFraction = fromParams('data_fraction') ?? config.data_fraction;
+  if (budget !== null) {
+    if (config.fidelity === 'epochs') epochs = budget;
+    else dataFraction = budget;
+  }
+  if (!Number.isInteger(epochs) || epochs < 1) {
+    throw new TrainerUserError(`epochs must be a whole number ≥ 1, got ${epochs}; with fidelity: epochs, NIGHTSHIFT_BUDGET is the number of epochs (set fidelity.min ≥ 1)`);
+  }
+  if (!(dataFraction > 0 && dataFraction <= 1)) {
+    throw new TrainerUserError(`data_fraction must be in (0, 1], got ${dataFraction}; with fidelity: data_fraction, set fidelity.min > 0 and fidelity.max ≤ 1`);
+  }
+  return { epochs, dataFraction };
+}
+
+export function makeSplits(config: BuiltinConfig, data: Dataset, splitSeed: number): Split[] {
+  if (config.cv !== null) return kFoldSplits(data, config.cv, splitSeed);
+  return [holdoutSplit(data, config.validation_fraction, splitSeed)];
+}
+
+export function createRuns(o: Pick<TrialOptions, 'config' | 'params' | 'seed' | 'dataFraction'>, data: Dataset, splits: Split[], splitSeed: number): FoldRun[] {
+  return splits.map((s, f) => {
+    const train = subsample(data, s.train, o.dataFraction, deriveSeed(splitSeed, 1, f));
+    const classes = data.classes.length;
+    return createRun(o.params, data.shape, data.task, classes, prepare(data, { train, val: s.val }), deriveSeed(o.seed, f));
+  });
+}
+
+export function meanMetrics(all: EvalMetrics[]): Report {
+  const out: Report = {};
+  for (const key of Object.keys(all[0] ?? {}) as (keyof EvalMetrics)[]) {
+    out[key] = all.reduce((a, m) => a + (m[key] ?? 0), 0) / all.length;
+  }
+  return out;
+}
+
+/** Trains to `epochs`; returns the last report (null when the checkpoint was already there). */
+export async function runTrial(o: TrialOptions): Promise<Report | null> {
+  const data = o.dataset ?? loadDataset(o.config.dataset);
+  const runs = createRuns(o, data, makeSplits(o.config, data, o.config.split_seed), o.config.split_seed);
+  const fingerprint = JSON.stringify({
+    params: o.params,
+    dataset: o.config.dataset,
+    cv: o.config.cv,
+    validation_fraction: o.config.validation_fraction,
+    split_seed: o.config.split_seed,
+    data_fraction: o.dataFraction,
+    seed: o.seed,
+  });
+  let start = 0;
+  if (o.checkpointDir) {
+    const restored = loadCheckpoint(o.checkpointDir, fingerprint, runs, o.log);
+    if (restored) {
+      start = restored.epoch;
+      o.log(`resumed from the checkpoint of epoch ${start}`);
+    }
+  }
+  if (start >= o.epochs) o.log(`the checkpoint is already at epoch ${start} (budget ${o.epochs}); nothing to train`);
+  let last: Report | null = null;
+  try {
+    for (let epoch = start + 1; epoch <= o.epochs; epoch++) {
+      const t0 = performance.now();
+      const losses: number[] = [];
+      for (const run of runs) losses.push(await trainEpoch(run));
+      const seconds = (performance.now() - t0) / 1000;
+      const metrics: EvalMetrics[] = [];
+      for (const run of runs) metrics.push(await evaluate(run));
+      last = {
+        step: epoch,
+        ...meanMetrics(metrics),
+        train_loss: losses.reduce((a, b) => a + b, 0) / losses.length,
+        epoch_time_s: seconds,
+        ...(o.config.fidelity === 'data_fraction' ? { data_fraction: o.dataFraction } : {}),
+      };
+      // Checkpoint before reporting: a scheduler may stop the trial as soon as it reads the report.
+      if (o.checkpointDir) await saveCheckpoint(o.checkpointDir, fingerprint, epoch, o.backend, runs);
+      o.report(last);
+    }
+  } finally {
+    runs.forEach(disposeRun);
+  }
+  return last;
+}
