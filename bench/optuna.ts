@@ -44,7 +44,7 @@ export class OptunaBridge {
     return this.request({ op: 'create', sampler, seed, space, directions });
   }
 
-  ask(): Promise<{ params: Record<string, number | string>; seconds: number }> {
+  ask(): Promise<{ params: Record<string, number | string>; seconds: number; cpu_seconds: number }> {
     return this.request({ op: 'ask' });
   }
 

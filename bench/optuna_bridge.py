@@ -4,7 +4,7 @@
 Requests: {"op": "create", "sampler": "tpe"|"cmaes"|"random"|"nsga2"|"motpe", "seed": int,
            "space": {name: {"type": "float"|"int"|"categorical", "low", "high", "log", "step", "choices"}},
            "directions": ["minimize"|"maximize", ...]}
-          {"op": "ask"} -> {"params": {...}, "seconds": time spent in study.ask}
+          {"op": "ask"} -> {"params": {...}, "seconds": wall time in study.ask, "cpu_seconds": its CPU time}
           {"op": "tell", "values": [...]}
           {"op": "preload", "trials": [{"params": {...}, "values": [...]}]}   (finished trials, for timing)
           {"op": "exit"}
@@ -60,9 +60,11 @@ def main():
             reply = {"ok": True}
         elif op == "ask":
             t0 = time.perf_counter()
+            c0 = time.process_time()
             trial = study.ask(dists)
+            cpu = time.process_time() - c0
             seconds = time.perf_counter() - t0
-            reply = {"params": trial.params, "seconds": seconds}
+            reply = {"params": trial.params, "seconds": seconds, "cpu_seconds": cpu}
         elif op == "tell":
             values = req["values"]
             study.tell(trial, values if len(values) > 1 else values[0])

@@ -13,8 +13,12 @@ import type { OptunaBridge } from './optuna.js';
 export interface TimingResult {
   method: string;
   trials: number;
+  /** Wall-clock seconds per timed ask. */
   seconds: number[];
   median: number;
+  /** CPU seconds of the asking process per ask: what the wall time would be on an idle core. */
+  cpuSeconds: number[];
+  cpuMedian: number;
 }
 
 const H6 = FUNCTIONS.find((f) => f.name === 'hartmann6')!;
@@ -39,27 +43,37 @@ export async function runTiming(bridge: OptunaBridge, sizes: number[], repeats: 
     const trials: TrialView[] = hist.map((h, i) => ({ number: i, state: 'complete', params: h.params, values: { y: h.y }, intermediate: new Map(), budget: null }));
     const sampler = createGpSampler({ type: 'gp', options: {} }, space);
     const gpTimes: number[] = [];
+    const gpCpu: number[] = [];
     for (let r = -1; r < repeats; r++) {
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       const s = sampler.ask({ space, objectives: [{ metric: 'y', direction: 'minimize' }], trials, seed: 1 });
+      const c1 = process.cpuUsage(c0);
       const dt = (performance.now() - t0) / 1000;
       if (s.kind !== 'params') throw new Error('exhausted');
-      if (r >= 0) gpTimes.push(dt);
+      if (r >= 0) {
+        gpTimes.push(dt);
+        gpCpu.push((c1.user + c1.system) / 1e6);
+      }
       const x = NAMES.map((name) => Number(s.params[name]));
       trials.push({ number: trials.length, state: 'complete', params: s.params, values: { y: H6.f(x) }, intermediate: new Map(), budget: null });
     }
-    out.push({ method: 'nightshift-gp', trials: n, seconds: gpTimes, median: median(gpTimes) });
+    out.push({ method: 'nightshift-gp', trials: n, seconds: gpTimes, median: median(gpTimes), cpuSeconds: gpCpu, cpuMedian: median(gpCpu) });
     // Optuna TPE on the same history.
     await bridge.create('tpe', 1, Object.fromEntries(NAMES.map((name) => [name, { type: 'float', low: 0, high: 1 }])), ['minimize']);
     await bridge.preload(hist.map((h) => ({ params: h.params, values: [h.y] })));
     const tpeTimes: number[] = [];
+    const tpeCpu: number[] = [];
     for (let r = -1; r < repeats; r++) {
-      const { params, seconds } = await bridge.ask();
-      if (r >= 0) tpeTimes.push(seconds);
+      const { params, seconds, cpu_seconds } = await bridge.ask();
+      if (r >= 0) {
+        tpeTimes.push(seconds);
+        tpeCpu.push(cpu_seconds);
+      }
       await bridge.tell([H6.f(NAMES.map((name) => Number(params[name])))]);
     }
-    out.push({ method: 'optuna-tpe', trials: n, seconds: tpeTimes, median: median(tpeTimes) });
-    log(`timing n=${n}: gp ${median(gpTimes).toFixed(3)} s, tpe ${median(tpeTimes).toFixed(3)} s`);
+    out.push({ method: 'optuna-tpe', trials: n, seconds: tpeTimes, median: median(tpeTimes), cpuSeconds: tpeCpu, cpuMedian: median(tpeCpu) });
+    log(`timing n=${n}: gp ${median(gpTimes).toFixed(3)} s (cpu ${median(gpCpu).toFixed(3)}), tpe ${median(tpeTimes).toFixed(3)} s (cpu ${median(tpeCpu).toFixed(3)})`);
   }
   return out;
 }

@@ -4,6 +4,7 @@ import { CliError, EXIT } from './errors.js';
 import { exportCommand, EXPORT_HELP } from './commands/export.js';
 import { lsCommand, LS_HELP } from './commands/ls.js';
 import { runCommand, RUN_HELP } from './commands/run.js';
+import { serveCommand, SERVE_HELP } from './commands/serve.js';
 import { showCommand, SHOW_HELP } from './commands/show.js';
 
 type Command = { help: string; summary: string; run: (argv: string[], out: NodeJS.WritableStream) => number | Promise<number> };
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, Command> = {
   ls: { help: LS_HELP, summary: 'list studies', run: lsCommand },
   show: { help: SHOW_HELP, summary: "a study's state, counts and best trials", run: showCommand },
   export: { help: EXPORT_HELP, summary: 'write all trials as CSV or JSON', run: exportCommand },
+  serve: { help: SERVE_HELP, summary: 'show the dashboard in a browser (token-protected, 127.0.0.1 by default)', run: serveCommand },
 };
 
 function usage(): string {

@@ -118,12 +118,17 @@ describe('trainer process: checkpoints and determinism', () => {
     expect(resumed.reports.map(withoutTime)).toEqual(reference.reports.slice(firstStep - 1).map(withoutTime));
   });
 
-  it('ignores a checkpoint made for other hyperparameters', () => {
+  it('a trial promoted to more data (fidelity data_fraction) retrains from scratch with its steps still increasing', () => {
     const dir = tmp();
-    run({ NIGHTSHIFT_BUDGET: '1', NIGHTSHIFT_CHECKPOINT_DIR: dir, NIGHTSHIFT_PARAMS: JSON.stringify({ units: 8 }) });
-    const r = run({ NIGHTSHIFT_BUDGET: '2', NIGHTSHIFT_CHECKPOINT_DIR: dir });
-    expect(r.stderr).toContain('made for another configuration');
-    expect(r.reports.map(withoutTime)).toEqual(reference.reports.slice(0, 2).map(withoutTime));
+    const builtin = JSON.stringify({ model: 'mlp', dataset: { csv: csvFile, target: 'y' }, fidelity: 'data_fraction', epochs: 2 });
+    const small = run({ NIGHTSHIFT_BUILTIN: builtin, NIGHTSHIFT_BUDGET: '0.5', NIGHTSHIFT_CHECKPOINT_DIR: dir });
+    const full = run({ NIGHTSHIFT_BUILTIN: builtin, NIGHTSHIFT_BUDGET: '1', NIGHTSHIFT_CHECKPOINT_DIR: dir });
+    expect(small.reports.map((x) => [x.step, x.data_fraction])).toEqual([[1, 0.5], [2, 0.5]]);
+    expect(full.stderr).toContain('made for another configuration or fidelity; starting from epoch 0');
+    expect(full.reports.map((x) => [x.step, x.data_fraction])).toEqual([[3, 1], [4, 1]]);
+    const metrics = ({ step: _s, data_fraction: _d, epoch_time_s: _t, ...r }: Report): Report => r;
+    expect(full.reports.map(metrics)).toEqual(reference.reports.slice(0, 2).map(metrics));
+    expect(small.reports.map(metrics)).not.toEqual(full.reports.map(metrics));
   });
 });
 

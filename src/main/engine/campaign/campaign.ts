@@ -15,6 +15,7 @@ import type { Store, StudyRecord, TrialRecord } from '../storage/types.js';
 import { timeUp, trialsUsedUp, evaluated } from './budget.js';
 import type { EventSink } from './events.js';
 import { newOwner } from './owner.js';
+import { planNext } from './planner.js';
 import { recoverOrphans } from './recovery.js';
 import { RunningTrial } from './running-trial.js';
 import { TrialViews } from './views.js';
@@ -46,6 +47,7 @@ export class Campaign {
   private stopping: string | null = null;
   private exhausted: string | null = null;
   private wake: () => void = () => {};
+  private readonly space: SearchSpace;
 
   private constructor(
     private readonly store: Store,
@@ -56,6 +58,7 @@ export class Campaign {
     private readonly scheduler: Scheduler,
     opts: CampaignOptions,
   ) {
+    this.space = new SearchSpace(spec.search_space);
     this.emit = opts.emit ?? (() => {});
     this.now = opts.now ?? Date.now;
   }
@@ -92,6 +95,17 @@ export class Campaign {
     this.stopping = reason;
     this.wake();
     await Promise.all([...this.running.values()].map((t) => t.stop(`interrupted: ${reason}`, true)));
+  }
+
+  /**
+   * Ends one running trial for good (state `stopped`, not re-queued): a user judged it a waste.
+   * False when no trial of that number is running in this campaign.
+   */
+  async stopTrial(number: number, reason: string): Promise<boolean> {
+    const t = this.running.get(number);
+    if (!t || t.settled) return false;
+    await t.stop(reason, false);
+    return true;
   }
 
   async run(): Promise<CampaignResult> {
@@ -151,20 +165,23 @@ export class Campaign {
     return { state: 'finished', reason: trialsUsedUp(this.spec.budget, counts) ?? this.failFast(counts) ?? 'done' };
   }
 
-  /** The next trial to run: a queued one (baseline, retries, enqueued) first, else a new suggestion. */
+  /** The next trial to run: a queued one (baseline, retries, enqueued) first, else what the planner proposes. */
   private next(views: TrialViews): TrialRecord | null {
-    const { store, study } = this;
+    const { store, study, spec } = this;
     let rec = store.claimQueued(study.id, this.owner);
     if (!rec && !this.exhausted) {
-      const s = this.sampler.ask({ space: new SearchSpace(this.spec.search_space), objectives: study.objectives, trials: views.all(), seed: this.spec.seed });
-      if (s.kind === 'exhausted') {
-        this.exhausted = `search space exhausted: ${s.reason}`;
-        store.addEvent(study.id, null, 'exhausted', s.reason);
+      const plan = planNext(
+        { space: this.space, objectives: study.objectives, fidelity: spec.fidelity, sampler: this.sampler, scheduler: this.scheduler, seed: spec.seed },
+        views.all(),
+      );
+      if (plan.kind === 'exhausted') {
+        this.exhausted = `search space exhausted: ${plan.reason}`;
+        store.addEvent(study.id, null, 'exhausted', plan.reason);
         return null;
       }
       const queued = store.enqueueTrial(
         study.id,
-        { params: s.params, budget: this.spec.fidelity?.max ?? null, origin: `sampler:${this.sampler.name}` },
+        { params: plan.params, budget: plan.budget, origin: plan.origin },
         { name: this.sampler.name, state: this.sampler.snapshot() },
       );
       views.upsert(queued);

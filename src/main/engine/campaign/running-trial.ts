@@ -151,11 +151,11 @@ export class RunningTrial {
   }
 }
 
-/** The number of the first attempt of a (possibly retried) trial. */
+/** The number of the first trial of a configuration's chain of retries and promotions (it owns the checkpoints). */
 export function rootNumber(store: Store, t: TrialRecord): number {
   let cur = t;
   for (let hops = 0; hops < 1000; hops++) {
-    const m = /^retry:(\d+)$/.exec(cur.origin);
+    const m = /^(?:retry|promote):(\d+)$/.exec(cur.origin);
     if (!m) return cur.number;
     const prev = store.trialByNumber(cur.studyId, Number(m[1]));
     if (!prev) return Number(m[1]);

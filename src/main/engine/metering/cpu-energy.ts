@@ -14,19 +14,22 @@ import type { CpuProvenance } from './types.js';
  * AMD Ryzen non-X). Workstation parts draw more, laptops less; the result is marked as an estimate.
  */
 export const DEFAULT_CPU_WATTS = 65;
+const TREE_REFRESH_MS = 2000;
 
 export interface CpuTrial {
   pid: number;
   counter: TreeCpuCounter;
   seen: boolean;
   pids: Set<number>;
+  /** When the tree's membership was last walked (engine ms). */
+  treeAt: number | null;
   energy_j: number;
   above_idle_j: number;
   peak_rss_kb: number | null;
 }
 
 export function newCpuTrial(pid: number): CpuTrial {
-  return { pid, counter: new TreeCpuCounter(), seen: false, pids: new Set([pid]), energy_j: 0, above_idle_j: 0, peak_rss_kb: null };
+  return { pid, counter: new TreeCpuCounter(), seen: false, pids: new Set([pid]), treeAt: null, energy_j: 0, above_idle_j: 0, peak_rss_kb: null };
 }
 
 export class CpuEnergy {
@@ -45,7 +48,7 @@ export class CpuEnergy {
 
   async init(raplRoot: string | undefined, read?: ReadText): Promise<void> {
     const probe = await probeRapl(raplRoot, read);
-    const procOk = (await this.proc.busyTicks()) !== null;
+    const procOk = this.proc.busyTicks() !== null;
     if (probe.ok && procOk) {
       this.rapl = new RaplCounter(probe.zones, read);
       this.source = 'rapl';
@@ -77,10 +80,9 @@ export class CpuEnergy {
   /** Reads every trial's tree and the package counter once, and adds this tick's energy to each trial. */
   async tick(t: number, trials: CpuTrial[]): Promise<void> {
     if (this.source === 'none') return;
-    const busy = await this.proc.busyTicks();
     const rapl = this.rapl ? await this.rapl.tick(t) : null;
-    const deltas: number[] = [];
-    for (const tr of trials) deltas.push(await this.readTree(tr));
+    const busy = this.proc.busyTicks();
+    const deltas = trials.map((tr) => this.readTree(tr, t));
     const dtS = this.prevT === null ? 0 : (t - this.prevT) / 1000;
     const busyDelta = busy !== null && this.prevBusy !== null ? busy - this.prevBusy : null;
     this.prevBusy = busy;
@@ -117,23 +119,31 @@ export class CpuEnergy {
     if (d && !d.ambiguous) this.baselineW = d.joules / ((t1 - t0) / 1000);
   }
 
-  private async readTree(tr: CpuTrial): Promise<number> {
-    const pids = await this.proc.tree(tr.pid);
-    if (pids.length === 0) return 0;
+  /**
+   * Every tick walks the main threads' children; every TREE_REFRESH_MS, every thread's (a full walk reads one
+   * file per thread, and trainers run dozens of threads). A child born and reaped between two walks is not
+   * lost: its time lands in its parent's cutime.
+   */
+  private readTree(tr: CpuTrial, t: number): number {
+    const full = tr.treeAt === null || t - tr.treeAt >= TREE_REFRESH_MS;
+    const pids = this.proc.tree(tr.pid, full);
+    if (full) tr.treeAt = t;
+    // Between full walks, keep members only a full walk can find (children of other threads); dead ones just
+    // fail their stat read below and are dropped at the next full walk.
+    if (pids.length > 0) tr.pids = full ? new Set(pids) : new Set([...pids, ...tr.pids]);
     let ticks = 0;
-    let rss = 0;
+    let rssPages = 0;
     let any = false;
-    for (const p of pids) {
-      const st = await this.proc.stat(p);
+    for (const p of tr.pids) {
+      const st = this.proc.stat(p);
       if (!st) continue;
       any = true;
       ticks += st.ticks;
-      rss += (await this.proc.rssKb(p)) ?? 0;
+      rssPages += st.rssPages;
     }
     if (!any) return 0;
-    tr.pids = new Set(pids);
     tr.seen = true;
-    tr.peak_rss_kb = Math.max(tr.peak_rss_kb ?? 0, rss);
+    tr.peak_rss_kb = Math.max(tr.peak_rss_kb ?? 0, (rssPages * this.proc.pageSize) / 1024);
     return tr.counter.update(ticks);
   }
 }

@@ -346,7 +346,7 @@ export class Meter {
     this.appsRunning = true;
     try {
       const apps = await queryComputeApps(this.nvidiaSmi, Math.max(2000, 4 * this.intervalMs));
-      if (apps) await this.attributeApps(apps, active);
+      if (apps) this.attributeApps(apps, active);
     } finally {
       this.appsRunning = false;
     }
@@ -358,7 +358,7 @@ export class Meter {
     return hit ? hit.index : null;
   }
 
-  private async attributeApps(apps: ComputeApp[], active: TrialState[]): Promise<void> {
+  private attributeApps(apps: ComputeApp[], active: TrialState[]): void {
     const roots = new Map(active.map((st) => [st.cpu.pid, st] as const));
     const rootSet = new Set(roots.keys());
     const perGpu = new Map<number, { mem: Map<string, number>; unknown: boolean; foreign: boolean }>();
@@ -370,7 +370,7 @@ export class Meter {
       perGpu.set(index, slot);
       let owner = active.find((st) => st.cpu.pids.has(app.pid)) ?? null;
       if (!owner) {
-        const root = await this.proc.descendsFrom(app.pid, rootSet);
+        const root = this.proc.descendsFrom(app.pid, rootSet);
         owner = root === null ? null : (roots.get(root) ?? null);
       }
       if (!owner || !owner.gpus.includes(index)) {

@@ -1,5 +1,7 @@
-// The Scheduler contract: early stopping on intermediate reports. One method decides; it keeps no
-// hidden state beyond what it can rebuild from the trials it is shown (so a restarted engine agrees).
+// The Scheduler contract: early stopping on intermediate reports, and, for multi-fidelity schedulers
+// (ASHA, Hyperband), which budget a new configuration starts with and which finished trial deserves a
+// larger one. A scheduler keeps no hidden state beyond what it can rebuild from the trials it is shown
+// (so a restarted engine agrees with the one that died).
 import type { Objective } from '../../../shared/types.js';
 import type { TrialView } from '../samplers/types.js';
 
@@ -11,8 +13,18 @@ export interface SchedulerContext {
 
 export type Decision = { action: 'continue' } | { action: 'prune'; reason: string };
 
+/** Run the configuration of trial `parent` again with a larger `budget` (continuing from its checkpoint). */
+export interface Promotion {
+  parent: number;
+  budget: number;
+}
+
 export interface Scheduler {
   readonly name: string;
   /** Called after each intermediate report of the first objective. */
   onReport(ctx: SchedulerContext, trialNumber: number, step: number): Decision;
+  /** Multi-fidelity only: a finished trial to continue with a larger budget, asked before any new configuration. */
+  promote?(ctx: SchedulerContext): Promotion | null;
+  /** Multi-fidelity only: the budget a new configuration starts with (default: the fidelity's max). */
+  initialBudget?(ctx: SchedulerContext): number;
 }

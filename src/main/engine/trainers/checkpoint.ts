@@ -23,6 +23,8 @@ interface Manifest {
   /** Everything that must match for the weights to be reused (params, data, split, seed). */
   fingerprint: string;
   epoch: number;
+  /** Reported step = stepOffset + epoch; see `previousLastStep`. */
+  stepOffset: number;
   backend: string;
   data: string;
   runs: RunState[];
@@ -30,9 +32,10 @@ interface Manifest {
 
 export interface Restored {
   epoch: number;
+  stepOffset: number;
 }
 
-export async function saveCheckpoint(dir: string, fingerprint: string, epoch: number, backend: string, runs: FoldRun[]): Promise<void> {
+export async function saveCheckpoint(dir: string, fingerprint: string, epoch: number, stepOffset: number, backend: string, runs: FoldRun[]): Promise<void> {
   const chunks: Float32Array[] = [];
   const states: RunState[] = [];
   for (const run of runs) {
@@ -51,7 +54,7 @@ export async function saveCheckpoint(dir: string, fingerprint: string, epoch: nu
   const dataFile = `weights-${epoch}.bin`;
   const bytes = Buffer.concat(chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)));
   writeFileSync(path.join(dir, dataFile), bytes);
-  const manifest: Manifest = { version: VERSION, fingerprint, epoch, backend, data: dataFile, runs: states };
+  const manifest: Manifest = { version: VERSION, fingerprint, epoch, stepOffset, backend, data: dataFile, runs: states };
   const tmp = path.join(dir, `${MANIFEST}.tmp`);
   writeFileSync(tmp, JSON.stringify(manifest));
   renameSync(tmp, path.join(dir, MANIFEST));
@@ -98,5 +101,19 @@ export function loadCheckpoint(dir: string, fingerprint: string, runs: FoldRun[]
     run.rng = new Rng(state.rng);
   });
   if (at !== floats.length) throw new Error(`checkpoint data has ${floats.length} values, manifest describes ${at}`);
-  return { epoch: manifest.epoch };
+  return { epoch: manifest.epoch, stepOffset: manifest.stepOffset };
+}
+
+/**
+ * The last step reported from this checkpoint folder, also when its checkpoint cannot be reused. A trial
+ * promoted to a larger data_fraction trains again from scratch, and numbers its epochs after the steps it
+ * already reported, so a trial's steps stay unique and increasing.
+ */
+export function previousLastStep(dir: string): number {
+  try {
+    const m = JSON.parse(readFileSync(path.join(dir, MANIFEST), 'utf8')) as Partial<Manifest>;
+    return typeof m.epoch === 'number' && typeof m.stepOffset === 'number' ? m.stepOffset + m.epoch : 0;
+  } catch {
+    return 0;
+  }
 }

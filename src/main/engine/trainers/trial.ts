@@ -1,7 +1,7 @@
 // One trial: load the data, split it (holdout or stratified k-fold), build one model per split, resume from
 // the checkpoint if there is one, then train epoch by epoch, reporting the mean over splits after each.
 import type { BuiltinConfig } from './config.js';
-import { saveCheckpoint, loadCheckpoint } from './checkpoint.js';
+import { loadCheckpoint, previousLastStep, saveCheckpoint } from './checkpoint.js';
 import type { Dataset } from './data/dataset.js';
 import { loadDataset } from './data/load.js';
 import { prepare } from './data/prepare.js';
@@ -40,11 +40,12 @@ export function resolveFidelity(config: BuiltinConfig, params: Record<string, un
   let epochs = fromParams('epochs') ?? config.epochs;
   let dataFraction = fromParams('data_fraction') ?? config.data_fraction;
   if (budget !== null) {
-    if (config.fidelity === 'epochs') epochs = budget;
+    // A fractional epoch budget (e.g. from a scheduler's min·eta^k) means the nearest whole epoch.
+    if (config.fidelity === 'epochs') epochs = Math.max(1, Math.round(budget));
     else dataFraction = budget;
   }
   if (!Number.isInteger(epochs) || epochs < 1) {
-    throw new TrainerUserError(`epochs must be a whole number ≥ 1, got ${epochs}; with fidelity: epochs, NIGHTSHIFT_BUDGET is the number of epochs (set fidelity.min ≥ 1)`);
+    throw new TrainerUserError(`NIGHTSHIFT_PARAMS.epochs: must be a whole number ≥ 1, got ${epochs}; fix epochs in search_space`);
   }
   if (!(dataFraction > 0 && dataFraction <= 1)) {
     throw new TrainerUserError(`data_fraction must be in (0, 1], got ${dataFraction}; with fidelity: data_fraction, set fidelity.min > 0 and fidelity.max ≤ 1`);
@@ -87,11 +88,15 @@ export async function runTrial(o: TrialOptions): Promise<Report | null> {
     seed: o.seed,
   });
   let start = 0;
+  let stepOffset = 0;
   if (o.checkpointDir) {
     const restored = loadCheckpoint(o.checkpointDir, fingerprint, runs, o.log);
     if (restored) {
       start = restored.epoch;
+      stepOffset = restored.stepOffset;
       o.log(`resumed from the checkpoint of epoch ${start}`);
+    } else {
+      stepOffset = previousLastStep(o.checkpointDir);
     }
   }
   if (start >= o.epochs) o.log(`the checkpoint is already at epoch ${start} (budget ${o.epochs}); nothing to train`);
@@ -105,14 +110,14 @@ export async function runTrial(o: TrialOptions): Promise<Report | null> {
       const metrics: EvalMetrics[] = [];
       for (const run of runs) metrics.push(await evaluate(run));
       last = {
-        step: epoch,
+        step: stepOffset + epoch,
         ...meanMetrics(metrics),
         train_loss: losses.reduce((a, b) => a + b, 0) / losses.length,
         epoch_time_s: seconds,
         ...(o.config.fidelity === 'data_fraction' ? { data_fraction: o.dataFraction } : {}),
       };
       // Checkpoint before reporting: a scheduler may stop the trial as soon as it reads the report.
-      if (o.checkpointDir) await saveCheckpoint(o.checkpointDir, fingerprint, epoch, o.backend, runs);
+      if (o.checkpointDir) await saveCheckpoint(o.checkpointDir, fingerprint, epoch, stepOffset, o.backend, runs);
       o.report(last);
     }
   } finally {

@@ -1,0 +1,183 @@
+// Read-only views of a study that the API answers with. The engine computes fronts, best-so-far series
+// and downsampled curves here; the renderer only draws what it gets.
+import type { ObjectivePoint, SeriesPoint, StudyListItem, StudySummary, TrialsPage, TrialsQuery } from '../../shared/api.js';
+import { MAX_REPORT_POINTS } from '../../shared/api.js';
+import type { Objective, TrialJson } from '../../shared/types.js';
+import { trialJson } from '../engine/report/json.js';
+import { dominates } from '../engine/study/pareto.js';
+import type { ReportRecord, Store, StudyRecord, TrialRecord } from '../engine/storage/types.js';
+
+/** Objective vector of a complete trial, or null when a value is missing or not finite. */
+function objectiveVector(t: TrialRecord, objectives: readonly Objective[]): number[] | null {
+  if (t.state !== 'complete') return null;
+  const v = objectives.map((o) => t.values[o.metric]);
+  return v.every((x): x is number => typeof x === 'number' && Number.isFinite(x)) ? v : null;
+}
+
+/**
+ * Marks the first front (0) and the rest (1). An archive of non-dominated points costs O(N·F) instead of
+ * the O(N²) full sort, which matters at 10,000 trials (F, the front size, stays small). Equal points do not
+ * dominate each other, so all copies stay on the front, as in `bestTrials`. One objective: the single best
+ * (earliest on ties), as `bestTrials` picks it.
+ */
+export function objectivePoints(trials: readonly TrialRecord[], objectives: readonly Objective[]): ObjectivePoint[] {
+  const dirs = objectives.map((o) => o.direction);
+  const cands: { t: TrialRecord; v: number[] }[] = [];
+  for (const t of trials) {
+    const v = objectiveVector(t, objectives);
+    if (v) cands.push({ t, v });
+  }
+  const onFront = new Set<number>();
+  if (objectives.length === 1) {
+    let best = -1;
+    cands.forEach((c, i) => {
+      if (best < 0 || dominates(c.v, cands[best]!.v, dirs)) best = i;
+    });
+    if (best >= 0) onFront.add(best);
+  } else {
+    let archive: number[] = [];
+    cands.forEach((c, i) => {
+      if (archive.some((j) => dominates(cands[j]!.v, c.v, dirs))) return;
+      archive = archive.filter((j) => !dominates(c.v, cands[j]!.v, dirs));
+      archive.push(i);
+    });
+    for (const i of archive) onFront.add(i);
+  }
+  return cands.map((c, i) => ({
+    number: c.t.number,
+    values: Object.fromEntries(objectives.map((o, k) => [o.metric, c.v[k]!])),
+    params: c.t.params,
+    front: onFront.has(i) ? 0 : 1,
+  }));
+}
+
+function bestSoFar(trials: readonly TrialRecord[], objectives: readonly Objective[]): StudySummary['best_so_far'] {
+  const first = objectives[0];
+  const byTrial: SeriesPoint[] = [];
+  const byEnergy: SeriesPoint[] = [];
+  if (!first) return { by_trial: byTrial, by_energy: byEnergy };
+  const better = (a: number, b: number) => (first.direction === 'maximize' ? a > b : a < b);
+  let best: number | null = null;
+  let energy = 0;
+  let measured = false;
+  for (const t of trials) {
+    const e = t.metrics.energy_j;
+    if (typeof e === 'number' && Number.isFinite(e)) {
+      energy += e;
+      measured = true;
+    }
+    const v = t.state === 'complete' ? t.values[first.metric] : undefined;
+    if (v === undefined || !Number.isFinite(v)) continue;
+    if (best === null || better(v, best)) best = v;
+    byTrial.push({ x: t.number, y: best });
+    if (measured) byEnergy.push({ x: energy, y: best });
+  }
+  return { by_trial: byTrial, by_energy: byEnergy };
+}
+
+function sum(trials: readonly TrialRecord[], metric: string): number {
+  let s = 0;
+  for (const t of trials) {
+    const v = t.metrics[metric];
+    if (typeof v === 'number' && Number.isFinite(v)) s += v;
+  }
+  return s;
+}
+
+export function studySummary(store: Store, study: StudyRecord, active: { since: number } | null, now: number): StudySummary {
+  const trials = store.trials(study.id);
+  const counts = store.counts(study.id);
+  const points = objectivePoints(trials, study.objectives);
+  const front = new Set(points.filter((p) => p.front === 0).map((p) => p.number));
+  const budget = study.spec.budget;
+  return {
+    name: study.name,
+    state: study.state,
+    stop_reason: study.stopReason,
+    created_at: study.createdAt,
+    objectives: study.objectives,
+    counts,
+    spec: study.spec,
+    pareto: trials.filter((t) => front.has(t.number)).map(trialJson),
+    points,
+    best_so_far: bestSoFar(trials, study.objectives),
+    budget: {
+      trials: { used: counts.complete + counts.pruned + counts.failed + counts.running, limit: budget.trials },
+      // Wall time counts per run (a resumed campaign gets a fresh allowance), so it is the running campaign's age.
+      wall_time_s: { used: active ? Math.max(0, (now - active.since) / 1000) : 0, limit: budget.wall_time_s },
+      energy_j: { used: sum(trials, 'energy_j'), limit: budget.energy_j },
+      co2_g: { used: sum(trials, 'co2_g'), limit: null },
+    },
+    active: active !== null,
+  };
+}
+
+export function studyListItem(store: Store, study: StudyRecord, active: boolean): StudyListItem {
+  const trials = store.trials(study.id);
+  const best: Record<string, number> = {};
+  let updated: string | null = null;
+  for (const t of trials) {
+    for (const at of [t.startedAt, t.endedAt]) if (at && (!updated || at > updated)) updated = at;
+    if (t.state !== 'complete') continue;
+    for (const o of study.objectives) {
+      const v = t.values[o.metric];
+      if (v === undefined || !Number.isFinite(v)) continue;
+      const cur = best[o.metric];
+      if (cur === undefined || (o.direction === 'maximize' ? v > cur : v < cur)) best[o.metric] = v;
+    }
+  }
+  return {
+    name: study.name,
+    state: study.state,
+    created_at: study.createdAt,
+    updated_at: updated,
+    counts: store.counts(study.id),
+    objectives: study.objectives,
+    best,
+    energy_j: sum(trials, 'energy_j'),
+    stop_reason: study.stopReason,
+    active,
+  };
+}
+
+function sortValue(t: TrialJson, key: string): number | string | null {
+  if (key === 'number') return t.number;
+  if (key === 'state' || key === 'started_at' || key === 'ended_at') return t[key];
+  const dot = key.indexOf('.');
+  const group = key.slice(0, dot);
+  const name = key.slice(dot + 1);
+  const v = group === 'value' ? t.values[name] : group === 'metric' ? t.metrics[name] : t.params[name];
+  return v === undefined ? null : typeof v === 'boolean' ? String(v) : v;
+}
+
+export function trialsPage(store: Store, study: StudyRecord, q: TrialsQuery): TrialsPage {
+  let rows = store.trials(study.id).map(trialJson);
+  const states = q.filter?.states;
+  if (states && states.length > 0) rows = rows.filter((t) => states.includes(t.state));
+  const text = q.filter?.text?.trim().toLowerCase();
+  if (text) rows = rows.filter((t) => `${t.number} ${JSON.stringify(t.params)} ${t.reason ?? ''}`.toLowerCase().includes(text));
+  if (q.sort) {
+    const { key, direction } = q.sort;
+    const sign = direction === 'asc' ? 1 : -1;
+    rows.sort((a, b) => {
+      const x = sortValue(a, key);
+      const y = sortValue(b, key);
+      // Missing values sort last whatever the direction: a table sorted by accuracy shows results first.
+      if (x === null || y === null) return x === y ? a.number - b.number : x === null ? 1 : -1;
+      if (x < y) return -sign;
+      if (x > y) return sign;
+      return a.number - b.number;
+    });
+  }
+  const offset = q.offset ?? 0;
+  return { total: rows.length, offset, trials: rows.slice(offset, offset + (q.limit ?? 100)) };
+}
+
+/** Evenly spaced reports, first and last kept, so a 100,000-step curve stays a few KB. */
+export function downsample(reports: readonly ReportRecord[], max = MAX_REPORT_POINTS): ReportRecord[] {
+  if (reports.length <= max) return [...reports];
+  const out: ReportRecord[] = [];
+  const stride = (reports.length - 1) / (max - 1);
+  for (let i = 0; i < max; i++) out.push(reports[Math.round(i * stride)]!);
+  return out;
+}

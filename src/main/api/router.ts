@@ -1,0 +1,216 @@
+// The one engine-side implementation of the API contract (src/shared/api.ts). Transports (Electron IPC,
+// HTTP + WebSocket) hand it a method name and an untrusted request and relay what it answers; it never
+// throws and never answers with a stack trace, so a bad request cannot take the engine down.
+import path from 'node:path';
+import type { ApiError, ApiEvent, ApiMethod, ApiRequest, ApiResponse, ApiResult, DatabaseInfo } from '../../shared/api.js';
+import { API_METHODS } from '../../shared/api.js';
+import type { EngineEvent } from '../engine/campaign/events.js';
+import { EngineBusyError } from '../engine/campaign/recovery.js';
+import { trialDir } from '../engine/paths.js';
+import { studyExportJson, trialJson } from '../engine/report/json.js';
+import { StudySpecError } from '../engine/study/errors.js';
+import { SearchSpace } from '../engine/study/space.js';
+import { formatOf, loadStudyFile, parseStudyText } from '../engine/study/spec.js';
+import { openStore } from '../engine/storage/open.js';
+import type { Store, StudyRecord } from '../engine/storage/types.js';
+import { CampaignHost } from './campaigns.js';
+import { ApiFailure } from './failure.js';
+import { readCommand, tailLines } from './files.js';
+import { downsample, studyListItem, studySummary, trialsPage } from './queries.js';
+import { REQUEST_SCHEMAS } from './schemas.js';
+
+export interface RouterOptions {
+  /** Database file; opened (and created when writable) at construction. */
+  db: string;
+  /** Folder holding `studies/<study>/trials/<n>/`; default: the database's folder. */
+  artifacts?: string;
+  readonly?: boolean;
+}
+
+type Handlers = { [M in ApiMethod]: (req: ApiRequest<M>) => ApiResponse<M> | Promise<ApiResponse<M>> };
+
+export class ApiRouter {
+  private store: Store;
+  private info: DatabaseInfo;
+  private readonly listeners = new Set<(e: ApiEvent) => void>();
+  private readonly campaigns = new CampaignHost((e) => this.forward(e));
+  private closed = false;
+
+  constructor(opts: RouterOptions) {
+    const file = path.resolve(opts.db);
+    this.store = openStore(file, { readonly: opts.readonly ?? false });
+    this.info = { file, readonly: opts.readonly ?? false, artifacts: path.resolve(opts.artifacts ?? path.dirname(file)) };
+  }
+
+  /** Studies whose campaign runs in this process. */
+  activeCampaigns(): string[] {
+    return this.campaigns.names();
+  }
+
+  subscribe(listener: (e: ApiEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async handle(method: unknown, request: unknown): Promise<ApiResult<ApiMethod>> {
+    if (typeof method !== 'string' || !(API_METHODS as readonly string[]).includes(method)) {
+      return fail({ code: 'unknown_method', message: `unknown method ${JSON.stringify(method)}; methods: ${API_METHODS.join(', ')}` });
+    }
+    const m = method as ApiMethod;
+    if (this.closed) return fail({ code: 'conflict', message: 'the engine is shutting down' });
+    const parsed = REQUEST_SCHEMAS[m].safeParse(request ?? {});
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+      return fail({ code: 'invalid_request', message: `${m}: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`, issues });
+    }
+    try {
+      const handler = this.handlers[m] as (req: unknown) => unknown;
+      return { ok: true, result: (await handler(parsed.data)) as ApiResponse<ApiMethod> };
+    } catch (e) {
+      return fail(toApiError(e));
+    }
+  }
+
+  /** Interrupts every campaign running here (their trials run again next time) and closes the database. */
+  async close(reason = 'the app is closing'): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.campaigns.haltAll(reason);
+    this.store.close();
+  }
+
+  private forward(e: EngineEvent): void {
+    const { type, ...payload } = e;
+    this.publish({ event: type, payload } as ApiEvent);
+  }
+
+  private publish(e: ApiEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch {
+        // A broken client connection must not stop the campaign that emitted the event.
+      }
+    }
+  }
+
+  private study(name: string): StudyRecord {
+    const s = this.store.getStudy(name);
+    if (!s) {
+      const names = this.store.listStudies().map((x) => x.name);
+      throw new ApiFailure('not_found', `no study named "${name}" in ${this.info.file}${names.length ? ` (studies: ${names.join(', ')})` : ' (it has no studies yet)'}`);
+    }
+    return s;
+  }
+
+  private writable(what: string): void {
+    if (this.info.readonly) throw new ApiFailure('readonly', `${this.info.file} is open read-only; cannot ${what}. Open it writable to change it.`);
+  }
+
+  private readonly handlers: Handlers = {
+    'db.info': () => this.info,
+    'db.open': (req) => {
+      if (this.campaigns.size > 0) {
+        throw new ApiFailure('conflict', `campaigns are running here (${this.campaigns.names().join(', ')}); pause or stop them before opening another database`);
+      }
+      const file = path.resolve(req.file);
+      const readonly = req.readonly ?? false;
+      let next: Store;
+      try {
+        next = openStore(file, { readonly });
+      } catch (e) {
+        throw new ApiFailure('invalid_request', (e as Error).message);
+      }
+      this.store.close();
+      this.store = next;
+      this.info = { file, readonly, artifacts: path.dirname(file) };
+      this.publish({ event: 'db', payload: this.info });
+      return this.info;
+    },
+    'studies.list': () => this.store.listStudies().map((s) => studyListItem(this.store, s, this.campaigns.isActive(s.name))),
+    'study.summary': (req) => {
+      const s = this.study(req.study);
+      const since = this.campaigns.since(s.name);
+      return studySummary(this.store, s, since === null ? null : { since }, Date.now());
+    },
+    'study.trials': (req) => trialsPage(this.store, this.study(req.study), req),
+    'study.export': (req) => studyExportJson(this.store, this.study(req.study)),
+    'study.validate': (req) => {
+      const file = req.file ?? `study.${req.format ?? 'yaml'}`;
+      try {
+        const spec = parseStudyText(req.text, { file, format: req.format ?? formatOf(file) });
+        return { ok: true, issues: [], name: spec.name };
+      } catch (e) {
+        if (e instanceof StudySpecError) return { ok: false, issues: e.issues, name: null };
+        throw e;
+      }
+    },
+    'trial.detail': (req) => {
+      const s = this.study(req.study);
+      const t = this.store.trialByNumber(s.id, req.number);
+      if (!t) throw new ApiFailure('not_found', `study "${s.name}" has no trial ${req.number}`);
+      const dir = trialDir(this.info.artifacts, s.name, t.number);
+      const reports = this.store.reports(t.id);
+      return {
+        study: s.name,
+        trial: { ...trialJson(t), origin: t.origin, budget: t.budget, retries: t.retries },
+        reports: downsample(reports),
+        report_count: reports.length,
+        command: readCommand(dir),
+        logs: { stdout: tailLines(path.join(dir, 'stdout.log')), stderr: tailLines(path.join(dir, 'stderr.log')) },
+        events: this.store
+          .events(s.id)
+          .filter((e) => e.trialId === t.id)
+          .map((e) => ({ at: e.at, kind: e.kind, message: e.message })),
+      };
+    },
+    'trial.stop': async (req) => {
+      this.study(req.study);
+      return { stopped: await this.campaigns.stopTrial(req.study, req.number, req.reason ?? 'stopped by the user') };
+    },
+    'trial.enqueue': (req) => {
+      this.writable('enqueue a trial');
+      const s = this.study(req.study);
+      const problem = new SearchSpace(s.spec.search_space).check(req.params);
+      if (problem) throw new ApiFailure('invalid_request', `trial.enqueue: params: ${problem}`, [{ path: 'params', message: problem }]);
+      const t = this.store.enqueueTrial(s.id, { params: req.params, budget: s.spec.fidelity?.max ?? null, origin: 'enqueued' });
+      this.publish({ event: 'trial-state', payload: { study: s.name, number: t.number, state: 'queued', reason: null } });
+      return { number: t.number };
+    },
+    'campaign.start': async (req) => {
+      this.writable('run a campaign');
+      const spec = 'file' in req ? loadStudyFile(path.resolve(req.file)) : this.study(req.study).spec;
+      await this.campaigns.start(this.store, spec, this.info.artifacts);
+      return { study: spec.name, state: this.study(spec.name).state };
+    },
+    'campaign.pause': async (req) => {
+      this.study(req.study);
+      const r = await this.campaigns.halt(req.study, 'paused by the user');
+      return { study: req.study, state: r.state };
+    },
+    'campaign.stop': async (req) => {
+      const s = this.study(req.study);
+      const reason = req.reason ?? 'stopped by the user';
+      const r = await this.campaigns.halt(s.name, reason);
+      // A campaign that ended on its own meanwhile keeps its own reason.
+      if (r.state === 'idle') {
+        this.store.setStudyState(s.id, 'finished', reason);
+        this.publish({ event: 'study', payload: { study: s.name, state: 'finished', reason } });
+        return { study: s.name, state: 'finished' as const };
+      }
+      return { study: s.name, state: r.state };
+    },
+  };
+}
+
+function fail(error: ApiError): { ok: false; error: ApiError } {
+  return { ok: false, error };
+}
+
+function toApiError(e: unknown): ApiError {
+  if (e instanceof ApiFailure) return e.issues ? { code: e.code, message: e.message, issues: e.issues } : { code: e.code, message: e.message };
+  if (e instanceof StudySpecError) return { code: 'invalid_study', message: e.message, issues: e.issues };
+  if (e instanceof EngineBusyError) return { code: 'conflict', message: e.message };
+  return { code: 'internal', message: `internal error: ${(e as Error).message ?? String(e)}` };
+}
+

@@ -1,0 +1,37 @@
+// Runtime checks of every request (clients are a web page or another process: never trust their shapes).
+// Each schema is tied to the contract's request type, so the two cannot drift apart.
+import { z } from 'zod';
+import type { ApiMethod, ApiRequest } from '../../shared/api.js';
+import { TRIAL_STATES } from '../../shared/types.js';
+
+const name = z.string().min(1, 'must not be empty').max(500);
+const number = z.number().int().min(0);
+const empty = z.strictObject({});
+const paramValue = z.union([z.number(), z.string(), z.boolean()]);
+const sortKey = z
+  .string()
+  .regex(/^(number|state|started_at|ended_at|(value|metric|param)\..+)$/, 'must be number, state, started_at, ended_at, value.<metric>, metric.<name> or param.<name>');
+
+type Schemas = { [M in ApiMethod]: z.ZodType<ApiRequest<M>> };
+
+export const REQUEST_SCHEMAS: Schemas = {
+  'db.info': empty,
+  'db.open': z.strictObject({ file: name, readonly: z.boolean().optional() }),
+  'studies.list': empty,
+  'study.summary': z.strictObject({ study: name }),
+  'study.trials': z.strictObject({
+    study: name,
+    offset: number.optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+    sort: z.strictObject({ key: sortKey, direction: z.enum(['asc', 'desc']) }).optional(),
+    filter: z.strictObject({ states: z.array(z.enum(TRIAL_STATES)).optional(), text: z.string().max(200).optional() }).optional(),
+  }) as z.ZodType<ApiRequest<'study.trials'>>,
+  'study.export': z.strictObject({ study: name }),
+  'study.validate': z.strictObject({ text: z.string().max(4 * 1024 * 1024), format: z.enum(['yaml', 'json']).optional(), file: z.string().max(4096).optional() }),
+  'trial.detail': z.strictObject({ study: name, number }),
+  'trial.stop': z.strictObject({ study: name, number, reason: z.string().max(500).optional() }),
+  'trial.enqueue': z.strictObject({ study: name, params: z.record(z.string(), paramValue) }),
+  'campaign.start': z.union([z.strictObject({ file: z.string().min(1).max(4096) }), z.strictObject({ study: name })]),
+  'campaign.pause': z.strictObject({ study: name }),
+  'campaign.stop': z.strictObject({ study: name, reason: z.string().max(500).optional() }),
+};

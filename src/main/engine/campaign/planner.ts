@@ -1,0 +1,33 @@
+// What to run next, decided from the trials alone: a promotion the scheduler asks for, else a new
+// configuration from the sampler with the budget the scheduler gives it. Kept apart from the campaign
+// (processes, store) so benchmarks can drive the same decisions in-process.
+import type { Objective, Params } from '../../../shared/types.js';
+import type { Sampler, TrialView } from '../samplers/types.js';
+import type { Scheduler } from '../schedulers/types.js';
+import type { SearchSpace } from '../study/space.js';
+import type { FidelitySpec } from '../study/types.js';
+
+export type Plan = { kind: 'trial'; params: Params; budget: number | null; origin: string } | { kind: 'exhausted'; reason: string };
+
+export interface PlannerDeps {
+  space: SearchSpace;
+  objectives: readonly Objective[];
+  fidelity: FidelitySpec | null;
+  sampler: Sampler;
+  scheduler: Scheduler;
+  seed: number;
+}
+
+export function planNext(d: PlannerDeps, trials: readonly TrialView[]): Plan {
+  const ctx = { objectives: d.objectives, trials };
+  const promotion = d.scheduler.promote?.(ctx) ?? null;
+  if (promotion) {
+    const parent = trials.find((t) => t.number === promotion.parent);
+    if (!parent) throw new Error(`scheduler ${d.scheduler.name} promoted unknown trial ${promotion.parent}`);
+    return { kind: 'trial', params: parent.params, budget: promotion.budget, origin: `promote:${parent.number}` };
+  }
+  const s = d.sampler.ask({ space: d.space, objectives: d.objectives, trials, seed: d.seed });
+  if (s.kind === 'exhausted') return { kind: 'exhausted', reason: s.reason };
+  const budget = d.fidelity ? (d.scheduler.initialBudget?.(ctx) ?? d.fidelity.max) : null;
+  return { kind: 'trial', params: s.params, budget, origin: `sampler:${d.sampler.name}` };
+}

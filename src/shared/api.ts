@@ -1,0 +1,201 @@
+// The API contract between the engine-side router (src/main/api) and every client: the renderer through
+// Electron IPC (src/preload) or HTTP + WebSocket (`nightshift serve`). One typed map of methods
+// (name → request/response) and one of pushed events (name → payload). Types only, plus the name lists the
+// transports register, so the renderer bundle pulls in nothing from the engine.
+import type { Objective, Params, StateCounts, StudyExportJson, StudyState, TrialJson, TrialState } from './types.js';
+
+/** Sort keys of the trials table: a column, or `value.<metric>` / `metric.<name>` / `param.<name>`. */
+export type TrialSortKey = 'number' | 'state' | 'started_at' | 'ended_at' | `value.${string}` | `metric.${string}` | `param.${string}`;
+
+export interface TrialsQuery {
+  study: string;
+  offset?: number;
+  /** At most 1000 rows per page. */
+  limit?: number;
+  sort?: { key: TrialSortKey; direction: 'asc' | 'desc' };
+  filter?: { states?: TrialState[]; /** Substring matched against the trial's params and reason. */ text?: string };
+}
+
+export interface StudyListItem {
+  name: string;
+  state: StudyState;
+  created_at: string;
+  /** Time of the last trial start or end, null before the first trial. */
+  updated_at: string | null;
+  counts: StateCounts;
+  objectives: Objective[];
+  /** The best value of each objective over complete trials. */
+  best: Record<string, number>;
+  /** Sum of the measured `energy_j` of all trials (0 until metering reports it). */
+  energy_j: number;
+  stop_reason: string | null;
+  /** Whether a campaign for it runs in this process (and can be paused or stopped from here). */
+  active: boolean;
+}
+
+export interface BudgetUse {
+  /** Spent so far, in the unit of the budget (trials, seconds, joules, grams). */
+  used: number;
+  /** The budget's limit, or null when the study sets none. */
+  limit: number | null;
+}
+
+/** One complete trial as a point of the objective space (all objectives present and finite). */
+export interface ObjectivePoint {
+  number: number;
+  values: Record<string, number>;
+  params: Params;
+  /** 0 for the Pareto set (the single best for one objective), 1 for the next front, and so on. */
+  front: number;
+}
+
+export interface SeriesPoint {
+  x: number;
+  y: number;
+}
+
+export interface StudySummary {
+  name: string;
+  state: StudyState;
+  stop_reason: string | null;
+  created_at: string;
+  objectives: Objective[];
+  counts: StateCounts;
+  /** The study as written (normalized StudySpec). */
+  spec: unknown;
+  /** Trials on the first front (one best trial for a single objective), in trial order. */
+  pareto: TrialJson[];
+  /** Every complete trial with all objective values, with its front. */
+  points: ObjectivePoint[];
+  /** Best value of the first objective so far, against trial number and against cumulative energy_j. */
+  best_so_far: { by_trial: SeriesPoint[]; by_energy: SeriesPoint[] };
+  budget: { trials: BudgetUse; wall_time_s: BudgetUse; energy_j: BudgetUse; co2_g: BudgetUse };
+  active: boolean;
+}
+
+export interface TrialsPage {
+  total: number;
+  offset: number;
+  trials: TrialJson[];
+}
+
+export interface TrialDetail {
+  study: string;
+  trial: TrialJson & { origin: string; budget: number | null; retries: number };
+  /** Reports in step order, downsampled to at most `MAX_REPORT_POINTS` (first and last kept). */
+  reports: { step: number; metrics: Record<string, number>; at: string }[];
+  report_count: number;
+  /** argv and cwd the trial ran with (command.json in its folder), null before it launched. */
+  command: { argv: string[]; cwd: string } | null;
+  /** The last ~200 lines of each log. */
+  logs: { stdout: string; stderr: string };
+  /** Study event log entries about this trial (state changes, reasons). */
+  events: { at: string; kind: string; message: string }[];
+}
+
+export interface SpecIssueJson {
+  path: string;
+  message: string;
+}
+
+export interface DatabaseInfo {
+  file: string;
+  readonly: boolean;
+  artifacts: string;
+}
+
+export const MAX_REPORT_POINTS = 2000;
+export const LOG_TAIL_LINES = 200;
+
+/** Every method: its request and response. */
+export interface ApiMethods {
+  'db.info': { request: Record<string, never>; response: DatabaseInfo };
+  /** Switches this window/server to another database file (refused while a campaign runs here). */
+  'db.open': { request: { file: string; readonly?: boolean }; response: DatabaseInfo };
+  'studies.list': { request: Record<string, never>; response: StudyListItem[] };
+  'study.summary': { request: { study: string }; response: StudySummary };
+  'study.trials': { request: TrialsQuery; response: TrialsPage };
+  'study.export': { request: { study: string }; response: StudyExportJson };
+  /** Parses study text and reports every problem with its path; `name` when it is valid. */
+  'study.validate': { request: { text: string; format?: 'yaml' | 'json'; file?: string }; response: { ok: boolean; issues: SpecIssueJson[]; name: string | null } };
+  'trial.detail': { request: { study: string; number: number }; response: TrialDetail };
+  /** Ends a running trial of a campaign running here; it ends as `stopped` and is not run again. */
+  'trial.stop': { request: { study: string; number: number; reason?: string }; response: { stopped: boolean } };
+  /** Queues a configuration (checked against the search space); a running campaign runs it next. */
+  'trial.enqueue': { request: { study: string; params: Params }; response: { number: number } };
+  /** Starts (or resumes) a campaign from a study file, or resumes an existing study by name. */
+  'campaign.start': { request: { file: string } | { study: string }; response: { study: string; state: StudyState } };
+  /** Stops launching and interrupts running trials; they run again on resume. The study becomes idle. */
+  'campaign.pause': { request: { study: string }; response: { study: string; state: StudyState } };
+  /** Like pause, then marks the study finished with the reason. */
+  'campaign.stop': { request: { study: string; reason?: string }; response: { study: string; state: StudyState } };
+}
+
+export type ApiMethod = keyof ApiMethods;
+export type ApiRequest<M extends ApiMethod> = ApiMethods[M]['request'];
+export type ApiResponse<M extends ApiMethod> = ApiMethods[M]['response'];
+
+export const API_METHODS = [
+  'db.info',
+  'db.open',
+  'studies.list',
+  'study.summary',
+  'study.trials',
+  'study.export',
+  'study.validate',
+  'trial.detail',
+  'trial.stop',
+  'trial.enqueue',
+  'campaign.start',
+  'campaign.pause',
+  'campaign.stop',
+] as const satisfies readonly ApiMethod[];
+
+// Compile-time check that the list names every method exactly.
+type Missing = Exclude<ApiMethod, (typeof API_METHODS)[number]>;
+const _allListed: Missing extends never ? true : Missing = true;
+void _allListed;
+
+/** Pushed events: name → payload. */
+export interface ApiEvents {
+  study: { study: string; state: StudyState; reason: string | null };
+  'trial-state': { study: string; number: number; state: TrialState; reason: string | null };
+  report: { study: string; number: number; step: number; metrics: Record<string, number> };
+  log: { level: 'info' | 'warn'; message: string };
+  /** The database this client looks at changed (`db.open`). */
+  db: DatabaseInfo;
+}
+
+export type ApiEventName = keyof ApiEvents;
+export const API_EVENTS = ['study', 'trial-state', 'report', 'log', 'db'] as const satisfies readonly ApiEventName[];
+
+export type ApiEvent = { [E in ApiEventName]: { event: E; payload: ApiEvents[E] } }[ApiEventName];
+
+export type ApiErrorCode = 'unknown_method' | 'invalid_request' | 'not_found' | 'conflict' | 'invalid_study' | 'readonly' | 'internal';
+
+export interface ApiError {
+  code: ApiErrorCode;
+  message: string;
+  /** For `invalid_request` and `invalid_study`: each problem with its path. */
+  issues?: SpecIssueJson[];
+}
+
+export type ApiResult<M extends ApiMethod> = { ok: true; result: ApiResponse<M> } | { ok: false; error: ApiError };
+
+/** What the preload exposes as `window.nightshift` (Electron only). */
+export interface DesktopBridge {
+  invoke<M extends ApiMethod>(method: M, request: ApiRequest<M>): Promise<ApiResult<M>>;
+  /** Returns the function that unsubscribes. */
+  onEvent(listener: (event: ApiEvent) => void): () => void;
+  /** Native dialogs; null when the user cancels. */
+  pickFile(kind: 'study' | 'database'): Promise<string | null>;
+  saveExport(study: string, format: 'json' | 'csv'): Promise<string | null>;
+}
+
+/** IPC channel names (Electron). Main registers exactly these handlers. */
+export const IPC_INVOKE_PREFIX = 'nightshift:api:';
+export const IPC_EVENT_CHANNEL = 'nightshift:event';
+export const IPC_DESKTOP_CHANNELS = ['nightshift:pick-file', 'nightshift:save-export'] as const;
+export function ipcChannel(method: ApiMethod): string {
+  return IPC_INVOKE_PREFIX + method;
+}
