@@ -17,7 +17,7 @@ async function call<M extends ApiMethod>(router: ApiRouter, method: M, req: ApiR
   return r.result as ApiResponse<M>;
 }
 
-async function error(router: ApiRouter, method: string, req: unknown) {
+async function error(router: ApiRouter, method: unknown, req: unknown) {
   const r = await router.handle(method, req);
   if (r.ok) throw new Error(`${method} unexpectedly succeeded`);
   return r.error;

@@ -183,6 +183,6 @@ describe('nightshift serve (the command)', () => {
   it('refuses a bad port with one clear line', async () => {
     const r = await collect(startCli(['serve', '--port', 'abc'], { env: cliEnv(tempDir()) }));
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe('nightshift serve: serve: --port abc is not a port number (0-65535)');
+    expect(r.stderr.trim()).toBe('nightshift serve: --port abc is not a port number (0-65535)');
   });
 });

@@ -8,6 +8,8 @@ export class Progress {
   private done = 0;
   private running = 0;
   private best: { number: number; value: number } | null = null;
+  /** Last reported objective value of each running trial; it becomes a result only when the trial completes. */
+  private readonly latest = new Map<number, number>();
   private lastLine = '';
   private readonly started = Date.now();
 
@@ -29,17 +31,23 @@ export class Progress {
       else {
         this.running = Math.max(0, this.running - 1);
         if (e.state !== 'stopped') this.done++;
+        if (e.state === 'complete') this.consider(e.number);
+        this.latest.delete(e.number);
         if (!this.tty || e.state !== 'complete') this.line(`trial ${e.number} ${e.state}${e.reason ? `: ${e.reason}` : ''}`);
       }
     }
     if (e.type === 'report' && this.objectives.length === 1) {
-      const o = this.objectives[0]!;
-      const v = e.metrics[o.metric];
-      if (v !== undefined && (this.best === null || (o.direction === 'maximize' ? v > this.best.value : v < this.best.value))) {
-        this.best = { number: e.number, value: v };
-      }
+      const v = e.metrics[this.objectives[0]!.metric];
+      if (v !== undefined) this.latest.set(e.number, v);
     }
     this.status();
+  }
+
+  private consider(number: number): void {
+    const v = this.latest.get(number);
+    const o = this.objectives[0]!;
+    if (v === undefined || this.objectives.length !== 1) return;
+    if (this.best === null || (o.direction === 'maximize' ? v > this.best.value : v < this.best.value)) this.best = { number, value: v };
   }
 
   private line(text: string): void {

@@ -1,10 +1,12 @@
-// The contract every Scheduler must meet. Each scheduler's test file calls `schedulerContract`; ASHA and
-// Hyperband get the same checks by adding one call.
+// The contract every Scheduler must meet. Each scheduler's test file calls `schedulerContract`;
+// multi-fidelity schedulers (ASHA, Hyperband) also pass `multiFidelity` for the promotion contract.
 import { describe, expect, it } from 'vitest';
 import type { Direction, Objective, TrialState } from '../../../src/shared/types.js';
 import { Rng } from '../../../src/main/engine/samplers/rng.js';
 import type { TrialView } from '../../../src/main/engine/samplers/types.js';
 import type { Decision, Scheduler, SchedulerContext } from '../../../src/main/engine/schedulers/types.js';
+import type { FidelitySpec } from '../../../src/main/engine/study/types.js';
+import { budgetTrial } from './fidelity-trials.js';
 import { curveTrial, runningUpTo } from './trials.js';
 
 export interface SchedulerContractOptions {
@@ -12,6 +14,8 @@ export interface SchedulerContractOptions {
   make: () => Scheduler;
   /** Builds it with a startup/warmup setting, for schedulers that have one. */
   withWarmup?: (startupTrials: number, warmupSteps: number) => Scheduler;
+  /** For schedulers that promote: the fidelity `make` was built with. */
+  multiFidelity?: { fidelity: FidelitySpec };
 }
 
 const objectives = (direction: Direction): Objective[] => [{ metric: 'acc', direction }];
@@ -91,5 +95,96 @@ export function schedulerContract(label: string, options: SchedulerContractOptio
         }
       });
     }
+
+    if (options.multiFidelity) {
+      multiFidelityContract(options.make, options.multiFidelity.fidelity);
+    }
+  });
+}
+
+/** A toy learning curve: configuration x improves with budget, best near x = 0.37. */
+function toyValue(x: number, budget: number, direction: Direction): number {
+  const acc = 1 - (x - 0.37) ** 2 - 0.5 / (1 + budget);
+  return direction === 'maximize' ? acc : -acc;
+}
+
+/** Runs a sequential study the way the planner does: a promotion first, else a new configuration. */
+function simulate(s: Scheduler, direction: Direction, steps: number, seed: number, check: (trials: TrialView[], next: TrialView) => void): TrialView[] {
+  const rng = new Rng(seed);
+  const trials: TrialView[] = [];
+  for (let n = 0; n < steps; n++) {
+    const ctx: SchedulerContext = { objectives: objectives(direction), trials: [...trials] };
+    const p = s.promote!(ctx);
+    const x = p ? (trials.find((t) => t.number === p.parent)!.params.x as number) : rng.uniform();
+    const budget = p ? p.budget : s.initialBudget!(ctx);
+    const next = budgetTrial(n, x, budget, 'complete', toyValue(x, budget, direction));
+    check(trials, next);
+    trials.push(next);
+  }
+  return trials;
+}
+
+function multiFidelityContract(make: () => Scheduler, fidelity: FidelitySpec): void {
+  describe('multi-fidelity', () => {
+    it('starts new configurations at a budget within the fidelity range', () => {
+      const s = make();
+      const b = s.initialBudget!({ objectives: objectives('maximize'), trials: [] });
+      expect(b).toBeGreaterThanOrEqual(fidelity.min);
+      expect(b).toBeLessThanOrEqual(fidelity.max);
+    });
+
+    it('promotes nothing from an empty study, a running one, or trials without budgets', () => {
+      const s = make();
+      expect(s.promote!({ objectives: objectives('maximize'), trials: [] })).toBeNull();
+      const running = [0, 1, 2, 3, 4, 5].map((n) => budgetTrial(n, n / 10, fidelity.min, 'running'));
+      expect(s.promote!({ objectives: objectives('maximize'), trials: running })).toBeNull();
+      expect(s.promote!({ objectives: objectives('maximize'), trials: randomStudy(3, 12) })).toBeNull();
+    });
+
+    for (const direction of ['maximize', 'minimize'] as const) {
+      it(`promotes only complete trials, to a larger budget within range, each configuration once per budget (${direction})`, () => {
+        let promotions = 0;
+        const trials = simulate(make(), direction, 120, 7, (before, next) => {
+          const m = before.find((t) => t.params.x === next.params.x && t.number !== next.number);
+          if (!m) return;
+          promotions++;
+          const parentBudget = Math.max(...before.filter((t) => t.params.x === next.params.x).map((t) => t.budget!));
+          expect(next.budget!).toBeGreaterThan(parentBudget);
+          expect(next.budget!).toBeLessThanOrEqual(fidelity.max);
+        });
+        expect(promotions).toBeGreaterThan(0);
+        const pairs = trials.map((t) => `${t.params.x}@${t.budget}`);
+        expect(new Set(pairs).size).toBe(pairs.length);
+        // Some configurations reached the full budget by promotion.
+        expect(trials.some((t) => t.budget === fidelity.max && trials.some((u) => u.params.x === t.params.x && u.budget! < fidelity.max))).toBe(true);
+      });
+    }
+
+    it('keeps no hidden state: a fresh instance makes the same promotion and picks the same budget', () => {
+      const a = make();
+      simulate(a, 'maximize', 80, 11, (before) => {
+        const ctx: SchedulerContext = { objectives: objectives('maximize'), trials: before };
+        const fresh = make();
+        expect(fresh.promote!(ctx)).toEqual(a.promote!(ctx));
+        expect(fresh.initialBudget!(ctx)).toEqual(a.initialBudget!(ctx));
+      });
+    });
+
+    it('does not promote a configuration again while its promotion is queued or running', () => {
+      const s = make();
+      const trials = simulate(s, 'maximize', 60, 5, () => {});
+      const ctx = (): SchedulerContext => ({ objectives: objectives('maximize'), trials: [...trials] });
+      const seen = new Set<string>();
+      for (let i = 0; i < 40; i++) {
+        const p = s.promote!(ctx());
+        if (!p) break;
+        const x = trials.find((t) => t.number === p.parent)!.params.x as number;
+        const key = `${x}@${p.budget}`;
+        expect(seen.has(key)).toBe(false);
+        seen.add(key);
+        trials.push(budgetTrial(trials.length, x, p.budget, i % 2 === 0 ? 'queued' : 'running'));
+      }
+      expect(seen.size).toBeGreaterThan(0);
+    });
   });
 }

@@ -31,9 +31,9 @@ export async function serveCommand(argv: string[], out: NodeJS.WritableStream): 
     readonly: { type: 'boolean', default: false },
   });
   if (values.help) return void out.write(SERVE_HELP), 0;
-  if (positionals.length > 0) throw new CliError(`serve: unexpected argument ${positionals[0]}. See \`nightshift serve --help\`.`, EXIT.usage);
+  if (positionals.length > 0) throw new CliError(`unexpected argument ${positionals[0]}. See \`nightshift serve --help\`.`, EXIT.usage);
   const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`serve: --port ${values.port} is not a port number (0-65535)`, EXIT.usage);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port ${values.port} is not a port number (0-65535)`, EXIT.usage);
   const host = values.host ?? '127.0.0.1';
 
   const paths = resolveDataPaths(values.db);
@@ -49,8 +49,8 @@ export async function serveCommand(argv: string[], out: NodeJS.WritableStream): 
   } catch (e) {
     await router.close();
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new CliError(`serve: port ${port} on ${host} is in use; pick another with --port (0 picks a free one)`, EXIT.failure);
-    throw new CliError(`serve: cannot listen on ${host}:${port}: ${(e as Error).message}`, EXIT.failure);
+    if (code === 'EADDRINUSE') throw new CliError(`port ${port} on ${host} is in use; pick another with --port (0 picks a free one)`, EXIT.failure);
+    throw new CliError(`cannot listen on ${host}:${port}: ${(e as Error).message}`, EXIT.failure);
   }
   out.write(values.json ? JSON.stringify({ url: server.url, host: server.host, port: server.port }) + '\n' : `Nightshift dashboard: ${server.url}\nDatabase: ${paths.db}\nPress Ctrl-C to stop.\n`);
 

@@ -1,17 +1,20 @@
-// Scheduler registry: turns the study's `scheduler:` section into a Scheduler. ASHA and Hyperband come
-// from another module and plug in through `registerScheduler`.
+// Scheduler registry: turns the study's `scheduler:` section into a Scheduler. Other modules can plug in
+// more types through `registerScheduler`.
 import { readOptions } from '../samplers/options.js';
 import { StudySpecError } from '../study/errors.js';
 import type { FidelitySpec, SchedulerSpec } from '../study/types.js';
+import { createAsha } from './asha.js';
+import { createHyperband } from './hyperband.js';
 import { MEDIAN_DEFAULTS, MedianStoppingScheduler } from './median.js';
 import { NoneScheduler } from './none.js';
+import { createPatience } from './patience.js';
 import type { Scheduler } from './types.js';
 
 /** Builds a scheduler from its options (already stripped of `type`); throws StudySpecError on bad options. */
 export type SchedulerFactory = (options: Readonly<Record<string, unknown>>, fidelity: FidelitySpec | null) => Scheduler;
 
 /** Types the study format names but this build does not ship yet. */
-const PLANNED = ['asha', 'hyperband', 'patience'];
+const PLANNED: string[] = [];
 
 const factories = new Map<string, SchedulerFactory>([
   [
@@ -36,6 +39,9 @@ const factories = new Map<string, SchedulerFactory>([
       return new MedianStoppingScheduler(o);
     },
   ],
+  ['patience', (options) => createPatience(options)],
+  ['asha', createAsha],
+  ['hyperband', createHyperband],
 ]);
 
 /** Adds (or replaces) a scheduler type, e.g. `registerScheduler('asha', (options, fidelity) => ...)`. */

@@ -1,0 +1,81 @@
+// A model-based sampler under a multi-fidelity scheduler, the BOHB way (Falkner et al., "BOHB: Robust and
+// Efficient Hyperparameter Optimization at Scale", ICML 2018, sec. 4.2): the model learns from one budget
+// only, the highest one with enough finished results, because values at different budgets are different
+// functions (accuracy after 2 epochs is not a noisy accuracy after 52). BOHB asks for N_min + 2 results with
+// N_min = d + 1; that is the default here. Queued and running trials of every budget stay in view, so the
+// wrapped sampler still steers away from work in progress.
+import type { TrialView } from './types.js';
+import type { Sampler, SamplerContext, Suggestion } from './types.js';
+
+export interface HighestRungOptions {
+  /** Finished results a budget needs before the model learns from it; default: dimensions + 3. */
+  minResults?: number;
+}
+
+/** Wraps `sampler` so it sees the finished trials of the most faithful budget with enough results, plus all pending trials. */
+export function withHighestRung<S>(sampler: Sampler<S>, opts: HighestRungOptions = {}): Sampler<S> {
+  return new HighestRungSampler(sampler, opts.minResults ?? null);
+}
+
+class HighestRungSampler<S> implements Sampler<S> {
+  /** The wrapped sampler's name, so its persisted state and trial origins stay its own. */
+  readonly name: string;
+
+  constructor(
+    private readonly inner: Sampler<S>,
+    private readonly minResults: number | null,
+  ) {
+    this.name = inner.name;
+  }
+
+  ask(ctx: SamplerContext): Suggestion {
+    const view = highestRungView(ctx.trials, this.minResults ?? ctx.space.dimension + 3);
+    if (view === null) return this.inner.ask(ctx);
+    const s = this.inner.ask({ ...ctx, trials: view });
+    if (s.kind === 'exhausted') return s;
+    // The wrapped sampler only checks duplicates against what it was shown: a configuration already run at
+    // another budget is asked again with every trial in view, where its own duplicate check applies.
+    const key = ctx.space.key(s.params);
+    if (ctx.trials.some((t) => ctx.space.key(t.params) === key)) return this.inner.ask(ctx);
+    return s;
+  }
+
+  snapshot(): S | null {
+    return this.inner.snapshot();
+  }
+
+  restore(state: S): void {
+    this.inner.restore(state);
+  }
+}
+
+const PENDING = new Set(['queued', 'running']);
+
+/**
+ * The trials a model should learn from: the finished trials of the highest budget with at least
+ * `minResults` complete ones (else of the budget with the most), plus every queued or running trial.
+ * Null when the study's finished trials all share one budget (or have none): nothing to filter.
+ */
+export function highestRungView(trials: readonly TrialView[], minResults: number): TrialView[] | null {
+  const complete = new Map<number, number>();
+  for (const t of trials) {
+    if (t.state === 'complete' && t.budget !== null) complete.set(t.budget, (complete.get(t.budget) ?? 0) + 1);
+  }
+  const finishedBudgets = new Set(trials.filter((t) => !PENDING.has(t.state)).map((t) => t.budget));
+  if (finishedBudgets.size <= 1) return null;
+  let chosen: number | null = null;
+  for (const [budget, n] of complete) {
+    if (n >= minResults && (chosen === null || budget > chosen)) chosen = budget;
+  }
+  if (chosen === null) {
+    let most = 0;
+    for (const [budget, n] of complete) {
+      if (n > most || (n === most && chosen !== null && budget > chosen)) {
+        most = n;
+        chosen = budget;
+      }
+    }
+  }
+  if (chosen === null) return null;
+  return trials.filter((t) => PENDING.has(t.state) || t.budget === chosen);
+}
