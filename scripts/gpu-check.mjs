@@ -128,7 +128,7 @@ console.log(`Nightshift gpu_energy_j      ${f(got)} J  (${intervalMs} ms samples
 console.log(`nvidia-smi reference         ${f(refJ)} J  (${pts.length} samples at 100 ms)`);
 console.log(`difference                   ${f(diff, 2)} %`);
 console.log(`idle baseline                ${f(m.provenance.gpu.baseline_w[String(gpu)])} W; above idle ${f(m.metrics.energy_above_idle_j)} J`);
-console.log(`cpu_energy_j                 ${f(m.metrics.cpu_energy_j)} J (${m.provenance.cpu.source}${m.provenance.cpu.estimate ? ', estimate' : ''})`);
+console.log(`cpu_energy_j                 ${f(m.metrics.cpu_energy_j)} J (${m.provenance.cpu.source})`);
 console.log(`peak_gpu_mem_mb              ${f(m.metrics.peak_gpu_mem_mb, 0)} (${m.provenance.gpu.memory_source}); peak_rss_mb ${f(m.metrics.peak_rss_mb, 0)}`);
 console.log(`flags                        ${m.provenance.flags.join(', ') || 'none'}`);
 console.log(Math.abs(diff) < 5 ? 'gpu-check: OK (within 5%)' : 'gpu-check: MISMATCH (over 5%)');

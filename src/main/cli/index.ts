@@ -1,6 +1,7 @@
 // The `nightshift` command. Every user error ends as one line on stderr and a non-zero exit code.
 import { StudySpecError } from '../engine/study/errors.js';
 import { CliError, EXIT } from './errors.js';
+import { demoCommand, DEMO_HELP } from './commands/demo.js';
 import { exportCommand, EXPORT_HELP } from './commands/export.js';
 import { lsCommand, LS_HELP } from './commands/ls.js';
 import { runCommand, RUN_HELP } from './commands/run.js';
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, Command> = {
   ls: { help: LS_HELP, summary: 'list studies', run: lsCommand },
   show: { help: SHOW_HELP, summary: "a study's state, counts and best trials", run: showCommand },
   export: { help: EXPORT_HELP, summary: 'write all trials as CSV or JSON', run: exportCommand },
+  demo: { help: DEMO_HELP, summary: 'run the built-in demo campaign (MNIST digits, accuracy against energy)', run: demoCommand },
   serve: { help: SERVE_HELP, summary: 'show the dashboard in a browser (token-protected, 127.0.0.1 by default)', run: serveCommand },
 };
 

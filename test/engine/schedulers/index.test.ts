@@ -29,12 +29,12 @@ describe('createScheduler', () => {
     expect(specError({ type: 'none', options: { patience: 3 } }).issues[0]!.message).toMatch(/none scheduler takes no options/);
   });
 
-  it('says a planned type is not available in this version and lists those that are', () => {
-    for (const type of ['asha', 'hyperband', 'patience']) {
-      const err = specError({ type, options: {} });
-      expect(err.issues).toEqual([{ path: 'scheduler.type', message: `the ${type} scheduler is not available in this version; available: none, median` }]);
-    }
-    expect(specError({ type: 'sha', options: {} }).issues[0]!.message).toMatch(/unknown scheduler "sha"/);
+  it('creates asha, hyperband and patience schedulers, and names the valid ones for an unknown type', () => {
+    const fidelity = { param: 'epochs', min: 1, max: 27, eta: 3 };
+    for (const type of ['asha', 'hyperband', 'patience']) expect(createScheduler({ type, options: {} }, fidelity).name).toBe(type);
+    expect(specError({ type: 'sha', options: {} }).issues).toEqual([
+      { path: 'scheduler.type', message: 'unknown scheduler "sha"; available: none, median, patience, asha, hyperband' },
+    ]);
   });
 
   it('lets other modules register a scheduler type, which receives the fidelity', () => {
@@ -42,7 +42,7 @@ describe('createScheduler', () => {
       name: `asha(${fidelity?.param}, eta=${fidelity?.eta}, ${JSON.stringify(options)})`,
       onReport: () => ({ action: 'continue' }),
     }));
-    expect(availableSchedulers()).toEqual(['none', 'median', 'asha']);
+    expect(availableSchedulers()).toEqual(['none', 'median', 'patience', 'asha', 'hyperband']);
     const s = createScheduler({ type: 'asha', options: { k: 1 } }, { param: 'epochs', min: 1, max: 27, eta: 3 });
     expect(s.name).toBe('asha(epochs, eta=3, {"k":1})');
   });

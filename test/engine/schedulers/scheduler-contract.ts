@@ -172,7 +172,14 @@ function multiFidelityContract(make: () => Scheduler, fidelity: FidelitySpec): v
 
     it('does not promote a configuration again while its promotion is queued or running', () => {
       const s = make();
-      const trials = simulate(s, 'maximize', 60, 5, () => {});
+      // Twenty new configurations finished at their starting budgets, none promoted yet.
+      const rng = new Rng(5);
+      const trials: TrialView[] = [];
+      for (let n = 0; n < 20; n++) {
+        const budget = s.initialBudget!({ objectives: objectives('maximize'), trials: [...trials] });
+        const x = rng.uniform();
+        trials.push(budgetTrial(n, x, budget, 'complete', toyValue(x, budget, 'maximize')));
+      }
       const ctx = (): SchedulerContext => ({ objectives: objectives('maximize'), trials: [...trials] });
       const seen = new Set<string>();
       for (let i = 0; i < 40; i++) {

@@ -1,7 +1,7 @@
 // One trial from launch to its final state. The campaign claims the trial; this class runs its process,
 // records each report as it arrives, asks the scheduler whether to go on, and tells the store the outcome
 // in one transaction (with a re-queued copy when the trial was interrupted rather than finished).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TrialState } from '../../../shared/types.js';
 import { classifyExit } from '../runner/outcome.js';
@@ -98,6 +98,7 @@ export class RunningTrial {
       // A stop requested while we were launching must still reach the process.
       if (this.engineStop) void this.proc.stop(this.engineStop.reason);
       exit = await this.proc.done;
+      recordBackend(store, study.id, t.id, checkpointDir);
     } catch (e) {
       return this.finish('failed', `could not start the trial: ${(e as Error).message}`, false, null);
     }
@@ -162,4 +163,16 @@ export function rootNumber(store: Store, t: TrialRecord): number {
     cur = prev;
   }
   return cur.number;
+}
+
+/** The built-in trainer writes backend.json (which TF.js backend ran, and why others were not used). */
+function recordBackend(store: Store, studyId: number, trialId: number, checkpointDir: string): void {
+  const file = path.join(checkpointDir, 'backend.json');
+  if (!existsSync(file)) return;
+  try {
+    const info = JSON.parse(readFileSync(file, 'utf8')) as { summary?: unknown };
+    store.addEvent(studyId, trialId, 'backend', typeof info.summary === 'string' ? info.summary : JSON.stringify(info));
+  } catch {
+    // A half-written file from a killed trial is not worth failing the trial over.
+  }
 }

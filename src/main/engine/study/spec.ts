@@ -8,6 +8,7 @@ import type { ParamValue } from '../../../shared/types.js';
 import { StudySpecError, type SpecIssue } from './errors.js';
 import { SearchSpace } from './space.js';
 import { SAMPLER_TYPES, SCHEDULER_TYPES, describeValue, formatPath, studySchema, toSpecIssues, type RawStudy } from './spec-schema.js';
+import { resolveBuiltinPaths, validateBuiltinConfig } from '../trainers/config.js';
 import type { StudySpec, TrainerSpec } from './types.js';
 
 export { SAMPLER_TYPES, SCHEDULER_TYPES } from './spec-schema.js';
@@ -148,7 +149,15 @@ function checkTrainer(raw: RawStudy, folder: string, placeholders: ReadonlySet<s
   if (t.builtin !== undefined) {
     if (t.cwd !== undefined) add(['trainer', 'cwd'], 'applies only to a command trainer; remove it');
     if (t.env !== undefined) add(['trainer', 'env'], 'applies only to a command trainer; remove it');
-    return { kind: 'builtin', builtin: t.builtin, timeout_s };
+    // The trainer's own validator (no TF.js import) checks its keys now, so mistakes end at load time with
+    // exit code 2 rather than as failed trials; relative dataset paths are resolved against the study file.
+    const checked = validateBuiltinConfig(t.builtin);
+    if (!checked.ok) {
+      const rest = checked.path.replace(/^trainer\.builtin\.?/, '').split('.').filter(Boolean);
+      add(['trainer', 'builtin', ...rest], checked.message);
+      return null;
+    }
+    return { kind: 'builtin', builtin: resolveBuiltinPaths(t.builtin, folder), timeout_s };
   }
   const command = t.command;
   if (command === undefined) {

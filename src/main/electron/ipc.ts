@@ -1,0 +1,42 @@
+// The IPC transport: one handler per API method (channel `nightshift:api:<method>`), the desktop-only
+// dialogs, and pushed events on one channel. Main re-validates everything (the router does) and answers
+// only the app's own page.
+import { dialog, type BrowserWindow, type IpcMain, type IpcMainInvokeEvent } from 'electron';
+import { writeFileSync } from 'node:fs';
+import { API_METHODS, IPC_DESKTOP_CHANNELS, IPC_EVENT_CHANNEL, ipcChannel } from '../../shared/api.js';
+import type { ApiRouter } from '../api/router.js';
+import { trialsCsv } from '../engine/report/csv.js';
+
+export type SenderCheck = (event: IpcMainInvokeEvent) => boolean;
+
+const untrusted = { ok: false, error: { code: 'invalid_request', message: 'refused: the request did not come from the Nightshift window' } } as const;
+
+export function registerIpc(ipcMain: IpcMain, router: ApiRouter, trusted: SenderCheck, window: () => BrowserWindow | null): () => void {
+  for (const method of API_METHODS) {
+    ipcMain.handle(ipcChannel(method), (event, request: unknown) => (trusted(event) ? router.handle(method, request) : untrusted));
+  }
+  const [pickFile, saveExport] = IPC_DESKTOP_CHANNELS;
+  ipcMain.handle(pickFile, async (event, kind: unknown) => {
+    if (!trusted(event) || (kind !== 'study' && kind !== 'database')) return null;
+    const filters = kind === 'study' ? [{ name: 'Study files', extensions: ['yaml', 'yml', 'json'] }] : [{ name: 'Nightshift databases', extensions: ['db', 'sqlite'] }];
+    const win = window();
+    const r = win ? await dialog.showOpenDialog(win, { properties: ['openFile'], filters }) : await dialog.showOpenDialog({ properties: ['openFile'], filters });
+    return r.canceled ? null : (r.filePaths[0] ?? null);
+  });
+  ipcMain.handle(saveExport, async (event, study: unknown, format: unknown) => {
+    if (!trusted(event) || typeof study !== 'string' || (format !== 'json' && format !== 'csv')) return null;
+    const data = await router.handle('study.export', { study });
+    if (!data.ok) return null;
+    const opts = { defaultPath: `${study}.${format}`, filters: [{ name: format.toUpperCase(), extensions: [format] }] };
+    const win = window();
+    const r = win ? await dialog.showSaveDialog(win, opts) : await dialog.showSaveDialog(opts);
+    if (r.canceled || !r.filePath) return null;
+    const exp = data.result as import('../../shared/types.js').StudyExportJson;
+    writeFileSync(r.filePath, format === 'json' ? JSON.stringify(exp, null, 2) : trialsCsv(exp.trials));
+    return r.filePath;
+  });
+  return router.subscribe((e) => {
+    const win = window();
+    if (win && !win.isDestroyed()) win.webContents.send(IPC_EVENT_CHANNEL, e);
+  });
+}

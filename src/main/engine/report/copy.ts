@@ -1,0 +1,115 @@
+// Copies one study from any Store (a Nightshift database, or an Optuna file through OptunaReader) into
+// another, through the Store API and in one transaction, so the copy is all or nothing. Each trial goes
+// the way a live trial goes (enqueue → claim → reports → finish); with a ReplayClock as the target's
+// clock the copy keeps the source's times instead of the time of copying.
+import type { StateCounts } from '../../../shared/types.js';
+import { specHash } from '../study/spec-hash.js';
+import type { StudySpec } from '../study/types.js';
+import type { FinishTrial, Store, StudyRecord, TrialRecord } from '../storage/types.js';
+
+export class CopyStudyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CopyStudyError';
+  }
+}
+
+/**
+ * The target store's clock during a copy: moved to each source timestamp before the write that records
+ * it. Open the target with `openStore(file, { clock: clock.now })`.
+ */
+export class ReplayClock {
+  private t = new Date();
+  readonly now = (): Date => this.t;
+  set(iso: string | null): void {
+    const d = iso === null ? new Date(NaN) : new Date(iso);
+    this.t = Number.isNaN(d.getTime()) ? new Date() : d;
+  }
+}
+
+export interface CopyOptions {
+  /** Name in the target (default: the source name). */
+  as?: string;
+  clock?: ReplayClock;
+  /** What becomes of queued trials: kept queued (a copy that can be resumed) or closed as stopped. Running ones are always stopped. */
+  queued?: 'keep' | 'stop';
+  /** Replaces parts of the spec (an imported study's placeholder trainer). */
+  spec?: (spec: StudySpec) => StudySpec;
+  /** Words for the stop reason of trials that were still open in the source. */
+  openNote?: string;
+  /** Final state and reason of the copy (default: the source's). */
+  finalState?: { state: StudyRecord['state']; reason: string | null };
+  /** Copy the source's own events (engine notes, measurements), after the trials. Default true. */
+  events?: boolean;
+}
+
+export interface CopyResult {
+  study: StudyRecord;
+  counts: StateCounts;
+}
+
+/** Event kinds the store writes itself on each state change; they are re-created by the copy, not copied. */
+const STORE_EVENT = /^(study\.(created|state)|trial\.(queued|running|complete|pruned|failed|stopped))$/;
+
+function finishOf(t: TrialRecord, note: string): FinishTrial {
+  switch (t.state) {
+    case 'complete':
+    case 'pruned':
+    case 'failed':
+    case 'stopped':
+      return { state: t.state, values: t.values, metrics: withoutValues(t), reason: t.reason };
+    case 'running':
+      return { state: 'stopped', values: {}, metrics: withoutValues(t), reason: `was RUNNING in ${note} when copied` };
+    default:
+      return { state: 'stopped', values: {}, metrics: withoutValues(t), reason: `was WAITING in ${note} (never started) when copied` };
+  }
+}
+
+function withoutValues(t: TrialRecord): Record<string, number> {
+  return Object.fromEntries(Object.entries(t.metrics).filter(([k]) => !(k in t.values)));
+}
+
+export function copyStudy(source: Store, name: string, target: Store, opts: CopyOptions = {}): CopyResult {
+  const found = source.getStudy(name);
+  if (!found) {
+    const names = source.listStudies().map((s) => s.name);
+    throw new CopyStudyError(`no study named "${name}" (studies there: ${names.length ? names.join(', ') : 'none'})`);
+  }
+  const as = opts.as ?? name;
+  if (target.getStudy(as)) throw new CopyStudyError(`the target database already has a study named "${as}"; choose another name`);
+  const base: StudySpec = { ...found.spec, name: as };
+  const spec = opts.spec ? opts.spec(base) : base;
+  const trials = source.trials(found.id);
+  const events = opts.events === false ? [] : source.events(found.id).filter((e) => !STORE_EVENT.test(e.kind));
+  const clock = opts.clock;
+  const note = opts.openNote ?? 'the source database';
+  const study = target.transaction(() => {
+    clock?.set(found.createdAt);
+    const { study, created } = target.createStudy(spec, specHash(spec));
+    if (!created) throw new CopyStudyError(`the target database already has a study named "${as}"`);
+    const ids = new Map<number, number>();
+    for (const t of trials) {
+      clock?.set(t.startedAt ?? t.endedAt);
+      const queued = target.enqueueTrial(study.id, { params: t.params, budget: t.budget, origin: t.origin, retries: t.retries });
+      ids.set(t.id, queued.id);
+      if (t.state === 'queued' && opts.queued !== 'stop') continue;
+      const running = target.claimQueued(study.id, 'copy');
+      if (running?.id !== queued.id) throw new Error(`copy: trial ${t.number} could not be started in the target`);
+      for (const r of source.reports(t.id)) {
+        clock?.set(r.at === '' ? null : r.at);
+        target.addReport(running.id, r.step, r.metrics);
+      }
+      clock?.set(t.endedAt ?? t.startedAt);
+      target.finishTrial(running.id, finishOf(t, note));
+    }
+    for (const e of events) {
+      clock?.set(e.at);
+      target.addEvent(study.id, e.trialId === null ? null : (ids.get(e.trialId) ?? null), e.kind, e.message);
+    }
+    clock?.set(null);
+    const final = opts.finalState ?? { state: found.state === 'running' ? 'idle' : found.state, reason: found.stopReason };
+    target.setStudyState(study.id, final.state, final.reason);
+    return target.getStudy(as)!;
+  });
+  return { study, counts: target.counts(study.id) };
+}

@@ -1,0 +1,103 @@
+// The BOHB-style decorator: a model-based sampler under ASHA learns from the most faithful budget.
+import { describe, expect, it } from 'vitest';
+import type { Objective, Params, TrialState } from '../../../src/shared/types.js';
+import { createGpSampler } from '../../../src/main/engine/samplers/gp/sampler.js';
+import { highestRungView, withHighestRung } from '../../../src/main/engine/samplers/multi-fidelity.js';
+import { createSampler } from '../../../src/main/engine/samplers/index.js';
+import type { Sampler, SamplerContext, Suggestion, TrialView } from '../../../src/main/engine/samplers/types.js';
+import { SearchSpace } from '../../../src/main/engine/study/space.js';
+import { samplerContract } from './sampler-contract.js';
+
+samplerContract('withHighestRung(random)', () => withHighestRung(createSampler({ type: 'random', options: {} }, new SearchSpace({}))), { seeded: true });
+
+const space = new SearchSpace({ x: { type: 'float', low: 0, high: 1, log: false, step: null, when: null } });
+const objectives: Objective[] = [{ metric: 'acc', direction: 'maximize' }];
+
+function t(number: number, x: number, budget: number, state: TrialState = 'complete', acc?: number): TrialView {
+  return { number, state, params: { x }, values: state === 'complete' ? { acc: acc ?? x } : null, intermediate: new Map(), budget };
+}
+
+/** A sampler that records the trials it was shown and proposes the next of `proposals`. */
+class Recording implements Sampler {
+  readonly name = 'recording';
+  seen: TrialView[][] = [];
+  constructor(private readonly proposals: Params[]) {}
+  ask(ctx: SamplerContext): Suggestion {
+    this.seen.push([...ctx.trials]);
+    return { kind: 'params', params: this.proposals[Math.min(this.seen.length - 1, this.proposals.length - 1)]! };
+  }
+  snapshot(): null {
+    return null;
+  }
+  restore(): void {}
+}
+
+describe('highestRungView', () => {
+  const study = [
+    ...[0, 1, 2, 3, 4].map((n) => t(n, n / 10, 1)),
+    t(5, 0.4, 3),
+    t(6, 0.3, 3),
+    t(7, 0.2, 3, 'failed'),
+    t(8, 0.4, 9, 'running'),
+    t(9, 0.5, 1, 'queued'),
+  ];
+
+  it('keeps the highest budget with enough complete results, plus every pending trial', () => {
+    expect(highestRungView(study, 2)!.map((v) => v.number)).toEqual([5, 6, 7, 8, 9]);
+    expect(highestRungView(study, 3)!.map((v) => v.number)).toEqual([0, 1, 2, 3, 4, 8, 9]);
+  });
+
+  it('falls back to the budget with the most results when none has enough', () => {
+    expect(highestRungView(study, 50)!.map((v) => v.number)).toEqual([0, 1, 2, 3, 4, 8, 9]);
+  });
+
+  it('filters nothing while every finished trial has one budget', () => {
+    expect(highestRungView([t(0, 0.1, 1), t(1, 0.2, 1), t(2, 0.3, 3, 'running')], 1)).toBeNull();
+    expect(highestRungView([], 1)).toBeNull();
+  });
+});
+
+describe('withHighestRung', () => {
+  const study = [...[0, 1, 2, 3, 4, 5].map((n) => t(n, n / 10, 1)), t(6, 0.5, 3), t(7, 0.4, 3), t(8, 0.3, 3, 'running')];
+  const ctx = (trials: TrialView[]): SamplerContext => ({ space, objectives, trials, seed: 1 });
+
+  it('shows the wrapped sampler the chosen budget and the pending trials, and keeps its name and state', () => {
+    const inner = new Recording([{ x: 0.77 }]);
+    const s = withHighestRung(inner, { minResults: 2 });
+    expect(s.ask(ctx(study))).toEqual({ kind: 'params', params: { x: 0.77 } });
+    expect(inner.seen[0]!.map((v) => v.number)).toEqual([6, 7, 8]);
+    expect(s.name).toBe('recording');
+  });
+
+  it('defaults to BOHB’s d + 3 results (4 for one dimension)', () => {
+    const inner = new Recording([{ x: 0.77 }]);
+    withHighestRung(inner).ask(ctx(study));
+    expect(inner.seen[0]!.map((v) => v.number)).toEqual([0, 1, 2, 3, 4, 5, 8]);
+    withHighestRung(inner).ask(ctx([...study, t(9, 0.9, 3), t(10, 0.8, 3)]));
+    expect(inner.seen[1]!.map((v) => v.number)).toEqual([6, 7, 8, 9, 10]);
+  });
+
+  it('asks again with every trial in view when the suggestion repeats a configuration of another budget', () => {
+    const inner = new Recording([{ x: 0.1 }, { x: 0.66 }]);
+    const s = withHighestRung(inner, { minResults: 2 });
+    expect(s.ask(ctx(study))).toEqual({ kind: 'params', params: { x: 0.66 } });
+    expect(inner.seen.map((v) => v.length)).toEqual([3, study.length]);
+  });
+
+  it('lets the GP follow the high-budget optimum when low budgets point elsewhere', () => {
+    // At budget 1 the best x is near 0.1; at budget 9 it is near 0.8 (what a long run rewards).
+    const low = (x: number): number => 1 - (x - 0.1) ** 2;
+    const high = (x: number): number => 1 - (x - 0.8) ** 2;
+    const trials: TrialView[] = [];
+    const xs = [0.05, 0.15, 0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 0.95, 0.1, 0.2];
+    xs.forEach((x, i) => trials.push(t(i, x, 1, 'complete', low(x))));
+    [0.2, 0.4, 0.5, 0.6, 0.7, 0.95].forEach((x, i) => trials.push(t(xs.length + i, x, 9, 'complete', high(x))));
+    const plain = createGpSampler({ type: 'gp', options: {} }, space).ask(ctx(trials));
+    const wrapped = withHighestRung(createGpSampler({ type: 'gp', options: {} }, space)).ask(ctx(trials));
+    expect(plain.kind === 'params' && wrapped.kind === 'params').toBe(true);
+    const wx = wrapped.kind === 'params' ? (wrapped.params.x as number) : NaN;
+    expect(Math.abs(wx - 0.8)).toBeLessThan(0.15);
+    const px = plain.kind === 'params' ? (plain.params.x as number) : NaN;
+    expect(Math.abs(px - 0.8)).toBeGreaterThan(Math.abs(wx - 0.8));
+  });
+});
