@@ -8,7 +8,8 @@ export default defineConfig({
     build: { externalizeDeps: true },
   },
   preload: {
-    build: { externalizeDeps: true },
+    // Sandboxed preloads cannot be ES modules: Electron loads them as CommonJS.
+    build: { externalizeDeps: true, rollupOptions: { output: { format: 'cjs', entryFileNames: '[name].cjs' } } },
   },
   renderer: {
     plugins: [svelte()],

@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   const stamp = started.toISOString().slice(0, 16).replace(/[:T]/g, '-');
   const base = path.join(outDir, `${stamp}-${only.join('+')}`);
-  writeFileSync(`${base}.json`, JSON.stringify(json, null, 1));
+  writeFileSync(`${base}.json`, JSON.stringify(json));
   writeFileSync(`${base}.md`, md.join('\n') + '\n');
   console.log(md.join('\n'));
   log(`wrote ${base}.md and .json`);

@@ -1,7 +1,7 @@
 // Nightshift on LCBench, in-process: the engine's own decision logic (planNext with the real GP sampler,
 // wrapped BOHB-style, and the real ASHA/Hyperband scheduler) over TrialViews kept here, as the campaign
 // keeps them, with the surrogate standing in for the trial process.
-import type { Objective } from '../../src/shared/types.js';
+import type { Objective, Params } from '../../src/shared/types.js';
 import { planNext } from '../../src/main/engine/campaign/planner.js';
 import { createGpSampler } from '../../src/main/engine/samplers/gp/sampler.js';
 import { withHighestRung } from '../../src/main/engine/samplers/multi-fidelity.js';
@@ -21,6 +21,8 @@ export interface RunResult {
   configs: number;
   /** Seconds spent deciding (planNext), not evaluating. */
   decideSeconds: number;
+  /** The configuration behind the final best value, and the epoch it was measured at. */
+  best?: { params: Params; epoch: number };
   note?: string;
 }
 
@@ -46,6 +48,7 @@ export async function runNightshift(
   let spent = 0;
   let best = -Infinity;
   let decideSeconds = 0;
+  let bestAt: { params: Params; epoch: number } | undefined;
   while (spent < epochBudget) {
     const t0 = performance.now();
     const plan = planNext({ space, objectives, fidelity, sampler, scheduler, seed }, trials);
@@ -62,9 +65,12 @@ export async function runNightshift(
     trained.set(key, to);
     const value = curve[to - 1]!;
     trials.push({ number: trials.length, state: 'complete', params: plan.params, values: { val_accuracy: value }, intermediate, budget: plan.budget });
+    // Epoch 1 is an untrained model (bench-data README): a run cut off there has no result yet.
+    if (to < MIN_EPOCH) continue;
+    if (value > best) bestAt = { params: plan.params, epoch: to };
     best = Math.max(best, value);
     trajectory.push([spent, best]);
   }
   const note = gp.fallbacks > 0 ? `GP fell back to quasi-random ${gp.fallbacks} times (last: ${gp.lastFallbackReason})` : undefined;
-  return { trajectory, trials: trials.length, configs: trained.size, decideSeconds, ...(note ? { note } : {}) };
+  return { trajectory, trials: trials.length, configs: trained.size, decideSeconds, ...(bestAt ? { best: bestAt } : {}), ...(note ? { note } : {}) };
 }

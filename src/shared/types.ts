@@ -28,6 +28,8 @@ export interface TrialJson {
   started_at: string | null;
   ended_at: string | null;
   reason: string | null;
+  /** How the measured metrics were obtained (source, interval, idle baseline, method, flags); null if unmeasured. */
+  provenance: Record<string, unknown> | null;
 }
 
 export type StudyState = 'running' | 'idle' | 'finished';

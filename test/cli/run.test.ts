@@ -27,7 +27,7 @@ describe('nightshift run / show / ls / export', () => {
     expect(s.objectives).toEqual([{ metric: 'loss', direction: 'minimize' }]);
     expect(s.best).toHaveLength(1);
     const best = s.best[0]!;
-    expect(Object.keys(best).sort()).toEqual(['ended_at', 'metrics', 'number', 'params', 'reason', 'started_at', 'state', 'values']);
+    expect(Object.keys(best).sort()).toEqual(['ended_at', 'metrics', 'number', 'params', 'provenance', 'reason', 'started_at', 'state', 'values']);
     expect(best.state).toBe('complete');
 
     // The best is the minimum over all complete trials, recomputed here from the export.

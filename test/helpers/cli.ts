@@ -1,6 +1,6 @@
 // Runs the real `nightshift` command as a child process, as a user would.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -18,8 +18,13 @@ export function tempDir(prefix = 'nightshift-test-'): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** Environment for a CLI child: its own NIGHTSHIFT_HOME so tests never touch the user's data. */
+/**
+ * Environment for a CLI child: its own NIGHTSHIFT_HOME so tests never touch the user's data, with
+ * settings that skip the 2-second idle-power baseline each `run` would otherwise measure.
+ */
 export function cliEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const settings = path.join(home, 'settings.json');
+  if (!existsSync(settings)) writeFileSync(settings, JSON.stringify({ idle_seconds: 0 }));
   const env: NodeJS.ProcessEnv = { ...process.env, NIGHTSHIFT_HOME: home, ...extra };
   delete env.NIGHTSHIFT_DB;
   return env;

@@ -3,6 +3,9 @@ import { Campaign, type CampaignResult } from '../engine/campaign/campaign.js';
 import type { EventSink } from '../engine/campaign/events.js';
 import type { StudySpec } from '../engine/study/types.js';
 import type { Store } from '../engine/storage/types.js';
+import { Meter } from '../engine/metering/index.js';
+import { nightshiftHome } from '../engine/paths.js';
+import { loadSettings } from '../engine/settings.js';
 import { ApiFailure } from './failure.js';
 
 interface Active {
@@ -13,8 +16,27 @@ interface Active {
 
 export class CampaignHost {
   private readonly active = new Map<string, Active>();
+  /** One meter for every campaign of this process: GPUs are shared, so attribution must see all trials. */
+  private meter: Promise<Meter | null> | null = null;
 
   constructor(private readonly emit: EventSink) {}
+
+  private sharedMeter(): Promise<Meter | null> {
+    this.meter ??= (async () => {
+      const s = loadSettings(nightshiftHome());
+      return Meter.start({
+        intervalMs: s.sample_interval_ms,
+        idleSeconds: s.idle_seconds,
+        cpuWatts: s.cpu_watts,
+        gridIntensityGPerKWh: s.grid_intensity_g_per_kwh,
+        pricePerKWh: s.price_per_kwh,
+      });
+    })().catch((e: unknown) => {
+      this.emit({ type: 'log', level: 'warn', message: `metering is off: ${(e as Error).message}` });
+      return null;
+    });
+    return this.meter;
+  }
 
   isActive(study: string): boolean {
     return this.active.has(study);
@@ -37,6 +59,8 @@ export class CampaignHost {
    * study, the spec changed), so the caller hears about that failure rather than a log line.
    */
   async start(store: Store, spec: StudySpec, artifacts: string): Promise<void> {
+    // Awaited before the check below, so nothing yields between the check and registering the campaign.
+    const meter = await this.sharedMeter();
     if (this.active.has(spec.name)) throw new ApiFailure('conflict', `a campaign for study "${spec.name}" is already running here`);
     let started: () => void = () => {};
     const running = new Promise<void>((resolve) => (started = resolve));
@@ -49,6 +73,7 @@ export class CampaignHost {
         this.emit(e);
       },
     });
+    campaign.useMeter(meter);
     const done = campaign.run();
     const entry: Active = { campaign, done, since: Date.now() };
     this.active.set(spec.name, entry);

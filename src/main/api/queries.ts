@@ -98,7 +98,7 @@ export function studySummary(store: Store, study: StudyRecord, active: { since: 
     objectives: study.objectives,
     counts,
     spec: study.spec,
-    pareto: trials.filter((t) => front.has(t.number)).map(trialJson),
+    pareto: trials.filter((t) => front.has(t.number)).map((t) => trialJson(t)),
     points,
     best_so_far: bestSoFar(trials, study.objectives),
     budget: {
@@ -151,7 +151,7 @@ function sortValue(t: TrialJson, key: string): number | string | null {
 }
 
 export function trialsPage(store: Store, study: StudyRecord, q: TrialsQuery): TrialsPage {
-  let rows = store.trials(study.id).map(trialJson);
+  let rows = store.trials(study.id).map((t) => trialJson(t));
   const states = q.filter?.states;
   if (states && states.length > 0) rows = rows.filter((t) => states.includes(t.state));
   const text = q.filter?.text?.trim().toLowerCase();

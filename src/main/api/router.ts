@@ -7,7 +7,7 @@ import { API_METHODS } from '../../shared/api.js';
 import type { EngineEvent } from '../engine/campaign/events.js';
 import { EngineBusyError } from '../engine/campaign/recovery.js';
 import { trialDir } from '../engine/paths.js';
-import { studyExportJson, trialJson } from '../engine/report/json.js';
+import { studyExportJson, trialJsonWith } from '../engine/report/json.js';
 import { StudySpecError } from '../engine/study/errors.js';
 import { SearchSpace } from '../engine/study/space.js';
 import { formatOf, loadStudyFile, parseStudyText } from '../engine/study/spec.js';
@@ -153,7 +153,7 @@ export class ApiRouter {
       const reports = this.store.reports(t.id);
       return {
         study: s.name,
-        trial: { ...trialJson(t), origin: t.origin, budget: t.budget, retries: t.retries },
+        trial: { ...trialJsonWith(t, this.store.provenance(t.id)), origin: t.origin, budget: t.budget, retries: t.retries },
         reports: downsample(reports),
         report_count: reports.length,
         command: readCommand(dir),

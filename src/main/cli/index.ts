@@ -3,6 +3,8 @@ import { StudySpecError } from '../engine/study/errors.js';
 import { CliError, EXIT } from './errors.js';
 import { demoCommand, DEMO_HELP } from './commands/demo.js';
 import { exportCommand, EXPORT_HELP } from './commands/export.js';
+import { gpusCommand, GPUS_HELP } from './commands/gpus.js';
+import { importCommand, IMPORT_HELP } from './commands/import.js';
 import { lsCommand, LS_HELP } from './commands/ls.js';
 import { runCommand, RUN_HELP } from './commands/run.js';
 import { serveCommand, SERVE_HELP } from './commands/serve.js';
@@ -15,7 +17,9 @@ const COMMANDS: Record<string, Command> = {
   ls: { help: LS_HELP, summary: 'list studies', run: lsCommand },
   show: { help: SHOW_HELP, summary: "a study's state, counts and best trials", run: showCommand },
   export: { help: EXPORT_HELP, summary: 'write all trials as CSV or JSON', run: exportCommand },
+  gpus: { help: GPUS_HELP, summary: 'GPUs, CPU and memory, and what can be measured here', run: gpusCommand },
   demo: { help: DEMO_HELP, summary: 'run the built-in demo campaign (MNIST digits, accuracy against energy)', run: demoCommand },
+  import: { help: IMPORT_HELP, summary: 'copy a study from an Optuna (or another Nightshift) database', run: importCommand },
   serve: { help: SERVE_HELP, summary: 'show the dashboard in a browser (token-protected, 127.0.0.1 by default)', run: serveCommand },
 };
 

@@ -4,6 +4,7 @@
 import { dialog, type BrowserWindow, type IpcMain, type IpcMainInvokeEvent } from 'electron';
 import { writeFileSync } from 'node:fs';
 import { API_METHODS, IPC_DESKTOP_CHANNELS, IPC_EVENT_CHANNEL, ipcChannel } from '../../shared/api.js';
+import type { StudyExportJson } from '../../shared/types.js';
 import type { ApiRouter } from '../api/router.js';
 import { trialsCsv } from '../engine/report/csv.js';
 
@@ -31,7 +32,7 @@ export function registerIpc(ipcMain: IpcMain, router: ApiRouter, trusted: Sender
     const win = window();
     const r = win ? await dialog.showSaveDialog(win, opts) : await dialog.showSaveDialog(opts);
     if (r.canceled || !r.filePath) return null;
-    const exp = data.result as import('../../shared/types.js').StudyExportJson;
+    const exp = data.result as StudyExportJson;
     writeFileSync(r.filePath, format === 'json' ? JSON.stringify(exp, null, 2) : trialsCsv(exp.trials));
     return r.filePath;
   });

@@ -32,12 +32,11 @@ export function isAppUrl(url: string, devUrl: string | undefined): boolean {
   return url.startsWith('file://');
 }
 
-export function harden(contents: WebContents, devUrl: string | undefined): void {
+export function harden(contents: WebContents): void {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   contents.on('will-navigate', (e) => e.preventDefault());
   contents.on('will-redirect', (e) => e.preventDefault());
   contents.on('will-attach-webview', (e) => e.preventDefault());
-  void devUrl;
 }
 
 export function createMainWindow(outMain: string): BrowserWindow {
@@ -55,7 +54,7 @@ export function createMainWindow(outMain: string): BrowserWindow {
     show: true,
     webPreferences: secureWebPreferences(preloadPath(outMain)),
   });
-  harden(win.webContents, devUrl);
+  harden(win.webContents);
   if (devUrl) void win.loadURL(devUrl);
   else void win.loadFile(path.join(outMain, '../renderer/index.html'));
   return win;

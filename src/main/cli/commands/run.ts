@@ -1,7 +1,10 @@
 import { Campaign } from '../../engine/campaign/campaign.js';
 import { EngineBusyError } from '../../engine/campaign/recovery.js';
 import { studyShowJson } from '../../engine/report/json.js';
+import type { EngineEvent } from '../../engine/campaign/events.js';
+import { Meter } from '../../engine/metering/index.js';
 import { loadStudyFile } from '../../engine/study/spec.js';
+import { loadSettingsForCli } from '../settings.js';
 import { onePositional, parse } from '../args.js';
 import { CliError, EXIT } from '../errors.js';
 import { Progress } from '../progress.js';
@@ -43,10 +46,22 @@ export async function runCommand(argv: string[], out: NodeJS.WritableStream): Pr
   for (const s of SIGNALS) process.on(s, onSignal);
   try {
     const spec = loadStudyFile(file);
+    const settings = loadSettingsForCli();
     const { store, paths } = openForWrite(values.db);
+    let meter: Meter | null = null;
     try {
       const progress = new Progress(process.stderr, !values.json && process.stderr.isTTY === true, spec.objectives, spec.budget.trials);
-      campaign = Campaign.open({ store, spec, artifacts: paths.artifacts, emit: (e) => progress.on(e) });
+      const emit = (e: EngineEvent) => progress.on(e);
+      // Open (and validate) before metering starts: the idle baseline takes a moment.
+      campaign = Campaign.open({ store, spec, artifacts: paths.artifacts, emit });
+      meter = await Meter.start({
+        intervalMs: settings.sample_interval_ms,
+        idleSeconds: settings.idle_seconds,
+        cpuWatts: settings.cpu_watts,
+        gridIntensityGPerKWh: settings.grid_intensity_g_per_kwh,
+        pricePerKWh: settings.price_per_kwh,
+      });
+      campaign.useMeter(meter);
       if (interrupted) void campaign.stop(interrupted);
       const result = await campaign.run();
       progress.end();
@@ -54,6 +69,7 @@ export async function runCommand(argv: string[], out: NodeJS.WritableStream): Pr
       out.write(values.json ? JSON.stringify(show, null, 2) + '\n' : formatShow(show));
       return result.state === 'idle' ? EXIT.interrupted : EXIT.ok;
     } finally {
+      await meter?.stop();
       store.close();
     }
   } catch (e) {

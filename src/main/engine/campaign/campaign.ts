@@ -2,9 +2,8 @@
 // It is the only writer of its study's trials while it runs; every state change goes through the store
 // in one transaction, so killing the process at any instant loses nothing (see recovery in `run`).
 import type { StudyState } from '../../../shared/types.js';
-import { createSampler } from '../samplers/index.js';
+import type { Meter } from '../metering/index.js';
 import type { Sampler } from '../samplers/types.js';
-import { createScheduler } from '../schedulers/index.js';
 import type { Scheduler } from '../schedulers/types.js';
 import { resolveDeadline } from '../study/deadline.js';
 import { StudySpecError } from '../study/errors.js';
@@ -18,6 +17,8 @@ import { newOwner } from './owner.js';
 import { planNext } from './planner.js';
 import { recoverOrphans } from './recovery.js';
 import { RunningTrial } from './running-trial.js';
+import { planSlots, type Slot } from './slots.js';
+import { createStrategy } from './strategy.js';
 import { TrialViews } from './views.js';
 
 export interface CampaignOptions {
@@ -27,6 +28,8 @@ export interface CampaignOptions {
   artifacts: string;
   emit?: EventSink;
   now?: () => number;
+  /** Energy and memory metering; without it trials get no measured metrics and GPU slots are not used. */
+  meter?: Meter | null;
 }
 
 export interface CampaignResult {
@@ -48,6 +51,10 @@ export class Campaign {
   private exhausted: string | null = null;
   private wake: () => void = () => {};
   private readonly space: SearchSpace;
+  private meter: Meter | null;
+  private freeSlots: Slot[] = [];
+  /** Energy of finished trials of this study (J), for `budget.energy`. */
+  private energySpent = 0;
 
   private constructor(
     private readonly store: Store,
@@ -59,6 +66,7 @@ export class Campaign {
     opts: CampaignOptions,
   ) {
     this.space = new SearchSpace(spec.search_space);
+    this.meter = opts.meter ?? null;
     this.emit = opts.emit ?? (() => {});
     this.now = opts.now ?? Date.now;
   }
@@ -67,8 +75,8 @@ export class Campaign {
   static open(opts: CampaignOptions): Campaign {
     const { store, spec } = opts;
     const space = new SearchSpace(spec.search_space);
-    const sampler = createSampler(spec.sampler, space);
-    const scheduler = createScheduler(spec.scheduler, spec.fidelity);
+    const emit = opts.emit ?? (() => {});
+    const { sampler, scheduler } = createStrategy(spec, space, (message) => emit({ type: 'log', level: 'warn', message }));
     const hash = specHash(spec);
     const existing = store.getStudy(spec.name);
     if (existing && existing.specHash !== hash) {
@@ -87,6 +95,11 @@ export class Campaign {
     const state = store.samplerState(study.id, sampler.name);
     if (state !== null) sampler.restore(state);
     return new Campaign(store, study, spec, opts.artifacts, sampler, scheduler, opts);
+  }
+
+  /** Meters the trials of the next `run` (started separately: measuring the idle baseline takes a moment). */
+  useMeter(meter: Meter | null): void {
+    this.meter = meter;
   }
 
   /** Stops launching, stops running trials (they are re-queued for the next run) and lets `run` return. */
@@ -112,6 +125,10 @@ export class Campaign {
     const { store, study, spec } = this;
     await recoverOrphans({ store, study, spec, emit: this.emit, now: this.now() });
     const views = TrialViews.load(store, study.id, study.objectives);
+    this.energySpent = store.trials(study.id).reduce((sum, t) => sum + energyOf(t), 0);
+    const { slots, note } = planSlots(spec.resources, this.meter?.sources().gpu.gpus ?? []);
+    this.freeSlots = slots;
+    if (note) this.emit({ type: 'log', level: 'warn', message: note });
     store.setStudyState(study.id, 'running', null);
     this.emit({ type: 'study', study: study.name, state: 'running', reason: null });
     const clock = {
@@ -129,18 +146,26 @@ export class Campaign {
           this.stopping = late;
           await Promise.all([...this.running.values()].map((t) => t.stop(`interrupted: ${late}`, true)));
         }
-        while (!this.stopping && this.running.size < spec.resources.parallel) {
+        while (!this.stopping && this.freeSlots.length > 0) {
           const counts = store.counts(study.id);
-          const used = trialsUsedUp(spec.budget, counts) ?? this.failFast(counts);
+          const used = trialsUsedUp(spec.budget, counts) ?? this.energyUsedUp() ?? this.failFast(counts);
           if (used) {
             if (this.running.size === 0) endReason = used;
             break;
           }
           const rec = this.next(views);
           if (!rec) break;
+          const slot = this.freeSlots.shift()!;
           const trial = new RunningTrial(
-            { store, study, spec, artifacts: this.artifacts, owner: this.owner, scheduler: this.scheduler, views, emit: this.emit },
+            { store, study, spec, artifacts: this.artifacts, owner: this.owner, scheduler: this.scheduler, views, emit: this.emit, meter: this.meter, slot },
             rec,
+          );
+          void trial.finished.then(
+            (done) => {
+              this.energySpent += energyOf(done);
+              this.freeSlots.push(slot);
+            },
+            () => this.freeSlots.push(slot),
           );
           this.running.set(rec.number, trial);
           this.emit({ type: 'trial-state', study: study.name, number: rec.number, state: 'running', reason: null });
@@ -150,6 +175,7 @@ export class Campaign {
       }
     } finally {
       clearInterval(beat);
+      this.saveGpuSeries();
     }
     const result = this.result(endReason);
     store.setStudyState(study.id, result.state, result.reason);
@@ -162,7 +188,24 @@ export class Campaign {
     if (this.stopping) return { state: 'idle', reason: `interrupted: ${this.stopping}` };
     if (this.exhausted) return { state: 'finished', reason: this.exhausted };
     const counts = this.store.counts(this.study.id);
-    return { state: 'finished', reason: trialsUsedUp(this.spec.budget, counts) ?? this.failFast(counts) ?? 'done' };
+    return { state: 'finished', reason: trialsUsedUp(this.spec.budget, counts) ?? this.energyUsedUp() ?? this.failFast(counts) ?? 'done' };
+  }
+
+  /** `budget.energy`: finished trials' energy plus what running trials have used so far. */
+  private energyUsedUp(): string | null {
+    const limit = this.spec.budget.energy_j;
+    if (limit === null) return null;
+    let spent = this.energySpent;
+    for (const t of this.running.values()) spent += t.energySoFar();
+    return spent >= limit ? `budget: energy of ${formatEnergy(limit)} spent (${formatEnergy(spent)})` : null;
+  }
+
+  private saveGpuSeries(): void {
+    if (!this.meter) return;
+    const samples = this.meter
+      .gpuSeries()
+      .flatMap((g) => g.points.map((p) => ({ gpu: g.index, atMs: p.t_ms, powerW: p.power_w, memoryMb: p.mem_used_mb })));
+    if (samples.length) this.store.addGpuSamples(this.study.id, samples);
   }
 
   /** The next trial to run: a queued one (baseline, retries, enqueued) first, else what the planner proposes. */
@@ -216,4 +259,12 @@ export class Campaign {
       }
     }
   }
+}
+
+function energyOf(t: TrialRecord): number {
+  return t.metrics.energy_j ?? t.values.energy_j ?? 0;
+}
+
+function formatEnergy(j: number): string {
+  return j >= 3.6e6 ? `${+(j / 3.6e6).toFixed(3)} kWh` : j >= 3600 ? `${+(j / 3600).toFixed(3)} Wh` : `${+j.toFixed(1)} J`;
 }

@@ -13,6 +13,8 @@ import { trialDir } from '../paths.js';
 import { buildTrialCommand } from './command.js';
 import type { EventSink } from './events.js';
 import type { TrialViews } from './views.js';
+import type { Meter, TrialMeasurement } from '../metering/index.js';
+import type { Slot } from './slots.js';
 
 export interface TrialRunDeps {
   store: Store;
@@ -23,6 +25,9 @@ export interface TrialRunDeps {
   scheduler: Scheduler;
   views: TrialViews;
   emit: EventSink;
+  /** Measures energy and memory; null when the engine runs without metering (some tests, benchmarks). */
+  meter: Meter | null;
+  slot: Slot;
 }
 
 /** Why the engine itself ends a trial early. `requeue` trials run again (as a copy) on the next start. */
@@ -37,6 +42,7 @@ export class RunningTrial {
   private proc: TrialProcess | null = null;
   private engineStop: EngineStop | null = null;
   private readonly last: Record<string, number> = {};
+  private metered = false;
 
   constructor(
     private readonly deps: TrialRunDeps,
@@ -81,7 +87,7 @@ export class RunningTrial {
         paramsFile,
         checkpointDir,
         owner,
-        cudaVisibleDevices: null,
+        cudaVisibleDevices: this.deps.slot.cudaVisibleDevices,
       });
       writeFileSync(path.join(dir, 'command.json'), JSON.stringify({ argv: cmd.argv, cwd: cmd.cwd }, null, 2));
       this.proc = launchTrial({
@@ -94,25 +100,57 @@ export class RunningTrial {
         killGraceMs: spec.kill_grace_s * 1000,
         onReport: (step, metrics) => this.onReport(step, metrics),
       });
-      store.setPgid(t.id, this.proc.pid);
+      if (this.proc.pid > 0) {
+        store.setPgid(t.id, this.proc.pid);
+        this.deps.meter?.beginTrial(this.key, this.proc.pid, this.deps.slot.gpus);
+        this.metered = this.deps.meter !== null;
+      }
       // A stop requested while we were launching must still reach the process.
       if (this.engineStop) void this.proc.stop(this.engineStop.reason);
       exit = await this.proc.done;
       recordBackend(store, study.id, t.id, checkpointDir);
     } catch (e) {
-      return this.finish('failed', `could not start the trial: ${(e as Error).message}`, false, null);
+      return this.finish('failed', `could not start the trial: ${(e as Error).message}`, false, null, await this.measure());
     }
-    if (this.engineStop) return this.finish(this.engineStop.state, this.engineStop.reason, this.engineStop.requeue, exit);
+    const measured = await this.measure();
+    if (this.engineStop) return this.finish(this.engineStop.state, this.engineStop.reason, this.engineStop.requeue, exit, measured);
     const outcome = classifyExit(exit, {
       objectives: study.objectives.map((o) => o.metric),
       reported: new Set(Object.keys(this.last)),
       timeoutMs: spec.trainer.timeout_s === null ? null : spec.trainer.timeout_s * 1000,
     });
-    return this.finish(outcome.state, outcome.reason, false, exit);
+    return this.finish(outcome.state, outcome.reason, false, exit, measured);
   }
 
-  private onReport(step: number, metrics: Record<string, number>): void {
-    const { store, study, views, scheduler, emit } = this.deps;
+  private get key(): string {
+    return String(this.record.id);
+  }
+
+  private async measure(): Promise<TrialMeasurement | null> {
+    if (!this.metered || !this.deps.meter) return null;
+    this.metered = false;
+    try {
+      return await this.deps.meter.endTrial(this.key);
+    } catch (e) {
+      this.deps.emit({ type: 'log', level: 'warn', message: `trial ${this.record.number}: not measured: ${(e as Error).message}` });
+      return null;
+    }
+  }
+
+  /** Cumulative energy so far, for this trial's running total (energy budgets). */
+  energySoFar(): number {
+    if (!this.metered || !this.deps.meter) return 0;
+    return this.deps.meter.sample(this.key).energy_j ?? 0;
+  }
+
+  private onReport(step: number, reported: Record<string, number>): void {
+    const { store, study, views, scheduler, emit, meter } = this.deps;
+    // Each report carries the energy spent up to that step, so curves can be drawn against energy.
+    let metrics = reported;
+    if (meter && this.metered && reported.energy_j === undefined) {
+      const e = meter.sample(this.key).energy_j;
+      if (e !== null) metrics = { ...reported, energy_j: e };
+    }
     try {
       store.addReport(this.record.id, step, metrics);
     } catch (e) {
@@ -130,16 +168,26 @@ export class RunningTrial {
     }
   }
 
-  private finish(state: Exclude<TrialState, 'queued' | 'running'>, reason: string | null, requeue: boolean, exit: TrialExit | null): TrialRecord {
+  private finish(
+    state: Exclude<TrialState, 'queued' | 'running'>,
+    reason: string | null,
+    requeue: boolean,
+    exit: TrialExit | null,
+    measured: TrialMeasurement | null,
+  ): TrialRecord {
     const { store, study, views, emit } = this.deps;
     const objectiveNames = new Set(study.objectives.map((o) => o.metric));
     const values: Record<string, number> = {};
     const metrics: Record<string, number> = {};
-    for (const [k, v] of Object.entries(this.last)) (objectiveNames.has(k) ? values : metrics)[k] = v;
-    if (exit) metrics.duration_s = exit.durationMs / 1000;
+    // What Nightshift measured wins over what the trial printed under the same name.
+    const final: Record<string, number> = { ...this.last };
+    if (exit) final.duration_s = exit.durationMs / 1000;
+    for (const [k, v] of Object.entries(measured?.metrics ?? {})) if (typeof v === 'number') final[k] = v;
+    for (const [k, v] of Object.entries(final)) (objectiveNames.has(k) ? values : metrics)[k] = v;
     const t = this.record;
     const done = store.transaction(() => {
-      const rec = store.finishTrial(t.id, { state, values, metrics, reason });
+      const provenance = measured ? { ...measured.provenance, window: measured.window } : null;
+      const rec = store.finishTrial(t.id, { state, values, metrics, reason, provenance });
       // An interruption is not the trial's fault: its copy keeps the retry count (crash retries are limited elsewhere).
       if (requeue) {
         store.enqueueTrial(study.id, { params: t.params, budget: t.budget, origin: `retry:${t.number}`, retries: t.retries });

@@ -3,7 +3,12 @@ import type { StudyExportJson, StudyListEntry, StudyShowJson, TrialJson } from '
 import { bestTrials } from '../study/pareto.js';
 import type { Store, StudyRecord, TrialRecord } from '../storage/types.js';
 
+/** A trial without its provenance (use `studyTrialsJson` or `store.provenance(id)` to include it). */
 export function trialJson(t: TrialRecord): TrialJson {
+  return trialJsonWith(t, null);
+}
+
+export function trialJsonWith(t: TrialRecord, provenance: Record<string, unknown> | null): TrialJson {
   return {
     number: t.number,
     state: t.state,
@@ -13,7 +18,13 @@ export function trialJson(t: TrialRecord): TrialJson {
     started_at: t.startedAt,
     ended_at: t.endedAt,
     reason: t.reason,
+    provenance,
   };
+}
+
+function withProvenance(store: Store, studyId: number): (t: TrialRecord) => TrialJson {
+  const prov = store.provenanceOfStudy(studyId);
+  return (t) => trialJsonWith(t, prov.get(t.id) ?? null);
 }
 
 export function studyShowJson(store: Store, study: StudyRecord): StudyShowJson {
@@ -23,7 +34,7 @@ export function studyShowJson(store: Store, study: StudyRecord): StudyShowJson {
     state: study.state,
     objectives: study.objectives,
     counts: store.counts(study.id),
-    best: bestTrials(trials, study.objectives).map(trialJson),
+    best: bestTrials(trials, study.objectives).map(withProvenance(store, study.id)),
     stop_reason: study.stopReason,
   };
 }
@@ -42,6 +53,6 @@ export function studyExportJson(store: Store, study: StudyRecord): StudyExportJs
       spec: study.spec,
       stop_reason: study.stopReason,
     },
-    trials: store.trials(study.id).map(trialJson),
+    trials: store.trials(study.id).map(withProvenance(store, study.id)),
   };
 }

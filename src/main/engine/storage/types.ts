@@ -65,6 +65,16 @@ export interface FinishTrial {
   values: Record<string, number>;
   metrics: Record<string, number>;
   reason: string | null;
+  /** How the measured metrics were obtained (metering provenance), kept with the trial. */
+  provenance?: Record<string, unknown> | null;
+}
+
+/** One point of a GPU's downsampled power and memory series (for plots). */
+export interface GpuSample {
+  gpu: number;
+  atMs: number;
+  powerW: number | null;
+  memoryMb: number | null;
 }
 
 export class ImmutableTrialError extends Error {
@@ -99,6 +109,12 @@ export interface Store {
   reports(trialId: number): ReportRecord[];
   /** Finishes a running trial: state, values, metrics, reason and an event, in one transaction. */
   finishTrial(trialId: number, finish: FinishTrial): TrialRecord;
+  /** Metering provenance of a finished trial, or null when nothing was measured. */
+  provenance(trialId: number): Record<string, unknown> | null;
+  provenanceOfStudy(studyId: number): Map<number, Record<string, unknown>>;
+  addGpuSamples(studyId: number, samples: readonly GpuSample[]): void;
+  gpuSamples(studyId: number): GpuSample[];
+
   /** Runs `fn` in one transaction (nested calls become savepoints). */
   transaction<T>(fn: () => T): T;
 

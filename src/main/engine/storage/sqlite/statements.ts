@@ -52,6 +52,18 @@ export function prepareStatements(db: Database.Database) {
       'INSERT INTO trial_values (trial_id, metric, kind, value) VALUES (?, ?, ?, ?)',
     ),
 
+    insertProvenance: q<[number, string]>('INSERT INTO trial_provenance (trial_id, provenance) VALUES (?, ?)'),
+    provenanceOfTrial: q<[number], { provenance: string }>('SELECT provenance FROM trial_provenance WHERE trial_id = ?'),
+    provenanceOfStudy: q<[number], { trial_id: number; provenance: string }>(
+      'SELECT p.trial_id, p.provenance FROM trial_provenance p JOIN trials t ON t.id = p.trial_id WHERE t.study_id = ?',
+    ),
+    insertGpuSample: q<[number, number, number, number | null, number | null]>(
+      'INSERT OR REPLACE INTO gpu_samples (study_id, gpu, at_ms, power_w, memory_mb) VALUES (?, ?, ?, ?, ?)',
+    ),
+    gpuSamplesOfStudy: q<[number], { gpu: number; at_ms: number; power_w: number | null; memory_mb: number | null }>(
+      'SELECT gpu, at_ms, power_w, memory_mb FROM gpu_samples WHERE study_id = ? ORDER BY gpu, at_ms',
+    ),
+
     upsertReport: q<[number, number, string, number | null, string]>(
       `INSERT INTO reports (trial_id, step, metric, value, at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (trial_id, step, metric) DO UPDATE SET value = excluded.value, at = excluded.at`,

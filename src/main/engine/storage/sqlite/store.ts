@@ -8,7 +8,7 @@ import { emptyCounts, FINISHED_STATES, TRIAL_STATES } from '../../../../shared/t
 import type { StateCounts, StudyState, TrialState } from '../../../../shared/types.js';
 import type { StudySpec } from '../../study/types.js';
 import { ImmutableTrialError } from '../types.js';
-import type { FinishTrial, NewTrial, ReportRecord, Store, StudyRecord, TrialRecord } from '../types.js';
+import type { FinishTrial, GpuSample, NewTrial, ReportRecord, Store, StudyRecord, TrialRecord } from '../types.js';
 import { encodeMetric, encodeParam, decodeMetric, groupByTrial, toStudyRecord, toTrialRecord } from './rows.js';
 import type { StudyRow, TrialRow } from './rows.js';
 import { prepareStatements, type Statements } from './statements.js';
@@ -192,11 +192,30 @@ export class SqliteStore implements Store {
       if (metric in finish.values) throw new Error(`trial ${row.number}: ${metric} is given both as an objective value and as a metric`);
       this.s.insertValue.run(trialId, metric, 'metric', encodeMetric(value));
     }
+    if (finish.provenance) this.s.insertProvenance.run(trialId, JSON.stringify(finish.provenance));
     this.s.finishTrial.run(finish.state, finish.reason, this.now(), trialId);
     const reason = finish.reason === null ? '' : `: ${finish.reason}`;
     this.event(row.study_id, trialId, `trial.${finish.state}`, `trial ${row.number} ${finish.state}${reason}`);
     return this.trialRecord(this.requireTrial(trialId));
   });
+
+  provenance(trialId: number): Record<string, unknown> | null {
+    const row = this.s.provenanceOfTrial.get(trialId);
+    return row ? (JSON.parse(row.provenance) as Record<string, unknown>) : null;
+  }
+
+  provenanceOfStudy(studyId: number): Map<number, Record<string, unknown>> {
+    return new Map(this.s.provenanceOfStudy.all(studyId).map((r) => [r.trial_id, JSON.parse(r.provenance) as Record<string, unknown>]));
+  }
+
+  addGpuSamples = this.write((studyId: number, samples: readonly GpuSample[]): void => {
+    this.requireStudy(studyId);
+    for (const x of samples) this.s.insertGpuSample.run(studyId, x.gpu, Math.round(x.atMs), x.powerW, x.memoryMb);
+  });
+
+  gpuSamples(studyId: number): GpuSample[] {
+    return this.s.gpuSamplesOfStudy.all(studyId).map((r) => ({ gpu: r.gpu, atMs: r.at_ms, powerW: r.power_w, memoryMb: r.memory_mb }));
+  }
 
   transaction<T>(fn: () => T): T {
     const tx = this.db.transaction(() => {

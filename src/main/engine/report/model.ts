@@ -1,0 +1,212 @@
+// What a report says about one study, computed from the store: every number the HTML report shows comes
+// from here, so it can be tested against the database directly.
+import type { Objective, Params, StateCounts } from '../../../shared/types.js';
+import { bestSoFar, cumulative, type Point } from '../../../shared/charts/index.js';
+import { importance, type ParamImportance } from '../importance/index.js';
+import { bestTrials } from '../study/pareto.js';
+import { SearchSpace } from '../study/space.js';
+import type { Store, StudyRecord, TrialRecord } from '../storage/types.js';
+
+export interface BudgetUsed {
+  trials: number;
+  trialsLimit: number | null;
+  /** From the first trial's start to the last trial's end. */
+  wallSeconds: number | null;
+  wallLimitSeconds: number | null;
+  /** Sum of the trials' duration_s metric. */
+  trialSeconds: number | null;
+  /** Sum of energy_j over all finished trials (null when no trial has it). */
+  energyJ: number | null;
+  energyLimitJ: number | null;
+  co2G: number | null;
+  cost: number | null;
+}
+
+export interface Comparison {
+  objective: Objective;
+  baseline: { number: number; value: number; energyJ: number | null };
+  best: { number: number; value: number; energyJ: number | null };
+  /** best - baseline, in the objective's units (positive = larger). */
+  change: number;
+  /** Improvement in % of |baseline| (positive = better in the objective's direction), null when baseline is 0. */
+  improvementPct: number | null;
+  /** Energy all trials used up to and including the best one (what finding it cost), when measured. */
+  energyToBestJ: number | null;
+}
+
+export interface CurveSet {
+  metric: string;
+  curves: { number: number; best: boolean; points: Point[] }[];
+}
+
+export interface StudyReport {
+  study: StudyRecord;
+  counts: StateCounts;
+  trials: TrialRecord[];
+  /** Best trial (one objective) or Pareto set (several), as `show` gives it. */
+  best: TrialRecord[];
+  budget: BudgetUsed;
+  baseline: TrialRecord | null;
+  comparisons: Comparison[];
+  convergence: { objective: Objective; byTrial: Point[]; byEnergy: Point[] | null; all: Point[] }[];
+  curves: CurveSet | null;
+  importance: { objective: Objective; params: ParamImportance[] }[];
+  /** Events that describe measurement and the machine (kinds starting with meter/measure/energy/environment/gpu). */
+  provenance: { at: string; kind: string; message: string }[];
+  environment: { at: string; kind: string; message: string }[];
+  energyMetrics: string[];
+}
+
+const ENERGY_KEYS = ['energy_j', 'gpu_energy_j', 'cpu_energy_j', 'energy_above_idle_j', 'co2_g', 'cost', 'mean_gpu_power_w'];
+
+function sum(trials: readonly TrialRecord[], key: string): number | null {
+  let s = 0;
+  let any = false;
+  for (const t of trials) {
+    const v = t.metrics[key] ?? t.values[key];
+    if (v !== undefined && Number.isFinite(v)) {
+      s += v;
+      any = true;
+    }
+  }
+  return any ? s : null;
+}
+
+const better = (o: Objective, a: number, b: number) => (o.direction === 'minimize' ? a < b : a > b);
+
+function metricOf(t: TrialRecord, key: string): number | undefined {
+  return t.values[key] ?? t.metrics[key];
+}
+
+export interface ReportOptions {
+  /** Most learning curves drawn (the best trials first). Default 60. */
+  maxCurves?: number;
+  /** Seed of the importance forest. Default 0. */
+  seed?: number;
+}
+
+export function buildStudyReport(store: Store, study: StudyRecord, opts: ReportOptions = {}): StudyReport {
+  const trials = store.trials(study.id);
+  const finished = trials.filter((t) => t.state !== 'queued' && t.state !== 'running');
+  const complete = trials.filter((t) => t.state === 'complete');
+  const objectives = study.objectives;
+  const best = bestTrials(trials, objectives);
+
+  const starts = trials.map((t) => t.startedAt).filter((s): s is string => s !== null).sort();
+  const ends = trials.map((t) => t.endedAt).filter((s): s is string => s !== null).sort();
+  const budget: BudgetUsed = {
+    trials: finished.length,
+    trialsLimit: study.spec.budget.trials,
+    wallSeconds: starts[0] && ends.at(-1) ? Math.max(0, (Date.parse(ends.at(-1)!) - Date.parse(starts[0])) / 1000) : null,
+    wallLimitSeconds: study.spec.budget.wall_time_s,
+    trialSeconds: sum(finished, 'duration_s'),
+    energyJ: sum(finished, 'energy_j'),
+    energyLimitJ: study.spec.budget.energy_j,
+    co2G: sum(finished, 'co2_g'),
+    cost: sum(finished, 'cost'),
+  };
+
+  // Cumulative energy at the end of each trial, in trial order: what had been spent when it finished.
+  const energyAt = new Map<number, number>();
+  cumulative(trials.map((t) => metricOf(t, 'energy_j'))).forEach((e, i) => energyAt.set(trials[i]!.number, e));
+  const hasEnergy = trials.some((t) => Number.isFinite(metricOf(t, 'energy_j')));
+
+  const baseline = trials.find((t) => t.origin === 'baseline' && t.state === 'complete') ?? null;
+  const comparisons: Comparison[] = [];
+  for (const o of objectives) {
+    const scored = complete.filter((t) => Number.isFinite(t.values[o.metric]));
+    const top = scored.reduce<TrialRecord | null>((b, t) => (b === null || better(o, t.values[o.metric]!, b.values[o.metric]!) ? t : b), null);
+    const base = baseline?.values[o.metric];
+    if (!baseline || !top || base === undefined || !Number.isFinite(base)) continue;
+    const value = top.values[o.metric]!;
+    const change = value - base;
+    comparisons.push({
+      objective: o,
+      baseline: { number: baseline.number, value: base, energyJ: metricOf(baseline, 'energy_j') ?? null },
+      best: { number: top.number, value, energyJ: metricOf(top, 'energy_j') ?? null },
+      change,
+      improvementPct: base === 0 ? null : ((o.direction === 'minimize' ? -change : change) / Math.abs(base)) * 100,
+      energyToBestJ: hasEnergy ? (energyAt.get(top.number) ?? null) : null,
+    });
+  }
+
+  const convergence = objectives.map((o) => {
+    const scored = complete.filter((t) => Number.isFinite(t.values[o.metric]));
+    const all = scored.map((t) => ({ x: t.number, y: t.values[o.metric]! }));
+    return {
+      objective: o,
+      all,
+      byTrial: bestSoFar(all, o.direction),
+      byEnergy: hasEnergy ? bestSoFar(scored.map((t) => ({ x: energyAt.get(t.number)!, y: t.values[o.metric]! })), o.direction) : null,
+    };
+  });
+
+  const curves = learningCurves(store, trials, objectives[0], best, opts.maxCurves ?? 60);
+
+  const space = new SearchSpace(study.spec.search_space);
+  const imp = objectives.map((o) => ({ objective: o, params: safeImportance(trials, space, o, opts.seed ?? 0) }));
+
+  const events = store.events(study.id);
+  const provenance = events.filter((e) => /^(meter|measure|energy|provenance)/i.test(e.kind));
+  const environment = events.filter((e) => /^(environment|inventory|gpu|engine|backend|host)/i.test(e.kind));
+  const energyMetrics = ENERGY_KEYS.filter((k) => trials.some((t) => Number.isFinite(metricOf(t, k))));
+
+  return {
+    study,
+    counts: store.counts(study.id),
+    trials,
+    best,
+    budget,
+    baseline,
+    comparisons,
+    convergence,
+    curves,
+    importance: imp,
+    provenance: provenance.map(({ at, kind, message }) => ({ at, kind, message })),
+    environment: environment.map(({ at, kind, message }) => ({ at, kind, message })),
+    energyMetrics,
+  };
+}
+
+function safeImportance(trials: readonly TrialRecord[], space: SearchSpace, o: Objective, seed: number): ParamImportance[] {
+  try {
+    return importance(trials, space, o, { seed, trees: 32 });
+  } catch {
+    // A study whose stored values no longer fit its space (edited by hand, imported): no importance.
+    return [];
+  }
+}
+
+function learningCurves(store: Store, trials: readonly TrialRecord[], objective: Objective | undefined, best: readonly TrialRecord[], max: number): CurveSet | null {
+  if (!objective) return null;
+  const metric = objective.metric;
+  const bestIds = new Set(best.map((t) => t.id));
+  const ended = trials.filter((t) => t.state === 'complete' || t.state === 'pruned');
+  // Keep the best trials and the rest by final value, so a large study still shows its best curves.
+  const ranked = [...ended].sort((a, b) => {
+    const va = a.values[metric] ?? NaN;
+    const vb = b.values[metric] ?? NaN;
+    if (!Number.isFinite(va)) return 1;
+    if (!Number.isFinite(vb)) return -1;
+    return objective.direction === 'minimize' ? va - vb : vb - va;
+  });
+  const chosen = ranked.slice(0, max).sort((a, b) => a.number - b.number);
+  const curves = chosen
+    .map((t) => ({
+      number: t.number,
+      best: bestIds.has(t.id),
+      points: store
+        .reports(t.id)
+        .map((r) => ({ x: r.step, y: r.metrics[metric] ?? NaN }))
+        .filter((p) => Number.isFinite(p.y)),
+    }))
+    .filter((c) => c.points.length > 0);
+  return curves.length ? { metric, curves } : null;
+}
+
+/** The parameters of a trial as `k=v` text. */
+export function paramsText(p: Params): string {
+  return Object.entries(p)
+    .map(([k, v]) => `${k}=${typeof v === 'number' ? String(+v.toPrecision(6)) : String(v)}`)
+    .join(', ');
+}
