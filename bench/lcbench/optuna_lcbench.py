@@ -46,8 +46,10 @@ def distributions(space):
 
 
 def make_study(method, seed, min_epoch, max_epoch):
+    # HyperbandPruner assigns brackets by crc32 of "<study name>_<trial number>": a fixed name keeps runs repeatable.
+    name = f"lcbench-{method}-{seed}"
     if method == "random":
-        return optuna.create_study(direction="maximize", sampler=optuna.samplers.RandomSampler(seed=seed), pruner=optuna.pruners.NopPruner())
+        return optuna.create_study(study_name=name, direction="maximize", sampler=optuna.samplers.RandomSampler(seed=seed), pruner=optuna.pruners.NopPruner())
     sampler = optuna.samplers.TPESampler(seed=seed)
     if method == "tpe-median":
         pruner = optuna.pruners.MedianPruner()
@@ -55,7 +57,7 @@ def make_study(method, seed, min_epoch, max_epoch):
         pruner = optuna.pruners.HyperbandPruner(min_resource=min_epoch, max_resource=max_epoch, reduction_factor=3)
     else:
         raise ValueError(f"unknown method {method}")
-    return optuna.create_study(direction="maximize", sampler=sampler, pruner=pruner)
+    return optuna.create_study(study_name=name, direction="maximize", sampler=sampler, pruner=pruner)
 
 
 def run(req):

@@ -5,6 +5,7 @@ import { demoCommand, DEMO_HELP } from './commands/demo.js';
 import { exportCommand, EXPORT_HELP } from './commands/export.js';
 import { gpusCommand, GPUS_HELP } from './commands/gpus.js';
 import { importCommand, IMPORT_HELP } from './commands/import.js';
+import { compareCommand, COMPARE_HELP } from './commands/compare.js';
 import { lsCommand, LS_HELP } from './commands/ls.js';
 import { runCommand, RUN_HELP } from './commands/run.js';
 import { serveCommand, SERVE_HELP } from './commands/serve.js';
@@ -16,9 +17,10 @@ const COMMANDS: Record<string, Command> = {
   run: { help: RUN_HELP, summary: 'create or resume a study and run it until its budget is spent', run: runCommand },
   ls: { help: LS_HELP, summary: 'list studies', run: lsCommand },
   show: { help: SHOW_HELP, summary: "a study's state, counts and best trials", run: showCommand },
-  export: { help: EXPORT_HELP, summary: 'write all trials as CSV or JSON', run: exportCommand },
+  export: { help: EXPORT_HELP, summary: 'write all trials (CSV, JSON), a report (HTML, PDF) or a one-study database', run: exportCommand },
   gpus: { help: GPUS_HELP, summary: 'GPUs, CPU and memory, and what can be measured here', run: gpusCommand },
   demo: { help: DEMO_HELP, summary: 'run the built-in demo campaign (MNIST digits, accuracy against energy)', run: demoCommand },
+  compare: { help: COMPARE_HELP, summary: 'compare studies (also from other Nightshift or Optuna files)', run: compareCommand },
   import: { help: IMPORT_HELP, summary: 'copy a study from an Optuna (or another Nightshift) database', run: importCommand },
   serve: { help: SERVE_HELP, summary: 'show the dashboard in a browser (token-protected, 127.0.0.1 by default)', run: serveCommand },
 };

@@ -190,12 +190,21 @@ retries: 0
     expect(spec.max_retries).toBe(0);
   });
 
-  it('passes a builtin trainer through', () => {
-    const spec = parseStudyText(
-      '{"name": "b", "trainer": {"builtin": {"model": "mlp", "layers": [64, 32]}, "timeout": 600}, "search_space": {"lr": {"type": "float", "low": 0.001, "high": 0.1}}, "objectives": [{"metric": "val_accuracy", "direction": "maximize"}]}',
-      { file: '/studies/b.json', format: 'json' },
+  it('checks a builtin trainer and resolves its dataset path against the study file', () => {
+    const study = (builtin: string) =>
+      `{"name": "b", "trainer": {"builtin": ${builtin}, "timeout": 600}, "search_space": {"lr": {"type": "float", "low": 0.001, "high": 0.1}}, "objectives": [{"metric": "val_accuracy", "direction": "maximize"}]}`;
+    const spec = parseStudyText(study('{"model": "mlp", "dataset": {"csv": "data/train.csv", "target": "label"}}'), {
+      file: '/studies/b.json',
+      format: 'json',
+    });
+    expect(spec.trainer).toEqual({
+      kind: 'builtin',
+      builtin: { model: 'mlp', dataset: { csv: '/studies/data/train.csv', target: 'label' } },
+      timeout_s: 600,
+    });
+    expect(() => parseStudyText(study('{"model": "mlp", "layers": [64, 32]}'), { file: '/studies/b.json', format: 'json' })).toThrow(
+      /trainer\.builtin\.layers: unknown key/,
     );
-    expect(spec.trainer).toEqual({ kind: 'builtin', builtin: { model: 'mlp', layers: [64, 32] }, timeout_s: 600 });
   });
 
   it('accepts a UTF-8 byte order mark', () => {

@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { emptyCounts, type Objective, type ParamValue, type Params, type StateCounts, type TrialState } from '../../../shared/types.js';
 import { specHash } from '../study/spec-hash.js';
 import type { ParamSpec, StudySpec } from '../study/types.js';
-import type { FinishTrial, NewTrial, ReportRecord, Store, StudyRecord, TrialRecord } from '../storage/types.js';
+import type { FinishTrial, GpuSample, NewTrial, ReportRecord, Store, StudyRecord, TrialRecord } from '../storage/types.js';
 import { decodeParamValue, mergeSpecs, OptunaFormatError, parseDistribution } from './distributions.js';
 
 /** Optuna's trial state names and what Nightshift calls them when viewing (import maps open ones to stopped). */
@@ -304,6 +304,19 @@ export class OptunaReader implements Store {
     return null;
   }
 
+  /** Optuna records no energy measurements. */
+  provenance(): Record<string, unknown> | null {
+    return null;
+  }
+
+  provenanceOfStudy(): Map<number, Record<string, unknown>> {
+    return new Map();
+  }
+
+  gpuSamples(): GpuSample[] {
+    return [];
+  }
+
   events(): { at: string; trialId: number | null; kind: string; message: string }[] {
     return [];
   }
@@ -344,6 +357,9 @@ export class OptunaReader implements Store {
     return this.refuse();
   }
   addEvent(): void {
+    this.refuse();
+  }
+  addGpuSamples(): void {
     this.refuse();
   }
 }

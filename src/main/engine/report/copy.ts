@@ -1,7 +1,9 @@
 // Copies one study from any Store (a Nightshift database, or an Optuna file through OptunaReader) into
 // another, through the Store API and in one transaction, so the copy is all or nothing. Each trial goes
 // the way a live trial goes (enqueue → claim → reports → finish); with a ReplayClock as the target's
-// clock the copy keeps the source's times instead of the time of copying.
+// clock the copy keeps the source's times instead of the time of copying. Measurement provenance and
+// GPU power samples go along; the sampler's saved state does not (a resumed copy's sampler starts over
+// from the copied trials).
 import type { StateCounts } from '../../../shared/types.js';
 import { specHash } from '../study/spec-hash.js';
 import type { StudySpec } from '../study/types.js';
@@ -51,17 +53,17 @@ export interface CopyResult {
 /** Event kinds the store writes itself on each state change; they are re-created by the copy, not copied. */
 const STORE_EVENT = /^(study\.(created|state)|trial\.(queued|running|complete|pruned|failed|stopped))$/;
 
-function finishOf(t: TrialRecord, note: string): FinishTrial {
+function finishOf(t: TrialRecord, note: string, provenance: Record<string, unknown> | null): FinishTrial {
   switch (t.state) {
     case 'complete':
     case 'pruned':
     case 'failed':
     case 'stopped':
-      return { state: t.state, values: t.values, metrics: withoutValues(t), reason: t.reason };
+      return { state: t.state, values: t.values, metrics: withoutValues(t), reason: t.reason, provenance };
     case 'running':
-      return { state: 'stopped', values: {}, metrics: withoutValues(t), reason: `was RUNNING in ${note} when copied` };
+      return { state: 'stopped', values: {}, metrics: withoutValues(t), reason: `was RUNNING in ${note} when copied`, provenance };
     default:
-      return { state: 'stopped', values: {}, metrics: withoutValues(t), reason: `was WAITING in ${note} (never started) when copied` };
+      return { state: 'stopped', values: {}, metrics: withoutValues(t), reason: `was WAITING in ${note} (never started) when copied`, provenance };
   }
 }
 
@@ -80,6 +82,8 @@ export function copyStudy(source: Store, name: string, target: Store, opts: Copy
   const base: StudySpec = { ...found.spec, name: as };
   const spec = opts.spec ? opts.spec(base) : base;
   const trials = source.trials(found.id);
+  const provenance = source.provenanceOfStudy(found.id);
+  const samples = source.gpuSamples(found.id);
   const events = opts.events === false ? [] : source.events(found.id).filter((e) => !STORE_EVENT.test(e.kind));
   const clock = opts.clock;
   const note = opts.openNote ?? 'the source database';
@@ -100,8 +104,9 @@ export function copyStudy(source: Store, name: string, target: Store, opts: Copy
         target.addReport(running.id, r.step, r.metrics);
       }
       clock?.set(t.endedAt ?? t.startedAt);
-      target.finishTrial(running.id, finishOf(t, note));
+      target.finishTrial(running.id, finishOf(t, note, provenance.get(t.id) ?? null));
     }
+    if (samples.length > 0) target.addGpuSamples(study.id, samples);
     for (const e of events) {
       clock?.set(e.at);
       target.addEvent(study.id, e.trialId === null ? null : (ids.get(e.trialId) ?? null), e.kind, e.message);

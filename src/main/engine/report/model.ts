@@ -39,6 +39,16 @@ export interface CurveSet {
   curves: { number: number; best: boolean; points: Point[] }[];
 }
 
+export interface ProvenanceGroup {
+  gpu: string;
+  cpu: string;
+  /** Grid intensity and price used for co2_g and cost. */
+  factors: string;
+  estimate: boolean;
+  flags: string[];
+  trials: number[];
+}
+
 export interface StudyReport {
   study: StudyRecord;
   counts: StateCounts;
@@ -51,8 +61,9 @@ export interface StudyReport {
   convergence: { objective: Objective; byTrial: Point[]; byEnergy: Point[] | null; all: Point[] }[];
   curves: CurveSet | null;
   importance: { objective: Objective; params: ParamImportance[] }[];
-  /** Events that describe measurement and the machine (kinds starting with meter/measure/energy/environment/gpu). */
-  provenance: { at: string; kind: string; message: string }[];
+  /** How energy was measured, grouped over the trials measured the same way. */
+  provenance: ProvenanceGroup[];
+  /** Events about the machine and the trials' runtime (kinds environment, inventory, gpu, backend, host...). */
   environment: { at: string; kind: string; message: string }[];
   energyMetrics: string[];
 }
@@ -147,8 +158,8 @@ export function buildStudyReport(store: Store, study: StudyRecord, opts: ReportO
   const imp = objectives.map((o) => ({ objective: o, params: safeImportance(trials, space, o, opts.seed ?? 0) }));
 
   const events = store.events(study.id);
-  const provenance = events.filter((e) => /^(meter|measure|energy|provenance)/i.test(e.kind));
-  const environment = events.filter((e) => /^(environment|inventory|gpu|engine|backend|host)/i.test(e.kind));
+  const provenance = groupProvenance(store.provenanceOfStudy(study.id), new Map(trials.map((t) => [t.id, t.number])));
+  const environment = events.filter((e) => /^(environment|inventory|gpu|engine|backend|host|meter|measure|energy)/i.test(e.kind));
   const energyMetrics = ENERGY_KEYS.filter((k) => trials.some((t) => Number.isFinite(metricOf(t, k))));
 
   return {
@@ -162,7 +173,7 @@ export function buildStudyReport(store: Store, study: StudyRecord, opts: ReportO
     convergence,
     curves,
     importance: imp,
-    provenance: provenance.map(({ at, kind, message }) => ({ at, kind, message })),
+    provenance,
     environment: environment.map(({ at, kind, message }) => ({ at, kind, message })),
     energyMetrics,
   };
@@ -209,4 +220,46 @@ export function paramsText(p: Params): string {
   return Object.entries(p)
     .map(([k, v]) => `${k}=${typeof v === 'number' ? String(+v.toPrecision(6)) : String(v)}`)
     .join(', ');
+}
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
+const str = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+
+/** Metering provenance (see engine/metering/types.ts TrialMeasurement) in words, grouped by method. */
+export function groupProvenance(byTrial: ReadonlyMap<number, Record<string, unknown>>, numberOf: ReadonlyMap<number, number>): ProvenanceGroup[] {
+  const groups = new Map<string, ProvenanceGroup>();
+  for (const [trialId, p] of byTrial) {
+    const g = obj(p.gpu);
+    const c = obj(p.cpu);
+    const baseline = Object.entries(obj(g.baseline_w))
+      .map(([i, w]) => `GPU ${i} ${typeof w === 'number' ? +w.toPrecision(4) : str(w)} W`)
+      .join(', ');
+    const gpu =
+      str(g.source) === 'none' || !str(g.source)
+        ? `not measured${str(g.reason) ? ` (${str(g.reason)})` : ''}`
+        : `${str(g.source)}${str(g.interval_ms) ? ` every ${str(g.interval_ms)} ms` : ''}${str(g.method) ? `, ${str(g.method)}` : ''}${baseline ? `, idle baseline ${baseline}` : ''}`;
+    const cpu =
+      str(c.source) === 'none' || !str(c.source)
+        ? `not measured${str(c.reason) ? ` (${str(c.reason)})` : ''}`
+        : `${str(c.source)}${str(c.method) ? ` (${str(c.method)})` : ''}${typeof c.baseline_w === 'number' ? `, idle ${+c.baseline_w.toPrecision(4)} W` : ''}`;
+    const factors = [
+      typeof p.grid_intensity_g_per_kwh === 'number' ? `${p.grid_intensity_g_per_kwh} g CO₂/kWh` : '',
+      typeof p.price_per_kwh === 'number' ? `${p.price_per_kwh} per kWh` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    const key = `${gpu}|${cpu}|${factors}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { gpu, cpu, factors, estimate: false, flags: [], trials: [] };
+      groups.set(key, group);
+    }
+    group.estimate ||= g.estimate === true || c.estimate === true;
+    for (const f of Array.isArray(p.flags) ? p.flags : []) if (typeof f === 'string' && !group.flags.includes(f)) group.flags.push(f);
+    const n = numberOf.get(trialId);
+    if (n !== undefined) group.trials.push(n);
+  }
+  for (const g of groups.values()) g.trials.sort((a, b) => a - b);
+  return [...groups.values()];
 }

@@ -1,0 +1,156 @@
+// Comparing studies, from one database or several (Nightshift or Optuna files): a table of best results
+// and total energy, and in HTML the Pareto fronts and convergence curves of all studies on shared axes.
+import type { Objective, StateCounts } from '../../../shared/types.js';
+import { bestSoFar, cumulative, paretoStaircase, type Point } from '../../../shared/charts/index.js';
+import { bestTrials } from '../study/pareto.js';
+import type { Store, StudyRecord, TrialRecord } from '../storage/types.js';
+import { esc, num, table } from './html/escape.js';
+import { energyText, page, type PageOptions } from './html/study.js';
+import { chartSvg, type Layer } from './html/svg.js';
+import { paramsText } from './model.js';
+
+export interface CompareInput {
+  store: Store;
+  study: StudyRecord;
+  /** How the study is named in tables and legends (unique among the inputs). */
+  label: string;
+  /** The database file it came from. */
+  source: string;
+}
+
+export interface ComparedStudy {
+  label: string;
+  name: string;
+  source: string;
+  objectives: Objective[];
+  counts: StateCounts;
+  trials: TrialRecord[];
+  /** Best trial per shared objective. */
+  bestBy: Record<string, TrialRecord | null>;
+  /** Pareto set on the shared objectives (one trial for one shared objective). */
+  front: TrialRecord[];
+  totalEnergyJ: number | null;
+}
+
+export interface StudyComparison {
+  /** Objectives (metric and direction) every study has. */
+  shared: Objective[];
+  studies: ComparedStudy[];
+}
+
+export function buildComparison(inputs: readonly CompareInput[]): StudyComparison {
+  const first = inputs[0]?.study.objectives ?? [];
+  const shared = first.filter((o) => inputs.every((i) => i.study.objectives.some((p) => p.metric === o.metric && p.direction === o.direction)));
+  const studies = inputs.map(({ store, study, label, source }) => {
+    const trials = store.trials(study.id);
+    const bestBy: Record<string, TrialRecord | null> = {};
+    for (const o of shared) bestBy[o.metric] = bestTrials(trials, [o])[0] ?? null;
+    let energy = 0;
+    let any = false;
+    for (const t of trials) {
+      const e = t.metrics.energy_j ?? t.values.energy_j;
+      if (e !== undefined && Number.isFinite(e)) {
+        energy += e;
+        any = true;
+      }
+    }
+    return {
+      label,
+      name: study.name,
+      source,
+      objectives: study.objectives,
+      counts: store.counts(study.id),
+      trials,
+      bestBy,
+      front: bestTrials(trials, shared),
+      totalEnergyJ: any ? energy : null,
+    };
+  });
+  return { shared, studies };
+}
+
+/** The comparison as JSON (`nightshift compare --json`). */
+export function comparisonJson(c: StudyComparison): unknown {
+  return {
+    objectives: c.shared,
+    studies: c.studies.map((s) => ({
+      label: s.label,
+      name: s.name,
+      source: s.source,
+      counts: s.counts,
+      best: Object.fromEntries(Object.entries(s.bestBy).map(([m, t]) => [m, t ? { number: t.number, value: t.values[m], params: t.params } : null])),
+      front: s.front.map((t) => ({ number: t.number, values: t.values, params: t.params })),
+      total_energy_j: s.totalEnergyJ,
+    })),
+  };
+}
+
+function convergence(s: ComparedStudy, o: Objective, byEnergy: boolean): Point[] {
+  const energyAt = cumulative(s.trials.map((t) => t.metrics.energy_j ?? t.values.energy_j));
+  const pts = s.trials.flatMap((t, i) => (t.state === 'complete' && Number.isFinite(t.values[o.metric]) ? [{ x: byEnergy ? energyAt[i]! / 1000 : t.number, y: t.values[o.metric]! }] : []));
+  const best = bestSoFar(pts, o.direction);
+  const out: Point[] = [];
+  best.forEach((p, i) => {
+    if (i > 0) out.push({ x: p.x, y: best[i - 1]!.y });
+    out.push(p);
+  });
+  return out;
+}
+
+export function compareHtml(c: StudyComparison, opts: PageOptions = {}): string {
+  const legend = c.studies.map((s, i) => ({ cls: `p${i % 6}`, label: s.label }));
+  const head = ['study', 'source', 'complete', 'pruned', 'failed', ...c.shared.map((o) => `best ${o.metric} (${o.direction === 'minimize' ? 'min' : 'max'})`), 'total energy'];
+  const rows = c.studies.map((s) => [
+    esc(s.label),
+    esc(s.source),
+    String(s.counts.complete),
+    String(s.counts.pruned),
+    String(s.counts.failed),
+    ...c.shared.map((o) => {
+      const t = s.bestBy[o.metric];
+      return t ? `${num(t.values[o.metric])} <span class="note">#${t.number}</span>` : '';
+    }),
+    esc(energyText(s.totalEnergyJ)),
+  ]);
+  const parts = [`<h1>Comparison of ${c.studies.length} studies</h1>`, table(head, rows)];
+  if (c.shared.length === 0) {
+    parts.push('<p class="note">These studies share no objective (same metric and direction), so their results cannot be drawn on common axes.</p>');
+  }
+  if (c.shared.length >= 2) {
+    const [ox, oy] = [c.shared[0]!, c.shared[1]!];
+    const layers: Layer[] = c.studies.flatMap((s, i) => {
+      const pts = s.front.map((t) => ({ x: t.values[ox.metric]!, y: t.values[oy.metric]! }));
+      return [
+        { kind: 'line' as const, points: paretoStaircase(pts, [ox.direction, oy.direction]), cls: `s${i % 6}` },
+        { kind: 'points' as const, points: pts, cls: `p${i % 6}`, r: 4, titles: s.front.map((t) => `${s.label} #${t.number} ${paramsText(t.params)}`) },
+      ];
+    });
+    parts.push('<h2>Pareto fronts</h2>');
+    parts.push(chartSvg({ title: `Pareto fronts: ${ox.metric} against ${oy.metric}`, x: { label: `${ox.metric} (${ox.direction})` }, y: { label: `${oy.metric} (${oy.direction})` }, layers, legend }));
+  }
+  const hasEnergy = c.studies.some((s) => s.totalEnergyJ !== null);
+  for (const o of c.shared) {
+    parts.push(`<h2>Convergence of ${esc(o.metric)}</h2>`);
+    parts.push(
+      chartSvg({
+        title: `Best ${o.metric} so far, by trial`,
+        x: { label: 'trial' },
+        y: { label: o.metric },
+        layers: c.studies.map((s, i) => ({ kind: 'line' as const, points: convergence(s, o, false), cls: `s${i % 6}` })),
+        legend,
+      }),
+    );
+    if (hasEnergy) {
+      parts.push(
+        chartSvg({
+          title: `Best ${o.metric} so far, by energy spent`,
+          x: { label: 'cumulative energy (kJ)' },
+          y: { label: o.metric },
+          layers: c.studies.filter((s) => s.totalEnergyJ !== null).map((s) => ({ kind: 'line' as const, points: convergence(s, o, true), cls: `s${c.studies.indexOf(s) % 6}` })),
+          legend,
+        }),
+      );
+    }
+  }
+  return page(`Nightshift comparison: ${c.studies.map((s) => s.label).join(', ')}`, parts.join('\n'), opts);
+}

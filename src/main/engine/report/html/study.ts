@@ -1,0 +1,238 @@
+// One study as a self-contained HTML page: inline CSS and SVG, no script, no external resource, so it
+// opens the same anywhere (mail attachment, file share, scripts disabled) and prints well. The markup is
+// also well-formed XML (XHTML), which the tests check with a strict parser.
+import { paretoStaircase, type Point } from '../../../../shared/charts/index.js';
+import type { TrialRecord } from '../../storage/types.js';
+import { paramsText, type StudyReport } from '../model.js';
+import { esc, num, table } from './escape.js';
+import { REPORT_CSS } from './style.js';
+import { barsSvg, chartSvg } from './svg.js';
+
+export interface PageOptions {
+  /** When the report was made (ISO); default now. */
+  generatedAt?: string;
+  version?: string;
+}
+
+export function page(title: string, body: string, opts: PageOptions = {}): string {
+  const at = opts.generatedAt ?? new Date().toISOString();
+  return `<!DOCTYPE html>
+<html xmlns="http://www.w3.org/1999/xhtml" lang="en">
+<head>
+<meta charset="utf-8"/>
+<meta name="viewport" content="width=device-width, initial-scale=1"/>
+<meta name="generator" content="Nightshift${opts.version ? ` ${esc(opts.version)}` : ''}"/>
+<title>${esc(title)}</title>
+<style>${REPORT_CSS}</style>
+</head>
+<body><main>
+${body}
+<footer>Made by Nightshift${opts.version ? ` ${esc(opts.version)}` : ''} on ${esc(at)}. Every number comes from the study's database.</footer>
+</main></body>
+</html>
+`;
+}
+
+/** Energy in the unit that reads best: J, kJ or kWh. */
+export function energyText(j: number | null | undefined): string {
+  if (j === null || j === undefined || !Number.isFinite(j)) return '';
+  if (Math.abs(j) >= 3.6e5) return `${num(j / 3.6e6)} kWh`;
+  if (Math.abs(j) >= 1e3) return `${num(j / 1e3)} kJ`;
+  return `${num(j)} J`;
+}
+
+export function durationText(s: number | null): string {
+  if (s === null || !Number.isFinite(s)) return '';
+  if (s < 120) return `${num(s)} s`;
+  if (s < 7200) return `${num(s / 60)} min`;
+  return `${num(s / 3600)} h`;
+}
+
+const dl = (rows: readonly [string, string][]) => `<dl class="kv">${rows.filter(([, v]) => v !== '').map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>`;
+
+function budgetSection(r: StudyReport): string {
+  const b = r.budget;
+  const of = (used: string, limit: string) => (limit ? `${used} of ${limit}` : used);
+  return `<h2>Budget used</h2>${dl([
+    ['Trials', esc(of(String(b.trials), b.trialsLimit === null ? '' : String(b.trialsLimit)))],
+    ['Wall time', esc(of(durationText(b.wallSeconds), durationText(b.wallLimitSeconds)))],
+    ['Trial time (sum)', esc(durationText(b.trialSeconds))],
+    ['Energy', esc(of(energyText(b.energyJ), energyText(b.energyLimitJ)))],
+    ['CO₂', b.co2G === null ? '' : esc(`${num(b.co2G)} g`)],
+    ['Cost', b.cost === null ? '' : esc(num(b.cost))],
+  ])}${b.energyJ === null ? '<p class="note">No energy was measured for this study.</p>' : ''}`;
+}
+
+function baselineSection(r: StudyReport): string {
+  if (!r.baseline) return `<h2>Baseline against best</h2><p class="note">This study has no completed baseline trial (add <code>baseline:</code> to the study file).</p>`;
+  const rows = r.comparisons.map((c) => {
+    const pct = c.improvementPct === null ? '' : `${c.improvementPct >= 0 ? '+' : ''}${num(c.improvementPct)}%`;
+    const cls = c.improvementPct === null ? '' : c.improvementPct > 0 ? 'good' : c.improvementPct < 0 ? 'bad' : '';
+    return [
+      `${esc(c.objective.metric)} (${esc(c.objective.direction)})`,
+      `${num(c.baseline.value)} <span class="note">#${c.baseline.number}</span>`,
+      `${num(c.best.value)} <span class="note">#${c.best.number}</span>`,
+      `<span class="${cls}">${esc(pct)}</span>`,
+      esc(energyText(c.baseline.energyJ)),
+      esc(energyText(c.best.energyJ)),
+      esc(energyText(c.energyToBestJ)),
+    ];
+  });
+  return `<h2>Baseline against best</h2>${table(['objective', 'baseline', 'best', 'gain', 'baseline energy', 'best energy', 'energy spent to find it'], rows)}`;
+}
+
+function trialRow(t: TrialRecord, r: StudyReport): string[] {
+  return [
+    `#${t.number}`,
+    ...r.study.objectives.map((o) => `<span title="${esc(String(t.values[o.metric] ?? ''))}">${num(t.values[o.metric])}</span>`),
+    esc(energyText(t.metrics.energy_j ?? t.values.energy_j)),
+    esc(paramsText(t.params)),
+  ];
+}
+
+function bestSection(r: StudyReport): string {
+  const objs = r.study.objectives;
+  const head = ['trial', ...objs.map((o) => `${o.metric} (${o.direction === 'minimize' ? 'min' : 'max'})`), 'energy', 'parameters'];
+  if (r.best.length === 0) return `<h2>Best</h2><p class="note">No trial has completed yet.</p>`;
+  if (objs.length < 2) return `<h2>Best trial</h2>${table(head, r.best.map((t) => trialRow(t, r)), 'best')}`;
+  const [ox, oy] = [objs[0]!, objs[1]!];
+  const complete = r.trials.filter((t) => t.state === 'complete' && Number.isFinite(t.values[ox.metric]) && Number.isFinite(t.values[oy.metric]));
+  const pt = (t: TrialRecord): Point => ({ x: t.values[ox.metric]!, y: t.values[oy.metric]! });
+  const front = r.best.map(pt);
+  const chart = chartSvg({
+    title: `Pareto front: ${ox.metric} against ${oy.metric}`,
+    x: { label: `${ox.metric} (${ox.direction})` },
+    y: { label: `${oy.metric} (${oy.direction})` },
+    layers: [
+      { kind: 'points', points: complete.map(pt), cls: 'trial', titles: complete.map((t) => `#${t.number}`) },
+      { kind: 'line', points: paretoStaircase(front, [ox.direction, oy.direction]), cls: 'stairs' },
+      { kind: 'points', points: front, cls: 'front', r: 4.5, titles: r.best.map((t) => `#${t.number} ${paramsText(t.params)}`) },
+      ...(r.baseline && complete.includes(r.baseline) ? [{ kind: 'points' as const, points: [pt(r.baseline)], cls: 'baseline', r: 5, titles: ['baseline'] }] : []),
+    ],
+    legend: [
+      { cls: 'front', label: 'Pareto front' },
+      { cls: 'trial', label: 'other trials' },
+      ...(r.baseline ? [{ cls: 'baseline', label: 'baseline' }] : []),
+    ],
+  });
+  const note = objs.length > 2 ? `<p class="note">The chart shows the first two of ${objs.length} objectives; the table holds the whole Pareto set.</p>` : '';
+  return `<h2>Pareto front (${r.best.length} trials)</h2>${chart}${note}${table(head, r.best.map((t) => trialRow(t, r)), 'best')}`;
+}
+
+function convergenceSection(r: StudyReport): string {
+  const parts = r.convergence.map((c) => {
+    const o = c.objective;
+    const byTrial = chartSvg({
+      title: `Best ${o.metric} so far, by trial`,
+      x: { label: 'trial' },
+      y: { label: o.metric },
+      layers: [
+        { kind: 'points', points: c.all, cls: 'trial', r: 2.5 },
+        { kind: 'line', points: stepped(c.byTrial), cls: 'best-line' },
+      ],
+    });
+    const byEnergy = c.byEnergy
+      ? chartSvg({
+          title: `Best ${o.metric} so far, by energy spent`,
+          x: { label: 'cumulative energy (kJ)' },
+          y: { label: o.metric },
+          layers: [{ kind: 'line', points: stepped(c.byEnergy).map((p) => ({ x: p.x / 1000, y: p.y })), cls: 'best-line' }],
+        })
+      : '';
+    return `<h3>${esc(o.metric)} (${esc(o.direction)})</h3>${byTrial}${byEnergy}`;
+  });
+  return `<h2>Convergence</h2>${parts.join('')}`;
+}
+
+/** Best-so-far points as a step line (the value holds until the next improvement). */
+function stepped(points: readonly Point[]): Point[] {
+  const out: Point[] = [];
+  points.forEach((p, i) => {
+    if (i > 0) out.push({ x: p.x, y: points[i - 1]!.y });
+    out.push(p);
+  });
+  return out;
+}
+
+function curvesSection(r: StudyReport): string {
+  if (!r.curves) return `<h2>Learning curves</h2><p class="note">No trial reported intermediate values.</p>`;
+  const c = r.curves;
+  const layers = [
+    ...c.curves.filter((k) => !k.best).map((k) => ({ kind: 'line' as const, points: k.points, cls: 'curve', title: `#${k.number}` })),
+    ...c.curves.filter((k) => k.best).map((k) => ({ kind: 'line' as const, points: k.points, cls: 'curve-best', title: `#${k.number} (best)` })),
+  ];
+  return `<h2>Learning curves</h2>${chartSvg({ title: `${c.metric} by step`, x: { label: 'step' }, y: { label: c.metric }, layers, legend: [{ cls: 'bar', label: 'best' }] })}<p class="note">${c.curves.length} trials shown; the best in colour.</p>`;
+}
+
+function importanceSection(r: StudyReport): string {
+  const parts = r.importance.map(({ objective, params }) =>
+    params.length === 0
+      ? `<h3>${esc(objective.metric)}</h3><p class="note">Not enough complete trials to tell.</p>`
+      : `<h3>${esc(objective.metric)}</h3>${barsSvg(`Importance for ${objective.metric}`, params.map((p) => ({ label: p.param, value: p.importance })))}`,
+  );
+  return `<h2>Parameter importance</h2><p class="note">Share of each objective's variance explained by one parameter alone (fANOVA on a random forest, Hutter et al. 2014).</p>${parts.join('')}`;
+}
+
+function provenanceSection(r: StudyReport): string {
+  const metrics = r.energyMetrics.length ? `<p>Measured: ${r.energyMetrics.map((m) => `<code>${esc(m)}</code>`).join(', ')}.</p>` : '<p class="note">No energy metric was recorded.</p>';
+  const groups = r.provenance.length
+    ? table(
+        ['trials', 'GPU', 'CPU', 'CO₂ and cost factors', 'estimate', 'flags'],
+        r.provenance.map((g) => [esc(trialList(g.trials)), esc(g.gpu), esc(g.cpu), esc(g.factors), g.estimate ? 'yes' : 'no', esc(g.flags.join(', '))]),
+      )
+    : '';
+  return `<h2>Energy provenance</h2>${metrics}${groups}`;
+}
+
+/** "#0-#4, #7" for a sorted list of trial numbers. */
+function trialList(ns: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < ns.length; ) {
+    let j = i;
+    while (j + 1 < ns.length && ns[j + 1] === ns[j]! + 1) j++;
+    parts.push(j > i ? `#${ns[i]}-#${ns[j]}` : `#${ns[i]}`);
+    i = j + 1;
+  }
+  return parts.join(', ');
+}
+
+function environmentSection(r: StudyReport): string {
+  const s = r.study.spec;
+  const trainer = s.trainer.kind === 'command' ? s.trainer.command.join(' ') : `built-in ${JSON.stringify(s.trainer.builtin)}`;
+  const rows: [string, string][] = [
+    ['Trainer', esc(trainer)],
+    ['Sampler', esc(`${s.sampler.type}${Object.keys(s.sampler.options).length ? ` ${JSON.stringify(s.sampler.options)}` : ''}`)],
+    ['Scheduler', esc(`${s.scheduler.type}${Object.keys(s.scheduler.options).length ? ` ${JSON.stringify(s.scheduler.options)}` : ''}`)],
+    ['Seed', esc(String(s.seed))],
+    ['Resources', esc(s.resources.gpus === null ? `${s.resources.parallel} parallel` : `GPUs ${JSON.stringify(s.resources.gpus)}, ${s.resources.trials_per_gpu} per GPU`)],
+  ];
+  const events = r.environment.length ? table(['time', 'kind', 'detail'], r.environment.map((e) => [esc(e.at), esc(e.kind), esc(e.message)])) : '';
+  return `<h2>Environment</h2>${dl(rows)}${events}`;
+}
+
+function trialsSection(r: StudyReport, max = 1000): string {
+  const objs = r.study.objectives;
+  const rows = r.trials.slice(0, max).map((t) => [
+    `#${t.number}`,
+    esc(t.state),
+    ...objs.map((o) => num(t.values[o.metric])),
+    esc(energyText(t.metrics.energy_j ?? t.values.energy_j)),
+    esc(durationText(t.metrics.duration_s ?? null)),
+    esc(paramsText(t.params)),
+    esc(t.reason ?? ''),
+  ]);
+  const more = r.trials.length > max ? `<p class="note">First ${max} of ${r.trials.length} trials; the CSV export holds all.</p>` : '';
+  return `<h2>All trials</h2>${table(['trial', 'state', ...objs.map((o) => o.metric), 'energy', 'duration', 'parameters', 'reason'], rows, 'wide')}${more}`;
+}
+
+export function studyReportHtml(r: StudyReport, opts: PageOptions = {}): string {
+  const s = r.study;
+  const c = r.counts;
+  const header =
+    `<h1>${esc(s.name)}</h1>` +
+    `<p class="meta">${esc(s.state)}${s.stopReason ? `: ${esc(s.stopReason)}` : ''} · created ${esc(s.createdAt)} · ` +
+    `${c.complete} complete, ${c.pruned} pruned, ${c.failed} failed, ${c.stopped} stopped, ${c.running} running, ${c.queued} queued</p>` +
+    `<h2>Objectives</h2><ul>${s.objectives.map((o) => `<li>${esc(o.direction)} <strong>${esc(o.metric)}</strong></li>`).join('')}</ul>`;
+  const body = [header, budgetSection(r), baselineSection(r), bestSection(r), convergenceSection(r), curvesSection(r), importanceSection(r), provenanceSection(r), environmentSection(r), trialsSection(r)];
+  return page(`${s.name} — Nightshift report`, body.join('\n'), opts);
+}

@@ -1,0 +1,83 @@
+// Warm start: the best configurations of an earlier study, projected onto a new study's search space,
+// to be enqueued first (and, for the GP, its observations as prior data). A configuration is dropped
+// when it does not fit the new space: a parameter the new space needs is missing, a value is out of its
+// new range or not among its new choices. Parameters the new space no longer has are left out.
+import type { Objective, Params } from '../../../shared/types.js';
+import { nonDominatedSort } from '../study/pareto.js';
+import type { SearchSpace } from '../study/space.js';
+import type { Store, TrialRecord } from '../storage/types.js';
+
+export class WarmStartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WarmStartError';
+  }
+}
+
+export interface WarmStartOptions {
+  /** Rank by this objective only (default: the earlier study's objectives, by Pareto rank when several). */
+  objective?: Objective;
+}
+
+/** The earlier study's complete trials, best first: by value for one objective, by Pareto front for several. */
+export function rankTrials(trials: readonly TrialRecord[], objectives: readonly Objective[]): TrialRecord[] {
+  const scored = trials.filter((t) => t.state === 'complete' && objectives.every((o) => Number.isFinite(t.values[o.metric])));
+  const first = objectives[0];
+  if (!first) return [];
+  const byFirst = (a: TrialRecord, b: TrialRecord) =>
+    (first.direction === 'minimize' ? 1 : -1) * (a.values[first.metric]! - b.values[first.metric]!) || a.number - b.number;
+  if (objectives.length === 1) return [...scored].sort(byFirst);
+  const fronts = nonDominatedSort(
+    scored.map((t) => objectives.map((o) => t.values[o.metric]!)),
+    objectives.map((o) => o.direction),
+  );
+  return fronts.flatMap((f) => f.map((i) => scored[i]!).sort(byFirst));
+}
+
+/** `params` as a valid configuration of `space`, or null when it does not fit. */
+export function project(params: Params, space: SearchSpace): Params | null {
+  const out: Params = {};
+  for (const name of space.names) {
+    if (!space.isActive(name, out)) continue;
+    const v = params[name];
+    if (v === undefined) return null;
+    const p = space.spec(name);
+    if (p.type === 'categorical') {
+      if (!p.choices.includes(v)) return null;
+      out[name] = v;
+      continue;
+    }
+    if (typeof v !== 'number' || v < p.low || v > p.high) return null;
+    // Onto the new grid (step, integer); a value that moves more than half a step was not on it.
+    const snapped = space.snap(name, v) as number;
+    const tol = (p.step ?? (p.type === 'int' ? 1 : 0)) / 2 + 1e-9 * Math.max(1, Math.abs(v));
+    if (Math.abs(snapped - v) > tol) return null;
+    out[name] = snapped;
+  }
+  return space.check(out) === null ? out : null;
+}
+
+/**
+ * Up to `k` of the best configurations of study `fromStudy` in `from`, that fit `space`, best first,
+ * without repeats.
+ */
+export function warmStartTrials(from: Store, fromStudy: string, space: SearchSpace, k: number, opts: WarmStartOptions = {}): Params[] {
+  const study = from.getStudy(fromStudy);
+  if (!study) {
+    const names = from.listStudies().map((s) => s.name);
+    throw new WarmStartError(`warm_start.study: no study named "${fromStudy}" (studies there: ${names.length ? names.join(', ') : 'none'})`);
+  }
+  const ranked = rankTrials(from.trials(study.id), opts.objective ? [opts.objective] : study.objectives);
+  const out: Params[] = [];
+  const seen = new Set<string>();
+  for (const t of ranked) {
+    if (out.length >= k) break;
+    const p = project(t.params, space);
+    if (!p) continue;
+    const key = space.key(p);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(p);
+  }
+  return out;
+}
