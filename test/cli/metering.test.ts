@@ -12,7 +12,7 @@ const fake = makeFakeGpu(loadScenario('const-2gpu'));
 afterAll(() => fake.cleanup());
 const WATTS: Record<string, number> = { '0': 200, '1': 100 };
 
-function study(dir: string, name: string, budget: string): string {
+function study(dir: string, name: string, budget: string, resources = '{gpus: all, trials_per_gpu: 1}'): string {
   const script = path.join(dir, 'work.mjs');
   writeFileSync(
     script,
@@ -36,7 +36,7 @@ objectives:
   - {metric: score, direction: maximize}
   - {metric: energy_j, direction: minimize}
 budget: ${budget}
-resources: {gpus: all, trials_per_gpu: 1}
+resources: ${resources}
 `,
   );
   return file;
@@ -78,6 +78,33 @@ describe('metering through the CLI with a simulated GPU', () => {
       expect(t.metrics.co2_g).toBeGreaterThan(0);
     }
     expect([...used].sort()).toEqual(['0', '1']);
+  });
+
+  it('skips a GPU that another program is computing on, unless told to share it', async () => {
+    const busyFake = makeFakeGpu({
+      ...loadScenario('const-2gpu'),
+      // A foreign job (not one of Nightshift's trials) holds GPU 1.
+      compute_apps: [{ bus_id: '00000000:65:00.0', pid: 424242, used_mb: 5000 }],
+    });
+    try {
+      const d = tempDir();
+      const e = cliEnv(d, { PATH: `${busyFake.dir}:${process.env.PATH}` });
+      const r = await runCli(['run', study(d, 'busy', '{trials: 3}'), '--db', path.join(d, 'b.db'), '--json'], { env: e });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/GPU 1 skipped: another process \(pid 424242\)/);
+      const seen = readFileSync(path.join(d, 'devices.txt'), 'utf8').trim().split('\n').map((l) => l.split(' ')[1]);
+      expect(new Set(seen)).toEqual(new Set(['0']));
+
+      const shared = await runCli(
+        ['run', study(d, 'shared', '{trials: 4}', '{gpus: all, trials_per_gpu: 1, allow_busy_gpus: true}'), '--db', path.join(d, 's.db'), '--json'],
+        { env: e },
+      );
+      expect(shared.code, shared.stderr).toBe(0);
+      const all = readFileSync(path.join(d, 'devices.txt'), 'utf8').trim().split('\n').map((l) => l.split(' ')[1]);
+      expect(new Set(all)).toEqual(new Set(['0', '1']));
+    } finally {
+      busyFake.cleanup();
+    }
   });
 
   it('stops launching trials once the energy budget is spent, and says so', async () => {

@@ -40,7 +40,8 @@ export function logScale(domain: readonly [number, number], range: readonly [num
       if (last - first < 1) return niceTicks(10 ** d0, 10 ** d1, count);
       const stride = Math.max(1, Math.ceil((last - first + 1) / count));
       const out: number[] = [];
-      for (let e = first; e <= last; e += stride) out.push(10 ** e);
+      // Number('1e-4'), not 10 ** -4 (which is 0.00009999999999999999).
+      for (let e = first; e <= last; e += stride) out.push(Number(`1e${e}`));
       return out;
     },
   });

@@ -20,7 +20,7 @@ export function makeSpec(name: string, objectives: Objective[] = [{ metric: 'val
     sampler: { type: 'random', options: {} },
     scheduler: { type: 'none', options: {} },
     budget: { trials: 20, wall_time_s: 28_800, energy_j: null, deadline: '07:00' },
-    resources: { parallel: 1, gpus: null, trials_per_gpu: 1 },
+    resources: { parallel: 1, gpus: null, trials_per_gpu: 1, allow_busy_gpus: false },
     baseline: null,
     seed: 42,
     max_retries: 1,

@@ -126,7 +126,8 @@ export class Campaign {
     await recoverOrphans({ store, study, spec, emit: this.emit, now: this.now() });
     const views = TrialViews.load(store, study.id, study.objectives);
     this.energySpent = store.trials(study.id).reduce((sum, t) => sum + energyOf(t), 0);
-    const { slots, note } = planSlots(spec.resources, this.meter?.sources().gpu.gpus ?? []);
+    const busy = this.meter && spec.resources.gpus !== null && !spec.resources.allow_busy_gpus ? await this.meter.busyGpus() : new Map<number, number>();
+    const { slots, note } = planSlots(spec.resources, this.meter?.sources().gpu.gpus ?? [], busy);
     this.freeSlots = slots;
     if (note) this.emit({ type: 'log', level: 'warn', message: note });
     store.setStudyState(study.id, 'running', null);

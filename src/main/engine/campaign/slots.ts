@@ -11,7 +11,11 @@ export interface Slot {
   cudaVisibleDevices: string | null;
 }
 
-export function planSlots(resources: ResourcesSpec, available: readonly number[]): { slots: Slot[]; note: string | null } {
+export function planSlots(
+  resources: ResourcesSpec,
+  available: readonly number[],
+  busy: ReadonlyMap<number, number> = new Map(),
+): { slots: Slot[]; note: string | null } {
   const shared = (n: number): Slot[] => Array.from({ length: n }, (_, id) => ({ id, gpus: [...available], cudaVisibleDevices: null }));
   if (resources.gpus === null) return { slots: shared(resources.parallel), note: null };
   if (available.length === 0) {
@@ -20,9 +24,18 @@ export function planSlots(resources: ResourcesSpec, available: readonly number[]
       note: `resources.gpus is set but no NVIDIA GPU can be seen; running ${resources.parallel} trial(s) at a time without GPU placement`,
     };
   }
-  const wanted = resources.gpus === 'all' ? [...available] : resources.gpus.filter((g) => available.includes(g));
+  const present = resources.gpus === 'all' ? [...available] : resources.gpus.filter((g) => available.includes(g));
   const missing = resources.gpus === 'all' ? [] : resources.gpus.filter((g) => !available.includes(g));
-  const note = missing.length ? `resources.gpus: GPU ${missing.join(', ')} not found (found ${available.join(', ')}); skipped` : null;
+  const skipBusy = resources.allow_busy_gpus ? [] : present.filter((g) => busy.has(g));
+  const wanted = present.filter((g) => !skipBusy.includes(g));
+  const notes = [
+    missing.length ? `resources.gpus: GPU ${missing.join(', ')} not found (found ${available.join(', ')}); skipped` : '',
+    ...skipBusy.map((g) => `GPU ${g} skipped: another process (pid ${busy.get(g)}) is using it; set resources.allow_busy_gpus: true to share it`),
+  ].filter(Boolean);
+  const note = notes.length ? notes.join('\n') : null;
+  if (wanted.length === 0 && present.length > 0) {
+    return { slots: shared(resources.parallel).map((s) => ({ ...s, gpus: [] })), note: `${note}\nno free GPU left; running ${resources.parallel} trial(s) at a time without GPU placement` };
+  }
   if (wanted.length === 0) return { slots: shared(resources.parallel), note };
   const slots: Slot[] = [];
   for (const g of wanted) {

@@ -352,6 +352,24 @@ export class Meter {
     }
   }
 
+  /**
+   * GPUs that processes other than this engine's trials are computing on right now (another user's job,
+   * a notebook), with one such pid each; they would skew both the trial's speed and its energy.
+   */
+  async busyGpus(): Promise<Map<number, number>> {
+    const busy = new Map<number, number>();
+    if (!this.sampler || this.identities.length === 0) return busy;
+    const apps = await queryComputeApps(this.nvidiaSmi, Math.max(2000, 4 * this.intervalMs));
+    const ours = new Set([...this.trials.values()].filter((st) => st.end === null).map((st) => st.cpu.pid));
+    for (const app of apps ?? []) {
+      const index = this.indexOfBus(app.bus_id);
+      if (index === null || app.pid === process.pid || ours.has(app.pid)) continue;
+      if (this.proc.descendsFrom(app.pid, ours) !== null) continue;
+      if (!busy.has(index)) busy.set(index, app.pid);
+    }
+    return busy;
+  }
+
   private indexOfBus(bus: string | null): number | null {
     if (bus === null) return this.identities.length === 1 ? (this.identities[0]?.index ?? null) : null;
     const hit = this.identities.find((g) => g.bus_id !== null && normalizeBusId(g.bus_id) === bus);

@@ -148,7 +148,7 @@ export class OptunaReader implements Store {
       sampler: { type: 'random', options: {} },
       scheduler: { type: 'none', options: {} },
       budget: { trials: null, wall_time_s: null, energy_j: null, deadline: null },
-      resources: { parallel: 1, gpus: null, trials_per_gpu: 1 },
+      resources: { parallel: 1, gpus: null, trials_per_gpu: 1, allow_busy_gpus: false },
       baseline: null,
       seed: 0,
       max_retries: 0,

@@ -226,7 +226,7 @@ type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
 const str = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
 
-/** Metering provenance (see engine/metering/types.ts TrialMeasurement) in words, grouped by method. */
+/** Metering provenance (see engine/metering/types.ts TrialMeasurement) in words, grouped by method and flags. */
 export function groupProvenance(byTrial: ReadonlyMap<number, Record<string, unknown>>, numberOf: ReadonlyMap<number, number>): ProvenanceGroup[] {
   const groups = new Map<string, ProvenanceGroup>();
   for (const [trialId, p] of byTrial) {
@@ -249,14 +249,14 @@ export function groupProvenance(byTrial: ReadonlyMap<number, Record<string, unkn
     ]
       .filter(Boolean)
       .join(', ');
-    const key = `${gpu}|${cpu}|${factors}`;
+    const flags = (Array.isArray(p.flags) ? p.flags : []).filter((f): f is string => typeof f === 'string').sort();
+    const key = `${gpu}|${cpu}|${factors}|${flags.join(',')}`;
     let group = groups.get(key);
     if (!group) {
-      group = { gpu, cpu, factors, estimate: false, flags: [], trials: [] };
+      group = { gpu, cpu, factors, estimate: false, flags, trials: [] };
       groups.set(key, group);
     }
     group.estimate ||= g.estimate === true || c.estimate === true;
-    for (const f of Array.isArray(p.flags) ? p.flags : []) if (typeof f === 'string' && !group.flags.includes(f)) group.flags.push(f);
     const n = numberOf.get(trialId);
     if (n !== undefined) group.trials.push(n);
   }

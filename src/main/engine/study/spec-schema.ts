@@ -254,6 +254,7 @@ const resourcesSchema = strict({
     })
     .optional(),
   trials_per_gpu: z.int().min(1, 'must be at least 1').optional(),
+  allow_busy_gpus: z.boolean().optional(),
 });
 
 export const studySchema = strict({

@@ -129,6 +129,7 @@ function checkStudy(raw: RawStudy, folder: string, issues: SpecIssue[]): StudySp
       parallel: raw.resources?.parallel ?? 1,
       gpus: raw.resources?.gpus ?? null,
       trials_per_gpu: raw.resources?.trials_per_gpu ?? 1,
+      allow_busy_gpus: raw.resources?.allow_busy_gpus ?? false,
     },
     baseline: raw.baseline ?? null,
     seed: raw.seed ?? 0,

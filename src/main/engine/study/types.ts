@@ -78,6 +78,8 @@ export interface ResourcesSpec {
   parallel: number;
   gpus: 'all' | number[] | null;
   trials_per_gpu: number;
+  /** Use GPUs that other (non-Nightshift) processes are computing on; by default they are skipped. */
+  allow_busy_gpus: boolean;
 }
 
 export interface StudySpec {

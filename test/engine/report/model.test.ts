@@ -1,0 +1,155 @@
+// The numbers a report shows, computed from a store filled through the Store API with known values;
+// the warm start projection; the shared chart geometry.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bestSoFar, cumulative, downsample, linearScale, logScale, niceTicks, paretoStaircase } from '../../../src/shared/charts/index.js';
+import { buildStudyReport, htmlReport, warmStartTrials } from '../../../src/main/engine/report/index.js';
+import { openStore } from '../../../src/main/engine/storage/open.js';
+import type { Store } from '../../../src/main/engine/storage/types.js';
+import { SearchSpace } from '../../../src/main/engine/study/space.js';
+import { specHash } from '../../../src/main/engine/study/spec-hash.js';
+import type { StudySpec } from '../../../src/main/engine/study/types.js';
+import { tempDir } from '../../helpers/cli.js';
+
+const spec: StudySpec = {
+  name: 'known',
+  trainer: { kind: 'command', command: ['python3', 'train.py'], cwd: '/tmp', env: {}, timeout_s: null },
+  search_space: {
+    lr: { type: 'float', low: 1e-4, high: 1e-1, log: true, step: null, when: null },
+    opt: { type: 'categorical', choices: ['adam', 'sgd'], when: null },
+  },
+  objectives: [{ metric: 'acc', direction: 'maximize' }],
+  constraints: [],
+  fidelity: null,
+  sampler: { type: 'random', options: {} },
+  scheduler: { type: 'none', options: {} },
+  budget: { trials: 10, wall_time_s: 3600, energy_j: 1e6, deadline: null },
+  resources: { parallel: 1, gpus: null, trials_per_gpu: 1 },
+  baseline: { lr: 0.001, opt: 'sgd' },
+  seed: 0,
+  max_retries: 1,
+  kill_grace_s: 10,
+};
+
+/** Trials with known values: [origin, state, params, acc, energy_j, duration_s]. */
+const ROWS = [
+  ['baseline', 'complete', { lr: 0.001, opt: 'sgd' }, 0.8, 100, 10],
+  ['sampler:random', 'complete', { lr: 0.01, opt: 'adam' }, 0.9, 200, 20],
+  ['sampler:random', 'failed', { lr: 0.1, opt: 'adam' }, null, 50, 5],
+  ['sampler:random', 'complete', { lr: 0.02, opt: 'adam' }, 0.95, 300, 30],
+  ['sampler:random', 'complete', { lr: 0.0001, opt: 'sgd' }, 0.5, 400, 40],
+] as const;
+
+function fill(): { store: Store; studyId: number } {
+  let t = Date.parse('2026-01-01T00:00:00Z');
+  const store = openStore(path.join(tempDir(), 'r.db'), { clock: () => new Date((t += 1000)) });
+  const { study } = store.createStudy(spec, specHash(spec));
+  for (const [origin, state, params, acc, energy, duration] of ROWS) {
+    store.enqueueTrial(study.id, { params: { ...params }, budget: null, origin });
+    const running = store.claimQueued(study.id, 'test')!;
+    for (let step = 1; step <= 3; step++) store.addReport(running.id, step, { acc: (acc ?? 0.1) * (step / 3) });
+    store.finishTrial(running.id, {
+      state,
+      values: acc === null ? {} : { acc },
+      metrics: { energy_j: energy, duration_s: duration, co2_g: energy / 10 },
+      reason: state === 'failed' ? 'exit code 1' : null,
+      provenance: { gpu: { source: 'nvidia-smi', interval_ms: 500, method: 'integral', baseline_w: { 0: 20 }, estimate: false }, cpu: { source: 'none', reason: 'no RAPL' }, flags: state === 'failed' ? ['short_window'] : [] },
+    });
+  }
+  return { store, studyId: study.id };
+}
+
+describe('the report model', () => {
+  it('sums the budget, compares baseline and best, and tracks convergence by trial and by energy', () => {
+    const { store } = fill();
+    const study = store.getStudy('known')!;
+    const r = buildStudyReport(store, study);
+    expect(r.budget).toMatchObject({ trials: 5, trialsLimit: 10, energyJ: 1050, energyLimitJ: 1e6, trialSeconds: 105, co2G: 105, cost: null, wallLimitSeconds: 3600 });
+    // First start to last end: five trials, each claimed then finished, a clock tick per write.
+    expect(r.budget.wallSeconds).toBeGreaterThan(0);
+    expect(r.comparisons).toHaveLength(1);
+    const c = r.comparisons[0]!;
+    expect(c.baseline).toEqual({ number: 0, value: 0.8, energyJ: 100 });
+    expect(c.best).toEqual({ number: 3, value: 0.95, energyJ: 300 });
+    expect(c.change).toBeCloseTo(0.15, 12);
+    expect(c.improvementPct).toBeCloseTo(18.75, 10);
+    // Energy spent up to the best trial, failed trial included: 100 + 200 + 50 + 300.
+    expect(c.energyToBestJ).toBe(650);
+    expect(r.convergence[0]!.byTrial).toEqual([
+      { x: 0, y: 0.8 },
+      { x: 1, y: 0.9 },
+      { x: 3, y: 0.95 },
+      { x: 4, y: 0.95 },
+    ]);
+    expect(r.convergence[0]!.byEnergy).toEqual([
+      { x: 100, y: 0.8 },
+      { x: 300, y: 0.9 },
+      { x: 650, y: 0.95 },
+      { x: 1050, y: 0.95 },
+    ]);
+    expect(r.curves!.curves.map((k) => k.number)).toEqual([0, 1, 3, 4]);
+    expect(r.curves!.curves.find((k) => k.best)!.number).toBe(3);
+    expect(r.provenance).toHaveLength(2);
+    expect(r.provenance[0]).toMatchObject({ trials: [0, 1, 3, 4], estimate: false, flags: [] });
+    expect(r.provenance[1]).toMatchObject({ trials: [2], flags: ['short_window'] });
+    expect(r.provenance[0]!.gpu).toBe('nvidia-smi every 500 ms, integral, idle baseline GPU 0 20 W');
+
+    const html = htmlReport(store, study, { generatedAt: '2026-01-02T00:00:00Z' });
+    expect(html).toContain('<dt>Energy</dt><dd>1.05 kJ of 0.277778 kWh</dd>');
+    expect(html).toContain('+18.75%');
+    expect(html).toContain('650 J');
+    store.close();
+  });
+});
+
+describe('warm start', () => {
+  it('enqueues the best earlier configurations that fit the new space, best first', () => {
+    const { store } = fill();
+    // The new space: lr narrowed to [0.005, 0.05], opt unchanged, a new batch parameter... which an old
+    // configuration cannot fill, so it is given as a conditional one here (inactive unless opt=sgd).
+    const space = new SearchSpace({
+      lr: { type: 'float', low: 0.005, high: 0.05, log: true, step: null, when: null },
+      opt: { type: 'categorical', choices: ['adam', 'sgd'], when: null },
+      momentum: { type: 'float', low: 0.5, high: 0.9, log: false, step: null, when: { opt: ['sgd'] } },
+    });
+    expect(warmStartTrials(store, 'known', space, 5)).toEqual([
+      { lr: 0.02, opt: 'adam' },
+      { lr: 0.01, opt: 'adam' },
+    ]);
+    expect(warmStartTrials(store, 'known', space, 1)).toEqual([{ lr: 0.02, opt: 'adam' }]);
+    const onlyAdam = new SearchSpace({ opt: { type: 'categorical', choices: ['sgd'], when: null } });
+    expect(warmStartTrials(store, 'known', onlyAdam, 3)).toEqual([{ opt: 'sgd' }]);
+    expect(() => warmStartTrials(store, 'other', space, 3)).toThrow(/no study named "other" \(studies there: known\)/);
+    store.close();
+  });
+});
+
+describe('chart geometry', () => {
+  it('makes round ticks and maps domains onto pixel ranges', () => {
+    expect(niceTicks(0, 1, 5)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+    expect(niceTicks(0.83, 0.97, 4)).toEqual([0.85, 0.9, 0.95]);
+    expect(niceTicks(-3, 117, 5)).toEqual([0, 50, 100]);
+    const x = linearScale([0, 10], [100, 200]);
+    expect(x(5)).toBe(150);
+    const l = logScale([1e-4, 1e-1], [0, 300]);
+    expect(l(1e-3)).toBeCloseTo(100, 9);
+    expect(l.ticks()).toEqual([1e-4, 1e-3, 1e-2, 1e-1]);
+  });
+
+  it('gives best-so-far steps, cumulative sums, Pareto staircases and shape-keeping downsampling', () => {
+    const pts = [1, 3, 2, 5, 4].map((y, x) => ({ x, y }));
+    expect(bestSoFar(pts, 'maximize')).toEqual([{ x: 0, y: 1 }, { x: 1, y: 3 }, { x: 3, y: 5 }, { x: 4, y: 5 }]);
+    expect(bestSoFar(pts, 'minimize')).toEqual([{ x: 0, y: 1 }, { x: 4, y: 1 }]);
+    expect(cumulative([1, undefined, 2, NaN, 3])).toEqual([1, 1, 3, 3, 6]);
+    // min-min: from each point right, then down to the next.
+    expect(paretoStaircase([{ x: 2, y: 1 }, { x: 1, y: 3 }], ['minimize', 'minimize'])).toEqual([{ x: 1, y: 3 }, { x: 2, y: 3 }, { x: 2, y: 1 }]);
+    // max-min (accuracy against energy): down first, then right.
+    expect(paretoStaircase([{ x: 0.9, y: 10 }, { x: 0.95, y: 30 }], ['maximize', 'minimize'])).toEqual([{ x: 0.9, y: 10 }, { x: 0.9, y: 30 }, { x: 0.95, y: 30 }]);
+    const long = Array.from({ length: 1000 }, (_, i) => ({ x: i, y: i === 500 ? 100 : Math.sin(i / 50) }));
+    const d = downsample(long, 50);
+    expect(d).toHaveLength(50);
+    expect(d[0]).toEqual(long[0]);
+    expect(d.at(-1)).toEqual(long[999]);
+    expect(d).toContainEqual({ x: 500, y: 100 });
+  });
+});
