@@ -1,6 +1,7 @@
 // Opening the database a command works on, with errors a user can act on.
 import { existsSync } from 'node:fs';
 import { resolveDataPaths, type DataPaths } from '../engine/paths.js';
+import { openAnyStudySource } from '../engine/optuna/index.js';
 import { openStore } from '../engine/storage/open.js';
 import type { Store, StudyRecord } from '../engine/storage/types.js';
 import { CliError, EXIT } from './errors.js';
@@ -20,7 +21,8 @@ export function openForRead(dbFlag: string | undefined): { store: Store | null; 
 
 function open(db: string, readonly: boolean): Store {
   try {
-    return openStore(db, { readonly });
+    // Read-only commands also read Optuna storages (never written); anything else foreign still throws.
+    return readonly ? openAnyStudySource(db) : openStore(db, { readonly });
   } catch (e) {
     throw new CliError((e as Error).message, EXIT.usage);
   }

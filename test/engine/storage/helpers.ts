@@ -22,6 +22,7 @@ export function makeSpec(name: string, objectives: Objective[] = [{ metric: 'val
     budget: { trials: 20, wall_time_s: 28_800, energy_j: null, deadline: '07:00' },
     resources: { parallel: 1, gpus: null, trials_per_gpu: 1, allow_busy_gpus: false },
     baseline: null,
+    warm_start: null,
     seed: 42,
     max_retries: 1,
     kill_grace_s: 10,

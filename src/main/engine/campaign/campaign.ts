@@ -3,6 +3,8 @@
 // in one transaction, so killing the process at any instant loses nothing (see recovery in `run`).
 import type { StudyState } from '../../../shared/types.js';
 import type { Meter } from '../metering/index.js';
+import { openAnyStudySource } from '../optuna/index.js';
+import { warmStartTrials, WarmStartError } from '../report/warm-start.js';
 import type { Sampler } from '../samplers/types.js';
 import type { Scheduler } from '../schedulers/types.js';
 import { resolveDeadline } from '../study/deadline.js';
@@ -88,10 +90,15 @@ export class Campaign {
         },
       ]);
     }
-    const { study, created } = store.createStudy(spec, hash);
-    if (created && spec.baseline) {
-      store.enqueueTrial(study.id, { params: spec.baseline, budget: spec.fidelity?.max ?? null, origin: 'baseline' });
-    }
+    // One transaction: a study that cannot get its warm start (a missing source study) is not created half-way.
+    const study = store.transaction(() => {
+      const { study, created } = store.createStudy(spec, hash);
+      if (created && spec.baseline) {
+        store.enqueueTrial(study.id, { params: spec.baseline, budget: spec.fidelity?.max ?? null, origin: 'baseline' });
+      }
+      if (created && spec.warm_start) enqueueWarmStart(store, study.id, spec, space);
+      return study;
+    });
     const state = store.samplerState(study.id, sampler.name);
     if (state !== null) sampler.restore(state);
     return new Campaign(store, study, spec, opts.artifacts, sampler, scheduler, opts);
@@ -259,6 +266,25 @@ export class Campaign {
         await t.finished;
       }
     }
+  }
+}
+
+/** The best configurations of an earlier study (this database or another file) run right after the baseline. */
+function enqueueWarmStart(store: Store, studyId: number, spec: StudySpec, space: SearchSpace): void {
+  const ws = spec.warm_start!;
+  const source = ws.db ? openAnyStudySource(ws.db) : store;
+  try {
+    const configs = warmStartTrials(source, ws.study, space, ws.top);
+    const baselineKey = spec.baseline ? space.key(spec.baseline) : null;
+    for (const params of configs) {
+      if (space.key(params) === baselineKey) continue;
+      store.enqueueTrial(studyId, { params, budget: spec.fidelity?.max ?? null, origin: `warm-start:${ws.study}` });
+    }
+  } catch (e) {
+    if (e instanceof WarmStartError) throw new StudySpecError(null, [{ path: 'warm_start', message: e.message.replace(/^warm_start\.?\w*: /, '') }]);
+    throw e;
+  } finally {
+    if (source !== store) source.close();
   }
 }
 

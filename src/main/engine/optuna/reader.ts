@@ -150,6 +150,7 @@ export class OptunaReader implements Store {
       budget: { trials: null, wall_time_s: null, energy_j: null, deadline: null },
       resources: { parallel: 1, gpus: null, trials_per_gpu: 1, allow_busy_gpus: false },
       baseline: null,
+      warm_start: null,
       seed: 0,
       max_retries: 0,
       kill_grace_s: 10,

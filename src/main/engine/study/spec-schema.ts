@@ -269,6 +269,11 @@ export const studySchema = strict({
   budget: budgetSchema.nullable().optional(),
   resources: resourcesSchema.optional(),
   baseline: z.record(z.string(), scalar).optional(),
+  warm_start: strict({
+    study: z.string().min(1, 'name the earlier study to start from'),
+    db: z.string().min(1).optional(),
+    top: z.int().min(1, 'must be at least 1').max(1000, 'must be at most 1000').optional(),
+  }).optional(),
   seed: z.int().min(0, 'must be a whole number >= 0').optional(),
   retries: z.int().min(0, 'must be a whole number >= 0').optional(),
 });

@@ -132,6 +132,9 @@ function checkStudy(raw: RawStudy, folder: string, issues: SpecIssue[]): StudySp
       allow_busy_gpus: raw.resources?.allow_busy_gpus ?? false,
     },
     baseline: raw.baseline ?? null,
+    warm_start: raw.warm_start
+      ? { study: raw.warm_start.study, db: raw.warm_start.db ? path.resolve(folder, raw.warm_start.db) : null, top: raw.warm_start.top ?? 5 }
+      : null,
     seed: raw.seed ?? 0,
     max_retries: raw.retries ?? 1,
     kill_grace_s: raw.trainer.kill_grace ?? DEFAULT_KILL_GRACE_S,

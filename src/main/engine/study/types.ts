@@ -94,6 +94,8 @@ export interface StudySpec {
   budget: BudgetSpec;
   resources: ResourcesSpec;
   baseline: Record<string, ParamValue> | null;
+  /** Start from an earlier study: its best `top` configurations that fit this space run first. */
+  warm_start: { study: string; db: string | null; top: number } | null;
   seed: number;
   /** How often a trial left running by a dead engine is retried (default 1). */
   max_retries: number;
