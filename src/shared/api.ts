@@ -69,8 +69,40 @@ export interface StudySummary {
   points: ObjectivePoint[];
   /** Best value of the first objective so far, against trial number and against cumulative energy_j. */
   best_so_far: { by_trial: SeriesPoint[]; by_energy: SeriesPoint[] };
-  budget: { trials: BudgetUse; wall_time_s: BudgetUse; energy_j: BudgetUse; co2_g: BudgetUse };
+  budget: BudgetSummary;
   active: boolean;
+  /** Every trial's curve of the first objective against step, downsampled; null without objectives. */
+  curves: LearningCurves | null;
+  /**
+   * Hypervolume of the front so far (all objectives turned into minimization, reference point: the worst
+   * value of each objective over the complete trials), against trial number and against cumulative energy_j.
+   * Null for one objective or more than three.
+   */
+  hypervolume: { reference: Record<string, number>; by_trial: SeriesPoint[]; by_energy: SeriesPoint[] } | null;
+  /** GPU power and memory: the live meter's series while a campaign runs here, else the stored series. */
+  gpu: { live: boolean; gpus: GpuTrace[] };
+}
+
+export interface BudgetSummary {
+  trials: BudgetUse;
+  wall_time_s: BudgetUse;
+  energy_j: BudgetUse;
+  co2_g: BudgetUse;
+}
+
+export interface LearningCurves {
+  metric: string;
+  trials: { number: number; state: TrialState; budget: number | null; points: SeriesPoint[] }[];
+  /** Distinct fidelity budgets of the trials (the rungs a multi-fidelity scheduler stops at), ascending. */
+  rungs: number[];
+  /** Report points over all trials before downsampling. */
+  total_points: number;
+}
+
+/** One GPU's power and memory over time (epoch milliseconds); null where a sample could not be read. */
+export interface GpuTrace {
+  gpu: number;
+  points: { t_ms: number; power_w: number | null; memory_mb: number | null }[];
 }
 
 export interface TrialsPage {
@@ -91,6 +123,8 @@ export interface TrialDetail {
   logs: { stdout: string; stderr: string };
   /** Study event log entries about this trial (state changes, reasons). */
   events: { at: string; kind: string; message: string }[];
+  /** Power and memory of the trial's GPUs within its measured window (empty when nothing was sampled). */
+  power: GpuTrace[];
 }
 
 export interface SpecIssueJson {
@@ -123,6 +157,11 @@ export interface ApiMethods {
   'trial.stop': { request: { study: string; number: number; reason?: string }; response: { stopped: boolean } };
   /** Queues a configuration (checked against the search space); a running campaign runs it next. */
   'trial.enqueue': { request: { study: string; params: Params }; response: { number: number } };
+  /**
+   * Writes a study (checked as `study.validate` does) to a new file: YAML, or JSON when the name ends in
+   * .json. Never overwrites. A relative path is taken from the database's folder. `start` runs it too.
+   */
+  'study.create': { request: { file: string; study: Record<string, unknown>; start?: boolean }; response: { file: string; name: string; started: boolean } };
   /** Starts (or resumes) a campaign from a study file, or resumes an existing study by name. */
   'campaign.start': { request: { file: string } | { study: string }; response: { study: string; state: StudyState } };
   /** Stops launching and interrupts running trials; they run again on resume. The study becomes idle. */
@@ -143,6 +182,7 @@ export const API_METHODS = [
   'study.trials',
   'study.export',
   'study.validate',
+  'study.create',
   'trial.detail',
   'trial.stop',
   'trial.enqueue',
@@ -161,13 +201,17 @@ export interface ApiEvents {
   study: { study: string; state: StudyState; reason: string | null };
   'trial-state': { study: string; number: number; state: TrialState; reason: string | null };
   report: { study: string; number: number; step: number; metrics: Record<string, number> };
+  /** What Nightshift measured for a trial that just finished (only when it measured something). */
+  measurement: { study: string; number: number; metrics: Record<string, number>; provenance: Record<string, unknown> | null };
+  /** Budget use after each finished trial. */
+  budget: { study: string; budget: BudgetSummary };
   log: { level: 'info' | 'warn'; message: string };
   /** The database this client looks at changed (`db.open`). */
   db: DatabaseInfo;
 }
 
 export type ApiEventName = keyof ApiEvents;
-export const API_EVENTS = ['study', 'trial-state', 'report', 'log', 'db'] as const satisfies readonly ApiEventName[];
+export const API_EVENTS = ['study', 'trial-state', 'report', 'measurement', 'budget', 'log', 'db'] as const satisfies readonly ApiEventName[];
 
 export type ApiEvent = { [E in ApiEventName]: { event: E; payload: ApiEvents[E] } }[ApiEventName];
 

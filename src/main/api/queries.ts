@@ -1,11 +1,12 @@
 // Read-only views of a study that the API answers with. The engine computes fronts, best-so-far series
 // and downsampled curves here; the renderer only draws what it gets.
-import type { ObjectivePoint, SeriesPoint, StudyListItem, StudySummary, TrialsPage, TrialsQuery } from '../../shared/api.js';
+import type { BudgetSummary, GpuTrace, ObjectivePoint, SeriesPoint, StudyListItem, StudySummary, TrialsPage, TrialsQuery } from '../../shared/api.js';
 import { MAX_REPORT_POINTS } from '../../shared/api.js';
 import type { Objective, TrialJson } from '../../shared/types.js';
 import { trialJson } from '../engine/report/json.js';
 import { dominates } from '../engine/study/pareto.js';
 import type { ReportRecord, Store, StudyRecord, TrialRecord } from '../engine/storage/types.js';
+import { hypervolumeSeries, learningCurves } from './series.js';
 
 /** Objective vector of a complete trial, or null when a value is missing or not finite. */
 function objectiveVector(t: TrialRecord, objectives: readonly Objective[]): number[] | null {
@@ -84,12 +85,25 @@ function sum(trials: readonly TrialRecord[], metric: string): number {
   return s;
 }
 
-export function studySummary(store: Store, study: StudyRecord, active: { since: number } | null, now: number): StudySummary {
+/** Budget use; `active` is the running campaign's start (wall time counts per run), null when none runs here. */
+export function budgetSummary(trials: readonly TrialRecord[], study: StudyRecord, active: { since: number } | null, now: number): BudgetSummary {
+  const budget = study.spec.budget;
+  let used = 0;
+  for (const t of trials) if (t.state !== 'queued' && t.state !== 'stopped') used++;
+  return {
+    trials: { used, limit: budget.trials },
+    // Wall time counts per run (a resumed campaign gets a fresh allowance), so it is the running campaign's age.
+    wall_time_s: { used: active ? Math.max(0, (now - active.since) / 1000) : 0, limit: budget.wall_time_s },
+    energy_j: { used: sum(trials, 'energy_j'), limit: budget.energy_j },
+    co2_g: { used: sum(trials, 'co2_g'), limit: null },
+  };
+}
+
+export function studySummary(store: Store, study: StudyRecord, active: { since: number } | null, now: number, gpu: { live: boolean; gpus: GpuTrace[] }): StudySummary {
   const trials = store.trials(study.id);
   const counts = store.counts(study.id);
   const points = objectivePoints(trials, study.objectives);
   const front = new Set(points.filter((p) => p.front === 0).map((p) => p.number));
-  const budget = study.spec.budget;
   return {
     name: study.name,
     state: study.state,
@@ -101,14 +115,11 @@ export function studySummary(store: Store, study: StudyRecord, active: { since: 
     pareto: trials.filter((t) => front.has(t.number)).map((t) => trialJson(t)),
     points,
     best_so_far: bestSoFar(trials, study.objectives),
-    budget: {
-      trials: { used: counts.complete + counts.pruned + counts.failed + counts.running, limit: budget.trials },
-      // Wall time counts per run (a resumed campaign gets a fresh allowance), so it is the running campaign's age.
-      wall_time_s: { used: active ? Math.max(0, (now - active.since) / 1000) : 0, limit: budget.wall_time_s },
-      energy_j: { used: sum(trials, 'energy_j'), limit: budget.energy_j },
-      co2_g: { used: sum(trials, 'co2_g'), limit: null },
-    },
+    budget: budgetSummary(trials, study, active, now),
     active: active !== null,
+    curves: learningCurves(store, trials, study.objectives),
+    hypervolume: hypervolumeSeries(trials, study.objectives),
+    gpu,
   };
 }
 

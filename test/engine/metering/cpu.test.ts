@@ -1,6 +1,6 @@
 // CPU energy and peak RSS of a trial's whole process tree, with real processes.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -69,7 +69,11 @@ describe('CPU energy', () => {
     writeFileSync(path.join(zone, 'max_energy_range_uj'), '262143328850\n');
     const t0 = Date.now();
     // The "package" draws a steady 40 W.
-    const write = () => writeFileSync(path.join(zone, 'energy_uj'), `${Math.round((Date.now() - t0) * 40 * 1000)}\n`);
+    // Written then renamed: sysfs reads are atomic, and a half-written file would look like a counter wrap.
+    const write = () => {
+      writeFileSync(path.join(zone, 'energy_uj.tmp'), `${Math.round((Date.now() - t0) * 40 * 1000)}\n`);
+      renameSync(path.join(zone, 'energy_uj.tmp'), path.join(zone, 'energy_uj'));
+    };
     write();
     const timer = setInterval(write, 20);
     cleanups.push(() => clearInterval(timer));

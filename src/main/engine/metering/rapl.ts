@@ -112,7 +112,8 @@ export class RaplCounter {
   async tick(t: number): Promise<RaplDelta | null> {
     let uj: number[];
     try {
-      uj = await Promise.all(this.zones.map(async (z) => Number((await this.read(path.join(z.dir, 'energy_uj'))).trim())));
+      // An empty read (Number('') is 0) would look like a wrap-around: treat it as a failed read.
+      uj = await Promise.all(this.zones.map(async (z) => Number((await this.read(path.join(z.dir, 'energy_uj'))).trim() || NaN)));
     } catch {
       return null;
     }

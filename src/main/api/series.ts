@@ -1,0 +1,119 @@
+// The dashboard's derived series, computed engine-side so the renderer only draws: learning curves of every
+// trial (downsampled so 10,000 trials × 100 steps stay a few hundred KB), hypervolume as the front grows,
+// and GPU power / memory traces.
+import type { GpuTrace, LearningCurves, SeriesPoint } from '../../shared/api.js';
+import { downsample as lttb } from '../../shared/charts/series.js';
+import type { Objective } from '../../shared/types.js';
+import { dominates, hypervolume, type Point } from '../engine/study/hypervolume.js';
+import type { GpuSample, Store, TrialRecord } from '../engine/storage/types.js';
+
+/** Total curve points sent for a study; each trial gets an equal share (at least MIN_PER_TRIAL). */
+export const CURVE_POINT_BUDGET = 20_000;
+const MIN_PER_TRIAL = 8;
+/** Points per GPU trace sent to the page. */
+export const GPU_TRACE_POINTS = 1000;
+
+export function learningCurves(store: Store, trials: readonly TrialRecord[], objectives: readonly Objective[]): LearningCurves | null {
+  const metric = objectives[0]?.metric;
+  if (!metric) return null;
+  const started = trials.filter((t) => t.state !== 'queued');
+  const per = Math.max(MIN_PER_TRIAL, Math.floor(CURVE_POINT_BUDGET / Math.max(1, started.length)));
+  let total = 0;
+  const rungs = new Set<number>();
+  const out: LearningCurves['trials'] = [];
+  for (const t of started) {
+    if (t.budget !== null) rungs.add(t.budget);
+    const points: SeriesPoint[] = [];
+    for (const r of store.reports(t.id)) {
+      const y = r.metrics[metric];
+      if (y !== undefined && Number.isFinite(y)) points.push({ x: r.step, y });
+    }
+    if (points.length === 0) continue;
+    total += points.length;
+    // LTTB keeps the shape (a late drop, a plateau) that an even stride can skip over.
+    out.push({ number: t.number, state: t.state, budget: t.budget, points: lttb(points, per) });
+  }
+  return { metric, trials: out, rungs: [...rungs].sort((a, b) => a - b), total_points: total };
+}
+
+/**
+ * Hypervolume after each complete trial (trial order), against trial number and cumulative energy_j.
+ * The archive of non-dominated points stays small, so the volume is recomputed only when it changes:
+ * O(N·F) plus one volume per improvement, not one per trial.
+ */
+export function hypervolumeSeries(trials: readonly TrialRecord[], objectives: readonly Objective[]): { reference: Record<string, number>; by_trial: SeriesPoint[]; by_energy: SeriesPoint[] } | null {
+  const m = objectives.length;
+  if (m < 2 || m > 3) return null;
+  const sign = objectives.map((o) => (o.direction === 'maximize' ? -1 : 1));
+  const vec = (t: TrialRecord): Point | null => {
+    if (t.state !== 'complete') return null;
+    const v = objectives.map((o, k) => (t.values[o.metric] ?? NaN) * sign[k]!);
+    return v.every(Number.isFinite) ? v : null;
+  };
+  const all = trials.map(vec);
+  const ref: number[] = objectives.map(() => -Infinity);
+  for (const v of all) if (v) v.forEach((x, k) => (ref[k] = Math.max(ref[k]!, x)));
+  if (!ref.every(Number.isFinite)) return null;
+  // The worst point sits on the reference and adds nothing; a margin of 10% of each range gives every
+  // front point a share (the usual nadir + margin choice, e.g. Ishibuchi et al., 2018).
+  const lo: number[] = objectives.map(() => Infinity);
+  for (const v of all) if (v) v.forEach((x, k) => (lo[k] = Math.min(lo[k]!, x)));
+  const refPoint = ref.map((r, k) => r + 0.1 * (r - lo[k]! || Math.abs(r) || 1));
+  let archive: Point[] = [];
+  let hv = 0;
+  let energy = 0;
+  let measured = false;
+  const byTrial: SeriesPoint[] = [];
+  const byEnergy: SeriesPoint[] = [];
+  trials.forEach((t, i) => {
+    const e = t.metrics.energy_j;
+    if (e !== undefined && Number.isFinite(e)) {
+      energy += e;
+      measured = true;
+    }
+    const v = all[i];
+    if (!v) return;
+    if (!archive.some((a) => dominates(a, v) || a.every((x, k) => x === v[k]))) {
+      archive = archive.filter((a) => !dominates(v, a));
+      archive.push(v);
+      hv = hypervolume(archive, refPoint);
+    }
+    byTrial.push({ x: t.number, y: hv });
+    if (measured) byEnergy.push({ x: energy, y: hv });
+  });
+  return {
+    reference: Object.fromEntries(objectives.map((o, k) => [o.metric, refPoint[k]! * sign[k]!])),
+    by_trial: byTrial,
+    by_energy: byEnergy,
+  };
+}
+
+/** Groups samples per GPU (optionally only some GPUs and a time window), evenly thinned to `max` points each. */
+export function gpuTraces(samples: readonly GpuSample[], opts: { gpus?: ReadonlySet<number>; from?: number; to?: number; max?: number } = {}): GpuTrace[] {
+  const by = new Map<number, GpuSample[]>();
+  for (const s of samples) {
+    if (opts.gpus && !opts.gpus.has(s.gpu)) continue;
+    if (opts.from !== undefined && s.atMs < opts.from) continue;
+    if (opts.to !== undefined && s.atMs > opts.to) continue;
+    let list = by.get(s.gpu);
+    if (!list) by.set(s.gpu, (list = []));
+    list.push(s);
+  }
+  const max = opts.max ?? GPU_TRACE_POINTS;
+  return [...by.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([gpu, list]) => {
+      // A study resumed in one process saves the shared meter's series again: keep one sample per instant.
+      const sorted = list.sort((a, b) => a.atMs - b.atMs).filter((s, i, arr) => i === 0 || s.atMs !== arr[i - 1]!.atMs);
+      return { gpu, points: thin(sorted, max).map((s) => ({ t_ms: s.atMs, power_w: s.powerW, memory_mb: s.memoryMb })) };
+    });
+}
+
+/** Evenly spaced items, first and last kept. */
+export function thin<T>(items: readonly T[], max: number): T[] {
+  if (items.length <= max) return [...items];
+  const out: T[] = [];
+  const stride = (items.length - 1) / (max - 1);
+  for (let i = 0; i < max; i++) out.push(items[Math.round(i * stride)]!);
+  return out;
+}
