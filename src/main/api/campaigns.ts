@@ -2,7 +2,7 @@
 import { Campaign, type CampaignResult } from '../engine/campaign/campaign.js';
 import type { EventSink } from '../engine/campaign/events.js';
 import type { StudySpec } from '../engine/study/types.js';
-import type { Store } from '../engine/storage/types.js';
+import type { GpuSample, Store } from '../engine/storage/types.js';
 import { Meter } from '../engine/metering/index.js';
 import { nightshiftHome } from '../engine/paths.js';
 import { loadSettings } from '../engine/settings.js';
@@ -36,6 +36,13 @@ export class CampaignHost {
       return null;
     });
     return this.meter;
+  }
+
+  /** The shared meter's per-GPU series, or null when no campaign has started metering in this process. */
+  async liveGpuSamples(): Promise<GpuSample[] | null> {
+    const meter = this.meter ? await this.meter : null;
+    if (!meter) return null;
+    return meter.gpuSeries().flatMap((g) => g.points.map((p) => ({ gpu: g.index, atMs: p.t_ms, powerW: p.power_w, memoryMb: p.mem_used_mb })));
   }
 
   isActive(study: string): boolean {

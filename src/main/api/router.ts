@@ -1,22 +1,26 @@
 // The one engine-side implementation of the API contract (src/shared/api.ts). Transports (Electron IPC,
 // HTTP + WebSocket) hand it a method name and an untrusted request and relay what it answers; it never
 // throws and never answers with a stack trace, so a bad request cannot take the engine down.
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ApiError, ApiEvent, ApiMethod, ApiRequest, ApiResponse, ApiResult, DatabaseInfo } from '../../shared/api.js';
+import { stringify as toYaml } from 'yaml';
+import type { ApiError, ApiEvent, ApiMethod, ApiRequest, ApiResponse, ApiResult, DatabaseInfo, GpuTrace } from '../../shared/api.js';
 import { API_METHODS } from '../../shared/api.js';
+import { FINISHED_STATES } from '../../shared/types.js';
 import type { EngineEvent } from '../engine/campaign/events.js';
 import { EngineBusyError } from '../engine/campaign/recovery.js';
 import { trialDir } from '../engine/paths.js';
 import { studyExportJson, trialJsonWith } from '../engine/report/json.js';
 import { StudySpecError } from '../engine/study/errors.js';
 import { SearchSpace } from '../engine/study/space.js';
-import { formatOf, loadStudyFile, parseStudyText } from '../engine/study/spec.js';
+import { formatOf, loadStudyFile, parseStudySpec, parseStudyText } from '../engine/study/spec.js';
 import { openStore } from '../engine/storage/open.js';
-import type { Store, StudyRecord } from '../engine/storage/types.js';
+import type { GpuSample, Store, StudyRecord } from '../engine/storage/types.js';
 import { CampaignHost } from './campaigns.js';
 import { ApiFailure } from './failure.js';
 import { readCommand, tailLines } from './files.js';
-import { downsample, studyListItem, studySummary, trialsPage } from './queries.js';
+import { budgetSummary, downsample, studyListItem, studySummary, trialsPage } from './queries.js';
+import { gpuTraces } from './series.js';
 import { REQUEST_SCHEMAS } from './schemas.js';
 
 export interface RouterOptions {
@@ -82,6 +86,32 @@ export class ApiRouter {
   private forward(e: EngineEvent): void {
     const { type, ...payload } = e;
     this.publish({ event: type, payload } as ApiEvent);
+    if (e.type === 'trial-state' && FINISHED_STATES.includes(e.state)) this.afterTrial(e.study, e.number);
+  }
+
+  /** A finished trial's measurement and the study's budget use, pushed so budget bars move without a reload. */
+  private afterTrial(name: string, number: number): void {
+    try {
+      const s = this.store.getStudy(name);
+      const t = s && this.store.trialByNumber(s.id, number);
+      if (!s || !t) return;
+      const provenance = this.store.provenance(t.id);
+      if (provenance) this.publish({ event: 'measurement', payload: { study: name, number, metrics: t.metrics, provenance } });
+      const since = this.campaigns.since(name);
+      this.publish({ event: 'budget', payload: { study: name, budget: budgetSummary(this.store.trials(s.id), s, since === null ? null : { since }, Date.now()) } });
+    } catch (err) {
+      // The database may be closing under a campaign that is winding down; events are best effort.
+      this.publish({ event: 'log', payload: { level: 'warn', message: `budget update skipped: ${(err as Error).message}` } });
+    }
+  }
+
+  /** The stored series, or the live meter's while a campaign for the study runs here. */
+  private async gpuSamples(study: StudyRecord): Promise<{ live: boolean; samples: GpuSample[] }> {
+    if (this.campaigns.isActive(study.name)) {
+      const live = await this.campaigns.liveGpuSamples();
+      if (live) return { live: true, samples: live };
+    }
+    return { live: false, samples: this.store.gpuSamples(study.id) };
   }
 
   private publish(e: ApiEvent): void {
@@ -92,6 +122,17 @@ export class ApiRouter {
         // A broken client connection must not stop the campaign that emitted the event.
       }
     }
+  }
+
+  /** The trial's GPUs (those it was attributed energy on) within its measured window. */
+  private async powerTrace(s: StudyRecord, provenance: Record<string, unknown> | null): Promise<GpuTrace[]> {
+    const window = provenance?.window as { start_ms?: unknown; end_ms?: unknown } | undefined;
+    const byGpu = (provenance?.gpu as { energy_by_gpu_j?: unknown } | undefined)?.energy_by_gpu_j;
+    if (!window || typeof window.start_ms !== 'number' || typeof window.end_ms !== 'number' || !byGpu || typeof byGpu !== 'object') return [];
+    const gpus = new Set(Object.keys(byGpu).map(Number).filter(Number.isInteger));
+    if (gpus.size === 0) return [];
+    const { samples } = await this.gpuSamples(s);
+    return gpuTraces(samples, { gpus, from: window.start_ms, to: window.end_ms });
   }
 
   private study(name: string): StudyRecord {
@@ -128,10 +169,11 @@ export class ApiRouter {
       return this.info;
     },
     'studies.list': () => this.store.listStudies().map((s) => studyListItem(this.store, s, this.campaigns.isActive(s.name))),
-    'study.summary': (req) => {
+    'study.summary': async (req) => {
       const s = this.study(req.study);
+      const gpu = await this.gpuSamples(s);
       const since = this.campaigns.since(s.name);
-      return studySummary(this.store, s, since === null ? null : { since }, Date.now());
+      return studySummary(this.store, s, since === null ? null : { since }, Date.now(), { live: gpu.live, gpus: gpuTraces(gpu.samples) });
     },
     'study.trials': (req) => trialsPage(this.store, this.study(req.study), req),
     'study.export': (req) => studyExportJson(this.store, this.study(req.study)),
@@ -145,15 +187,34 @@ export class ApiRouter {
         throw e;
       }
     },
-    'trial.detail': (req) => {
+    'study.create': async (req) => {
+      this.writable('create and start a study');
+      const file = path.resolve(this.info.artifacts, req.file);
+      if (!/\.(ya?ml|json)$/i.test(file)) throw new ApiFailure('invalid_request', `study.create: file: "${req.file}" must end in .yaml, .yml or .json`, [{ path: 'file', message: 'must end in .yaml, .yml or .json' }]);
+      // Validated the way a later `nightshift run` reads it, so the file written is one that runs.
+      const spec = parseStudySpec(req.study, { file });
+      const text = formatOf(file) === 'json' ? `${JSON.stringify(req.study, null, 2)}\n` : toYaml(req.study);
+      try {
+        writeFileSync(file, text, { flag: 'wx' });
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST') throw new ApiFailure('conflict', `${file} already exists; choose another file name (it is never overwritten)`, [{ path: 'file', message: 'already exists' }]);
+        throw new ApiFailure('invalid_request', `cannot write ${file}: ${(e as Error).message}`, [{ path: 'file', message: (e as Error).message }]);
+      }
+      if (req.start) await this.campaigns.start(this.store, loadStudyFile(file), this.info.artifacts);
+      return { file, name: spec.name, started: req.start ?? false };
+    },
+    'trial.detail': async (req) => {
       const s = this.study(req.study);
       const t = this.store.trialByNumber(s.id, req.number);
       if (!t) throw new ApiFailure('not_found', `study "${s.name}" has no trial ${req.number}`);
       const dir = trialDir(this.info.artifacts, s.name, t.number);
       const reports = this.store.reports(t.id);
+      const provenance = this.store.provenance(t.id);
       return {
         study: s.name,
-        trial: { ...trialJsonWith(t, this.store.provenance(t.id)), origin: t.origin, budget: t.budget, retries: t.retries },
+        power: await this.powerTrace(s, provenance),
+        trial: { ...trialJsonWith(t, provenance), origin: t.origin, budget: t.budget, retries: t.retries },
         reports: downsample(reports),
         report_count: reports.length,
         command: readCommand(dir),

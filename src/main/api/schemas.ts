@@ -28,6 +28,7 @@ export const REQUEST_SCHEMAS: Schemas = {
   }) as z.ZodType<ApiRequest<'study.trials'>>,
   'study.export': z.strictObject({ study: name }),
   'study.validate': z.strictObject({ text: z.string().max(4 * 1024 * 1024), format: z.enum(['yaml', 'json']).optional(), file: z.string().max(4096).optional() }),
+  'study.create': z.strictObject({ file: z.string().min(1, 'must not be empty').max(4096), study: z.record(z.string(), z.unknown()), start: z.boolean().optional() }),
   'trial.detail': z.strictObject({ study: name, number }),
   'trial.stop': z.strictObject({ study: name, number, reason: z.string().max(500).optional() }),
   'trial.enqueue': z.strictObject({ study: name, params: z.record(z.string(), paramValue) }),
