@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tempDir } from '../helpers/cli.js';
 
-// acc rises with x, cost grows with x² and y: trials trade one for the other, so the front has several points.
+// (Not `cost`: that name is a metric Nightshift measures, and a measured value replaces a reported one.)
+// acc rises with x, loss grows with x² and y: trials trade one for the other, so the front has several points.
 const TRIAL_SCRIPT = `
 const arg = (k) => Number(process.argv[process.argv.indexOf('--' + k) + 1]);
 const x = arg('x'), y = arg('y'), delay = arg('delay');
@@ -12,7 +13,7 @@ for (let step = 1; step <= 3; step++) {
   await sleep(delay);
   console.log('epoch ' + step + ' of trial ' + process.env.NIGHTSHIFT_TRIAL_ID + ' x=' + x);
   const acc = x * step / 3;
-  console.log('@nightshift ' + JSON.stringify({ step, acc, cost: x * x + y }));
+  console.log('@nightshift ' + JSON.stringify({ step, acc, loss: x * x + y }));
 }
 console.error('done with x=' + x);
 `;
@@ -39,7 +40,7 @@ search_space:
   y: {type: float, low: 0, high: 1}
 objectives:
   - {metric: acc, direction: maximize}
-  - {metric: cost, direction: minimize}
+  - {metric: loss, direction: minimize}
 sampler: {type: random}
 budget: {trials: ${opts.trials}}
 resources: {parallel: ${opts.parallel ?? 2}}

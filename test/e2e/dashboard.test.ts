@@ -1,7 +1,8 @@
 // The dashboard as a user meets it, in Debian's Chromium, against `nightshift serve` while a real campaign
 // runs: library → study → Pareto front (as many points as the database's Pareto set) → a point's trial page
 // (its parameters and log) → "Stop campaign" stops it in the database. Screenshots go to test-output/.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import type { StudyState } from '../../src/shared/types.js';
 import { cliEnv, ROOT } from '../helpers/cli.js';
 import { waitFor } from '../helpers/procs.js';
 import { writeStudy } from '../api/helpers.js';
+import { loadScenario, makeFakeGpu } from '../fixtures/fake-gpu/fake-gpu.js';
 import { ensureRendererBuilt, hasChromium, launchChromium, startServe } from './browser.js';
 
 const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
@@ -34,6 +36,9 @@ function dbView(db: string): { state: StudyState; pareto: number[]; running: num
 
 describe.skipIf(!hasChromium)('dashboard end to end (Chromium, nightshift serve, live campaign)', () => {
   const fx = writeStudy({ name: 'e2e', trials: 300, delayMs: 120, parallel: 2 });
+  // Two simulated GPUs (a fake nvidia-smi on the server's PATH, 200 W and 100 W), one trial on each.
+  const fake = makeFakeGpu(loadScenario('const-2gpu'));
+  writeFileSync(fx.file, readFileSync(fx.file, 'utf8').replace('resources: {parallel: 2}', 'resources: {gpus: all, trials_per_gpu: 1}'));
   let serve: Awaited<ReturnType<typeof startServe>>;
   let browser: Browser;
   let page: Page;
@@ -42,7 +47,9 @@ describe.skipIf(!hasChromium)('dashboard end to end (Chromium, nightshift serve,
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     ensureRendererBuilt();
-    serve = await startServe(['--db', fx.db], cliEnv(fx.dir));
+    // 100 ms samples, so a one-second trial's power trace has several points.
+    writeFileSync(path.join(fx.dir, 'settings.json'), JSON.stringify({ idle_seconds: 0, sample_interval_ms: 100 }));
+    serve = await startServe(['--db', fx.db], cliEnv(fx.dir, { PATH: `${fake.dir}:${process.env.PATH}` }));
     const r = await fetch(`http://127.0.0.1:${serve.port}/api/campaign.start`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${serve.token}`, 'Content-Type': 'application/json' },
@@ -63,6 +70,7 @@ describe.skipIf(!hasChromium)('dashboard end to end (Chromium, nightshift serve,
       serve.child.kill('SIGTERM');
       await exited;
     }
+    fake.cleanup();
   });
 
   it('library lists the running study', async () => {
@@ -96,6 +104,9 @@ describe.skipIf(!hasChromium)('dashboard end to end (Chromium, nightshift serve,
     const numbers = await page.locator('[data-pareto-point]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-pareto-point'))));
     expect(numbers.every((n) => dbView(fx.db).params.has(n))).toBe(true);
     expect(await page.locator('[data-testid="trials-table"] tbody tr').count()).toBeGreaterThan(0);
+    // Every started trial that reported has a learning curve; two objectives: a hypervolume chart.
+    expect(Number(await page.locator('[data-testid="learning-curves"]').getAttribute('data-series'))).toBeGreaterThanOrEqual(db.length);
+    await page.locator('[data-testid="hypervolume"]').waitFor();
     await shot('study');
     await page.click('button[aria-label^="Switch to dark"]');
     await page.waitForTimeout(200);
@@ -117,6 +128,19 @@ describe.skipIf(!hasChromium)('dashboard end to end (Chromium, nightshift serve,
     expect(log).toContain(`epoch 3 of trial`);
     expect(log).toContain(`x=${params.x}`);
     expect(await page.locator('[data-testid="trial-command"]').textContent()).toContain('trial.mjs --x');
+    // Energy provenance as the database holds it, and the power trace of the trial's GPU.
+    const store = openStore(fx.db, { readonly: true });
+    const t = store.trialByNumber(store.getStudy('e2e')!.id, n)!;
+    const prov = store.provenance(t.id) as { gpu: { source: string; method: string; energy_by_gpu_j: Record<string, number> }; flags: string[] };
+    store.close();
+    const section = page.locator('[data-testid="provenance"]');
+    expect(await section.locator('[data-provenance="GPU source"]').textContent()).toContain('nvidia-smi');
+    expect(await section.locator('[data-provenance="GPU attribution"]').textContent()).toBe(prov.gpu.method);
+    expect(await section.locator('[data-provenance="GPU energy by device"]').textContent()).toContain(`GPU ${Object.keys(prov.gpu.energy_by_gpu_j)[0]}:`);
+    expect(await section.locator('[data-testid="provenance-flags"]').textContent()).toBe(prov.flags.length ? prov.flags.join(', ') : 'none');
+    expect(Number(await section.locator('[data-metric="energy_j"]').textContent())).toBeCloseTo(t.metrics.energy_j!, 3);
+    // The campaign still runs, so the trace comes from the live meter: one series, the trial's own GPU.
+    expect(await page.locator('[data-testid="power-trace"]').getAttribute('data-series')).toBe('1');
     await shot('trial');
   });
 
@@ -133,5 +157,38 @@ describe.skipIf(!hasChromium)('dashboard end to end (Chromium, nightshift serve,
     await shot('study-stopped');
     // The server is still up and serving after the stop.
     expect(serve.child.exitCode).toBeNull();
+  });
+
+  it('the new-study form shows an inline error by path, then writes the fixed study file', async () => {
+    await page.click('a[href="#/new"]');
+    const form = page.locator('[data-testid="new-study"]');
+    await form.waitFor();
+    await form.locator('input[name="name"]').fill('e2e-new');
+    await form.locator('input[name="command"]').fill('node trial.mjs --x {x}');
+    await form.locator('input[aria-label="parameter name"]').first().fill('x');
+    await form.locator('input[aria-label="low of x"]').fill('0');
+    await form.locator('input[aria-label="high of x"]').fill('1');
+    // log is on in the first row: low 0 is refused next to the field.
+    const issue = form.locator('[data-issue-path="search_space.x.low"]');
+    await issue.waitFor();
+    expect(await issue.textContent()).toMatch(/must be > 0/);
+    await shot('new-study-error');
+    expect(await form.locator('button[type="submit"]').isDisabled()).toBe(true);
+    await form.locator('input[aria-label="low of x"]').fill('0.01');
+    await issue.waitFor({ state: 'detached' });
+    await form.locator('[data-testid="validity"]:has-text("valid")').waitFor();
+    const file = path.join(fx.dir, 'e2e-new.yaml');
+    await form.locator('input[name="file"]').fill(file);
+    await shot('new-study');
+    await form.locator('button[type="submit"]').click();
+    await form.locator('[data-testid="created"]').waitFor();
+    expect(existsSync(file)).toBe(true);
+    const written = parseYaml(readFileSync(file, 'utf8')) as { name: string; trainer: { command: string[] }; search_space: Record<string, unknown> };
+    expect(written.name).toBe('e2e-new');
+    expect(written.trainer.command).toEqual(['node', 'trial.mjs', '--x', '{x}']);
+    expect(written.search_space).toEqual({ x: { type: 'float', low: 0.01, high: 1, log: true } });
+    // A second create refuses to overwrite, and says so.
+    await form.locator('button[type="submit"]').click();
+    expect(await form.locator('.error').textContent()).toMatch(/already exists/);
   });
 });

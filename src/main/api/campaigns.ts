@@ -5,7 +5,7 @@ import type { StudySpec } from '../engine/study/types.js';
 import type { GpuSample, Store } from '../engine/storage/types.js';
 import { Meter } from '../engine/metering/index.js';
 import { nightshiftHome } from '../engine/paths.js';
-import { loadSettings } from '../engine/settings.js';
+import { loadSettings, meterOptions } from '../engine/settings.js';
 import { ApiFailure } from './failure.js';
 
 interface Active {
@@ -23,14 +23,7 @@ export class CampaignHost {
 
   private sharedMeter(): Promise<Meter | null> {
     this.meter ??= (async () => {
-      const s = loadSettings(nightshiftHome());
-      return Meter.start({
-        intervalMs: s.sample_interval_ms,
-        idleSeconds: s.idle_seconds,
-        cpuWatts: s.cpu_watts,
-        gridIntensityGPerKWh: s.grid_intensity_g_per_kwh,
-        pricePerKWh: s.price_per_kwh,
-      });
+      return Meter.start(meterOptions(loadSettings(nightshiftHome())));
     })().catch((e: unknown) => {
       this.emit({ type: 'log', level: 'warn', message: `metering is off: ${(e as Error).message}` });
       return null;

@@ -131,8 +131,11 @@ export class ApiRouter {
     if (!window || typeof window.start_ms !== 'number' || typeof window.end_ms !== 'number' || !byGpu || typeof byGpu !== 'object') return [];
     const gpus = new Set(Object.keys(byGpu).map(Number).filter(Number.isInteger));
     if (gpus.size === 0) return [];
-    const { samples } = await this.gpuSamples(s);
-    return gpuTraces(samples, { gpus, from: window.start_ms, to: window.end_ms });
+    const range = { gpus, from: window.start_ms, to: window.end_ms };
+    const stored = gpuTraces(this.store.gpuSamples(s.id), range);
+    // The series is saved when a campaign run ends: a trial of the run still going is in the live meter only.
+    if (stored.length > 0 || !this.campaigns.isActive(s.name)) return stored;
+    return gpuTraces((await this.campaigns.liveGpuSamples()) ?? [], range);
   }
 
   private study(name: string): StudyRecord {

@@ -5,6 +5,8 @@ import { demoCommand, DEMO_HELP } from './commands/demo.js';
 import { exportCommand, EXPORT_HELP } from './commands/export.js';
 import { gpusCommand, GPUS_HELP } from './commands/gpus.js';
 import { importCommand, IMPORT_HELP } from './commands/import.js';
+import { importanceCommand, IMPORTANCE_HELP } from './commands/importance.js';
+import { sensitivityCommand, SENSITIVITY_HELP } from './commands/sensitivity.js';
 import { compareCommand, COMPARE_HELP } from './commands/compare.js';
 import { lsCommand, LS_HELP } from './commands/ls.js';
 import { runCommand, RUN_HELP } from './commands/run.js';
@@ -22,6 +24,8 @@ const COMMANDS: Record<string, Command> = {
   demo: { help: DEMO_HELP, summary: 'run the built-in demo campaign (MNIST digits, accuracy against energy)', run: demoCommand },
   compare: { help: COMPARE_HELP, summary: 'compare studies (also from other Nightshift or Optuna files)', run: compareCommand },
   import: { help: IMPORT_HELP, summary: 'copy a study from an Optuna (or another Nightshift) database', run: importCommand },
+  importance: { help: IMPORTANCE_HELP, summary: 'which parameters mattered, per objective, and what to freeze or narrow', run: importanceCommand },
+  sensitivity: { help: SENSITIVITY_HELP, summary: 'vary each parameter from the best configuration in a follow-up study; plot the effects', run: sensitivityCommand },
   serve: { help: SERVE_HELP, summary: 'show the dashboard in a browser (token-protected, 127.0.0.1 by default)', run: serveCommand },
 };
 

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_CPU_WATTS, DEFAULT_GRID_G_PER_KWH, DEFAULT_PRICE_PER_KWH } from './metering/index.js';
+import { DEFAULT_CPU_WATTS, DEFAULT_GRID_G_PER_KWH, DEFAULT_PRICE_PER_KWH, type MeterOptions } from './metering/index.js';
 
 const schema = z
   .object({
@@ -50,4 +50,15 @@ export function loadSettings(home: string): Settings {
     throw new SettingsError(`${file}: ${issue.path.join('.') || '(top level)'}: ${issue.message}; known keys: ${Object.keys(DEFAULT_SETTINGS).join(', ')}`);
   }
   return { ...DEFAULT_SETTINGS, ...parsed.data };
+}
+
+/** The meter's options under these settings. */
+export function meterOptions(s: Settings): MeterOptions {
+  return {
+    intervalMs: s.sample_interval_ms,
+    idleSeconds: s.idle_seconds,
+    cpuWatts: s.cpu_watts,
+    gridIntensityGPerKWh: s.grid_intensity_g_per_kwh,
+    pricePerKWh: s.price_per_kwh,
+  };
 }
