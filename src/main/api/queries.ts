@@ -6,6 +6,7 @@ import type { Objective, TrialJson } from '../../shared/types.js';
 import { trialJson } from '../engine/report/json.js';
 import { dominates } from '../engine/study/pareto.js';
 import type { ReportRecord, Store, StudyRecord, TrialRecord } from '../engine/storage/types.js';
+import { spentTotal } from '../engine/campaign/final-metrics.js';
 import { hypervolumeSeries, learningCurves } from './series.js';
 
 /** Objective vector of a complete trial, or null when a value is missing or not finite. */
@@ -76,15 +77,6 @@ function bestSoFar(trials: readonly TrialRecord[], objectives: readonly Objectiv
   return { by_trial: byTrial, by_energy: byEnergy };
 }
 
-function sum(trials: readonly TrialRecord[], metric: string): number {
-  let s = 0;
-  for (const t of trials) {
-    const v = t.metrics[metric];
-    if (typeof v === 'number' && Number.isFinite(v)) s += v;
-  }
-  return s;
-}
-
 /** Budget use; `active` is the running campaign's start (wall time counts per run), null when none runs here. */
 export function budgetSummary(trials: readonly TrialRecord[], study: StudyRecord, active: { since: number } | null, now: number): BudgetSummary {
   const budget = study.spec.budget;
@@ -94,8 +86,8 @@ export function budgetSummary(trials: readonly TrialRecord[], study: StudyRecord
     trials: { used, limit: budget.trials },
     // Wall time counts per run (a resumed campaign gets a fresh allowance), so it is the running campaign's age.
     wall_time_s: { used: active ? Math.max(0, (now - active.since) / 1000) : 0, limit: budget.wall_time_s },
-    energy_j: { used: sum(trials, 'energy_j'), limit: budget.energy_j },
-    co2_g: { used: sum(trials, 'co2_g'), limit: null },
+    energy_j: { used: spentTotal(trials, 'energy_j'), limit: budget.energy_j },
+    co2_g: { used: spentTotal(trials, 'co2_g'), limit: null },
   };
 }
 
@@ -145,7 +137,7 @@ export function studyListItem(store: Store, study: StudyRecord, active: boolean)
     counts: store.counts(study.id),
     objectives: study.objectives,
     best,
-    energy_j: sum(trials, 'energy_j'),
+    energy_j: spentTotal(trials, 'energy_j'),
     stop_reason: study.stopReason,
     active,
   };

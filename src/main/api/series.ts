@@ -5,6 +5,7 @@ import type { GpuTrace, LearningCurves, SeriesPoint } from '../../shared/api.js'
 import { downsample as lttb } from '../../shared/charts/series.js';
 import type { Objective } from '../../shared/types.js';
 import { dominates, hypervolume, type Point } from '../engine/study/hypervolume.js';
+import { ownIncrements } from '../engine/campaign/final-metrics.js';
 import type { GpuSample, Store, TrialRecord } from '../engine/storage/types.js';
 
 /** Total curve points sent for a study; each trial gets an equal share (at least MIN_PER_TRIAL). */
@@ -65,8 +66,9 @@ export function hypervolumeSeries(trials: readonly TrialRecord[], objectives: re
   let measured = false;
   const byTrial: SeriesPoint[] = [];
   const byEnergy: SeriesPoint[] = [];
+  const spent = ownIncrements(trials, 'energy_j');
   trials.forEach((t, i) => {
-    const e = t.metrics.energy_j;
+    const e = spent[i];
     if (e !== undefined && Number.isFinite(e)) {
       energy += e;
       measured = true;

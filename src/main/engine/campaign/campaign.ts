@@ -288,8 +288,9 @@ function enqueueWarmStart(store: Store, studyId: number, spec: StudySpec, space:
   }
 }
 
+/** What a finished trial itself spent (a promoted trial's energy_j includes its ancestors'). */
 function energyOf(t: TrialRecord): number {
-  return t.metrics.energy_j ?? t.values.energy_j ?? 0;
+  return t.metrics.energy_increment_j ?? t.metrics.energy_j ?? t.values.energy_j ?? 0;
 }
 
 function formatEnergy(j: number): string {

@@ -11,6 +11,7 @@ import type { StudySpec } from '../study/types.js';
 import type { Store, StudyRecord, TrialRecord } from '../storage/types.js';
 import { trialDir } from '../paths.js';
 import { buildTrialCommand } from './command.js';
+import { chainMetricsOf, finalMetrics } from './final-metrics.js';
 import type { EventSink } from './events.js';
 import type { TrialViews } from './views.js';
 import type { Meter, TrialMeasurement } from '../metering/index.js';
@@ -41,13 +42,19 @@ export class RunningTrial {
   settled = false;
   private proc: TrialProcess | null = null;
   private engineStop: EngineStop | null = null;
+  /** The last value of each metric the trial itself reported. */
   private readonly last: Record<string, number> = {};
+  /** Chain metrics of the trial this one was promoted from (null for a fresh configuration). */
+  private readonly inherited: Record<string, number> | null;
   private metered = false;
 
   constructor(
     private readonly deps: TrialRunDeps,
     readonly record: TrialRecord,
   ) {
+    const parent = /^promote:(\d+)$/.exec(record.origin);
+    const parentRecord = parent ? deps.store.trialByNumber(record.studyId, Number(parent[1])) : null;
+    this.inherited = parentRecord ? chainMetricsOf(parentRecord) : null;
     this.finished = this.run().finally(() => {
       this.settled = true;
     });
@@ -149,7 +156,7 @@ export class RunningTrial {
     let metrics = reported;
     if (meter && this.metered && reported.energy_j === undefined) {
       const e = meter.sample(this.key).energy_j;
-      if (e !== null) metrics = { ...reported, energy_j: e };
+      if (e !== null) metrics = { ...reported, energy_j: e + (this.inherited?.energy_j ?? 0) };
     }
     try {
       store.addReport(this.record.id, step, metrics);
@@ -157,7 +164,7 @@ export class RunningTrial {
       emit({ type: 'log', level: 'warn', message: `trial ${this.record.number}: report not stored: ${(e as Error).message}` });
       return;
     }
-    Object.assign(this.last, metrics);
+    Object.assign(this.last, reported);
     views.report(this.record.number, step, metrics);
     emit({ type: 'report', study: study.name, number: this.record.number, step, metrics });
     if (this.engineStop || metrics[study.objectives[0]!.metric] === undefined) return;
@@ -179,14 +186,20 @@ export class RunningTrial {
     const objectiveNames = new Set(study.objectives.map((o) => o.metric));
     const values: Record<string, number> = {};
     const metrics: Record<string, number> = {};
-    // What Nightshift measured wins over what the trial printed under the same name.
-    const final: Record<string, number> = { ...this.last };
-    if (exit) final.duration_s = exit.durationMs / 1000;
-    for (const [k, v] of Object.entries(measured?.metrics ?? {})) if (typeof v === 'number') final[k] = v;
-    for (const [k, v] of Object.entries(final)) (objectiveNames.has(k) ? values : metrics)[k] = v;
+    const measuredMetrics: Record<string, number> = {};
+    for (const [k, v] of Object.entries(measured?.metrics ?? {})) if (typeof v === 'number') measuredMetrics[k] = v;
+    const final = finalMetrics({
+      reported: this.last,
+      measured: measured ? measuredMetrics : null,
+      durationS: exit ? exit.durationMs / 1000 : null,
+      inherited: this.inherited,
+    });
+    for (const [k, v] of Object.entries(final.metrics)) (objectiveNames.has(k) ? values : metrics)[k] = v;
     const t = this.record;
     const done = store.transaction(() => {
-      const provenance = measured ? { ...measured.provenance, window: measured.window } : null;
+      const provenance = measured
+        ? { ...measured.provenance, notes: [...measured.provenance.notes, ...final.notes], window: measured.window }
+        : null;
       const rec = store.finishTrial(t.id, { state, values, metrics, reason, provenance });
       // An interruption is not the trial's fault: its copy keeps the retry count (crash retries are limited elsewhere).
       if (requeue) {

@@ -2,6 +2,7 @@
 // study's objectives and constraints), so it is built here rather than through the plain registry.
 import { createSampler } from '../samplers/index.js';
 import { createGpSampler } from '../samplers/gp/sampler.js';
+import { withHighestRung } from '../samplers/multi-fidelity.js';
 import type { Sampler } from '../samplers/types.js';
 import { createScheduler } from '../schedulers/index.js';
 import type { Scheduler } from '../schedulers/types.js';
@@ -10,7 +11,7 @@ import type { StudySpec } from '../study/types.js';
 
 export function createStrategy(spec: StudySpec, space: SearchSpace, log: (message: string) => void): { sampler: Sampler; scheduler: Scheduler } {
   const scheduler = createScheduler(spec.scheduler, spec.fidelity);
-  const sampler =
+  const base =
     spec.sampler.type === 'gp'
       ? createGpSampler(spec.sampler, space, {
           objectives: spec.objectives,
@@ -18,5 +19,9 @@ export function createStrategy(spec: StudySpec, space: SearchSpace, log: (messag
           onFallback: (reason) => log(`gp sampler fell back to quasi-random: ${reason}`),
         })
       : createSampler(spec.sampler, space);
+  // With a multi-fidelity scheduler, a model-based sampler learns from the highest budget that has enough
+  // results (the BOHB idea): mixing 2-epoch and 50-epoch scores would teach it the wrong landscape.
+  const multiFidelity = spec.fidelity !== null && scheduler.promote !== undefined;
+  const sampler = multiFidelity && spec.sampler.type === 'gp' ? withHighestRung(base) : base;
   return { sampler, scheduler };
 }

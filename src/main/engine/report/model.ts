@@ -5,6 +5,7 @@ import { bestSoFar, cumulative, type Point } from '../../../shared/charts/index.
 import { importance, type ParamImportance } from '../importance/index.js';
 import { bestTrials } from '../study/pareto.js';
 import { SearchSpace } from '../study/space.js';
+import { ownIncrements, spentTotal } from '../campaign/final-metrics.js';
 import type { Store, StudyRecord, TrialRecord } from '../storage/types.js';
 
 export interface BudgetUsed {
@@ -70,6 +71,11 @@ export interface StudyReport {
 
 const ENERGY_KEYS = ['energy_j', 'gpu_energy_j', 'cpu_energy_j', 'energy_above_idle_j', 'co2_g', 'cost', 'mean_gpu_power_w'];
 
+/** A promoted trial's energy includes its parent's: totals count each trial's own part (null when none has it). */
+function spent(trials: readonly TrialRecord[], key: string): number | null {
+  return trials.some((t) => Number.isFinite(t.metrics[key] ?? t.values[key] ?? NaN)) ? spentTotal(trials, key) : null;
+}
+
 function sum(trials: readonly TrialRecord[], key: string): number | null {
   let s = 0;
   let any = false;
@@ -111,15 +117,15 @@ export function buildStudyReport(store: Store, study: StudyRecord, opts: ReportO
     wallSeconds: starts[0] && ends.at(-1) ? Math.max(0, (Date.parse(ends.at(-1)!) - Date.parse(starts[0])) / 1000) : null,
     wallLimitSeconds: study.spec.budget.wall_time_s,
     trialSeconds: sum(finished, 'duration_s'),
-    energyJ: sum(finished, 'energy_j'),
+    energyJ: spent(finished, 'energy_j'),
     energyLimitJ: study.spec.budget.energy_j,
-    co2G: sum(finished, 'co2_g'),
-    cost: sum(finished, 'cost'),
+    co2G: spent(finished, 'co2_g'),
+    cost: spent(finished, 'cost'),
   };
 
   // Cumulative energy at the end of each trial, in trial order: what had been spent when it finished.
   const energyAt = new Map<number, number>();
-  cumulative(trials.map((t) => metricOf(t, 'energy_j'))).forEach((e, i) => energyAt.set(trials[i]!.number, e));
+  cumulative(ownIncrements(trials, 'energy_j')).forEach((e, i) => energyAt.set(trials[i]!.number, e));
   const hasEnergy = trials.some((t) => Number.isFinite(metricOf(t, 'energy_j')));
 
   const baseline = trials.find((t) => t.origin === 'baseline' && t.state === 'complete') ?? null;
