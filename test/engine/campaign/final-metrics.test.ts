@@ -19,7 +19,8 @@ describe('a finished trial’s metrics', () => {
   });
 
   it('totals each trial’s own spending once along a chain of promotions', () => {
-    const trials = [
+    type T = { number: number; origin: string; values: Record<string, number>; metrics: Record<string, number> };
+    const trials: T[] = [
       { number: 0, origin: 'sampler:gp', values: { energy_j: 10 }, metrics: {} },
       { number: 1, origin: 'promote:0', values: { energy_j: 25 }, metrics: {} },
       { number: 2, origin: 'promote:1', values: { energy_j: 60 }, metrics: {} },

@@ -81,4 +81,38 @@ seed: 3
     expect(readFileSync(path.join(trialDir(dir, 'asha', root.number), 'checkpoint', 'last_epoch'), 'utf8')).toBe('9');
     store.close();
   });
+
+  it('keeps promoting after a small search space is used up, and starts the baseline at the lowest rung', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'trial.mjs'), TRIAL);
+    const studyFile = path.join(dir, 'small.yaml');
+    writeFileSync(
+      studyFile,
+      `name: small
+trainer:
+  command: [node, trial.mjs]
+search_space:
+  x: {type: categorical, choices: [0.1, 0.3, 0.5, 0.9]}
+objectives:
+  - {metric: score, direction: maximize}
+fidelity: {param: epochs, min: 1, max: 9, eta: 3}
+sampler: {type: grid}
+scheduler: {type: asha}
+baseline: {x: 0.5}
+budget: {trials: 50}
+`,
+    );
+    const store = openStore(path.join(dir, 'study.db'));
+    const campaign = Campaign.open({ store, spec: loadStudyFile(studyFile), artifacts: dir });
+    const result = await campaign.run();
+    expect(result.reason).toMatch(/exhausted/);
+    const trials = store.trials(campaign.study.id);
+    expect(trials[0]).toMatchObject({ origin: 'baseline', budget: 1 });
+    // 4 configurations at 1 epoch: the best one (x = 0.3) goes on to 3 epochs, after the grid ran out.
+    expect(trials.filter((t) => t.budget === 1)).toHaveLength(4);
+    const promoted = trials.filter((t) => t.origin.startsWith('promote:'));
+    expect(promoted.map((t) => t.params.x)).toContain(0.3);
+    expect(promoted.every((t) => t.state === 'complete')).toBe(true);
+    store.close();
+  });
 });

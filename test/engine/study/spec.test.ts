@@ -187,7 +187,7 @@ retries: 0
     expect(spec.sampler).toEqual({ type: 'sobol', options: {} });
     expect(spec.scheduler).toEqual({ type: 'median', options: { warmup_steps: 5, min_trials: 3 } });
     expect(spec.budget).toEqual({ trials: null, wall_time_s: 5400, energy_j: 1.8e6, deadline: null });
-    expect(spec.resources).toEqual({ parallel: 4, gpus: [0, 2], trials_per_gpu: 2 });
+    expect(spec.resources).toEqual({ parallel: 4, gpus: [0, 2], trials_per_gpu: 2, allow_busy_gpus: false });
     expect(spec.seed).toBe(7);
     expect(spec.max_retries).toBe(0);
   });

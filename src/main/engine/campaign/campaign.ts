@@ -93,10 +93,10 @@ export class Campaign {
     // One transaction: a study that cannot get its warm start (a missing source study) is not created half-way.
     const study = store.transaction(() => {
       const { study, created } = store.createStudy(spec, hash);
-      if (created && spec.baseline) {
-        store.enqueueTrial(study.id, { params: spec.baseline, budget: spec.fidelity?.max ?? null, origin: 'baseline' });
-      }
-      if (created && spec.warm_start) enqueueWarmStart(store, study.id, spec, space);
+      // Queued configurations start where the scheduler starts new ones (ASHA's lowest rung), so they compete.
+      const budget = spec.fidelity ? (scheduler.initialBudget?.({ objectives: spec.objectives, trials: [] }) ?? spec.fidelity.max) : null;
+      if (created && spec.baseline) store.enqueueTrial(study.id, { params: spec.baseline, budget, origin: 'baseline' });
+      if (created && spec.warm_start) enqueueWarmStart(store, study.id, spec, space, budget);
       return study;
     });
     const state = store.samplerState(study.id, sampler.name);
@@ -220,14 +220,15 @@ export class Campaign {
   private next(views: TrialViews): TrialRecord | null {
     const { store, study, spec } = this;
     let rec = store.claimQueued(study.id, this.owner);
-    if (!rec && !this.exhausted) {
+    // Asked even after the sampler ran out: a multi-fidelity scheduler may still promote finished trials.
+    if (!rec) {
       const plan = planNext(
         { space: this.space, objectives: study.objectives, fidelity: spec.fidelity, sampler: this.sampler, scheduler: this.scheduler, seed: spec.seed },
         views.all(),
       );
       if (plan.kind === 'exhausted') {
+        if (!this.exhausted) store.addEvent(study.id, null, 'exhausted', plan.reason);
         this.exhausted = `search space exhausted: ${plan.reason}`;
-        store.addEvent(study.id, null, 'exhausted', plan.reason);
         return null;
       }
       const queued = store.enqueueTrial(
@@ -270,7 +271,7 @@ export class Campaign {
 }
 
 /** The best configurations of an earlier study (this database or another file) run right after the baseline. */
-function enqueueWarmStart(store: Store, studyId: number, spec: StudySpec, space: SearchSpace): void {
+function enqueueWarmStart(store: Store, studyId: number, spec: StudySpec, space: SearchSpace, budget: number | null): void {
   const ws = spec.warm_start!;
   const source = ws.db ? openAnyStudySource(ws.db) : store;
   try {
@@ -278,7 +279,7 @@ function enqueueWarmStart(store: Store, studyId: number, spec: StudySpec, space:
     const baselineKey = spec.baseline ? space.key(spec.baseline) : null;
     for (const params of configs) {
       if (space.key(params) === baselineKey) continue;
-      store.enqueueTrial(studyId, { params, budget: spec.fidelity?.max ?? null, origin: `warm-start:${ws.study}` });
+      store.enqueueTrial(studyId, { params, budget, origin: `warm-start:${ws.study}` });
     }
   } catch (e) {
     if (e instanceof WarmStartError) throw new StudySpecError(null, [{ path: 'warm_start', message: e.message.replace(/^warm_start\.?\w*: /, '') }]);
