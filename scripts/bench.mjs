@@ -1,33 +1,68 @@
-// `npm run bench [-- --only synthetic,timing,zeus --seeds N]`: bundles bench/main.ts with esbuild (as
-// scripts/build-cli.mjs does for the CLI) into a temporary folder and runs it. A script, not a test: it
-// takes minutes, and what it measures goes to bench/results/.
+// `npm run bench [-- --only synthetic,timing,zeus,lcbench --seeds N ...]`: Nightshift and Optuna side by side on
+// the same problems, in one invocation. Bundles the bench entry points with esbuild (as scripts/build-cli.mjs
+// does for the CLI) into a temporary folder under out/ and runs them. A script, not a test: it takes many minutes, and
+// what it measures goes to bench/results/ (markdown + JSON, with the date and the machine).
+//   synthetic, timing, zeus   bench/main.ts          options: --seeds --evals --functions --repeats --data --out
+//   lcbench                   bench/lcbench/main.ts  options: --seeds --tasks --methods --workers --gp-options --data --out
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'nightshift-bench-'));
+const MAIN_SUITES = ['synthetic', 'timing', 'zeus'];
+const MAIN_FLAGS = ['--seeds', '--evals', '--functions', '--repeats', '--data', '--out'];
+const LCBENCH_FLAGS = ['--seeds', '--tasks', '--methods', '--workers', '--gp-options', '--data', '--out'];
+
+const argv = process.argv.slice(2);
+const pairs = [];
+for (let i = 0; i < argv.length; i += 2) {
+  if (!argv[i].startsWith('--') || argv[i + 1] === undefined) {
+    console.error(`bench: expected --flag value pairs, got "${argv[i]}"`);
+    process.exit(2);
+  }
+  pairs.push([argv[i], argv[i + 1]]);
+}
+const only = (pairs.find(([f]) => f === '--only')?.[1] ?? [...MAIN_SUITES, 'lcbench'].join(',')).split(',');
+const unknown = only.filter((s) => s !== 'lcbench' && !MAIN_SUITES.includes(s));
+if (unknown.length) {
+  console.error(`bench: unknown suite ${unknown.join(', ')} (suites: ${[...MAIN_SUITES, 'lcbench'].join(', ')})`);
+  process.exit(2);
+}
+const pick = (flags) => pairs.filter(([f]) => flags.includes(f)).flat();
+const runs = [];
+const mainSuites = only.filter((s) => MAIN_SUITES.includes(s));
+if (mainSuites.length) runs.push(['bench/main.ts', ['--only', mainSuites.join(','), ...pick(MAIN_FLAGS)]]);
+if (only.includes('lcbench')) runs.push(['bench/lcbench/main.ts', pick(LCBENCH_FLAGS)]);
+
+// Inside the project (out/ is ignored) so the bundles' external packages resolve from its node_modules.
+mkdirSync(path.join(root, 'out'), { recursive: true });
+const tmp = mkdtempSync(path.join(root, 'out', 'bench-'));
 try {
-  await build({
-    absWorkingDir: root,
-    entryPoints: { main: 'bench/main.ts' },
-    outdir: tmp,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'warning',
-  });
-  const r = spawnSync(process.execPath, [path.join(tmp, 'main.mjs'), ...process.argv.slice(2)], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, NIGHTSHIFT_ROOT: root },
-  });
-  process.exitCode = r.status ?? 1;
+  for (const [entry, args] of runs) {
+    const out = path.join(tmp, path.dirname(entry).replace(/\//g, '-'));
+    await build({
+      absWorkingDir: root,
+      entryPoints: { main: entry },
+      outdir: out,
+      outExtension: { '.js': '.mjs' },
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'esm',
+      packages: 'external',
+      logLevel: 'warning',
+    });
+    const r = spawnSync(process.execPath, [path.join(out, 'main.mjs'), ...args], {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, NIGHTSHIFT_ROOT: root },
+    });
+    if (r.status !== 0) {
+      process.exitCode = r.status ?? 1;
+      break;
+    }
+  }
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -1,4 +1,4 @@
-// `node scripts/bench-lcbench.mjs [--seeds N] [--tasks 167168,189873] [--methods ...] [--workers N]`:
+// `npm run bench -- --only lcbench [--seeds N] [--tasks 167168,189873] [--methods ...] [--workers N]`:
 // issue 4, bench 5b. Nightshift GP+ASHA and GP+Hyperband against Optuna TPE+Median, TPE+Hyperband and
 // random on the YAHPO LCBench surrogate, same epochs budget, same epoch counting, in one invocation. Runs
 // are spread over worker processes (each with its own surrogate session and Optuna bridge).
