@@ -1,15 +1,11 @@
 // `npm run bench [-- --only synthetic,timing,zeus,lcbench --seeds N ...]`: Nightshift and Optuna side by side on
-// the same problems, in one invocation. Bundles the bench entry points with esbuild (as scripts/build-cli.mjs
-// does for the CLI) into a temporary folder under out/ and runs them. A script, not a test: it takes many minutes, and
+// the same problems, in one invocation. Each suite's TypeScript entry is bundled and run by
+// scripts/lib/run-ts.mjs. A script, not a test: it takes many minutes, and
 // what it measures goes to bench/results/ (markdown + JSON, with the date and the machine).
 //   synthetic, timing, zeus   bench/main.ts          options: --seeds --evals --functions --repeats --data --out
 //   lcbench                   bench/lcbench/main.ts  options: --seeds --tasks --methods --workers --gp-options --data --out
-import { build } from 'esbuild';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import path from 'node:path';
+import { runTs } from './lib/run-ts.mjs';
 
-const root = path.resolve(import.meta.dirname, '..');
 const MAIN_SUITES = ['synthetic', 'timing', 'zeus'];
 const MAIN_FLAGS = ['--seeds', '--evals', '--functions', '--repeats', '--data', '--out'];
 const LCBENCH_FLAGS = ['--seeds', '--tasks', '--methods', '--workers', '--gp-options', '--data', '--out'];
@@ -35,34 +31,10 @@ const mainSuites = only.filter((s) => MAIN_SUITES.includes(s));
 if (mainSuites.length) runs.push(['bench/main.ts', ['--only', mainSuites.join(','), ...pick(MAIN_FLAGS)]]);
 if (only.includes('lcbench')) runs.push(['bench/lcbench/main.ts', pick(LCBENCH_FLAGS)]);
 
-// Inside the project (out/ is ignored) so the bundles' external packages resolve from its node_modules.
-mkdirSync(path.join(root, 'out'), { recursive: true });
-const tmp = mkdtempSync(path.join(root, 'out', 'bench-'));
-try {
-  for (const [entry, args] of runs) {
-    const out = path.join(tmp, path.dirname(entry).replace(/\//g, '-'));
-    await build({
-      absWorkingDir: root,
-      entryPoints: { main: entry },
-      outdir: out,
-      outExtension: { '.js': '.mjs' },
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'esm',
-      packages: 'external',
-      logLevel: 'warning',
-    });
-    const r = spawnSync(process.execPath, [path.join(out, 'main.mjs'), ...args], {
-      cwd: root,
-      stdio: 'inherit',
-      env: { ...process.env, NIGHTSHIFT_ROOT: root },
-    });
-    if (r.status !== 0) {
-      process.exitCode = r.status ?? 1;
-      break;
-    }
+for (const [entry, args] of runs) {
+  const status = await runTs(entry, args);
+  if (status !== 0) {
+    process.exitCode = status;
+    break;
   }
-} finally {
-  rmSync(tmp, { recursive: true, force: true });
 }
