@@ -12,8 +12,10 @@ import { exhaustedReason, pickUnused, spaceSize, usedKeys } from '../dedupe.js';
 import { readOptions } from '../options.js';
 import { Rng } from '../rng.js';
 import { SobolSequence } from '../sobol.js';
+import { StudySpecError } from '../../study/errors.js';
 import { SamplerError, type Sampler, type SamplerContext, type Suggestion } from '../types.js';
 import { logEI, logEIGrad, logFeasibility, logFeasibilityGrad, NonDominatedBoxes, type ConstraintModel } from './acquisition.js';
+import { perJoule, pickPerJoule, type PerJouleAcquisition } from './cost.js';
 import { collectObservations, selectionScore, selectSubset, take, takeRows, type Observations } from './dataset.js';
 import { encodingOf, type Encoding } from './encode.js';
 import { GPFitError } from './errors.js';
@@ -23,13 +25,15 @@ import { optimizeAcquisition, type AcquisitionFn } from './optimize.js';
 /** Random streams of this sampler (distinct from rng.ts's STREAM values). */
 const STREAM_GP = 0x6770;
 const STREAM_GP_DESIGN = 0x6771;
+const STREAM_GP_COST = 0x6772;
 
 const OPTIONS = {
   n_startup: { kind: 'int', min: 0, default: 0, description: 'trials before the GP takes over; 0 means max(5, dimensions + 1)' },
   candidates: { kind: 'int', min: 16, max: 65536, default: 1024, description: 'quasi-random candidates per suggestion' },
   local_searches: { kind: 'int', min: 0, max: 64, default: 5, description: 'candidates refined by local optimization' },
   max_train: { kind: 'int', min: 16, max: 2000, default: 256, description: 'finished trials the GP conditions on' },
-  max_fit: { kind: 'int', min: 16, max: 2000, default: 128, description: 'finished trials the hyperparameters are fitted on' },
+  max_fit: { kind: 'int', min: 16, max: 2000, default: 64, description: 'finished trials the hyperparameters are fitted on' },
+  cost_aware: { kind: 'boolean', default: false, description: 'expected improvement per joule of predicted energy_j (single objective only)' },
 } as const;
 
 export interface GpSamplerExtra {
@@ -38,6 +42,10 @@ export interface GpSamplerExtra {
   objectives?: readonly Objective[];
   /** Called with the reason each time a suggestion falls back to quasi-random search. */
   onFallback?: (reason: string) => void;
+  /** The study has an energy budget: a single-objective study then gets the cost-aware acquisition by default. */
+  energyBudget?: boolean;
+  /** Called with the reason each time the energy model cannot be fitted and a suggestion uses plain log EI. */
+  onCostFallback?: (reason: string) => void;
 }
 
 export interface GpSamplerState {
@@ -56,8 +64,10 @@ export class GpSampler implements Sampler<GpSamplerState> {
   /** Why the last fallback to quasi-random search happened (null if the GP has not failed). */
   lastFallbackReason: string | null = null;
   fallbacks = 0;
+  /** Why the last cost-aware suggestion used plain log EI (too few energy values, or a failed energy fit). */
+  lastCostFallbackReason: string | null = null;
   private thetas: Record<string, number[]> = {};
-  private readonly opts: { n_startup: number; candidates: number; local_searches: number; max_train: number; max_fit: number };
+  private readonly opts: { n_startup: number; candidates: number; local_searches: number; max_train: number; max_fit: number; cost_aware: boolean };
   private readonly enc: Encoding;
 
   constructor(
@@ -68,6 +78,14 @@ export class GpSampler implements Sampler<GpSamplerState> {
     this.opts = readOptions('sampler', 'gp', spec.options, OPTIONS);
     if (this.opts.n_startup === 0) this.opts.n_startup = Math.max(5, space.dimension + 1);
     this.enc = encodingOf(space);
+    if (this.opts.cost_aware && (extra.objectives?.length ?? 1) > 1) {
+      throw new StudySpecError(null, [
+        {
+          path: 'sampler.cost_aware',
+          message: `expected improvement per joule needs a single objective, the study has ${extra.objectives!.length}; remove cost_aware, or make energy_j one of the objectives instead`,
+        },
+      ]);
+    }
   }
 
   ask(ctx: SamplerContext): Suggestion {
@@ -147,7 +165,9 @@ export class GpSampler implements Sampler<GpSamplerState> {
     // Anchors for local candidates: best feasible points (single objective) or the Pareto set.
     const order = feasibleIdx.sort((a, b) => score[a]! - score[b]!).slice(0, 5);
     const anchors = order.map((i) => obs.X.slice(i * this.enc.D, (i + 1) * this.enc.D));
-    const ranked = optimizeAcquisition(this.enc, acq, {
+    const costAware = nObj === 1 && feasibleIdx.length > 0 && (this.opts.cost_aware || this.extra.energyBudget === true);
+    const perJ = costAware ? this.perJouleAcquisition(acq, obs, ctx) : null;
+    const ranked = optimizeAcquisition(this.enc, perJ ?? acq, {
       rng,
       candidates: this.opts.candidates,
       anchors,
@@ -155,8 +175,36 @@ export class GpSampler implements Sampler<GpSamplerState> {
       localSearches: this.opts.local_searches,
       maxIter: 40,
     });
-    const pick = ranked.find((p) => !used.has(p.key) && Number.isFinite(p.score));
+    const pick = perJ ? pickPerJoule(ranked, perJ, used) : ranked.find((p) => !used.has(p.key) && Number.isFinite(p.score));
     return pick ? pick.config : null;
+  }
+
+  /**
+   * `acq` per joule of predicted energy, or null (plain `acq`) while fewer than n_startup finished trials
+   * carry a positive energy_j or when their log energies cannot be fitted. Its own random stream, so the
+   * objective model and the candidates are the same as without cost awareness.
+   */
+  private perJouleAcquisition(acq: AcquisitionFn, obs: Observations, ctx: SamplerContext): PerJouleAcquisition | null {
+    const logEnergy = Float64Array.from(obs.energy, (e) => (e > 0 ? Math.log(e) : NaN));
+    const rows = Array.from({ length: obs.n }, (_, i) => i).filter((i) => Number.isFinite(logEnergy[i]!));
+    if (rows.length < this.opts.n_startup) {
+      this.lastCostFallbackReason = `${rows.length} finished trials have energy_j, the energy model needs ${this.opts.n_startup}`;
+      return null;
+    }
+    const rng = new Rng(ctx.seed, ctx.trials.length, STREAM_GP_COST);
+    const score = Float64Array.from(obs.targets[0]!);
+    const train = selectSubset(score, rows, this.opts.max_train, rng);
+    const fitRows = selectSubset(score, train, this.opts.max_fit, rng);
+    try {
+      const gp = this.model('cost:energy_j', obs, logEnergy, train, fitRows, rng);
+      this.lastCostFallbackReason = null;
+      return perJoule(acq, gp);
+    } catch (e) {
+      if (!(e instanceof GPFitError)) throw e;
+      this.lastCostFallbackReason = `energy model: ${e.message}`;
+      this.extra.onCostFallback?.(this.lastCostFallbackReason);
+      return null;
+    }
   }
 
   /** Fits hyperparameters on `fitRows`, then conditions on all of `train` with them. */
