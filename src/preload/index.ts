@@ -1,5 +1,5 @@
 // The preload exposes exactly one object, `window.nightshift` (the DesktopBridge of src/shared/api.ts):
-// typed invoke for the contract's methods, an event subscription, and two native dialogs. Nothing else
+// typed invoke for the contract's methods, an event subscription, and the native dialogs (open, save, PDF). Nothing else
 // of Electron or Node reaches the page; the raw IpcRendererEvent never does.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { ApiEvent, ApiMethod, DesktopBridge } from '../shared/api.js';
@@ -21,6 +21,7 @@ const bridge: DesktopBridge = {
   },
   pickFile: (kind) => ipcRenderer.invoke(IPC_DESKTOP_CHANNELS[0], kind),
   saveExport: (study, format) => ipcRenderer.invoke(IPC_DESKTOP_CHANNELS[1], study, format),
+  saveReportPdf: (study) => ipcRenderer.invoke(IPC_DESKTOP_CHANNELS[2], study),
 };
 
 contextBridge.exposeInMainWorld('nightshift', bridge);

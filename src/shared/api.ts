@@ -234,12 +234,14 @@ export interface DesktopBridge {
   /** Native dialogs; null when the user cancels. */
   pickFile(kind: 'study' | 'database'): Promise<string | null>;
   saveExport(study: string, format: 'json' | 'csv'): Promise<string | null>;
+  /** The study's HTML report printed to PDF where a save dialog says; the file's path, null on cancel. */
+  saveReportPdf(study: string): Promise<string | null>;
 }
 
 /** IPC channel names (Electron). Main registers exactly these handlers. */
 export const IPC_INVOKE_PREFIX = 'nightshift:api:';
 export const IPC_EVENT_CHANNEL = 'nightshift:event';
-export const IPC_DESKTOP_CHANNELS = ['nightshift:pick-file', 'nightshift:save-export'] as const;
+export const IPC_DESKTOP_CHANNELS = ['nightshift:pick-file', 'nightshift:save-export', 'nightshift:save-report-pdf'] as const;
 export function ipcChannel(method: ApiMethod): string {
   return IPC_INVOKE_PREFIX + method;
 }

@@ -1,36 +1,72 @@
 // Electron main with a stub `electron` module (no Electron binary here): it registers exactly the
 // contract's channels, answers only its own page, and opens the window with the security options set.
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { API_METHODS, IPC_DESKTOP_CHANNELS, ipcChannel } from '../../src/shared/api.js';
+import { openStore } from '../../src/main/engine/storage/open.js';
+import { specHash } from '../../src/main/engine/study/spec-hash.js';
+import type { StudySpec } from '../../src/main/engine/study/types.js';
 import { tempDir } from '../helpers/cli.js';
+
+const PDF_SPEC: StudySpec = {
+  name: 'pdfstudy',
+  trainer: { kind: 'command', command: ['python3', 'train.py'], cwd: '/tmp', env: {}, timeout_s: null },
+  search_space: { lr: { type: 'float', low: 1e-4, high: 1e-1, log: true, step: null, when: null } },
+  objectives: [{ metric: 'acc', direction: 'maximize' }],
+  constraints: [],
+  fidelity: null,
+  sampler: { type: 'random', options: {} },
+  scheduler: { type: 'none', options: {} },
+  budget: { trials: 10, wall_time_s: null, energy_j: null, deadline: null },
+  resources: { parallel: 1, gpus: null, trials_per_gpu: 1, allow_busy_gpus: false },
+  baseline: null,
+  warm_start: null,
+  seed: 0,
+  max_retries: 1,
+  kill_grace_s: 10,
+};
 
 type Handler = (event: unknown, ...args: unknown[]) => unknown;
 const h = vi.hoisted(() => ({
   handlers: new Map<string, (event: unknown, ...args: unknown[]) => unknown>(),
-  windows: [] as { options: { webPreferences: Record<string, unknown> }; contents: { listeners: Map<string, (e: { preventDefault(): void }) => void>; openHandler: (() => unknown) | null }; loaded: string | null }[],
+  windows: [] as { options: { webPreferences: Record<string, unknown> }; contents: { listeners: Map<string, (e: { preventDefault(): void }) => void>; openHandler: (() => unknown) | null }; loaded: string | null; destroyed: boolean }[],
   lock: true,
   quit: 0,
   appListeners: new Map<string, unknown>(),
   exposed: new Map<string, unknown>(),
   invoked: [] as unknown[][],
   rendererListeners: new Map<string, (e: unknown, payload: unknown) => void>(),
+  savePath: null as string | null,
+  printed: [] as { webPreferences: Record<string, unknown>; html: string; options: unknown }[],
 }));
 
 vi.mock('electron', () => {
   class BrowserWindow {
-    webContents: { setWindowOpenHandler: (fn: () => unknown) => void; on: (ev: string, fn: (e: { preventDefault(): void }) => void) => void; send: () => void };
+    webContents: {
+      setWindowOpenHandler: (fn: () => unknown) => void;
+      on: (ev: string, fn: (e: { preventDefault(): void }) => void) => void;
+      send: () => void;
+      printToPDF: (options: unknown) => Promise<Buffer>;
+    };
     constructor(options: { webPreferences: Record<string, unknown> }) {
-      const rec = { options, contents: { listeners: new Map(), openHandler: null as (() => unknown) | null }, loaded: null as string | null };
+      const rec = { options, contents: { listeners: new Map(), openHandler: null as (() => unknown) | null }, loaded: null as string | null, destroyed: false };
       h.windows.push(rec);
       this.webContents = {
         setWindowOpenHandler: (fn) => void (rec.contents.openHandler = fn),
         on: (ev, fn) => void rec.contents.listeners.set(ev, fn),
         send: () => {},
+        // Records what Chromium would print: the window's settings and the page it loaded.
+        printToPDF: async (opts) => {
+          h.printed.push({ webPreferences: options.webPreferences, html: readFileSync(rec.loaded!, 'utf8'), options: opts });
+          return Buffer.from('%PDF-1.7 stub');
+        },
       };
       this.loadFile = (f: string) => ((rec.loaded = f), Promise.resolve());
+      this.destroy = () => void (rec.destroyed = true);
     }
     loadFile: (f: string) => Promise<void>;
+    destroy: () => void;
     loadURL = () => Promise.resolve();
     on = () => this;
     show = () => {};
@@ -49,7 +85,7 @@ vi.mock('electron', () => {
     ipcMain: { handle: (channel: string, fn: Handler) => void h.handlers.set(channel, fn) },
     BrowserWindow,
     session: { defaultSession: { webRequest, setPermissionRequestHandler: () => {} } },
-    dialog: { showMessageBoxSync: () => 2, showOpenDialog: async () => ({ canceled: true, filePaths: [] }), showSaveDialog: async () => ({ canceled: true }) },
+    dialog: { showMessageBoxSync: () => 2, showOpenDialog: async () => ({ canceled: true, filePaths: [] }), showSaveDialog: async () => (h.savePath ? { canceled: false, filePath: h.savePath } : { canceled: true }) },
     Notification: Object.assign(function Notification() {}, { isSupported: () => false }),
     Tray: function Tray() {},
     Menu: { buildFromTemplate: () => ({}) },
@@ -69,6 +105,8 @@ describe('Electron main (stub electron module)', () => {
     h.handlers.clear();
     h.windows.length = 0;
     h.quit = 0;
+    h.savePath = null;
+    h.printed.length = 0;
     process.env.NIGHTSHIFT_HOME = tempDir();
     delete process.env.NIGHTSHIFT_DB;
     delete process.env.ELECTRON_RENDERER_URL;
@@ -101,6 +139,47 @@ describe('Electron main (stub electron module)', () => {
     await desktop!.router.close();
   });
 
+  it('exports the study report as a PDF printed in a hidden window with JavaScript off', async () => {
+    h.lock = true;
+    const db = path.join(process.env.NIGHTSHIFT_HOME!, 'nightshift.db');
+    const store = openStore(db);
+    const { study } = store.createStudy(PDF_SPEC, specHash(PDF_SPEC));
+    store.enqueueTrial(study.id, { params: { lr: 0.01 }, budget: null, origin: 'sampler:random' });
+    const t = store.claimQueued(study.id, 'test')!;
+    store.finishTrial(t.id, { state: 'complete', values: { acc: 0.875 }, metrics: { energy_j: 321 }, reason: null, provenance: null });
+    store.close();
+
+    const { startDesktopApp } = await import('../../src/main/electron/app.js');
+    const desktop = await startDesktopApp();
+    const exportPdf = h.handlers.get(IPC_DESKTOP_CHANNELS[2])!;
+    expect(exportPdf).toBeDefined();
+    const app = { senderFrame: { url: 'file:///x/index.html' } };
+    // Another page, a cancelled dialog and an unknown study write nothing and print nothing.
+    expect(await exportPdf({ senderFrame: { url: 'https://evil.example/' } }, 'pdfstudy')).toBeNull();
+    expect(await exportPdf(app, 'pdfstudy')).toBeNull();
+    h.savePath = path.join(tempDir(), 'report.pdf');
+    expect(await exportPdf(app, 'no-such-study')).toBeNull();
+    expect(h.printed).toHaveLength(0);
+
+    expect(await exportPdf(app, 'pdfstudy')).toBe(h.savePath);
+    expect(readFileSync(h.savePath, 'utf8')).toBe('%PDF-1.7 stub');
+    expect(h.printed).toHaveLength(1);
+    const p = h.printed[0]!;
+    expect(p.webPreferences).toMatchObject({ javascript: false, sandbox: true, contextIsolation: true, nodeIntegration: false });
+    expect(p.webPreferences.preload).toBeUndefined();
+    expect(p.options).toMatchObject({ pageSize: 'A4', printBackground: true });
+    // The engine's HTML report of this study, from the database: no script, the trial's value.
+    expect(p.html).toContain('pdfstudy');
+    expect(p.html).toContain('0.875');
+    expect(p.html).not.toMatch(/<script/i);
+    // The hidden window is gone and its temporary page removed; the app window stays.
+    const hidden = h.windows.find((w) => w.options.webPreferences.javascript === false)!;
+    expect(hidden.destroyed).toBe(true);
+    expect(existsSync(hidden.loaded!)).toBe(false);
+    expect(h.windows.filter((w) => !w.destroyed)).toHaveLength(1);
+    await desktop!.router.close();
+  });
+
   it('a second instance quits at once and registers nothing', async () => {
     h.lock = false;
     const { startDesktopApp } = await import('../../src/main/electron/app.js');
@@ -116,7 +195,9 @@ describe('preload (stub electron module)', () => {
     await import('../../src/preload/index.js');
     expect([...h.exposed.keys()]).toEqual(['nightshift']);
     const bridge = h.exposed.get('nightshift') as import('../../src/shared/api.js').DesktopBridge;
-    expect(Object.keys(bridge).sort()).toEqual(['invoke', 'onEvent', 'pickFile', 'saveExport']);
+    expect(Object.keys(bridge).sort()).toEqual(['invoke', 'onEvent', 'pickFile', 'saveExport', 'saveReportPdf']);
+    await bridge.saveReportPdf('a');
+    expect(h.invoked.at(-1)).toEqual([IPC_DESKTOP_CHANNELS[2], 'a']);
     expect(await bridge.invoke('study.summary', { study: 'a' })).toEqual({ ok: true, result: 'sent' });
     expect(h.invoked.at(-1)).toEqual([ipcChannel('study.summary'), { study: 'a' }]);
     const before = h.invoked.length;

@@ -3,10 +3,11 @@
 // only the app's own page.
 import { dialog, type BrowserWindow, type IpcMain, type IpcMainInvokeEvent } from 'electron';
 import { writeFileSync } from 'node:fs';
-import { API_METHODS, IPC_DESKTOP_CHANNELS, IPC_EVENT_CHANNEL, ipcChannel } from '../../shared/api.js';
+import { API_METHODS, IPC_DESKTOP_CHANNELS, IPC_EVENT_CHANNEL, ipcChannel, type DatabaseInfo } from '../../shared/api.js';
 import type { StudyExportJson } from '../../shared/types.js';
 import type { ApiRouter } from '../api/router.js';
 import { trialsCsv } from '../engine/report/csv.js';
+import { printHtmlToPdf, studyReportHtml } from './report-pdf.js';
 
 export type SenderCheck = (event: IpcMainInvokeEvent) => boolean;
 
@@ -16,7 +17,12 @@ export function registerIpc(ipcMain: IpcMain, router: ApiRouter, trusted: Sender
   for (const method of API_METHODS) {
     ipcMain.handle(ipcChannel(method), (event, request: unknown) => (trusted(event) ? router.handle(method, request) : untrusted));
   }
-  const [pickFile, saveExport] = IPC_DESKTOP_CHANNELS;
+  const [pickFile, saveExport, saveReportPdf] = IPC_DESKTOP_CHANNELS;
+  const save = async (opts: Electron.SaveDialogOptions) => {
+    const win = window();
+    const r = win ? await dialog.showSaveDialog(win, opts) : await dialog.showSaveDialog(opts);
+    return r.canceled || !r.filePath ? null : r.filePath;
+  };
   ipcMain.handle(pickFile, async (event, kind: unknown) => {
     if (!trusted(event) || (kind !== 'study' && kind !== 'database')) return null;
     const filters = kind === 'study' ? [{ name: 'Study files', extensions: ['yaml', 'yml', 'json'] }] : [{ name: 'Nightshift databases', extensions: ['db', 'sqlite'] }];
@@ -29,12 +35,22 @@ export function registerIpc(ipcMain: IpcMain, router: ApiRouter, trusted: Sender
     const data = await router.handle('study.export', { study });
     if (!data.ok) return null;
     const opts = { defaultPath: `${study}.${format}`, filters: [{ name: format.toUpperCase(), extensions: [format] }] };
-    const win = window();
-    const r = win ? await dialog.showSaveDialog(win, opts) : await dialog.showSaveDialog(opts);
-    if (r.canceled || !r.filePath) return null;
+    const file = await save(opts);
+    if (!file) return null;
     const exp = data.result as StudyExportJson;
-    writeFileSync(r.filePath, format === 'json' ? JSON.stringify(exp, null, 2) : trialsCsv(exp.trials));
-    return r.filePath;
+    writeFileSync(file, format === 'json' ? JSON.stringify(exp, null, 2) : trialsCsv(exp.trials));
+    return file;
+  });
+  ipcMain.handle(saveReportPdf, async (event, study: unknown) => {
+    if (!trusted(event) || typeof study !== 'string') return null;
+    // The database the router has open now (the user may have opened another file since the start).
+    const db = await router.handle('db.info', {});
+    const html = db.ok ? studyReportHtml((db.result as DatabaseInfo).file, study) : null;
+    if (!html) return null;
+    const file = await save({ defaultPath: `${study}.pdf`, filters: [{ name: 'PDF', extensions: ['pdf'] }] });
+    if (!file) return null;
+    writeFileSync(file, await printHtmlToPdf(html));
+    return file;
   });
   return router.subscribe((e) => {
     const win = window();

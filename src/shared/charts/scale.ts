@@ -85,6 +85,18 @@ export function formatNumber(x: number): string {
   return String(+x.toPrecision(3));
 }
 
+/**
+ * The scale of one chart axis over `values`: their extent padded by 4% on each side (linear), or a
+ * log10 scale over the positive values when `log` is set. The report and the app both call this, so the
+ * same data gets the same axis and ticks in both.
+ */
+export function dataScale(values: readonly number[], range: readonly [number, number], log = false): Scale {
+  const e = extent(log ? values.filter((v) => v > 0) : values) ?? [0, 1];
+  if (log && e[0] > 0) return logScale(e, range);
+  const pad = (e[1] - e[0]) * 0.04;
+  return linearScale([e[0] - pad, e[1] + pad], range);
+}
+
 /** [min, max] of finite values, or null when there are none. */
 export function extent(values: Iterable<number>): [number, number] | null {
   let lo = Infinity;

@@ -33,6 +33,20 @@ export function cumulative(values: readonly (number | undefined)[]): number[] {
 }
 
 /**
+ * A step line through `points` in their order: from each point, horizontally to the next one's x, then
+ * vertically to its y (a value that holds until it changes: best so far, hypervolume).
+ */
+export function stepLine(points: readonly Point[]): Point[] {
+  const out: Point[] = [];
+  for (const p of points) {
+    const prev = out.at(-1);
+    if (prev) out.push({ x: p.x, y: prev.y });
+    out.push(p);
+  }
+  return out;
+}
+
+/**
  * The staircase through a two-objective Pareto front: points sorted by x, joined by horizontal-then-
  * vertical steps, so the region the front dominates is visible. `front` must be non-dominated.
  */

@@ -17,6 +17,8 @@ export function createStrategy(spec: StudySpec, space: SearchSpace, log: (messag
           objectives: spec.objectives,
           constraints: spec.constraints,
           onFallback: (reason) => log(`gp sampler fell back to quasi-random: ${reason}`),
+          energyBudget: spec.budget.energy_j !== null,
+          onCostFallback: (reason) => log(`gp sampler used plain expected improvement, not per joule: ${reason}`),
         })
       : createSampler(spec.sampler, space);
   // With a multi-fidelity scheduler, a model-based sampler learns from the highest budget that has enough

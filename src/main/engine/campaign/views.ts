@@ -37,6 +37,9 @@ export class TrialViews {
       intermediate: existing?.intermediate ?? new Map(),
       budget: t.budget,
     };
+    // Objectives win over a measured metric of the same name, as in the record itself; with no other metrics
+    // the values object is shared rather than copied.
+    if (finished) view.metrics = Object.keys(t.metrics).length === 0 ? t.values : { ...t.metrics, ...t.values };
     this.byNumber.set(t.number, view);
     return view;
   }

@@ -14,6 +14,12 @@ export interface TrialView {
   intermediate: ReadonlyMap<number, number>;
   /** The fidelity value (e.g. epochs) this trial was run with, when the study has a fidelity. */
   budget: number | null;
+  /**
+   * Every final metric of a finished trial, objectives included: reported ones and measured ones such as
+   * `energy_j` (for a promoted trial, cumulative along its chain). Absent while the trial runs or when the
+   * engine built the view without them.
+   */
+  metrics?: Record<string, number>;
 }
 
 export interface SamplerContext {

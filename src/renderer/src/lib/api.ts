@@ -17,7 +17,7 @@ export interface ApiClient {
   call<M extends ApiMethod>(method: M, request: ApiRequest<M>): Promise<ApiResponse<M>>;
   onEvent(listener: (e: ApiEvent) => void): () => void;
   /** Native dialogs, only in the desktop app. */
-  readonly desktop: Pick<DesktopBridge, 'pickFile' | 'saveExport'> | null;
+  readonly desktop: Pick<DesktopBridge, 'pickFile' | 'saveExport' | 'saveReportPdf'> | null;
 }
 
 function unwrap<M extends ApiMethod>(method: M, r: ApiResult<M>): ApiResponse<M> {
@@ -29,7 +29,7 @@ function desktopClient(bridge: DesktopBridge): ApiClient {
   return {
     call: async (method, request) => unwrap(method, await bridge.invoke(method, request)),
     onEvent: (l) => bridge.onEvent(l),
-    desktop: { pickFile: (k) => bridge.pickFile(k), saveExport: (s, f) => bridge.saveExport(s, f) },
+    desktop: { pickFile: (k) => bridge.pickFile(k), saveExport: (s, f) => bridge.saveExport(s, f), saveReportPdf: (s) => bridge.saveReportPdf(s) },
   };
 }
 

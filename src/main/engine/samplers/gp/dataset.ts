@@ -7,6 +7,9 @@ import type { Rng } from '../rng.js';
 import type { TrialView } from '../types.js';
 import { encode, type Encoding } from './encode.js';
 
+/** The measured energy metric (joules) the cost-aware acquisition models. */
+export const ENERGY_METRIC = 'energy_j';
+
 export interface Observations {
   /** Encoded inputs of the usable finished trials, row-major n x D. */
   X: Float64Array;
@@ -16,6 +19,8 @@ export interface Observations {
   /** constraintValues[c][i]: the constraint's metric (NaN when the trial did not report it). */
   constraintValues: Float64Array[];
   feasible: Uint8Array;
+  /** energy[i]: the trial's `energy_j` metric (NaN when not measured), for the cost-aware acquisition. */
+  energy: Float64Array;
   /** Encoded inputs of queued and running trials. */
   pendingX: Float64Array;
   pending: number;
@@ -39,7 +44,10 @@ export function collectObservations(
   const targets = objectives.map(() => new Float64Array(n));
   const constraintValues = constraints.map(() => new Float64Array(n));
   const feasible = new Uint8Array(n);
+  const energy = new Float64Array(n);
   done.forEach((t, i) => {
+    const e = t.metrics?.[ENERGY_METRIC] ?? t.values?.[ENERGY_METRIC];
+    energy[i] = typeof e === 'number' && Number.isFinite(e) ? e : NaN;
     encode(enc, t.params, X, i * D);
     objectives.forEach((o, k) => {
       const v = t.values![o.metric]!;
@@ -56,7 +64,7 @@ export function collectObservations(
   });
   const pendingX = new Float64Array(pendingTrials.length * D);
   pendingTrials.forEach((t, i) => encode(enc, t.params, pendingX, i * D));
-  return { X, n, targets, constraintValues, feasible, pendingX, pending: pendingTrials.length };
+  return { X, n, targets, constraintValues, feasible, energy, pendingX, pending: pendingTrials.length };
 }
 
 /**
