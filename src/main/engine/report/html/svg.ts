@@ -1,6 +1,6 @@
 // Charts as SVG strings for the self-contained HTML report (no script: the report must read the same
 // with JavaScript disabled and in print). Geometry comes from src/shared/charts, as in the app.
-import { extent, formatNumber, linearScale, linePath, logScale, type Point, type Scale } from '../../../../shared/charts/index.js';
+import { dataScale, formatNumber, linePath, type Point } from '../../../../shared/charts/index.js';
 import { esc } from './escape.js';
 
 export interface Axis {
@@ -25,22 +25,14 @@ export interface ChartSpec {
 
 const M = { top: 14, right: 16, bottom: 42, left: 64 };
 
-function scaleFor(values: number[], axis: Axis, range: [number, number]): Scale {
-  const usable = axis.log ? values.filter((v) => v > 0) : values;
-  const e = extent(usable) ?? [0, 1];
-  if (axis.log && e[0] > 0) return logScale(e, range);
-  const pad = (e[1] - e[0]) * 0.04;
-  return linearScale([e[0] - pad, e[1] + pad], range);
-}
-
 /** A scatter/line chart with axes, grid, ticks, labels and an optional legend, as one <svg> element. */
 export function chartSvg(spec: ChartSpec): string {
   const width = spec.width ?? 640;
   const height = spec.height ?? 320;
   const all = spec.layers.flatMap((l) => l.points);
   if (all.length === 0) return `<p class="empty">${esc(spec.title)}: nothing to plot yet.</p>`;
-  const x = scaleFor(all.map((p) => p.x), spec.x, [M.left, width - M.right]);
-  const y = scaleFor(all.map((p) => p.y), spec.y, [height - M.bottom, M.top]);
+  const x = dataScale(all.map((p) => p.x), [M.left, width - M.right], spec.x.log === true);
+  const y = dataScale(all.map((p) => p.y), [height - M.bottom, M.top], spec.y.log === true);
   const px = (p: Point): Point => ({ x: x(p.x), y: y(p.y) });
   const parts: string[] = [];
   for (const t of x.ticks(6)) {
