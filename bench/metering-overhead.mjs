@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { loadMetering } from '../scripts/lib/load-metering.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const arg = (name, dflt) => {
@@ -24,26 +24,8 @@ const trialCount = Number(arg('trials', '2'));
 const real = process.argv.includes('--real');
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ns-metering-bench-'));
-let bundle = arg('bundle', null); // a prebuilt bundle of src/main/engine/metering/index.ts (machines without esbuild)
-if (!bundle) {
-  const { build, stop } = await import('esbuild');
-  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-  bundle = path.join(tmp, 'metering.mjs');
-  await build({
-    absWorkingDir: root,
-    entryPoints: ['src/main/engine/metering/index.ts'],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    external: Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }),
-    logLevel: 'warning',
-  });
-  // esbuild keeps a service process and its pipe; stop it so its leftovers are not billed to the meter.
-  await stop();
-}
-const { Meter } = await import(pathToFileURL(path.resolve(bundle)).href);
+// --bundle: a prebuilt bundle of src/main/engine/metering/index.ts (machines without esbuild).
+const { Meter } = await loadMetering(arg('bundle', null));
 
 let nvidiaSmi = 'nvidia-smi';
 if (!real) {

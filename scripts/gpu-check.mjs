@@ -8,12 +8,8 @@
 // 500 ms, the engine's default); the reference poller streams power.draw every 100 ms from its own nvidia-smi.
 // Exit code: 0 when they agree within 5%, 1 when they do not, 2 when the check cannot run here.
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { loadMetering } from './lib/load-metering.mjs';
 
-const root = path.resolve(import.meta.dirname, '..');
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : dflt;
@@ -31,28 +27,7 @@ function cannot(msg) {
   process.exit(2);
 }
 
-async function loadMetering() {
-  const prebuilt = arg('bundle', null);
-  if (prebuilt) return import(pathToFileURL(path.resolve(prebuilt)).href);
-  const { build, stop } = await import('esbuild');
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'ns-gpu-check-'));
-  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-  await build({
-    absWorkingDir: root,
-    entryPoints: ['src/main/engine/metering/index.ts'],
-    outfile: path.join(tmp, 'metering.mjs'),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    external: Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }),
-    logLevel: 'warning',
-  });
-  await stop();
-  const mod = await import(pathToFileURL(path.join(tmp, 'metering.mjs')).href);
-  rmSync(tmp, { recursive: true, force: true });
-  return mod;
-}
+
 
 // Alternating load (3 s of fp16 matmuls, 1 s idle) so the check covers power changing, not one plateau.
 const LOAD = `
@@ -76,7 +51,7 @@ if (!torch.ok || torch.stdout.trim() !== 'True') {
   cannot(`${python} with PyTorch and CUDA is needed for the load (pip install torch), got: ${(torch.stdout + torch.stderr).trim().split('\n').pop()}`);
 }
 
-const { Meter } = await loadMetering();
+const { Meter } = await loadMetering(arg('bundle', null));
 const meter = await Meter.start({ intervalMs, idleSeconds: 2 });
 console.log(`meter: GPU ${meter.sources().gpu.reason}; CPU ${meter.sources().cpu.reason}`);
 
