@@ -22,12 +22,12 @@ export function learningCurves(store: Store, trials: readonly TrialRecord[], obj
   let total = 0;
   const rungs = new Set<number>();
   const out: LearningCurves['trials'] = [];
+  const series = started.length ? store.metricSeries(started[0]!.studyId, metric) : new Map<number, { step: number; value: number }[]>();
   for (const t of started) {
     if (t.budget !== null) rungs.add(t.budget);
     const points: SeriesPoint[] = [];
-    for (const r of store.reports(t.id)) {
-      const y = r.metrics[metric];
-      if (y !== undefined && Number.isFinite(y)) points.push({ x: r.step, y });
+    for (const r of series.get(t.id) ?? []) {
+      if (Number.isFinite(r.value)) points.push({ x: r.step, y: r.value });
     }
     if (points.length === 0) continue;
     total += points.length;

@@ -223,6 +223,19 @@ export function storeContract(name: string, fresh: () => StoreUnderTest): void {
         expect(store.reports(9999)).toEqual([]);
       });
 
+      it('gives one metric of every trial of a study at once, in step order', () => {
+        const s = newStudy();
+        const a = running(s.id);
+        store.addReport(a.id, 2, { loss: 0.5 });
+        store.addReport(a.id, 1, { loss: 0.9, acc: 0.1 });
+        const b = running(s.id);
+        store.addReport(b.id, 1, { acc: 0.3 });
+        const other = running(newStudy('another').id);
+        store.addReport(other.id, 1, { loss: 7 });
+        const series = store.metricSeries(s.id, 'loss');
+        expect([...series.entries()]).toEqual([[a.id, [{ step: 1, value: 0.9 }, { step: 2, value: 0.5 }]]]);
+      });
+
       it('refuses reports that are not for a running trial or have a fractional step', () => {
         const s = newStudy();
         const queued = store.enqueueTrial(s.id, { params: {}, budget: null, origin: 'enqueued' });

@@ -283,6 +283,15 @@ export class OptunaReader implements Store {
   }
 
   /** Intermediate values, reported under the (single) objective's metric name, as Optuna only allows one. */
+  metricSeries(studyId: number, metric: string): Map<number, { step: number; value: number }[]> {
+    const out = new Map<number, { step: number; value: number }[]>();
+    for (const t of this.trials(studyId)) {
+      const points = this.reports(t.id).flatMap((r) => (r.metrics[metric] === undefined ? [] : [{ step: r.step, value: r.metrics[metric]! }]));
+      if (points.length) out.set(t.id, points);
+    }
+    return out;
+  }
+
   reports(trialId: number): ReportRecord[] {
     if (!this.tables.has('trial_intermediate_values')) return [];
     const trial = this.db.prepare('SELECT study_id, datetime_start, datetime_complete FROM trials WHERE trial_id = ?').get(trialId) as

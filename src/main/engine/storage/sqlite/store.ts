@@ -199,6 +199,16 @@ export class SqliteStore implements Store {
     return this.trialRecord(this.requireTrial(trialId));
   });
 
+  metricSeries(studyId: number, metric: string): Map<number, { step: number; value: number }[]> {
+    const out = new Map<number, { step: number; value: number }[]>();
+    for (const r of this.s.metricOfStudy.all(studyId, metric)) {
+      const list = out.get(r.trial_id) ?? [];
+      list.push({ step: r.step, value: decodeMetric(r.value) });
+      out.set(r.trial_id, list);
+    }
+    return out;
+  }
+
   provenance(trialId: number): Record<string, unknown> | null {
     const row = this.s.provenanceOfTrial.get(trialId);
     return row ? (JSON.parse(row.provenance) as Record<string, unknown>) : null;
