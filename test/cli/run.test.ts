@@ -122,6 +122,37 @@ budget: {trials: 3}
   });
 });
 
+describe('a study’s state in ls', () => {
+  it('is running while its engine lives, and not after the engine is killed', async () => {
+    const home = tempDir();
+    const env = cliEnv(home);
+    writeFileSync(path.join(home, 'slow.mjs'), "setTimeout(() => console.log('@nightshift ' + JSON.stringify({ step: 1, loss: 1 })), 3000);\n");
+    const studyFile = path.join(home, 'slow.yaml');
+    writeFileSync(
+      studyFile,
+      `name: lease
+trainer:
+  command: [node, slow.mjs]
+search_space:
+  x: {type: float, low: 0, high: 1}
+objectives:
+  - {metric: loss, direction: minimize}
+budget: {trials: 2}
+`,
+    );
+    const db = path.join(home, 'l.db');
+    const child = startCli(['run', studyFile, '--db', db], { env });
+    const done = collect(child);
+    await waitFor(() => existsSync(path.join(home, 'studies/lease/trials/0/command.json')), 20_000, 'the first trial to start');
+    const live = JSON.parse((await runCli(['ls', '--db', db, '--json'], { env })).stdout) as StudyListEntry[];
+    expect(live[0]!.state).toBe('running');
+    child.kill('SIGKILL');
+    await done;
+    const after = JSON.parse((await runCli(['ls', '--db', db, '--json'], { env })).stdout) as StudyListEntry[];
+    expect(after[0]!.state).toBe('idle');
+  });
+});
+
 describe('nightshift usage', () => {
   const env = cliEnv(tempDir());
   it.each(['run', 'ls', 'show', 'export'])('%s --help explains the command', async (cmd) => {

@@ -3,7 +3,7 @@
 import type { BudgetSummary, GpuTrace, ObjectivePoint, SeriesPoint, StudyListItem, StudySummary, TrialsPage, TrialsQuery } from '../../shared/api.js';
 import { MAX_REPORT_POINTS } from '../../shared/api.js';
 import type { Objective, TrialJson } from '../../shared/types.js';
-import { trialJson } from '../engine/report/json.js';
+import { stateNow, trialJson } from '../engine/report/json.js';
 import { dominates } from '../engine/study/pareto.js';
 import type { ReportRecord, Store, StudyRecord, TrialRecord } from '../engine/storage/types.js';
 import { spentTotal } from '../engine/campaign/final-metrics.js';
@@ -98,7 +98,7 @@ export function studySummary(store: Store, study: StudyRecord, active: { since: 
   const front = new Set(points.filter((p) => p.front === 0).map((p) => p.number));
   return {
     name: study.name,
-    state: study.state,
+    state: stateNow(study),
     stop_reason: study.stopReason,
     created_at: study.createdAt,
     objectives: study.objectives,
@@ -131,7 +131,7 @@ export function studyListItem(store: Store, study: StudyRecord, active: boolean)
   }
   return {
     name: study.name,
-    state: study.state,
+    state: stateNow(study),
     created_at: study.createdAt,
     updated_at: updated,
     counts: store.counts(study.id),

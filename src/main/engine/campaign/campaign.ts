@@ -137,7 +137,7 @@ export class Campaign {
     const { slots, note } = planSlots(spec.resources, this.meter?.sources().gpu.gpus ?? [], busy);
     this.freeSlots = slots;
     if (note) this.emit({ type: 'log', level: 'warn', message: note });
-    store.setStudyState(study.id, 'running', null);
+    store.setStudyState(study.id, 'running', null, this.owner);
     this.emit({ type: 'study', study: study.name, state: 'running', reason: null });
     const clock = {
       startedAt: this.now(),

@@ -29,6 +29,17 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+/** `running` only while the engine that set it is alive: a killed engine cannot say it stopped. */
+export function effectiveStudyState(
+  s: { state: 'running' | 'idle' | 'finished'; owner: string | null; heartbeatAt: string | null },
+  staleMs: number,
+  now: number,
+): 'running' | 'idle' | 'finished' {
+  // No lease at all: a database from before leases, or an Optuna storage; there is nothing to check.
+  if (s.owner === null && s.heartbeatAt === null) return s.state;
+  return s.state === 'running' && ownerIsDead(s.owner, s.heartbeatAt, staleMs, now) ? 'idle' : s.state;
+}
+
 /**
  * An owner is dead when it ran on this host and its pid is gone, or when its heartbeat is older than
  * `staleMs` (another host, or a pid reused by an unrelated process that never heartbeats).

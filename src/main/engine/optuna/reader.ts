@@ -174,6 +174,9 @@ export class OptunaReader implements Store {
       state: (times.running ?? 0) > 0 ? 'running' : 'finished',
       stopReason: null,
       createdAt: optunaTime(times.first) ?? statSync(this.file).mtime.toISOString(),
+      // Optuna keeps no lease: its `running` cannot be checked, so it is shown as Optuna left it.
+      owner: null,
+      heartbeatAt: null,
     };
   }
 

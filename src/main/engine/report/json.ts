@@ -1,5 +1,7 @@
 // The JSON shapes of the CLI and exports (src/shared/types.ts), built from store records.
-import type { StudyExportJson, StudyListEntry, StudyShowJson, TrialJson } from '../../../shared/types.js';
+import type { StudyExportJson, StudyListEntry, StudyShowJson, StudyState, TrialJson } from '../../../shared/types.js';
+import { effectiveStudyState } from '../campaign/owner.js';
+import { STALE_LEASE_MS } from '../campaign/recovery.js';
 import { bestTrials } from '../study/pareto.js';
 import type { Store, StudyRecord, TrialRecord } from '../storage/types.js';
 
@@ -31,7 +33,7 @@ export function studyShowJson(store: Store, study: StudyRecord): StudyShowJson {
   const trials = store.trials(study.id);
   return {
     name: study.name,
-    state: study.state,
+    state: stateNow(study),
     objectives: study.objectives,
     counts: store.counts(study.id),
     best: bestTrials(trials, study.objectives).map(withProvenance(store, study.id)),
@@ -40,14 +42,14 @@ export function studyShowJson(store: Store, study: StudyRecord): StudyShowJson {
 }
 
 export function studyListJson(store: Store): StudyListEntry[] {
-  return store.listStudies().map((s) => ({ name: s.name, state: s.state, created_at: s.createdAt, counts: store.counts(s.id) }));
+  return store.listStudies().map((s) => ({ name: s.name, state: stateNow(s), created_at: s.createdAt, counts: store.counts(s.id) }));
 }
 
 export function studyExportJson(store: Store, study: StudyRecord): StudyExportJson {
   return {
     study: {
       name: study.name,
-      state: study.state,
+      state: stateNow(study),
       created_at: study.createdAt,
       objectives: study.objectives,
       spec: study.spec,
@@ -55,4 +57,9 @@ export function studyExportJson(store: Store, study: StudyRecord): StudyExportJs
     },
     trials: store.trials(study.id).map(withProvenance(store, study.id)),
   };
+}
+
+/** The study's state as it is now: `running` only while its engine's lease is alive. */
+export function stateNow(study: StudyRecord): StudyState {
+  return effectiveStudyState(study, STALE_LEASE_MS, Date.now());
 }

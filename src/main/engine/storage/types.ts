@@ -20,6 +20,9 @@ export interface StudyRecord {
   state: StudyState;
   stopReason: string | null;
   createdAt: string;
+  /** The engine running the study and its last heartbeat (null when no engine runs it). */
+  owner: string | null;
+  heartbeatAt: string | null;
 }
 
 export interface ReportRecord {
@@ -89,7 +92,8 @@ export interface Store {
   createStudy(spec: StudySpec, specHash: string): { study: StudyRecord; created: boolean };
   getStudy(name: string): StudyRecord | null;
   listStudies(): StudyRecord[];
-  setStudyState(studyId: number, state: StudyState, stopReason: string | null): void;
+  /** `owner` is the engine running the study (its lease, renewed by `heartbeat`); null when none is. */
+  setStudyState(studyId: number, state: StudyState, stopReason: string | null, owner?: string | null): void;
   counts(studyId: number): StateCounts;
 
   /** Adds a queued trial with the next number (and, in the same transaction, the sampler's new state if given). */

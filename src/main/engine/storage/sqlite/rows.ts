@@ -13,6 +13,8 @@ export interface StudyRow {
   state: string;
   stop_reason: string | null;
   created_at: string;
+  owner: string | null;
+  heartbeat_at: string | null;
 }
 export interface ObjectiveRow {
   study_id: number;
@@ -109,6 +111,8 @@ export function toStudyRecord(row: StudyRow, objectives: readonly ObjectiveRow[]
     state: row.state as StudyState,
     stopReason: row.stop_reason,
     createdAt: row.created_at,
+    owner: row.owner ?? null,
+    heartbeatAt: row.heartbeat_at ?? null,
   };
 }
 

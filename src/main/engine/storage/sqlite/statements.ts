@@ -16,7 +16,10 @@ export function prepareStatements(db: Database.Database) {
     insertObjective: q<[number, number, string, string]>(
       'INSERT INTO study_objectives (study_id, idx, metric, direction) VALUES (?, ?, ?, ?)',
     ),
-    setStudyState: q<[string, string | null, number]>('UPDATE studies SET state = ?, stop_reason = ? WHERE id = ?'),
+    setStudyState: q<[string, string | null, string | null, string | null, number]>(
+      'UPDATE studies SET state = ?, stop_reason = ?, owner = ?, heartbeat_at = ? WHERE id = ?',
+    ),
+    heartbeatStudies: q<[string, string]>(`UPDATE studies SET heartbeat_at = ? WHERE owner = ? AND state = 'running'`),
 
     counts: q<[number], { state: string; n: number }>('SELECT state, COUNT(*) AS n FROM trials WHERE study_id = ? GROUP BY state'),
     nextNumber: q<[number], { n: number }>('SELECT COALESCE(MAX(number) + 1, 0) AS n FROM trials WHERE study_id = ?'),

@@ -97,9 +97,9 @@ export class SqliteStore implements Store {
     return this.s.allStudies.all().map((row) => toStudyRecord(row, objectives.get(row.id) ?? []));
   }
 
-  setStudyState = this.write((studyId: number, state: StudyState, stopReason: string | null): void => {
+  setStudyState = this.write((studyId: number, state: StudyState, stopReason: string | null, owner: string | null = null): void => {
     const row = this.requireStudy(studyId);
-    this.s.setStudyState.run(state, stopReason, studyId);
+    this.s.setStudyState.run(state, stopReason, owner, owner === null ? null : this.now(), studyId);
     this.event(studyId, null, 'study.state', `study ${row.name} ${state}${stopReason === null ? '' : `: ${stopReason}`}`);
   });
 
@@ -151,7 +151,9 @@ export class SqliteStore implements Store {
   });
 
   heartbeat = this.write((owner: string): void => {
-    this.s.heartbeat.run(this.now(), owner);
+    const now = this.now();
+    this.s.heartbeat.run(now, owner);
+    this.s.heartbeatStudies.run(now, owner);
   });
 
   runningTrials(studyId: number): TrialRecord[] {
