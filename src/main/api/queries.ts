@@ -4,7 +4,7 @@ import type { BudgetSummary, GpuTrace, ObjectivePoint, SeriesPoint, StudyListIte
 import { MAX_REPORT_POINTS } from '../../shared/api.js';
 import type { Objective, TrialJson } from '../../shared/types.js';
 import { stateNow, trialJson } from '../engine/report/json.js';
-import { dominates } from '../engine/study/pareto.js';
+import { bestTrials } from '../engine/study/pareto.js';
 import type { ReportRecord, Store, StudyRecord, TrialRecord } from '../engine/storage/types.js';
 import { spentTotal } from '../engine/campaign/final-metrics.js';
 import { hypervolumeSeries, learningCurves } from './series.js';
@@ -16,41 +16,21 @@ function objectiveVector(t: TrialRecord, objectives: readonly Objective[]): numb
   return v.every((x): x is number => typeof x === 'number' && Number.isFinite(x)) ? v : null;
 }
 
-/**
- * Marks the first front (0) and the rest (1). An archive of non-dominated points costs O(N·F) instead of
- * the O(N²) full sort, which matters at 10,000 trials (F, the front size, stays small). Equal points do not
- * dominate each other, so all copies stay on the front, as in `bestTrials`. One objective: the single best
- * (earliest on ties), as `bestTrials` picks it.
- */
+/** Every complete trial as a point, marked first front (0) or not (1): the front is `bestTrials`' own. */
 export function objectivePoints(trials: readonly TrialRecord[], objectives: readonly Objective[]): ObjectivePoint[] {
-  const dirs = objectives.map((o) => o.direction);
-  const cands: { t: TrialRecord; v: number[] }[] = [];
+  const onFront = new Set(bestTrials(trials, objectives).map((t) => t.number));
+  const points: ObjectivePoint[] = [];
   for (const t of trials) {
     const v = objectiveVector(t, objectives);
-    if (v) cands.push({ t, v });
-  }
-  const onFront = new Set<number>();
-  if (objectives.length === 1) {
-    let best = -1;
-    cands.forEach((c, i) => {
-      if (best < 0 || dominates(c.v, cands[best]!.v, dirs)) best = i;
+    if (!v) continue;
+    points.push({
+      number: t.number,
+      values: Object.fromEntries(objectives.map((o, k) => [o.metric, v[k]!])),
+      params: t.params,
+      front: onFront.has(t.number) ? 0 : 1,
     });
-    if (best >= 0) onFront.add(best);
-  } else {
-    let archive: number[] = [];
-    cands.forEach((c, i) => {
-      if (archive.some((j) => dominates(cands[j]!.v, c.v, dirs))) return;
-      archive = archive.filter((j) => !dominates(c.v, cands[j]!.v, dirs));
-      archive.push(i);
-    });
-    for (const i of archive) onFront.add(i);
   }
-  return cands.map((c, i) => ({
-    number: c.t.number,
-    values: Object.fromEntries(objectives.map((o, k) => [o.metric, c.v[k]!])),
-    params: c.t.params,
-    front: onFront.has(i) ? 0 : 1,
-  }));
+  return points;
 }
 
 function bestSoFar(trials: readonly TrialRecord[], objectives: readonly Objective[]): StudySummary['best_so_far'] {

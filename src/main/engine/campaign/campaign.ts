@@ -132,6 +132,7 @@ export class Campaign {
     const { store, study, spec } = this;
     await recoverOrphans({ store, study, spec, emit: this.emit, now: this.now() });
     const views = TrialViews.load(store, study.id, study.objectives);
+    // Every finished trial spent energy, failed and stopped ones too (views keep metrics only for results).
     this.energySpent = store.trials(study.id).reduce((sum, t) => sum + energyOf(t), 0);
     const busy = this.meter && spec.resources.gpus !== null && !spec.resources.allow_busy_gpus ? await this.meter.busyGpus() : new Map<number, number>();
     const { slots, note } = planSlots(spec.resources, this.meter?.sources().gpu.gpus ?? [], busy);

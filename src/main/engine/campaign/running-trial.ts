@@ -75,7 +75,8 @@ export class RunningTrial {
     const t = this.record;
     const dir = trialDir(artifacts, study.name, t.number);
     // Retries share the first attempt's checkpoints, so a resumable trainer continues where it was.
-    const checkpointDir = path.join(trialDir(artifacts, study.name, rootNumber(store, t)), 'checkpoint');
+    const root = rootNumber(store, t);
+    const checkpointDir = path.join(trialDir(artifacts, study.name, root), 'checkpoint');
     mkdirSync(dir, { recursive: true });
     mkdirSync(checkpointDir, { recursive: true });
     const paramsFile = path.join(dir, 'params.json');
@@ -90,7 +91,7 @@ export class RunningTrial {
         trialNumber: t.number,
         params: t.params,
         budget: t.budget,
-        seed: spec.seed + rootNumber(store, t),
+        seed: spec.seed + root,
         paramsFile,
         checkpointDir,
         owner,

@@ -16,12 +16,11 @@ export class TrialViews {
 
   static load(store: Store, studyId: number, objectives: readonly Objective[]): TrialViews {
     const views = new TrialViews(objectives[0]!.metric);
+    // One query for every trial's intermediate values, not one per trial.
+    const series = store.metricSeries(studyId, views.firstObjective);
     for (const t of store.trials(studyId)) {
       const v = views.upsert(t);
-      for (const r of store.reports(t.id)) {
-        const x = r.metrics[views.firstObjective];
-        if (x !== undefined) v.intermediate.set(r.step, x);
-      }
+      for (const r of series.get(t.id) ?? []) v.intermediate.set(r.step, r.value);
     }
     return views;
   }
