@@ -6,26 +6,10 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { API_METHODS, IPC_DESKTOP_CHANNELS, ipcChannel } from '../../src/shared/api.js';
 import { openStore } from '../../src/main/engine/storage/open.js';
 import { specHash } from '../../src/main/engine/study/spec-hash.js';
-import type { StudySpec } from '../../src/main/engine/study/types.js';
 import { tempDir } from '../helpers/cli.js';
+import { testSpec } from '../helpers/spec.js';
 
-const PDF_SPEC: StudySpec = {
-  name: 'pdfstudy',
-  trainer: { kind: 'command', command: ['python3', 'train.py'], cwd: '/tmp', env: {}, timeout_s: null },
-  search_space: { lr: { type: 'float', low: 1e-4, high: 1e-1, log: true, step: null, when: null } },
-  objectives: [{ metric: 'acc', direction: 'maximize' }],
-  constraints: [],
-  fidelity: null,
-  sampler: { type: 'random', options: {} },
-  scheduler: { type: 'none', options: {} },
-  budget: { trials: 10, wall_time_s: null, energy_j: null, deadline: null },
-  resources: { parallel: 1, gpus: null, trials_per_gpu: 1, allow_busy_gpus: false },
-  baseline: null,
-  warm_start: null,
-  seed: 0,
-  max_retries: 1,
-  kill_grace_s: 10,
-};
+const PDF_SPEC = testSpec({ name: 'pdfstudy' });
 
 type Handler = (event: unknown, ...args: unknown[]) => unknown;
 const h = vi.hoisted(() => ({

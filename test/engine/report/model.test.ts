@@ -8,29 +8,18 @@ import { openStore } from '../../../src/main/engine/storage/open.js';
 import type { Store } from '../../../src/main/engine/storage/types.js';
 import { SearchSpace } from '../../../src/main/engine/study/space.js';
 import { specHash } from '../../../src/main/engine/study/spec-hash.js';
-import type { StudySpec } from '../../../src/main/engine/study/types.js';
 import { tempDir } from '../../helpers/cli.js';
+import { testSpec } from '../../helpers/spec.js';
 
-const spec: StudySpec = {
+const spec = testSpec({
   name: 'known',
-  trainer: { kind: 'command', command: ['python3', 'train.py'], cwd: '/tmp', env: {}, timeout_s: null },
   search_space: {
     lr: { type: 'float', low: 1e-4, high: 1e-1, log: true, step: null, when: null },
     opt: { type: 'categorical', choices: ['adam', 'sgd'], when: null },
   },
-  objectives: [{ metric: 'acc', direction: 'maximize' }],
-  constraints: [],
-  fidelity: null,
-  sampler: { type: 'random', options: {} },
-  scheduler: { type: 'none', options: {} },
   budget: { trials: 10, wall_time_s: 3600, energy_j: 1e6, deadline: null },
-  resources: { parallel: 1, gpus: null, trials_per_gpu: 1, allow_busy_gpus: false },
   baseline: { lr: 0.001, opt: 'sgd' },
-  warm_start: null,
-  seed: 0,
-  max_retries: 1,
-  kill_grace_s: 10,
-};
+});
 
 /** Trials with known values: [origin, state, params, acc, energy_j, duration_s]. */
 const ROWS = [

@@ -4,9 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Objective } from '../../../src/shared/types.js';
 import type { StudySpec } from '../../../src/main/engine/study/types.js';
+import { testSpec } from '../../helpers/spec.js';
 
 export function makeSpec(name: string, objectives: Objective[] = [{ metric: 'val_accuracy', direction: 'maximize' }]): StudySpec {
-  return {
+  return testSpec({
     name,
     trainer: { kind: 'command', command: ['python3', 'train.py', '--lr', '{lr}'], cwd: '/tmp', env: {}, timeout_s: 1200 },
     search_space: {
@@ -16,17 +17,9 @@ export function makeSpec(name: string, objectives: Objective[] = [{ metric: 'val
     },
     objectives,
     constraints: [{ metric: 'peak_gpu_mem_mb', min: null, max: 8000 }],
-    fidelity: null,
-    sampler: { type: 'random', options: {} },
-    scheduler: { type: 'none', options: {} },
     budget: { trials: 20, wall_time_s: 28_800, energy_j: null, deadline: '07:00' },
-    resources: { parallel: 1, gpus: null, trials_per_gpu: 1, allow_busy_gpus: false },
-    baseline: null,
-    warm_start: null,
     seed: 42,
-    max_retries: 1,
-    kill_grace_s: 10,
-  };
+  });
 }
 
 /** A fresh temp folder, removed by the returned cleanup. */
