@@ -226,22 +226,31 @@ export interface ApiError {
 
 export type ApiResult<M extends ApiMethod> = { ok: true; result: ApiResponse<M> } | { ok: false; error: ApiError };
 
-/** What the preload exposes as `window.nightshift` (Electron only). */
-export interface DesktopBridge {
-  invoke<M extends ApiMethod>(method: M, request: ApiRequest<M>): Promise<ApiResult<M>>;
-  /** Returns the function that unsubscribes. */
-  onEvent(listener: (event: ApiEvent) => void): () => void;
-  /** Native dialogs; null when the user cancels. */
+/** The desktop-only calls: native dialogs, each on its own IPC channel; null when the user cancels. */
+export interface DesktopDialogs {
   pickFile(kind: 'study' | 'database'): Promise<string | null>;
   saveExport(study: string, format: 'json' | 'csv'): Promise<string | null>;
   /** The study's HTML report printed to PDF where a save dialog says; the file's path, null on cancel. */
   saveReportPdf(study: string): Promise<string | null>;
 }
+export type DesktopChannel = keyof DesktopDialogs;
+
+/** What the preload exposes as `window.nightshift` (Electron only). */
+export interface DesktopBridge extends DesktopDialogs {
+  invoke<M extends ApiMethod>(method: M, request: ApiRequest<M>): Promise<ApiResult<M>>;
+  /** Returns the function that unsubscribes. */
+  onEvent(listener: (event: ApiEvent) => void): () => void;
+}
 
 /** IPC channel names (Electron). Main registers exactly these handlers. */
 export const IPC_INVOKE_PREFIX = 'nightshift:api:';
 export const IPC_EVENT_CHANNEL = 'nightshift:event';
-export const IPC_DESKTOP_CHANNELS = ['nightshift:pick-file', 'nightshift:save-export', 'nightshift:save-report-pdf'] as const;
+/** One channel per desktop call, by name: the preload and main both look channels up here, never by position. */
+export const IPC_DESKTOP_CHANNELS = {
+  pickFile: 'nightshift:pick-file',
+  saveExport: 'nightshift:save-export',
+  saveReportPdf: 'nightshift:save-report-pdf',
+} as const satisfies { [C in DesktopChannel]: `nightshift:${string}` };
 export function ipcChannel(method: ApiMethod): string {
   return IPC_INVOKE_PREFIX + method;
 }
