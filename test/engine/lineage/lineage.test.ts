@@ -15,6 +15,7 @@ import {
   promotionParent,
   spentTotal,
 } from '../../../src/main/engine/lineage/index.js';
+import { copyStudy } from '../../../src/main/engine/report/index.js';
 import { openStore } from '../../../src/main/engine/storage/open.js';
 import type { NewLineage, Store, TrialRecord } from '../../../src/main/engine/storage/types.js';
 import { specHash } from '../../../src/main/engine/study/spec-hash.js';
@@ -77,6 +78,22 @@ describe('trial lineage in the store', () => {
     expect(() => store.enqueueTrial(other.id, { params: {}, budget: null, lineage: { kind: 'retry', parentNumber: 0 } })).toThrow(/parent must be an earlier trial of the same study/);
     expect(() => store.enqueueTrial(trials[0]!.studyId, { params: {}, budget: null, lineage: { kind: 'promote', parentNumber: 99 } })).toThrow(/parent/);
     expect(store.trials(other.id)).toEqual([]);
+  });
+
+  it('copies lineage to another database, its parents pointing at the copies', () => {
+    const trials = open();
+    const target = openStore(path.join(tmp.dir, 'copy.db'));
+    try {
+      // An unrelated study first, so the copied trials get other ids than the originals.
+      target.enqueueTrial(target.createStudy({ ...spec, name: 'first' }, 'h').study.id, { params: {}, budget: null, lineage: { kind: 'enqueued' } });
+      const { study } = copyStudy(store, 'chains', target);
+      const copied = target.trials(study.id);
+      expect(copied.map((t) => originText(t.lineage))).toEqual(trials.map((t) => originText(t.lineage)));
+      expect(copied[3]!.lineage.parentId).toBe(copied[2]!.id);
+      expect(copied[3]!.lineage.parentId).not.toBe(trials[2]!.id);
+    } finally {
+      target.close();
+    }
   });
 
   it('walks retries and promotions back to the trial that owns the checkpoints', () => {
