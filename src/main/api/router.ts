@@ -16,6 +16,7 @@ import { SearchSpace } from '../engine/study/space.js';
 import { formatOf, loadStudyFile, parseStudySpec, parseStudyText } from '../engine/study/spec.js';
 import { openStore } from '../engine/storage/open.js';
 import type { GpuSample, Store, StudyRecord } from '../engine/storage/types.js';
+import { originText } from '../engine/lineage/index.js';
 import { CampaignHost } from './campaigns.js';
 import { ApiFailure } from './failure.js';
 import { readCommand, tailLines } from './files.js';
@@ -224,7 +225,7 @@ export class ApiRouter {
       return {
         study: s.name,
         power: await this.powerTrace(s, provenance),
-        trial: { ...trialJsonWith(t, provenance), origin: t.origin, budget: t.budget, retries: t.retries },
+        trial: { ...trialJsonWith(t, provenance), origin: originText(t.lineage), budget: t.budget, retries: t.retries },
         reports: downsample(reports),
         report_count: reports.length,
         command: dir === null ? null : readCommand(dir),
@@ -245,7 +246,7 @@ export class ApiRouter {
       const s = this.study(req.study);
       const problem = new SearchSpace(s.spec.search_space).check(req.params);
       if (problem) throw new ApiFailure('invalid_request', `trial.enqueue: params: ${problem}`, [{ path: 'params', message: problem }]);
-      const t = this.store.enqueueTrial(s.id, { params: req.params, budget: s.spec.fidelity?.max ?? null, origin: 'enqueued' });
+      const t = this.store.enqueueTrial(s.id, { params: req.params, budget: s.spec.fidelity?.max ?? null, lineage: { kind: 'enqueued' } });
       this.publish({ event: 'trial-state', payload: { study: s.name, number: t.number, state: 'queued', reason: null } });
       return { number: t.number };
     },
