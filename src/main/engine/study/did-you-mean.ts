@@ -23,7 +23,7 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The candidate `word` most likely stands for, or null. Short words get one edit, longer ones two: with
- * more, three-letter names (gp, tpe, none) would all "mean" each other. Case is ignored.
+ * more, short names (gp, none, asha) would all "mean" each other. Case is ignored.
  */
 export function closest(word: string, candidates: readonly string[]): string | null {
   const w = word.toLowerCase();
