@@ -4,7 +4,7 @@ import { StudySpecError } from '../study/errors.js';
 import type { SamplerSpec } from '../study/types.js';
 import type { SearchSpace } from '../study/space.js';
 import { GRID_DEFAULT_LEVELS, GridSampler } from './grid.js';
-import { readOptions } from './options.js';
+import { readOptions } from '../study/options.js';
 import { RandomSampler } from './random.js';
 import { SOBOL_MAX_DIMENSION, SobolSampler } from './sobol.js';
 import type { Sampler } from './types.js';

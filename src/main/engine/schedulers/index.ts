@@ -1,6 +1,6 @@
 // Scheduler registry: turns the study's `scheduler:` section into a Scheduler. Other modules can plug in
 // more types through `registerScheduler`.
-import { readOptions } from '../samplers/options.js';
+import { readOptions } from '../study/options.js';
 import { StudySpecError } from '../study/errors.js';
 import type { FidelitySpec, SchedulerSpec } from '../study/types.js';
 import { createAsha } from './asha.js';

@@ -1,7 +1,7 @@
-// Scheduler options with real-valued entries (patience's min_delta). samplers/options.ts validates
+// Scheduler options with real-valued entries (patience's min_delta). study/options.ts validates
 // integers and booleans; this adds numbers on top of it, so unknown keys, "did you mean" hints and the list
 // of valid options still come from one place and every problem is reported in one StudySpecError.
-import { readOptions, type OptionSpec, type OptionValues } from '../samplers/options.js';
+import { readOptions, type OptionSpec, type OptionValues } from '../study/options.js';
 import { StudySpecError, type SpecIssue } from '../study/errors.js';
 
 export interface NumberOption {

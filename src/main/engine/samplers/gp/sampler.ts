@@ -9,7 +9,7 @@ import type { SearchSpace } from '../../study/space.js';
 import type { ConstraintSpec, SamplerSpec } from '../../study/types.js';
 import { nonDominatedIndices } from '../../study/hypervolume.js';
 import { exhaustedReason, pickUnused, spaceSize, usedKeys } from '../dedupe.js';
-import { readOptions } from '../options.js';
+import { readOptions } from '../../study/options.js';
 import { Rng } from '../rng.js';
 import { SobolSequence } from '../sobol.js';
 import { StudySpecError } from '../../study/errors.js';

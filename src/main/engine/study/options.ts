@@ -1,6 +1,6 @@
 // Validation of sampler and scheduler options (the keys of `sampler:` / `scheduler:` besides `type`).
 // Errors name the study-file path (`sampler.levels`) and the fix, like every other spec error.
-import { StudySpecError, type SpecIssue } from '../study/errors.js';
+import { StudySpecError, type SpecIssue } from './errors.js';
 
 export interface IntOption {
   kind: 'int';
