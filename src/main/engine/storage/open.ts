@@ -4,7 +4,7 @@
 // Nightshift at someone else's database never changes that file. Which file to open (--db,
 // NIGHTSHIFT_DB, NIGHTSHIFT_HOME) is decided by ../paths.ts (`resolveDataPaths`).
 import Database from 'better-sqlite3';
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { asRollbackImage, BUSY_TIMEOUT_MS, openReadOnly } from './sqlite/connection.js';
 import { NewerSchemaError, StoreOpenError } from './sqlite/errors.js';
@@ -52,12 +52,16 @@ export function openStoreReader(file: string): SqliteReader {
 /** A Nightshift database for a campaign: created when missing, migrated to the current schema. */
 export function openStore(file: string, opts: OpenStoreOptions = {}): SqliteStore {
   const clock = opts.clock ?? (() => new Date());
+  // Before the read-only look, which would leave -wal and -shm files next to a WAL file it cannot write.
+  if (existsSync(file)) requireWritable(file, true);
   const found = inspectDatabaseFile(file);
   if (found.kind === 'nightshift' && found.version > LATEST_SCHEMA_VERSION) {
     throw new NewerSchemaError(file, found.version, LATEST_SCHEMA_VERSION);
   }
-  if (found.kind === 'missing') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  requireWritable(file, found.kind !== 'missing');
+  if (found.kind === 'missing') {
+    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    requireWritable(file, false);
+  }
   const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
   try {
     // The file may have changed since the read-only look; check again before the first write.
