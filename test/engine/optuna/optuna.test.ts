@@ -9,6 +9,7 @@ import { copyStudy, ReplayClock } from '../../../src/main/engine/storage/copy.js
 import { studyListJson, studyShowJson } from '../../../src/main/engine/report/json.js';
 import { ForeignDatabaseError, openStore, openStoreReader } from '../../../src/main/engine/storage/open.js';
 import { tempDir } from '../../helpers/cli.js';
+import { storeReaderContract } from '../storage/store-reader-contract.js';
 import { fingerprint, makeOptunaDb, type OptunaTruth } from './helpers.js';
 
 let file: string;
@@ -179,4 +180,11 @@ describe('files that are neither Nightshift nor Optuna', () => {
       expect(fingerprint(f)).toEqual(fp);
     }
   });
+});
+
+storeReaderContract('Optuna storage', () => {
+  const { file } = makeOptunaDb();
+  const reader = openAnyStudySource(file);
+  expect(reader).toBeInstanceOf(OptunaReader);
+  return { reader, file, provenance: false, dispose: () => reader.close() };
 });

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, openStoreReader, type SqliteStore } from '../../../src/main/engine/storage/open.js';
 import { makeSpec, tempDir } from './helpers.js';
 import { storeContract } from './store-contract.js';
+import { storeReaderContract, writeReaderFixture } from './store-reader-contract.js';
 
 function integrityProblems(file: string): string[] {
   const db = new Database(file, { readonly: true });
@@ -29,6 +30,24 @@ storeContract('SQLite file', () => {
     integrityProblems: () => integrityProblems(file),
     dispose: () => {
       store.close();
+      tmp.cleanup();
+    },
+  };
+});
+
+storeReaderContract('SQLite file opened read-only', () => {
+  const tmp = tempDir();
+  const file = path.join(tmp.dir, 'nightshift.db');
+  const writer = openStore(file);
+  writeReaderFixture(writer);
+  writer.close();
+  const reader = openStoreReader(file);
+  return {
+    reader,
+    file,
+    provenance: true,
+    dispose: () => {
+      reader.close();
       tmp.cleanup();
     },
   };
