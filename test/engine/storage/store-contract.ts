@@ -233,7 +233,12 @@ export function storeContract(name: string, fresh: () => StoreUnderTest): void {
         const other = running(newStudy('another').id);
         store.addReport(other.id, 1, { loss: 7 });
         const series = store.metricSeries(s.id, 'loss');
-        expect([...series.entries()]).toEqual([[a.id, [{ step: 1, value: 0.9 }, { step: 2, value: 0.5 }]]]);
+        expect([...series.entries()].map(([id, points]) => [id, points.map(({ step, value }) => ({ step, value }))])).toEqual([
+          [a.id, [{ step: 1, value: 0.9 }, { step: 2, value: 0.5 }]],
+        ]);
+        // seq is the order of arrival (step 2 came first), which stop-based schedulers rank by.
+        const [first, second] = series.get(a.id)!;
+        if (first!.seq !== undefined) expect(second!.seq!).toBeLessThan(first!.seq);
       });
 
       it('refuses reports that are not for a running trial or have a fractional step', () => {

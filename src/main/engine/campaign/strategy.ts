@@ -23,7 +23,7 @@ export function createStrategy(spec: StudySpec, space: SearchSpace, log: (messag
       : createSampler(spec.sampler, space);
   // With a multi-fidelity scheduler, a model-based sampler learns from the highest budget that has enough
   // results (the BOHB idea): mixing 2-epoch and 50-epoch scores would teach it the wrong landscape.
-  const multiFidelity = spec.fidelity !== null && scheduler.promote !== undefined;
-  const sampler = multiFidelity && spec.sampler.type === 'gp' ? withHighestRung(base) : base;
+  const multiFidelity = spec.fidelity !== null && (scheduler.promote !== undefined || scheduler.rungSteps !== undefined);
+  const sampler = multiFidelity && spec.sampler.type === 'gp' ? withHighestRung(base, { rungSteps: scheduler.rungSteps }) : base;
   return { sampler, scheduler };
 }

@@ -4,17 +4,26 @@
 // functions (accuracy after 2 epochs is not a noisy accuracy after 52). BOHB asks for N_min + 2 results with
 // N_min = d + 1; that is the default here. Queued and running trials of every budget stay in view, so the
 // wrapped sampler still steers away from work in progress.
+import type { Objective } from '../../../shared/types.js';
+import { firstArrival } from '../schedulers/arrivals.js';
+import { byConfig } from '../schedulers/rungs.js';
 import type { TrialView } from './types.js';
 import type { Sampler, SamplerContext, Suggestion } from './types.js';
 
 export interface HighestRungOptions {
   /** Finished results a budget needs before the model learns from it; default: dimensions + 3. */
   minResults?: number;
+  /**
+   * Stop-based successive halving: the rung steps. Every trial then runs at the full budget, and a rung's
+   * results are the configurations' reports at that step (their first at or past it, as the scheduler
+   * judges them), so the model learns from the same rungs as under promotion.
+   */
+  rungSteps?: readonly number[];
 }
 
 /** Wraps `sampler` so it sees the finished trials of the most faithful budget with enough results, plus all pending trials. */
 export function withHighestRung<S>(sampler: Sampler<S>, opts: HighestRungOptions = {}): Sampler<S> {
-  return new HighestRungSampler(sampler, opts.minResults ?? null);
+  return new HighestRungSampler(sampler, opts.minResults ?? null, opts.rungSteps ?? null);
 }
 
 class HighestRungSampler<S> implements Sampler<S> {
@@ -24,12 +33,19 @@ class HighestRungSampler<S> implements Sampler<S> {
   constructor(
     private readonly inner: Sampler<S>,
     private readonly minResults: number | null,
+    private readonly rungSteps: readonly number[] | null,
   ) {
     this.name = inner.name;
   }
 
   ask(ctx: SamplerContext): Suggestion {
-    const view = highestRungView(ctx.trials, this.minResults ?? ctx.space.dimension + 3);
+    const minResults = this.minResults ?? ctx.space.dimension + 3;
+    let view: TrialView[] | null;
+    if (this.rungSteps) {
+      // Results of one rung only are still the view: the trials themselves hold pruned trials' last values.
+      const results = rungResults(ctx.trials, this.rungSteps, ctx.objectives);
+      view = highestRungView(results, minResults) ?? results;
+    } else view = highestRungView(ctx.trials, minResults);
     if (view === null) return this.inner.ask(ctx);
     const s = this.inner.ask({ ...ctx, trials: view });
     if (s.kind === 'exhausted') return s;
@@ -78,4 +94,23 @@ export function highestRungView(trials: readonly TrialView[], minResults: number
   }
   if (chosen === null) return null;
   return trials.filter((t) => PENDING.has(t.state) || t.budget === chosen);
+}
+
+/**
+ * Under stop-based successive halving: each configuration's result at each rung below the top (its first
+ * report at or past the rung, as a complete trial with that budget), the complete trials themselves (the
+ * top rung), and every pending trial. highestRungView then picks a rung exactly as under promotion.
+ */
+export function rungResults(trials: readonly TrialView[], rungSteps: readonly number[], objectives: readonly Objective[]): TrialView[] {
+  const out: TrialView[] = [];
+  for (const group of byConfig(trials).values()) {
+    for (const rung of rungSteps) {
+      const a = firstArrival(group, rung, objectives);
+      if (!a || !a.point) continue;
+      const values = Object.fromEntries(objectives.map((o, i) => [o.metric, a.point![i]!]));
+      out.push({ number: a.number, state: 'complete', params: group[0]!.params, values, intermediate: new Map(), budget: rung });
+    }
+  }
+  for (const t of trials) if (t.state === 'complete' || PENDING.has(t.state)) out.push(t);
+  return out;
 }

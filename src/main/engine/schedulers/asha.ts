@@ -2,7 +2,8 @@
 // Tuning", MLSys 2020). New configurations start at the lowest rung; whenever a slot is free, the best
 // not-yet-promoted configuration in the top 1/eta of some rung (highest rung first) continues to the next
 // rung, else a new configuration starts. Nothing is ever stopped: poor configurations stop by not being
-// promoted, so `onReport` always continues (the promotion variant of the paper, not its stopping variant).
+// promoted, so `onReport` always continues (the promotion variant of the paper; its stopping variant is in
+// stopping.ts, chosen with `mode: stop`).
 //
 // With several objectives a rung is ranked by non-dominated front, then crowding distance (MO-ASHA,
 // Schmucker et al. 2021; see mo-rank.ts).
@@ -10,10 +11,12 @@ import { StudySpecError } from '../study/errors.js';
 import type { FidelitySpec } from '../study/types.js';
 import { ashaPromotion, byConfig, rungLadder } from './rungs.js';
 import { readSchedulerOptions } from './scheduler-options.js';
+import { StoppingAshaScheduler } from './stopping.js';
 import type { Decision, Promotion, Scheduler, SchedulerContext } from './types.js';
 
 export class AshaScheduler implements Scheduler {
   readonly name = 'asha';
+  readonly mode = 'promote';
   /** The budgets of the rungs, lowest first; the last is the fidelity's max. */
   readonly ladder: readonly number[];
 
@@ -37,11 +40,37 @@ export class AshaScheduler implements Scheduler {
   }
 }
 
-/** Builds ASHA from `scheduler:` options: only `eta` (an integer >= 2), defaulting to the fidelity's eta. */
-export function createAsha(options: Readonly<Record<string, unknown>>, fidelity: FidelitySpec | null): AshaScheduler {
+/**
+ * Builds ASHA from `scheduler:` options: `eta` (an integer >= 2, default the fidelity's eta) and `mode`:
+ * `stop` (one process per configuration, stopped at a rung it does not pass; stopping.ts) or `promote`
+ * (a new process per rung, continuing from the checkpoint; this file).
+ */
+export function createAsha(options: Readonly<Record<string, unknown>>, fidelity: FidelitySpec | null): AshaScheduler | StoppingAshaScheduler {
   const f = requireFidelity('asha', fidelity);
-  const o = readSchedulerOptions('asha', options, etaOption(f), {});
-  return new AshaScheduler(f, o.eta);
+  const { mode, rest } = readMode('asha', options);
+  const o = readSchedulerOptions('asha', rest, { ...etaOption(f), ...MODE_LISTED }, {});
+  return mode === 'stop' ? new StoppingAshaScheduler(f, o.eta) : new AshaScheduler(f, o.eta);
+}
+
+export type SuccessiveHalvingMode = 'stop' | 'promote';
+export const SUCCESSIVE_HALVING_MODES: readonly SuccessiveHalvingMode[] = ['stop', 'promote'];
+/** What a study that names no mode gets: see the README for the benchmark that chose it. */
+export const DEFAULT_SUCCESSIVE_HALVING_MODE: SuccessiveHalvingMode = 'stop';
+
+/** `mode` is read by readMode; this entry only lists it among the valid options in messages about others. */
+export const MODE_LISTED = { mode: { kind: 'boolean', default: false, description: 'stop or promote' } } as const;
+
+/** Takes `mode` out of the options (the rest go through the common option reader). */
+export function readMode(type: string, options: Readonly<Record<string, unknown>>): { mode: SuccessiveHalvingMode; rest: Record<string, unknown> } {
+  const { mode, ...rest } = options;
+  if (mode === undefined) return { mode: DEFAULT_SUCCESSIVE_HALVING_MODE, rest };
+  if (typeof mode === 'string' && (SUCCESSIVE_HALVING_MODES as readonly string[]).includes(mode)) return { mode: mode as SuccessiveHalvingMode, rest };
+  throw new StudySpecError(null, [
+    {
+      path: 'scheduler.mode',
+      message: `must be stop or promote for the ${type} scheduler, got ${JSON.stringify(mode)}: stop trains each configuration in one process and stops it at a rung it does not pass; promote starts a new process per rung from the checkpoint`,
+    },
+  ]);
 }
 
 export function etaOption(f: FidelitySpec) {

@@ -11,13 +11,15 @@
 // per bracket): both from the trials alone, no hidden state.
 import type { TrialView } from '../samplers/types.js';
 import type { FidelitySpec } from '../study/types.js';
-import { etaOption, requireFidelity } from './asha.js';
-import { ashaPromotion, byConfig, rungIndex, rungLadder } from './rungs.js';
+import { etaOption, MODE_LISTED, readMode, requireFidelity } from './asha.js';
+import { ashaPromotion, byConfig, pickBracket, rungIndex, rungLadder } from './rungs.js';
 import { readSchedulerOptions } from './scheduler-options.js';
+import { StoppingHyperbandScheduler } from './stopping.js';
 import type { Decision, Promotion, Scheduler, SchedulerContext } from './types.js';
 
 export class HyperbandScheduler implements Scheduler {
   readonly name = 'hyperband';
+  readonly mode = 'promote';
   /** The shared rung ladder, lowest first. */
   readonly ladder: readonly number[];
   /** Hyperband's configurations per bracket, by s (0 = full budget only). */
@@ -75,16 +77,14 @@ export class HyperbandScheduler implements Scheduler {
       const s = this.bracketOf(trials);
       if (s !== null) counts[s]!++;
     }
-    let pick = this.brackets - 1;
-    for (let s = this.brackets - 2; s >= 0; s--) {
-      if ((counts[s]! + 1) / this.allocation[s]! < (counts[pick]! + 1) / this.allocation[pick]!) pick = s;
-    }
-    return this.bracketLadder(pick)[0]!;
+    return this.bracketLadder(pickBracket(counts, this.allocation))[0]!;
   }
 }
 
-export function createHyperband(options: Readonly<Record<string, unknown>>, fidelity: FidelitySpec | null): HyperbandScheduler {
+/** Builds Hyperband from `scheduler:` options: `eta` and `mode` (stop | promote), as for ASHA. */
+export function createHyperband(options: Readonly<Record<string, unknown>>, fidelity: FidelitySpec | null): HyperbandScheduler | StoppingHyperbandScheduler {
   const f = requireFidelity('hyperband', fidelity);
-  const o = readSchedulerOptions('hyperband', options, etaOption(f), {});
-  return new HyperbandScheduler(f, o.eta);
+  const { mode, rest } = readMode('hyperband', options);
+  const o = readSchedulerOptions('hyperband', rest, { ...etaOption(f), ...MODE_LISTED }, {});
+  return mode === 'stop' ? new StoppingHyperbandScheduler(f, o.eta) : new HyperbandScheduler(f, o.eta);
 }

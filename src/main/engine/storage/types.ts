@@ -111,8 +111,11 @@ export interface Store {
 
   addReport(trialId: number, step: number, metrics: Record<string, number>): void;
   reports(trialId: number): ReportRecord[];
-  /** One metric's reports for every trial of a study, by trial id, in step order (one query for plots). */
-  metricSeries(studyId: number, metric: string): Map<number, { step: number; value: number }[]>;
+  /**
+   * One metric's reports for every trial of a study, by trial id, in step order (one query for plots).
+   * `seq` orders reports by when the store received them (rowid), where the store knows it.
+   */
+  metricSeries(studyId: number, metric: string): Map<number, { step: number; value: number; seq?: number }[]>;
   /** Finishes a running trial: state, values, metrics, reason and an event, in one transaction. */
   finishTrial(trialId: number, finish: FinishTrial): TrialRecord;
   /** Metering provenance of a finished trial, or null when nothing was measured. */
