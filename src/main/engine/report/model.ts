@@ -1,6 +1,7 @@
 // What a report says about one study, computed from the store: every number the HTML report shows comes
 // from here, so it can be tested against the database directly.
-import type { Objective, Params, StateCounts } from '../../../shared/types.js';
+import type { Objective, Params, StateCounts, StudyCostJson } from '../../../shared/types.js';
+import { studyCost } from './study-cost.js';
 import { bestSoFar, cumulative, type Point } from '../../../shared/charts/index.js';
 import { importance, type ParamImportance } from '../importance/index.js';
 import { bestTrials } from '../study/pareto.js';
@@ -21,6 +22,8 @@ export interface BudgetUsed {
   energyLimitJ: number | null;
   co2G: number | null;
   cost: number | null;
+  /** Processes, process-seconds and the fixed cost's share of the energy (study-cost.ts). */
+  processes: StudyCostJson;
 }
 
 export interface Comparison {
@@ -121,6 +124,7 @@ export function buildStudyReport(store: Store, study: StudyRecord, opts: ReportO
     energyLimitJ: study.spec.budget.energy_j,
     co2G: spent(finished, 'co2_g'),
     cost: spent(finished, 'cost'),
+    processes: studyCost(trials),
   };
 
   // Cumulative energy at the end of each trial, in trial order: what had been spent when it finished.
