@@ -96,6 +96,23 @@ describe('stop-based ASHA', () => {
     expect(ask(s, study, a, 3).action).toBe('continue');
   });
 
+  it('does not let a configuration stopped at a rung compete at the next one with the epochs it printed before it died', () => {
+    const s = stopAsha();
+    const study = new Study();
+    const a = study.start(0);
+    study.report(a, 1, { acc: 0.9 });
+    const b = study.start(1);
+    study.report(b, 1, { acc: 0.1 });
+    expect(ask(s, study, b, 1).action).toBe('prune');
+    // b's process printed epochs 2 and 3 before SIGTERM landed; a reaches rung 3 after that.
+    study.report(b, 2, { acc: 0.95 });
+    study.report(b, 3, { acc: 0.99 });
+    study.report(a, 2, { acc: 0.91 });
+    study.report(a, 3, { acc: 0.92 });
+    // Had b competed at rung 3, a (second of two) would be stopped; b was never there.
+    expect(ask(s, study, a, 3).action).toBe('continue');
+  });
+
   it('judges a trial that reports past a rung (every other epoch) by its first report there', () => {
     const s = stopAsha();
     const study = new Study();

@@ -10,7 +10,9 @@
 // configuration stopped at a rung stays stopped, one let through stays let through.
 //
 // The quota follows Optuna: the top ⌊n/eta⌋ of n arrivals, and while n < eta only the best so far goes on
-// (nothing can wait for later arrivals without holding a process).
+// (nothing can wait for later arrivals without holding a process). Only configurations that passed the
+// rungs below compete at a rung. Cost per report: O(n²) over a rung's n arrivals with one objective
+// (more with several, through non-dominated sorting of each prefix).
 import type { Objective } from '../../../shared/types.js';
 import type { TrialView } from '../samplers/types.js';
 import { rankPoints } from './mo-rank.js';
@@ -68,33 +70,71 @@ export function firstArrival(trials: readonly TrialView[], rung: number, objecti
 }
 
 /**
- * The verdict at `rung` for the configuration `self` (its trials) among `configs` (every configuration that
- * competes at this rung, `self` included). Null when `self` has not reached the rung or cannot be ranked.
+ * The verdicts at one rung of every configuration in `configs` that arrived there, each judged against
+ * those that arrived before it, in arrival order. Configurations whose arrival lacks an objective are
+ * let through unjudged (keep, rank 0).
  */
-export function rungVerdict(
-  configs: Iterable<readonly TrialView[]>,
-  self: readonly TrialView[],
+export function rungVerdicts(
+  configs: readonly (readonly TrialView[])[],
   rung: number,
   eta: number,
   objectives: readonly Objective[],
-): RungVerdict | null {
-  const mine = firstArrival(self, rung, objectives);
-  if (!mine || !mine.point) return null;
-  const earlier: RungArrival[] = [];
-  for (const trials of configs) {
-    if (trials === self) continue;
-    const a = firstArrival(trials, rung, objectives);
-    if (a && a.point && a.seq < mine.seq) earlier.push(a);
+): Map<readonly TrialView[], RungVerdict> {
+  const arrivals: { config: readonly TrialView[]; arrival: RungArrival }[] = [];
+  for (const config of configs) {
+    const arrival = firstArrival(config, rung, objectives);
+    if (arrival) arrivals.push({ config, arrival });
   }
   // In arrival order, so ties go to the configuration that got there first.
-  const field = [...earlier.sort((a, b) => a.seq - b.seq), mine];
-  const ranked = rankPoints(
-    field.map((a) => a.point!),
-    objectives.map((o) => o.direction),
-  );
-  const quota = Math.max(1, Math.floor(field.length / eta));
-  const rank = ranked.indexOf(field.length - 1) + 1;
-  return { keep: rank <= quota, rank, quota, arrivals: field.length, arrival: mine };
+  arrivals.sort((a, b) => a.arrival.seq - b.arrival.seq);
+  const out = new Map<readonly TrialView[], RungVerdict>();
+  const field: number[][] = [];
+  const directions = objectives.map((o) => o.direction);
+  for (const { config, arrival } of arrivals) {
+    if (!arrival.point) {
+      out.set(config, { keep: true, rank: 0, quota: 0, arrivals: field.length, arrival });
+      continue;
+    }
+    field.push(arrival.point);
+    const rank = directions.length === 1 ? rankOfLast1d(field, directions[0] === 'maximize') : rankPoints(field, directions).indexOf(field.length - 1) + 1;
+    const quota = Math.max(1, Math.floor(field.length / eta));
+    out.set(config, { keep: rank <= quota, rank, quota, arrivals: field.length, arrival });
+  }
+  return out;
+}
+
+/** 1-based rank of the last point among all, earlier points winning ties (rankPoints' order, in O(n)). */
+function rankOfLast1d(field: readonly number[][], maximize: boolean): number {
+  const v = field[field.length - 1]![0]!;
+  let ahead = 0;
+  for (let i = 0; i < field.length - 1; i++) {
+    const u = field[i]![0]!;
+    if (maximize ? u >= v : u <= v) ahead++;
+  }
+  return ahead + 1;
+}
+
+/**
+ * The first of `rungs` (ascending) at which `self` was stopped, or null when it passed every rung it has
+ * reached. A configuration competes at a rung only if it passed the rungs below: one stopped at rung 1
+ * whose process printed a few more epochs before it died does not take a place at rung 3.
+ */
+export function firstStop(
+  configs: readonly (readonly TrialView[])[],
+  self: readonly TrialView[],
+  rungs: readonly number[],
+  eta: number,
+  objectives: readonly Objective[],
+): { rung: number; verdict: RungVerdict } | null {
+  let eligible = configs;
+  for (const rung of rungs) {
+    const verdicts = rungVerdicts(eligible, rung, eta, objectives);
+    const mine = verdicts.get(self);
+    if (!mine) return null;
+    if (!mine.keep) return { rung, verdict: mine };
+    eligible = eligible.filter((c) => verdicts.get(c)?.keep === true);
+  }
+  return null;
 }
 
 /** The highest step any of a configuration's trials has reported. */

@@ -10,7 +10,7 @@
 // (each goes to the bracket furthest below its Hyperband share), so it too comes from the trials alone.
 import type { TrialView } from '../samplers/types.js';
 import type { FidelitySpec } from '../study/types.js';
-import { highestStep, rungVerdict } from './arrivals.js';
+import { firstStop, highestStep } from './arrivals.js';
 import { byConfig, configKey, pickBracket, rungLadder } from './rungs.js';
 import type { Decision, Scheduler, SchedulerContext } from './types.js';
 
@@ -23,7 +23,7 @@ function judge(
   step: number,
   rungs: readonly number[],
   eta: number,
-  competitors: (self: readonly TrialView[], groups: Map<string, TrialView[]>) => Iterable<readonly TrialView[]>,
+  competitors: (groups: Map<string, TrialView[]>) => (readonly TrialView[])[],
   label: string,
 ): Decision {
   const trial = ctx.trials.find((t) => t.number === trialNumber);
@@ -33,20 +33,22 @@ function judge(
   // Rungs below the highest step any attempt of this configuration reached were decided before: a retry
   // that resumed past a rung, or trains the first epochs again, meets the same verdict at once.
   const reached = Math.max(step, highestStep(self));
-  for (const rung of rungs) {
-    if (rung > reached) break;
-    const v = rungVerdict(competitors(self, groups), self, rung, eta, ctx.objectives);
-    if (v && !v.keep) {
-      const what = ctx.objectives.length === 1 ? `${ctx.objectives[0]!.metric} ${v.arrival.point![0]}` : 'its objectives';
-      return {
-        action: 'prune',
-        reason:
-          `${label} stopped at rung ${rung} (step ${v.arrival.step}): ${what} ranked ${v.rank} of the ${v.arrivals} ` +
-          `configurations that reached it so far; only the top ${v.quota} go on`,
-      };
-    }
-  }
-  return CONTINUE;
+  const stop = firstStop(
+    competitors(groups),
+    self,
+    rungs.filter((r) => r <= reached),
+    eta,
+    ctx.objectives,
+  );
+  if (!stop) return CONTINUE;
+  const v = stop.verdict;
+  const what = ctx.objectives.length === 1 ? `${ctx.objectives[0]!.metric} ${v.arrival.point![0]}` : 'its objectives';
+  return {
+    action: 'prune',
+    reason:
+      `${label} stopped at rung ${stop.rung} (step ${v.arrival.step}): ${what} ranked ${v.rank} of the ${v.arrivals} ` +
+      `configurations that reached it so far; only the top ${v.quota} go on`,
+  };
 }
 
 export class StoppingAshaScheduler implements Scheduler {
@@ -64,7 +66,7 @@ export class StoppingAshaScheduler implements Scheduler {
   }
 
   onReport(ctx: SchedulerContext, trialNumber: number, step: number): Decision {
-    return judge(ctx, trialNumber, step, this.rungSteps, this.eta, (_self, groups) => groups.values(), 'asha');
+    return judge(ctx, trialNumber, step, this.rungSteps, this.eta, (groups) => [...groups.values()], 'asha');
   }
 
   initialBudget(): number {
@@ -112,7 +114,7 @@ export class StoppingHyperbandScheduler implements Scheduler {
     const groups = byConfig(ctx.trials);
     const brackets = this.brackets(groups);
     const s = brackets.get(configKey(trial.params))!;
-    const peers = (): TrialView[][] => [...groups].filter(([key]) => brackets.get(key) === s).map(([, trials]) => trials);
+    const peers = (all: Map<string, TrialView[]>): TrialView[][] => [...all].filter(([key]) => brackets.get(key) === s).map(([, trials]) => trials);
     return judge(ctx, trialNumber, step, this.bracketRungs(s), this.eta, peers, `hyperband bracket ${s}:`);
   }
 
