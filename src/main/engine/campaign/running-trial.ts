@@ -251,7 +251,7 @@ function recordBackend(store: Store, studyId: number, trialId: number, checkpoin
 }
 
 const STARTUP_PROVENANCE = {
-  definition: 'startup_s: from the launch of the trial process to its first report; startup_energy_j: the energy measured for the trial over that time (its own, not inherited from a promotion parent)',
+  definition: 'startup_s: from the launch of the trial process to its first report (so it includes the first step of training); startup_energy_j: the energy measured for the trial over that time (its own, not inherited from a promotion parent)',
 };
 
 /** `startup_s` and `startup_energy_j` of a trial that reported at least once; the trial's own figures win. */
