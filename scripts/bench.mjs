@@ -4,11 +4,14 @@
 // what it measures goes to bench/results/ (markdown + JSON, with the date and the machine).
 //   synthetic, timing, zeus   bench/main.ts          options: --seeds --evals --functions --repeats --data --out
 //   lcbench                   bench/lcbench/main.ts  options: --seeds --tasks --methods --workers --gp-options --data --out
+//   realtrain                 bench/realtrain/main.ts options: --seeds --epochs --parallel --methods --out
+//                             (real TF.js training, minutes per run: not in the default set; builds the trainer first)
 import { runTs } from './lib/run-ts.mjs';
 
 const MAIN_SUITES = ['synthetic', 'timing', 'zeus'];
 const MAIN_FLAGS = ['--seeds', '--evals', '--functions', '--repeats', '--data', '--out'];
 const LCBENCH_FLAGS = ['--seeds', '--tasks', '--methods', '--workers', '--gp-options', '--data', '--out'];
+const REALTRAIN_FLAGS = ['--seeds', '--epochs', '--parallel', '--methods', '--out'];
 
 const argv = process.argv.slice(2);
 const pairs = [];
@@ -20,9 +23,9 @@ for (let i = 0; i < argv.length; i += 2) {
   pairs.push([argv[i], argv[i + 1]]);
 }
 const only = (pairs.find(([f]) => f === '--only')?.[1] ?? [...MAIN_SUITES, 'lcbench'].join(',')).split(',');
-const unknown = only.filter((s) => s !== 'lcbench' && !MAIN_SUITES.includes(s));
+const unknown = only.filter((s) => s !== 'lcbench' && s !== 'realtrain' && !MAIN_SUITES.includes(s));
 if (unknown.length) {
-  console.error(`bench: unknown suite ${unknown.join(', ')} (suites: ${[...MAIN_SUITES, 'lcbench'].join(', ')})`);
+  console.error(`bench: unknown suite ${unknown.join(', ')} (suites: ${[...MAIN_SUITES, 'lcbench', 'realtrain'].join(', ')})`);
   process.exit(2);
 }
 const pick = (flags) => pairs.filter(([f]) => flags.includes(f)).flat();
@@ -30,6 +33,13 @@ const runs = [];
 const mainSuites = only.filter((s) => MAIN_SUITES.includes(s));
 if (mainSuites.length) runs.push(['bench/main.ts', ['--only', mainSuites.join(','), ...pick(MAIN_FLAGS)]]);
 if (only.includes('lcbench')) runs.push(['bench/lcbench/main.ts', pick(LCBENCH_FLAGS)]);
+if (only.includes('realtrain')) {
+  // Trials run the bundled trainer (out/trainers/builtin-trainer.mjs): build it from this checkout's source.
+  const { spawnSync } = await import('node:child_process');
+  const built = spawnSync(process.execPath, ['scripts/build-cli.mjs'], { stdio: 'inherit' });
+  if (built.status !== 0) process.exit(built.status ?? 1);
+  runs.push(['bench/realtrain/main.ts', pick(REALTRAIN_FLAGS)]);
+}
 
 for (const [entry, args] of runs) {
   const status = await runTs(entry, args);

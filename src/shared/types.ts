@@ -45,6 +45,22 @@ export interface StudyShowJson {
   /** The best trial (one objective) or the Pareto set (several). */
   best: TrialJson[];
   stop_reason: string | null;
+  /** What the study's finished trials cost in processes and energy (see StudyCostJson). */
+  cost: StudyCostJson;
+}
+
+/** Totals over a study's finished trials; null where nothing was measured. */
+export interface StudyCostJson {
+  /** Trial processes that ran (each trial record is one process). */
+  processes: number;
+  /** Wall time × processes: the sum of the trial processes' wall times (their duration_s). */
+  process_seconds: number;
+  energy_j: number | null;
+  /** The fixed cost: the sum over trials of the time, and energy, from launch to the first report. */
+  startup_s: number | null;
+  startup_energy_j: number | null;
+  /** startup_energy_j / energy_j. */
+  startup_energy_share: number | null;
 }
 
 /** One entry of `nightshift ls --json`. */

@@ -1,4 +1,5 @@
 import { studyShowJson } from '../../engine/report/json.js';
+import { formatStudyCost } from '../../engine/report/study-cost.js';
 import { onePositional, parse } from '../args.js';
 import { describeTrial } from '../format.js';
 import { openForRead, requireStudy } from '../store.js';
@@ -35,6 +36,7 @@ export function formatShow(show: ReturnType<typeof studyShowJson>): string {
     `study ${show.name} (${show.state}${show.stop_reason ? `: ${show.stop_reason}` : ''})`,
     `objectives: ${show.objectives.map((o) => `${o.direction} ${o.metric}`).join(', ')}`,
     `trials: ${c.complete} complete, ${c.pruned} pruned, ${c.failed} failed, ${c.stopped} stopped, ${c.running} running, ${c.queued} queued`,
+    `cost: ${formatStudyCost(show.cost)}`,
     show.best.length === 0 ? 'no complete trial yet' : show.objectives.length > 1 ? `Pareto set (${show.best.length}):` : 'best:',
     ...show.best.map((t) => `  ${describeTrial(t)}`),
   ];

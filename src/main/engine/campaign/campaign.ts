@@ -18,6 +18,7 @@ import { newOwner } from './owner.js';
 import { planNext } from './planner.js';
 import { recoverOrphans } from './recovery.js';
 import { RunningTrial } from './running-trial.js';
+import { withSchedulerMode } from './scheduler-mode.js';
 import { planSlots, type Slot } from './slots.js';
 import { createStrategy } from './strategy.js';
 import { TrialViews } from './views.js';
@@ -81,12 +82,15 @@ export class Campaign {
 
   /** Creates the study, or resumes the one of the same name if its search space and objectives are unchanged. */
   static open(opts: CampaignOptions): Campaign {
-    const { store, spec } = opts;
-    const space = new SearchSpace(spec.search_space);
+    const { store } = opts;
+    const existing = store.getStudy(opts.spec.name);
     const emit = opts.emit ?? (() => {});
+    // A file that names no scheduler mode gets the study's own (promote for a study made before modes).
+    const { spec, note } = withSchedulerMode(opts.spec, existing?.spec ?? null);
+    if (note) emit({ type: 'log', level: 'info', message: note });
+    const space = new SearchSpace(spec.search_space);
     const { sampler, scheduler } = createStrategy(spec, space, (message) => emit({ type: 'log', level: 'warn', message }));
     const hash = specHash(spec);
-    const existing = store.getStudy(spec.name);
     if (existing && existing.specHash !== hash) {
       const change = describeSpecChange(existing.spec, spec) ?? 'search space or objectives changed';
       throw new StudySpecError(null, [

@@ -1,5 +1,6 @@
 // The JSON shapes of the CLI and exports (src/shared/types.ts), built from store records.
 import type { TrialProvenance } from '../../../shared/provenance.js';
+import { studyCost } from './study-cost.js';
 import type { StudyExportJson, StudyListEntry, StudyShowJson, StudyState, TrialJson } from '../../../shared/types.js';
 import { effectiveStudyState } from '../campaign/owner.js';
 import { STALE_LEASE_MS } from '../campaign/recovery.js';
@@ -39,6 +40,7 @@ export function studyShowJson(store: StoreReader, study: StudyRecord): StudyShow
     counts: store.counts(study.id),
     best: bestTrials(trials, study.objectives).map(withProvenance(store, study.id)),
     stop_reason: study.stopReason,
+    cost: studyCost(trials),
   };
 }
 

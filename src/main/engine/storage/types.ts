@@ -122,8 +122,11 @@ export interface StoreReader {
   runningTrials(studyId: number): TrialRecord[];
 
   reports(trialId: number): ReportRecord[];
-  /** One metric's reports for every trial of a study, by trial id, in step order (one query for plots). */
-  metricSeries(studyId: number, metric: string): Map<number, { step: number; value: number }[]>;
+  /**
+   * One metric's reports for every trial of a study, by trial id, in step order (one query for plots).
+   * `seq` orders reports by when the store received them (rowid), where the store knows it.
+   */
+  metricSeries(studyId: number, metric: string): Map<number, { step: number; value: number; seq?: number }[]>;
   /** Metering provenance of a finished trial, or null when nothing was measured. */
   provenance(trialId: number): TrialProvenance | null;
   provenanceOfStudy(studyId: number): Map<number, TrialProvenance>;

@@ -67,11 +67,11 @@ export class SqliteReader implements StoreReader {
     return out;
   }
 
-  metricSeries(studyId: number, metric: string): Map<number, { step: number; value: number }[]> {
-    const out = new Map<number, { step: number; value: number }[]>();
+  metricSeries(studyId: number, metric: string): Map<number, { step: number; value: number; seq?: number }[]> {
+    const out = new Map<number, { step: number; value: number; seq?: number }[]>();
     for (const r of this.s.metricOfStudy.all(studyId, metric)) {
       const list = out.get(r.trial_id) ?? [];
-      list.push({ step: r.step, value: decodeMetric(r.value) });
+      list.push({ step: r.step, value: decodeMetric(r.value), seq: r.seq });
       out.set(r.trial_id, list);
     }
     return out;
