@@ -2,7 +2,10 @@
 // Electron IPC (src/preload) or HTTP + WebSocket (`nightshift serve`). One typed map of methods
 // (name → request/response) and one of pushed events (name → payload). Types only, plus the name lists the
 // transports register, so the renderer bundle pulls in nothing from the engine.
+import type { MorningSummary, StudyTimeline } from './study-views.js';
 import type { Objective, Params, StateCounts, StudyExportJson, StudyState, TrialJson, TrialState } from './types.js';
+
+export type { MorningSummary, StudyTimeline } from './study-views.js';
 
 /** Sort keys of the trials table: a column, or `value.<metric>` / `metric.<name>` / `param.<name>`. */
 export type TrialSortKey = 'number' | 'state' | 'started_at' | 'ended_at' | `value.${string}` | `metric.${string}` | `param.${string}`;
@@ -63,10 +66,20 @@ export interface StudySummary {
   counts: StateCounts;
   /** The study as written (normalized StudySpec). */
   spec: unknown;
-  /** Trials on the first front (one best trial for a single objective), in trial order. */
+  /**
+   * Trials on the first front (one best trial for a single objective), in trial order; a front of more than
+   * 100 trials is sampled evenly along the first objective (every front point is in `points`).
+   */
   pareto: TrialJson[];
-  /** Every complete trial with all objective values, with its front. */
+  /** Trials on the first front. */
+  pareto_total: number;
+  /**
+   * Complete trials with all objective values, with their front: every front point, and at 10,000 trials one
+   * dominated point per small cell of the objective space (see `points_total`).
+   */
   points: ObjectivePoint[];
+  /** Complete trials with all objective values, before decimation. */
+  points_total: number;
   /** Best value of the first objective so far, against trial number and against cumulative energy_j. */
   best_so_far: { by_trial: SeriesPoint[]; by_energy: SeriesPoint[] };
   budget: BudgetSummary;
@@ -90,9 +103,27 @@ export interface BudgetSummary {
   co2_g: BudgetUse;
 }
 
+/** Quantiles of many learning curves' values at one step (or step bin); `n` curves had a value there. */
+export interface CurveBand {
+  x: number;
+  q10: number;
+  q25: number;
+  q50: number;
+  q75: number;
+  q90: number;
+  n: number;
+}
+
 export interface LearningCurves {
   metric: string;
+  /**
+   * Each trial's curve; with bands (many trials), only the best few and the running ones, drawn over them.
+   */
   trials: { number: number; state: TrialState; budget: number | null; points: SeriesPoint[] }[];
+  /** Quantile bands over every trial's curve when there are too many to draw one by one, else null. */
+  bands: CurveBand[] | null;
+  /** Trials with a curve (all of them, also those summarised by the bands). */
+  trial_count: number;
   /** Distinct fidelity budgets of the trials (the rungs a multi-fidelity scheduler stops at), ascending. */
   rungs: number[];
   /** Report points over all trials before downsampling. */
@@ -136,6 +167,8 @@ export interface DatabaseInfo {
   file: string;
   readonly: boolean;
   artifacts: string;
+  /** An Optuna storage is always shown read-only. */
+  kind: 'nightshift' | 'optuna';
 }
 
 export const MAX_REPORT_POINTS = 2000;
@@ -149,6 +182,10 @@ export interface ApiMethods {
   'studies.list': { request: Record<string, never>; response: StudyListItem[] };
   'study.summary': { request: { study: string }; response: StudySummary };
   'study.trials': { request: TrialsQuery; response: TrialsPage };
+  /** What happened since the last campaign run started ('run', the default), since the study began, or since an ISO time. */
+  'study.morning': { request: { study: string; since?: string }; response: MorningSummary };
+  /** Every started trial as a bar on its GPU slot or parallel lane over wall-clock time. */
+  'study.timeline': { request: { study: string }; response: StudyTimeline };
   'study.export': { request: { study: string }; response: StudyExportJson };
   /** Parses study text and reports every problem with its path; `name` when it is valid. */
   'study.validate': { request: { text: string; format?: 'yaml' | 'json'; file?: string }; response: { ok: boolean; issues: SpecIssueJson[]; name: string | null } };
@@ -180,6 +217,8 @@ export const API_METHODS = [
   'studies.list',
   'study.summary',
   'study.trials',
+  'study.morning',
+  'study.timeline',
   'study.export',
   'study.validate',
   'study.create',

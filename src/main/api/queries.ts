@@ -7,6 +7,8 @@ import { stateNow, trialJson } from '../engine/report/json.js';
 import { bestTrials } from '../engine/study/pareto.js';
 import type { ReportRecord, Store, StudyRecord, TrialRecord } from '../engine/storage/types.js';
 import { spentTotal } from '../engine/campaign/final-metrics.js';
+import { lastRunStart, runWallSeconds } from './morning.js';
+import { changePoints, decimatePoints, evenly } from './decimate.js';
 import { hypervolumeSeries, learningCurves } from './series.js';
 
 /** Objective vector of a complete trial, or null when a value is missing or not finite. */
@@ -57,18 +59,29 @@ function bestSoFar(trials: readonly TrialRecord[], objectives: readonly Objectiv
   return { by_trial: byTrial, by_energy: byEnergy };
 }
 
-/** Budget use; `active` is the running campaign's start (wall time counts per run), null when none runs here. */
-export function budgetSummary(trials: readonly TrialRecord[], study: StudyRecord, active: { since: number } | null, now: number): BudgetSummary {
+/**
+ * Budget use; `active` is the running campaign's start (wall time counts per run), null when none runs here;
+ * then wall time is what the last run used (`lastRun`: its start, null for every trial).
+ */
+export function budgetSummary(trials: readonly TrialRecord[], study: StudyRecord, active: { since: number } | null, now: number, lastRun: string | null = null): BudgetSummary {
   const budget = study.spec.budget;
   let used = 0;
   for (const t of trials) if (t.state !== 'queued' && t.state !== 'stopped') used++;
   return {
     trials: { used, limit: budget.trials },
     // Wall time counts per run (a resumed campaign gets a fresh allowance), so it is the running campaign's age.
-    wall_time_s: { used: active ? Math.max(0, (now - active.since) / 1000) : 0, limit: budget.wall_time_s },
+    wall_time_s: { used: active ? Math.max(0, (now - active.since) / 1000) : runWallSeconds(trials, lastRun), limit: budget.wall_time_s },
     energy_j: { used: spentTotal(trials, 'energy_j'), limit: budget.energy_j },
     co2_g: { used: spentTotal(trials, 'co2_g'), limit: null },
   };
+}
+
+/** The front's trials in trial order; a front of hundreds is sampled evenly along the first objective. */
+function paretoTrials(trials: readonly TrialRecord[], front: ReadonlySet<number>, first: Objective | undefined): TrialJson[] {
+  const on = trials.filter((t) => front.has(t.number));
+  const key = (t: TrialRecord) => (first ? (t.values[first.metric] ?? 0) : t.number);
+  const kept = new Set(evenly([...on].sort((a, b) => key(a) - key(b))).map((t) => t.number));
+  return on.filter((t) => kept.has(t.number)).map((t) => trialJson(t));
 }
 
 export function studySummary(store: Store, study: StudyRecord, active: { since: number } | null, now: number, gpu: { live: boolean; gpus: GpuTrace[] }): StudySummary {
@@ -76,6 +89,8 @@ export function studySummary(store: Store, study: StudyRecord, active: { since: 
   const counts = store.counts(study.id);
   const points = objectivePoints(trials, study.objectives);
   const front = new Set(points.filter((p) => p.front === 0).map((p) => p.number));
+  const best = bestSoFar(trials, study.objectives);
+  const hv = hypervolumeSeries(trials, study.objectives);
   return {
     name: study.name,
     state: stateNow(study),
@@ -84,13 +99,15 @@ export function studySummary(store: Store, study: StudyRecord, active: { since: 
     objectives: study.objectives,
     counts,
     spec: study.spec,
-    pareto: trials.filter((t) => front.has(t.number)).map((t) => trialJson(t)),
-    points,
-    best_so_far: bestSoFar(trials, study.objectives),
-    budget: budgetSummary(trials, study, active, now),
+    pareto: paretoTrials(trials, front, study.objectives[0]),
+    pareto_total: front.size,
+    points: decimatePoints(points, study.objectives.map((o) => o.metric)),
+    points_total: points.length,
+    best_so_far: { by_trial: changePoints(best.by_trial), by_energy: changePoints(best.by_energy) },
+    budget: budgetSummary(trials, study, active, now, active ? null : lastRunStart(store, study)),
     active: active !== null,
     curves: learningCurves(store, trials, study.objectives),
-    hypervolume: hypervolumeSeries(trials, study.objectives),
+    hypervolume: hv && { ...hv, by_trial: changePoints(hv.by_trial), by_energy: changePoints(hv.by_energy) },
     gpu,
   };
 }
@@ -134,7 +151,9 @@ function sortValue(t: TrialJson, key: string): number | string | null {
 }
 
 export function trialsPage(store: Store, study: StudyRecord, q: TrialsQuery): TrialsPage {
-  let rows = store.trials(study.id).map((t) => trialJson(t));
+  const records = store.trials(study.id);
+  const ids = new Map(records.map((t) => [t.number, t.id]));
+  let rows = records.map((t) => trialJson(t));
   const states = q.filter?.states;
   if (states && states.length > 0) rows = rows.filter((t) => states.includes(t.state));
   const text = q.filter?.text?.trim().toLowerCase();
@@ -153,7 +172,9 @@ export function trialsPage(store: Store, study: StudyRecord, q: TrialsQuery): Tr
     });
   }
   const offset = q.offset ?? 0;
-  return { total: rows.length, offset, trials: rows.slice(offset, offset + (q.limit ?? 100)) };
+  // Provenance for the page's rows only: the table marks energy below the meter's resolution (short_window).
+  const page = rows.slice(offset, offset + (q.limit ?? 100)).map((t) => ({ ...t, provenance: store.provenance(ids.get(t.number)!) }));
+  return { total: rows.length, offset, trials: page };
 }
 
 /** Evenly spaced reports, first and last kept, so a 100,000-step curve stays a few KB. */

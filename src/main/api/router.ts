@@ -14,14 +14,17 @@ import { studyExportJson, trialJsonWith } from '../engine/report/json.js';
 import { StudySpecError } from '../engine/study/errors.js';
 import { SearchSpace } from '../engine/study/space.js';
 import { formatOf, loadStudyFile, parseStudySpec, parseStudyText } from '../engine/study/spec.js';
-import { openStore } from '../engine/storage/open.js';
 import type { GpuSample, Store, StudyRecord } from '../engine/storage/types.js';
 import { CampaignHost } from './campaigns.js';
 import { ApiFailure } from './failure.js';
 import { readCommand, tailLines } from './files.js';
+import { morningSummary } from './morning.js';
+import { openDatabase } from './open-db.js';
 import { budgetSummary, downsample, studyListItem, studySummary, trialsPage } from './queries.js';
 import { gpuTraces } from './series.js';
 import { REQUEST_SCHEMAS } from './schemas.js';
+import { ReadCache } from './read-cache.js';
+import { studyTimeline } from './timeline.js';
 
 export interface RouterOptions {
   /** Database file; opened (and created when writable) at construction. */
@@ -40,14 +43,17 @@ export class ApiRouter {
   private readonly listeners = new Set<(e: ApiEvent) => void>();
   private readonly campaigns = new CampaignHost((e) => this.forward(e));
   private closed = false;
+  /** Shared whole-study reads for the page's parallel requests; cleared on every write and engine event. */
+  private readonly cache = new ReadCache();
   /** Whoever holds the token may call db.open; a server started read-only must not be reopened writable. */
   private readonly alwaysReadonly: boolean;
 
   constructor(opts: RouterOptions) {
     const file = path.resolve(opts.db);
     this.alwaysReadonly = opts.readonly ?? false;
-    this.store = openStore(file, { readonly: opts.readonly ?? false });
-    this.info = { file, readonly: opts.readonly ?? false, artifacts: path.resolve(opts.artifacts ?? path.dirname(file)) };
+    const opened = openDatabase(file, opts.readonly ?? false);
+    this.store = opened.store;
+    this.info = { file, readonly: opened.readonly, artifacts: path.resolve(opts.artifacts ?? path.dirname(file)), kind: opened.kind };
   }
 
   /** Studies whose campaign runs in this process. */
@@ -65,6 +71,7 @@ export class ApiRouter {
       return fail({ code: 'unknown_method', message: `unknown method ${JSON.stringify(method)}; methods: ${API_METHODS.join(', ')}` });
     }
     const m = method as ApiMethod;
+    if (!READ_METHODS.has(m)) this.cache.clear();
     if (this.closed) return fail({ code: 'conflict', message: 'the engine is shutting down' });
     const parsed = REQUEST_SCHEMAS[m].safeParse(request ?? {});
     if (!parsed.success) {
@@ -88,6 +95,7 @@ export class ApiRouter {
   }
 
   private forward(e: EngineEvent): void {
+    this.cache.clear();
     const { type, ...payload } = e;
     this.publish({ event: type, payload } as ApiEvent);
     if (e.type === 'trial-state' && FINISHED_STATES.includes(e.state)) this.afterTrial(e.study, e.number);
@@ -166,15 +174,15 @@ export class ApiRouter {
         throw new ApiFailure('readonly', `this server is read-only (started with --readonly); cannot open ${file} writable. Restart it without --readonly to change data.`);
       }
       const readonly = this.alwaysReadonly || (req.readonly ?? false);
-      let next: Store;
+      let next: ReturnType<typeof openDatabase>;
       try {
-        next = openStore(file, { readonly });
+        next = openDatabase(file, readonly);
       } catch (e) {
         throw new ApiFailure('invalid_request', (e as Error).message);
       }
       this.store.close();
-      this.store = next;
-      this.info = { file, readonly, artifacts: path.dirname(file) };
+      this.store = next.store;
+      this.info = { file, readonly: next.readonly, artifacts: path.dirname(file), kind: next.kind };
       this.publish({ event: 'db', payload: this.info });
       return this.info;
     },
@@ -183,9 +191,11 @@ export class ApiRouter {
       const s = this.study(req.study);
       const gpu = await this.gpuSamples(s);
       const since = this.campaigns.since(s.name);
-      return studySummary(this.store, s, since === null ? null : { since }, Date.now(), { live: gpu.live, gpus: gpuTraces(gpu.samples) });
+      return studySummary(this.cache.reader(this.store), s, since === null ? null : { since }, Date.now(), { live: gpu.live, gpus: gpuTraces(gpu.samples) });
     },
-    'study.trials': (req) => trialsPage(this.store, this.study(req.study), req),
+    'study.trials': (req) => trialsPage(this.cache.reader(this.store), this.study(req.study), req),
+    'study.morning': (req) => morningSummary(this.cache.reader(this.store), this.study(req.study), req.since ?? 'run', Date.now()),
+    'study.timeline': (req) => studyTimeline(this.cache.reader(this.store), this.study(req.study), Date.now()),
     'study.export': (req) => studyExportJson(this.store, this.study(req.study)),
     'study.validate': (req) => {
       const file = req.file ?? `study.${req.format ?? 'yaml'}`;
@@ -289,6 +299,9 @@ function trialDirOrNull(artifacts: string, study: string, number: number): strin
     throw e;
   }
 }
+
+/** Methods that only read: they leave the read cache as it is (any other method clears it first). */
+const READ_METHODS: ReadonlySet<ApiMethod> = new Set(['db.info', 'studies.list', 'study.summary', 'study.trials', 'study.morning', 'study.timeline', 'study.export', 'study.validate', 'trial.detail']);
 
 function fail(error: ApiError): { ok: false; error: ApiError } {
   return { ok: false, error };

@@ -26,6 +26,11 @@ export const REQUEST_SCHEMAS: Schemas = {
     sort: z.strictObject({ key: sortKey, direction: z.enum(['asc', 'desc']) }).optional(),
     filter: z.strictObject({ states: z.array(z.enum(TRIAL_STATES)).optional(), text: z.string().max(200).optional() }).optional(),
   }) as z.ZodType<ApiRequest<'study.trials'>>,
+  'study.morning': z.strictObject({
+    study: name,
+    since: z.union([z.enum(['run', 'study']), z.iso.datetime({ offset: true })], { error: "must be 'run', 'study' or an ISO date-time such as 2026-11-30T07:00:00Z" }).optional(),
+  }),
+  'study.timeline': z.strictObject({ study: name }),
   'study.export': z.strictObject({ study: name }),
   'study.validate': z.strictObject({ text: z.string().max(4 * 1024 * 1024), format: z.enum(['yaml', 'json']).optional(), file: z.string().max(4096).optional() }),
   'study.create': z.strictObject({ file: z.string().min(1, 'must not be empty').max(4096), study: z.record(z.string(), z.unknown()), start: z.boolean().optional() }),
