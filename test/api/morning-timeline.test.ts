@@ -1,7 +1,6 @@
 // The study page's morning summary, timeline and the scale of study.summary, against a real campaign (real
 // trial processes, some failing for two different reasons) and a real SQLite file, checked against the
 // database itself; and an Optuna storage served read-only.
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiMethod, ApiRequest, ApiResponse } from '../../src/shared/api.js';
@@ -12,42 +11,12 @@ import { parseStudyText } from '../../src/main/engine/study/spec.js';
 import { tempDir } from '../helpers/cli.js';
 import { waitFor } from '../helpers/procs.js';
 import { fingerprint, makeOptunaDb } from '../engine/optuna/helpers.js';
+import { failingStudy } from './failing-study.js';
 
 async function call<M extends ApiMethod>(router: ApiRouter, method: M, req: ApiRequest<M>): Promise<ApiResponse<M>> {
   const r = await router.handle(method, req);
   if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`);
   return r.result as ApiResponse<M>;
-}
-
-// x > 0.75 diverges (its own value in the message, so no two reasons are equal); y > 0.85 runs out of memory.
-const TRIAL = `
-const arg = (k) => Number(process.argv[process.argv.indexOf('--' + k) + 1]);
-const x = arg('x'), y = arg('y');
-await new Promise((r) => setTimeout(r, 30));
-if (x > 0.75) { console.error('loss diverged at x=' + x.toFixed(4) + ' after 3 epochs'); process.exit(1); }
-if (y > 0.85) { console.error('CUDA out of memory'); process.exit(3); }
-for (let step = 1; step <= 3; step++) console.log('@nightshift ' + JSON.stringify({ step, acc: x * step / 3 }));
-`;
-
-export function failingStudy(dir: string, trials = 24): { file: string; db: string } {
-  writeFileSync(path.join(dir, 'trial.mjs'), TRIAL);
-  const file = path.join(dir, 'morning.yaml');
-  writeFileSync(
-    file,
-    `name: morning
-trainer: {command: [node, trial.mjs, --x, "{x}", --y, "{y}"], timeout: 1m}
-search_space:
-  x: {type: float, low: 0, high: 1}
-  y: {type: float, low: 0, high: 1}
-objectives: [{metric: acc, direction: maximize}]
-sampler: {type: random}
-baseline: {x: 0.3, y: 0.2}
-budget: {trials: ${trials}}
-resources: {parallel: 2}
-seed: 11
-`,
-  );
-  return { file, db: path.join(dir, 'nightshift.db') };
 }
 
 describe('study.morning and study.timeline (real campaign)', () => {

@@ -85,8 +85,9 @@ export function studyTimeline(store: Store, study: StudyRecord, now: number): St
     list.push(p);
   });
   for (const [l, list] of byLane) {
-    // Idle lane time counts from the study's first start to its last end, so a lane opened late is idle before.
-    let free = startMs!;
+    // A lane exists from its first trial on (a running trial is not metered yet, so its GPU lane is unknown
+    // and it opens a lane of its own); idle time counts from there to the study's last end.
+    let free = list[0]!.start;
     for (const p of list) {
       if (p.start > free) {
         idle += p.start - free;

@@ -54,7 +54,7 @@ export function barAt(lane: readonly Bar[], t: number, slack: number): Bar | nul
   return dist <= slack ? best : null;
 }
 
-const STEPS_MS = [1, 2, 5, 10, 15, 30].map((s) => s * 1000).concat([1, 2, 5, 10, 15, 30].map((m) => m * 60_000), [1, 2, 3, 6, 12, 24].map((h) => h * 3_600_000));
+const STEPS_MS = [100, 200, 500].concat([1, 2, 5, 10, 15, 30].map((s) => s * 1000)).concat([1, 2, 5, 10, 15, 30].map((m) => m * 60_000), [1, 2, 3, 6, 12, 24].map((h) => h * 3_600_000));
 
 /** Clock ticks on whole seconds, minutes or hours, at most about `count` of them. */
 export function timeTicks(from: number, to: number, count: number): number[] {
@@ -68,7 +68,9 @@ export function timeTicks(from: number, to: number, count: number): number[] {
   return out;
 }
 
-export function tickLabel(ms: number, spanMs: number): string {
+/** Clock time of a tick; on a span under 10 s, seconds from the first start (clock labels would all read alike). */
+export function tickLabel(ms: number, spanMs: number, startMs: number): string {
+  if (spanMs < 10_000) return `+${((ms - startMs) / 1000).toFixed(1)} s`;
   const d = new Date(ms);
   return d.toLocaleTimeString([], spanMs < 120_000 ? { hour: '2-digit', minute: '2-digit', second: '2-digit' } : { hour: '2-digit', minute: '2-digit' });
 }
