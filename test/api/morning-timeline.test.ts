@@ -8,6 +8,7 @@ import { ApiRouter } from '../../src/main/api/router.js';
 import { openStore } from '../../src/main/engine/storage/open.js';
 import { specHash } from '../../src/main/engine/study/spec-hash.js';
 import { parseStudyText } from '../../src/main/engine/study/spec.js';
+import { STRATEGIES } from '../../src/main/engine/campaign/strategy.js';
 import { tempDir } from '../helpers/cli.js';
 import { waitFor } from '../helpers/procs.js';
 import { fingerprint, makeOptunaDb } from '../engine/optuna/helpers.js';
@@ -64,7 +65,7 @@ describe('study.morning and study.timeline (real campaign)', () => {
     const starts = d.trials.map((t) => Date.parse(t.startedAt!));
     const ends = d.trials.map((t) => Date.parse(t.endedAt!));
     expect(m.wall_time_s).toBeCloseTo((Math.max(...ends) - Math.min(...starts)) / 1000, 3);
-    const baseline = d.trials.find((t) => t.origin === 'baseline')!;
+    const baseline = d.trials.find((t) => t.lineage.kind === 'baseline')!;
     const best = d.trials.filter((t) => t.state === 'complete').reduce((a, b) => (b.values.acc! > a.values.acc! ? b : a));
     expect(m.best).toHaveLength(1);
     expect(m.best[0]!.best).toMatchObject({ number: best.number, value: best.values.acc });
@@ -122,7 +123,7 @@ describe('study.summary at 10,000 trials', () => {
     const dbFile = path.join(dir, 'scale.db');
     const spec = parseStudyText(
       'name: scale\ntrainer: {command: [node, t.mjs]}\nsearch_space:\n  lr: {type: float, low: 0.0001, high: 0.1, log: true}\n  units: {type: int, low: 16, high: 512}\nobjectives:\n  - {metric: acc, direction: maximize}\n  - {metric: energy_j, direction: minimize}\n',
-      { file: path.join(dir, 'scale.yaml'), format: 'yaml' },
+      { file: path.join(dir, 'scale.yaml'), format: 'yaml', strategies: STRATEGIES },
     );
     const store = openStore(dbFile);
     const { study } = store.createStudy(spec, specHash(spec));
@@ -130,7 +131,7 @@ describe('study.summary at 10,000 trials', () => {
     const rand = () => ((rnd = (rnd * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     store.transaction(() => {
       for (let i = 0; i < 10_000; i++) {
-        const t = store.enqueueTrial(study.id, { params: { lr: 0.0001 + rand() * 0.0999, units: 16 + Math.floor(rand() * 496) }, budget: null, origin: 'bench' });
+        const t = store.enqueueTrial(study.id, { params: { lr: 0.0001 + rand() * 0.0999, units: 16 + Math.floor(rand() * 496) }, budget: null, lineage: { kind: 'enqueued' } });
         store.claimQueued(study.id, 'test|1|x');
         const energy = 100 + rand() * 5000;
         const acc = Math.min(0.99, 0.5 + 0.45 * (1 - Math.exp(-energy / 1500)) * rand() ** 0.3);

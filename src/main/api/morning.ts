@@ -3,7 +3,7 @@
 // campaign ran in this process, in a terminal, or in an Optuna script that wrote the file.
 import type { Attention, BestAgainstBaseline, FailureGroup, MorningSummary, SpentFigure } from '../../shared/study-views.js';
 import { emptyCounts, type Objective } from '../../shared/types.js';
-import { ownIncrements } from '../engine/campaign/final-metrics.js';
+import { EnergyLedger } from '../engine/lineage/index.js';
 import { stateNow } from '../engine/report/json.js';
 import type { Store, StudyRecord, TrialRecord } from '../engine/storage/types.js';
 
@@ -77,7 +77,9 @@ function groupFailures(failed: readonly TrialRecord[]): FailureGroup[] {
 }
 
 function spent(all: readonly TrialRecord[], inWindow: ReadonlySet<number>, metric: string, shortWindow: ReadonlySet<number>): SpentFigure {
-  const own = ownIncrements(all, metric);
+  // The engine's one energy ledger: a promoted trial counts only what it spent itself.
+  const ledger = new EnergyLedger(all, metric);
+  const own = all.map((t) => ledger.ownOf(t.number));
   let total = 0;
   let measured = 0;
   let short = 0;
@@ -98,9 +100,10 @@ const metricOf = (t: TrialRecord, key: string): number | null => {
 };
 
 function bestAgainstBaseline(all: readonly TrialRecord[], windowTrials: readonly TrialRecord[], objectives: readonly Objective[]): BestAgainstBaseline[] {
-  const baseline = all.find((t) => t.origin === 'baseline' && t.state === 'complete') ?? null;
+  const baseline = all.find((t) => t.lineage.kind === 'baseline' && t.state === 'complete') ?? null;
   // What finding the best cost: every trial's own energy up to the best one's end, in the order they ended.
-  const own = ownIncrements(all, 'energy_j');
+  const ledger = new EnergyLedger(all);
+  const own = all.map((t) => ledger.ownOf(t.number));
   const ended = all.map((t, i) => ({ t, e: own[i]! })).filter((x) => x.t.endedAt !== null).sort((a, b) => (a.t.endedAt! < b.t.endedAt! ? -1 : a.t.endedAt! > b.t.endedAt! ? 1 : 0));
   const anyEnergy = own.some(Number.isFinite);
   const out: BestAgainstBaseline[] = [];

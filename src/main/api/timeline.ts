@@ -19,10 +19,9 @@ function gpuOf(p: Record<string, unknown> | undefined): number | null {
   return keys.length === 1 ? keys[0]! : null;
 }
 
-/** The trial a promoted one continues from (origin `promote:<n>`). */
+/** The trial a promoted one continues from (its lineage parent), or -1. */
 function parentOf(t: TrialRecord): number {
-  const m = /^promote:(\d+)$/.exec(t.origin);
-  return m ? Number(m[1]) : -1;
+  return t.lineage.kind === 'promote' ? (t.lineage.parentNumber ?? -1) : -1;
 }
 
 interface Placed {
