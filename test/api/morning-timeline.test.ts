@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiMethod, ApiRequest, ApiResponse } from '../../src/shared/api.js';
 import { ApiRouter } from '../../src/main/api/router.js';
-import { openStore } from '../../src/main/engine/storage/open.js';
+import { openStore, openStoreReader } from '../../src/main/engine/storage/open.js';
 import { specHash } from '../../src/main/engine/study/spec-hash.js';
 import { parseStudyText } from '../../src/main/engine/study/spec.js';
 import { STRATEGIES } from '../../src/main/engine/campaign/strategy.js';
@@ -36,7 +36,7 @@ describe('study.morning and study.timeline (real campaign)', () => {
   afterAll(() => router.close());
 
   const db = () => {
-    const store = openStore(fx.db, { readonly: true });
+    const store = openStoreReader(fx.db);
     const s = store.getStudy('morning')!;
     const out = { study: s, counts: store.counts(s.id), trials: store.trials(s.id) };
     store.close();
@@ -146,7 +146,7 @@ describe('study.summary at 10,000 trials', () => {
       const s = await call(router, 'study.summary', { study: 'scale' });
       expect(Buffer.byteLength(JSON.stringify(s))).toBeLessThan(200 * 1024);
       expect(s.points_total).toBe(10_000);
-      const check = openStore(dbFile, { readonly: true });
+      const check = openStoreReader(dbFile);
       const { bestTrials } = await import('../../src/main/engine/study/pareto.js');
       const front = bestTrials(check.trials(check.getStudy('scale')!.id), spec.objectives).map((t) => t.number);
       check.close();

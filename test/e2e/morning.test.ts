@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/main/engine/storage/open.js';
+import { openStoreReader } from '../../src/main/engine/storage/open.js';
 import { cliEnv, ROOT, runCli, tempDir } from '../helpers/cli.js';
 import { failingStudy } from '../api/failing-study.js';
 import { fingerprint, makeOptunaDb } from '../engine/optuna/helpers.js';
@@ -54,7 +54,7 @@ describe.skipIf(!hasChromium)('morning summary and timeline (Chromium, nightshif
   });
 
   const db = () => {
-    const store = openStore(fx.db, { readonly: true });
+    const store = openStoreReader(fx.db);
     try {
       const s = store.getStudy('morning')!;
       return { counts: store.counts(s.id), trials: store.trials(s.id), provenance: store.provenanceOfStudy(s.id) };

@@ -5,7 +5,7 @@ import type { Attention, BestAgainstBaseline, FailureGroup, MorningSummary, Spen
 import { emptyCounts, type Objective } from '../../shared/types.js';
 import { EnergyLedger } from '../engine/lineage/index.js';
 import { stateNow } from '../engine/report/json.js';
-import type { Store, StudyRecord, TrialRecord } from '../engine/storage/types.js';
+import type { StoreReader, StudyRecord, TrialRecord } from '../engine/storage/types.js';
 
 export type SinceRequest = 'run' | 'study' | string;
 
@@ -13,7 +13,7 @@ export type SinceRequest = 'run' | 'study' | string;
  * When the last campaign run started: the store logs each study state change as a `study.state` event, and a
  * run begins where the study turns running. Null when the log has none (an Optuna file, a copied study).
  */
-export function lastRunStart(store: Store, study: StudyRecord): string | null {
+export function lastRunStart(store: StoreReader, study: StudyRecord): string | null {
   const running = `study ${study.name} running`;
   let at: string | null = null;
   for (const e of store.events(study.id)) if (e.kind === 'study.state' && e.message === running && (at === null || e.at > at)) at = e.at;
@@ -141,12 +141,7 @@ function bestAgainstBaseline(all: readonly TrialRecord[], windowTrials: readonly
   return out;
 }
 
-function flagsOf(p: Record<string, unknown> | undefined): string[] {
-  const f = p?.flags;
-  return Array.isArray(f) ? f.filter((x): x is string => typeof x === 'string') : [];
-}
-
-export function morningSummary(store: Store, study: StudyRecord, since: SinceRequest, now: number): MorningSummary {
+export function morningSummary(store: StoreReader, study: StudyRecord, since: SinceRequest, now: number): MorningSummary {
   const all = store.trials(study.id);
   let from: string;
   let kind: MorningSummary['since_kind'];
@@ -171,7 +166,7 @@ export function morningSummary(store: Store, study: StudyRecord, since: SinceReq
 
   const inWindow = new Set(ended.map((t) => t.number));
   const provenance = store.provenanceOfStudy(study.id);
-  const shortWindow = new Set(ended.filter((t) => flagsOf(provenance.get(t.id)).includes('short_window')).map((t) => t.number));
+  const shortWindow = new Set(ended.filter((t) => provenance.get(t.id)?.flags.includes('short_window') === true).map((t) => t.number));
   const running = all.filter((t) => t.state === 'running');
   const lastEnd = ended.reduce<string | null>((m, t) => (m === null || t.endedAt! > m ? t.endedAt : m), null);
   const until = running.length > 0 ? new Date(now).toISOString() : lastEnd;
@@ -225,7 +220,7 @@ function attention(x: {
     }
   }
   const first = x.best[0];
-  if (first && first.baseline === null && x.study.spec.baseline === null) {
+  if (first && first.baseline === null && (x.study.spec?.baseline ?? null) === null) {
     out.push({ kind: 'no_baseline', message: 'the study has no baseline, so there is nothing to measure the gain against (add `baseline:` to the study file)', trials: [] });
   }
   if (first) out.push({ kind: 'best', message: `best ${first.objective.metric}: trial ${first.best.number}`, trials: [first.best.number] });

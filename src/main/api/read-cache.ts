@@ -4,7 +4,7 @@
 // its curves, provenance and events) are read once and shared for a short while. Everything this router
 // writes, and every engine event, clears it; a writer in another process (`nightshift run` in a terminal)
 // is seen within TTL_MS, well inside the page's 5-second poll.
-import type { Store } from '../engine/storage/types.js';
+import type { StoreReader } from '../engine/storage/types.js';
 
 export const TTL_MS = 1500;
 
@@ -24,7 +24,7 @@ export class ReadCache {
    * A read-only view of `store` whose whole-study reads are shared while fresh. Callers must not mutate what
    * they get (the API's queries only filter, map and copy).
    */
-  reader(store: Store): Store {
+  reader(store: StoreReader): StoreReader {
     return new Proxy(store, {
       get: (target, prop, receiver) => {
         const value = Reflect.get(target, prop, receiver) as unknown;

@@ -3,18 +3,18 @@
 // trial metered on one GPU goes to that GPU's lanes, and trials are packed into the first lane free at
 // their start (interval partitioning, which needs exactly as many lanes as trials ever ran at once — the
 // number of slots the campaign had busy).
+import type { TrialProvenance } from '../../shared/provenance.js';
 import type { StudyTimeline } from '../../shared/study-views.js';
-import type { Store, StudyRecord, TrialRecord } from '../engine/storage/types.js';
+import type { StoreReader, StudyRecord, TrialRecord } from '../engine/storage/types.js';
 
 /** Gaps shorter than this share of the whole span are launch overhead, not idle time worth marking. */
 const GAP_SHARE = 0.005;
 const GAP_MIN_MS = 1000;
 
 /** The GPU a trial was metered on, when exactly one (provenance.gpu.energy_by_gpu_j has its index). */
-function gpuOf(p: Record<string, unknown> | undefined): number | null {
-  const gpu = p?.gpu;
-  const by = gpu && typeof gpu === 'object' ? (gpu as { energy_by_gpu_j?: unknown }).energy_by_gpu_j : undefined;
-  if (!by || typeof by !== 'object') return null;
+function gpuOf(p: TrialProvenance | undefined): number | null {
+  const by = p?.gpu?.energy_by_gpu_j;
+  if (!by) return null;
   const keys = Object.keys(by).map(Number).filter(Number.isInteger);
   return keys.length === 1 ? keys[0]! : null;
 }
@@ -31,7 +31,7 @@ interface Placed {
   group: string;
 }
 
-export function studyTimeline(store: Store, study: StudyRecord, now: number): StudyTimeline {
+export function studyTimeline(store: StoreReader, study: StudyRecord, now: number): StudyTimeline {
   const provenance = store.provenanceOfStudy(study.id);
   const placed: Placed[] = [];
   for (const t of store.trials(study.id)) {
