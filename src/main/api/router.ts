@@ -17,6 +17,8 @@ import { formatOf, loadStudyFile, parseStudySpec, parseStudyText } from '../engi
 import { openStore } from '../engine/storage/open.js';
 import type { GpuSample, Store, StudyRecord } from '../engine/storage/types.js';
 import { originText } from '../engine/lineage/index.js';
+import { compareStudies, sensitivityObjective, sensitivityView, sourceStudies, studyDownload, studyImportance, studySource } from './analysis.js';
+import { openSensitivityStudy, SensitivityError } from '../engine/importance/sensitivity.js';
 import { CampaignHost } from './campaigns.js';
 import { ApiFailure } from './failure.js';
 import { readCommand, tailLines } from './files.js';
@@ -265,6 +267,28 @@ export class ApiRouter {
       const r = await this.campaigns.halt(req.study, 'paused by the user');
       return { study: req.study, state: r.state };
     },
+    'compare.sources': (req) => sourceStudies({ store: this.store, file: this.info.file }, req.file),
+    'studies.compare': (req) => compareStudies({ store: this.store, file: this.info.file }, req.studies),
+    'study.importance': (req) => studyImportance(this.store, this.study(req.study), req.objective),
+    'study.sensitivity': (req) => sensitivityView(this.store, this.study(req.study), req.objective),
+    'sensitivity.start': async (req) => {
+      this.writable('start a sensitivity follow-up');
+      const source = this.study(req.study);
+      const objective = sensitivityObjective(source.objectives, req.objective);
+      let follow;
+      try {
+        follow = openSensitivityStudy(this.store, source, { points: req.points ?? 5, objective });
+      } catch (e) {
+        if (e instanceof SensitivityError) throw new ApiFailure('conflict', e.message);
+        throw e;
+      }
+      studyDir(this.info.artifacts, follow.study.name);
+      // A follow-up whose plan is done is only shown; one with trials left runs here, as the CLI runs it.
+      if (follow.study.state !== 'finished' && !this.campaigns.isActive(follow.study.name)) await this.campaigns.start(this.store, follow.study.spec, this.info.artifacts);
+      return { study: follow.study.name, created: follow.created, planned: follow.planned };
+    },
+    'study.download': (req) => studyDownload(this.store, this.study(req.study), req.format, process.env.npm_package_version),
+    'study.source': (req) => studySource(this.study(req.study)),
     'campaign.stop': async (req) => {
       this.writable('stop a campaign');
       const s = this.study(req.study);

@@ -1,5 +1,6 @@
 // Comparing studies, from one database or several (Nightshift or Optuna files): a table of best results
 // and total energy, and in HTML the Pareto fronts and convergence curves of all studies on shared axes.
+import type { ComparisonJson, CompareView } from '../../../shared/analysis.js';
 import type { Objective, StateCounts } from '../../../shared/types.js';
 import { bestSoFar, paretoStaircase, type Point } from '../../../shared/charts/index.js';
 import { EnergyLedger } from '../lineage/index.js';
@@ -40,6 +41,12 @@ export interface StudyComparison {
   studies: ComparedStudy[];
 }
 
+/** Labels by study name; a name given from two files becomes `name@file-name` in both, as the CLI prints it. */
+export function labelInputs(inputs: CompareInput[], basename: (file: string) => string): void {
+  const repeated = new Set(inputs.map((i) => i.study.name).filter((n, k, all) => all.indexOf(n) !== k));
+  for (const i of inputs) i.label = repeated.has(i.study.name) ? `${i.study.name}@${basename(i.source)}` : i.study.name;
+}
+
 export function buildComparison(inputs: readonly CompareInput[]): StudyComparison {
   const first = inputs[0]?.study.objectives ?? [];
   const shared = first.filter((o) => inputs.every((i) => i.study.objectives.some((p) => p.metric === o.metric && p.direction === o.direction)));
@@ -65,7 +72,7 @@ export function buildComparison(inputs: readonly CompareInput[]): StudyCompariso
 }
 
 /** The comparison as JSON (`nightshift compare --json`). */
-export function comparisonJson(c: StudyComparison): unknown {
+export function comparisonJson(c: StudyComparison): ComparisonJson {
   return {
     objectives: c.shared,
     studies: c.studies.map((s) => ({
@@ -73,14 +80,15 @@ export function comparisonJson(c: StudyComparison): unknown {
       name: s.name,
       source: s.source,
       counts: s.counts,
-      best: Object.fromEntries(Object.entries(s.bestBy).map(([m, t]) => [m, t ? { number: t.number, value: t.values[m], params: t.params } : null])),
+      best: Object.fromEntries(Object.entries(s.bestBy).map(([m, t]) => [m, t ? { number: t.number, value: t.values[m]!, params: t.params } : null])),
       front: s.front.map((t) => ({ number: t.number, values: t.values, params: t.params })),
       total_energy_j: s.totalEnergyJ,
     })),
   };
 }
 
-function convergence(s: ComparedStudy, o: Objective, byEnergy: boolean): Point[] {
+/** Best so far of `o` as steps, against trial number or against kJ spent: the report's and the dashboard's line. */
+export function convergence(s: ComparedStudy, o: Objective, byEnergy: boolean): Point[] {
   const pts = s.trials.flatMap((t) =>
     t.state === 'complete' && Number.isFinite(t.values[o.metric]) ? [{ x: byEnergy ? s.ledger.cumulativeAt(t.number) / 1000 : t.number, y: t.values[o.metric]! }] : [],
   );
@@ -91,6 +99,16 @@ function convergence(s: ComparedStudy, o: Objective, byEnergy: boolean): Point[]
     out.push(p);
   });
   return out;
+}
+
+/** The JSON plus every convergence line the HTML draws, for the dashboard's compare view. */
+export function compareView(c: StudyComparison): CompareView {
+  return {
+    ...comparisonJson(c),
+    convergence: c.studies.map((s) =>
+      Object.fromEntries(c.shared.map((o) => [o.metric, { by_trial: convergence(s, o, false), by_energy_kj: s.totalEnergyJ === null ? null : convergence(s, o, true) }])),
+    ),
+  };
 }
 
 export function compareHtml(c: StudyComparison, opts: PageOptions = {}): string {

@@ -1,0 +1,95 @@
+// Shapes of the analysis views (compare, importance, sensitivity) and of downloads, shared by the engine's
+// CLI output (`nightshift compare --json`, `importance --json`), the API and the renderer. Types only.
+import type { Objective, ParamValue, Params, StateCounts } from './types.js';
+
+/** A trial as a comparison names it. */
+export interface ComparedTrial {
+  number: number;
+  values: Record<string, number>;
+  params: Params;
+}
+
+/** `nightshift compare --json`. */
+export interface ComparisonJson {
+  /** Objectives (metric and direction) every study has. */
+  objectives: Objective[];
+  studies: {
+    label: string;
+    name: string;
+    source: string;
+    counts: StateCounts;
+    /** Best trial per shared objective (null when none is complete). */
+    best: Record<string, { number: number; value: number; params: Params } | null>;
+    /** Pareto set on the shared objectives. */
+    front: ComparedTrial[];
+    total_energy_j: number | null;
+  }[];
+}
+
+export interface SeriesXY {
+  x: number;
+  y: number;
+}
+
+/** What the compare view draws: the CLI's numbers plus the convergence lines of its HTML report. */
+export interface CompareView extends ComparisonJson {
+  /** Per study (same order), per shared objective: best so far as steps, by trial and by kJ spent (null unmeasured). */
+  convergence: Record<string, { by_trial: SeriesXY[]; by_energy_kj: SeriesXY[] | null }>[];
+}
+
+/** One study another database holds, as the compare picker lists it. */
+export interface SourceStudy {
+  name: string;
+  objectives: Objective[];
+  counts: StateCounts;
+}
+
+export interface ParamImportance {
+  param: string;
+  /** Share of the objective's variance this parameter explains alone; the list sums to 1 (or is all 0). */
+  importance: number;
+}
+
+export type NarrowingSuggestion =
+  | { param: string; kind: 'freeze'; value: ParamValue; reason: string }
+  | { param: string; kind: 'narrow'; low: number; high: number; reason: string }
+  | { param: string; kind: 'choices'; choices: ParamValue[]; reason: string };
+
+/** `nightshift importance --json`. */
+export interface ImportanceJson {
+  study: string;
+  objectives: { objective: Objective; trials: number; importance: ParamImportance[]; suggestions: NarrowingSuggestion[] }[];
+}
+
+export interface EffectPointJson {
+  value: ParamValue;
+  number: number;
+  state: string;
+  values: Record<string, number>;
+  /** The best configuration (the follow-up's baseline). */
+  best: boolean;
+}
+
+/** The sensitivity follow-up of a study as the dashboard shows it (the CLI's `sensitivity --json` less the file). */
+export interface SensitivityView {
+  /** The follow-up study, `<source>-sensitivity`. */
+  study: string;
+  source: string;
+  objective: Objective;
+  objectives: Objective[];
+  state: string;
+  stop_reason: string | null;
+  counts: StateCounts;
+  /** Trials planned when it was created (the best configuration included). */
+  planned: number;
+  effects: { param: string; points: EffectPointJson[]; effect: Record<string, number | null> }[];
+  suggestions: NarrowingSuggestion[];
+}
+
+export type DownloadFormat = 'html' | 'csv' | 'json';
+
+export interface Download {
+  filename: string;
+  mime: string;
+  text: string;
+}
