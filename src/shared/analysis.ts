@@ -1,5 +1,7 @@
 // Shapes of the analysis views (compare, importance, sensitivity) and of downloads, shared by the engine's
-// CLI output (`nightshift compare --json`, `importance --json`), the API and the renderer. Types only.
+// CLI output (`nightshift compare --json`, `importance --json`), the API and the renderer; and the one line
+// that says what a suggestion means, so the CLI, the reports and the dashboard word it alike.
+import { formatNumber } from './charts/scale.js';
 import type { Objective, ParamValue, Params, StateCounts } from './types.js';
 
 /** A trial as a comparison names it. */
@@ -92,4 +94,11 @@ export interface Download {
   filename: string;
   mime: string;
   text: string;
+}
+
+/** One line for a suggestion: `freeze at 0.001`, `narrow to [0.01, 0.1]`, `keep only adam, sgd`. */
+export function suggestionText(s: NarrowingSuggestion): string {
+  if (s.kind === 'freeze') return `freeze at ${typeof s.value === 'number' ? String(+s.value.toPrecision(6)) : String(s.value)}`;
+  if (s.kind === 'narrow') return `narrow to [${formatNumber(s.low)}, ${formatNumber(s.high)}]`;
+  return `keep only ${s.choices.map(String).join(', ')}`;
 }
