@@ -9,11 +9,12 @@ import { API_METHODS } from '../../shared/api.js';
 import { FINISHED_STATES } from '../../shared/types.js';
 import type { EngineEvent } from '../engine/campaign/events.js';
 import { EngineBusyError } from '../engine/campaign/recovery.js';
+import { STRATEGIES } from '../engine/campaign/strategy.js';
 import { studyDir, trialDir, UnsafeTrialPathError } from '../engine/paths.js';
 import { studyExportJson, trialJsonWith } from '../engine/report/json.js';
 import { StudySpecError } from '../engine/study/errors.js';
 import { SearchSpace } from '../engine/study/space.js';
-import { formatOf, loadStudyFile, parseStudySpec, parseStudyText } from '../engine/study/spec.js';
+import { formatOf, loadStudyFile, parseStudyText } from '../engine/study/spec.js';
 import { openStore } from '../engine/storage/open.js';
 import type { GpuSample, Store, StudyRecord } from '../engine/storage/types.js';
 import { originText } from '../engine/lineage/index.js';
@@ -193,7 +194,7 @@ export class ApiRouter {
     'study.validate': (req) => {
       const file = req.file ?? `study.${req.format ?? 'yaml'}`;
       try {
-        const spec = parseStudyText(req.text, { file, format: req.format ?? formatOf(file) });
+        const spec = parseStudyText(req.text, { file, format: req.format ?? formatOf(file), strategies: STRATEGIES });
         return { ok: true, issues: [], name: spec.name };
       } catch (e) {
         if (e instanceof StudySpecError) return { ok: false, issues: e.issues, name: null };
@@ -204,9 +205,11 @@ export class ApiRouter {
       this.writable('create and start a study');
       const file = path.resolve(this.info.artifacts, req.file);
       if (!/\.(ya?ml|json)$/i.test(file)) throw new ApiFailure('invalid_request', `study.create: file: "${req.file}" must end in .yaml, .yml or .json`, [{ path: 'file', message: 'must end in .yaml, .yml or .json' }]);
-      // Validated the way a later `nightshift run` reads it, so the file written is one that runs.
-      const spec = parseStudySpec(req.study, { file });
-      const text = formatOf(file) === 'json' ? `${JSON.stringify(req.study, null, 2)}\n` : toYaml(req.study);
+      // The very text to be written is validated, fully (sampler and scheduler options included), the way a
+      // later `nightshift run` reads it: a study that cannot start is refused before any file exists.
+      const format = formatOf(file);
+      const text = format === 'json' ? `${JSON.stringify(req.study, null, 2)}\n` : toYaml(req.study);
+      const spec = parseStudyText(text, { file, format, strategies: STRATEGIES });
       try {
         writeFileSync(file, text, { flag: 'wx' });
       } catch (e) {
@@ -214,7 +217,7 @@ export class ApiRouter {
         if (code === 'EEXIST') throw new ApiFailure('conflict', `${file} already exists; choose another file name (it is never overwritten)`, [{ path: 'file', message: 'already exists' }]);
         throw new ApiFailure('invalid_request', `cannot write ${file}: ${(e as Error).message}`, [{ path: 'file', message: (e as Error).message }]);
       }
-      if (req.start) await this.campaigns.start(this.store, loadStudyFile(file), this.info.artifacts);
+      if (req.start) await this.campaigns.start(this.store, loadStudyFile(file, STRATEGIES), this.info.artifacts);
       return { file, name: spec.name, started: req.start ?? false };
     },
     'trial.detail': async (req) => {
@@ -254,7 +257,7 @@ export class ApiRouter {
     },
     'campaign.start': async (req) => {
       this.writable('run a campaign');
-      const spec = 'file' in req ? loadStudyFile(path.resolve(req.file)) : this.study(req.study).spec;
+      const spec = 'file' in req ? loadStudyFile(path.resolve(req.file), STRATEGIES) : this.study(req.study).spec;
       // A study read back from a crafted database may carry a name that is a path: refuse it before any trial
       // folder is made (study files are checked when parsed; a stored spec is not parsed again).
       studyDir(this.info.artifacts, spec.name);
