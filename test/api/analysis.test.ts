@@ -7,6 +7,7 @@ import type { ApiMethod, ApiRequest, ApiResponse } from '../../src/shared/api.js
 import type { ImportanceJson } from '../../src/shared/analysis.js';
 import { ApiRouter } from '../../src/main/api/router.js';
 import { openStore } from '../../src/main/engine/storage/open.js';
+import { STRATEGIES } from '../../src/main/engine/campaign/strategy.js';
 import { parseStudyText } from '../../src/main/engine/study/spec.js';
 import { cliEnv, runCli, tempDir } from '../helpers/cli.js';
 import { waitFor } from '../helpers/procs.js';
@@ -94,7 +95,7 @@ describe('analysis methods give the CLI numbers', () => {
     const store = openStore(a.db, { readonly: true });
     const stored = store.getStudy('alpha')!.spec;
     store.close();
-    expect(parseStudyText(src.yaml, { file: path.join(home, 'copy.yaml'), format: 'yaml' })).toEqual(stored);
+    expect(parseStudyText(src.yaml, { file: path.join(home, 'copy.yaml'), format: 'yaml', strategies: STRATEGIES })).toEqual(stored);
     expect(parseYaml(src.yaml)).toEqual(src.study);
   });
 

@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/main/engine/storage/open.js';
+import { STRATEGIES } from '../../src/main/engine/campaign/strategy.js';
 import { parseStudyText } from '../../src/main/engine/study/spec.js';
 import type { TrialJson } from '../../src/shared/types.js';
 import { trialJson } from '../../src/main/engine/report/json.js';
@@ -183,7 +184,7 @@ describe.skipIf(!hasChromium)('analysis views end to end (Chromium, nightshift s
       body: JSON.stringify({ text: yaml, format: 'yaml' }),
     });
     expect(await r.json()).toEqual({ ok: true, result: { ok: true, issues: [], name: 'alpha-copy' } });
-    const spec = parseStudyText(yaml, { file: path.join(home, 'x.yaml'), format: 'yaml' });
+    const spec = parseStudyText(yaml, { file: path.join(home, 'x.yaml'), format: 'yaml', strategies: STRATEGIES });
     expect(spec.search_space.y).toMatchObject({ step: 0.1, when: { opt: ['sgd'] } });
     expect(spec.constraints).toEqual([{ metric: 'loss', min: null, max: 2 }]);
     expect(spec.budget).toMatchObject({ wall_time_s: 8 * 3600, energy_j: 7.2e6, deadline: '07:00' });

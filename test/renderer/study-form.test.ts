@@ -2,6 +2,7 @@
 // and written back gives the same study file, and that file passes the engine's validator as the same spec.
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { STRATEGIES } from '../../src/main/engine/campaign/strategy.js';
 import { parseStudyText } from '../../src/main/engine/study/spec.js';
 import { studyFileOf } from '../../src/main/engine/study/to-file.js';
 import { buildStudy, emptyForm, formFromStudy, joinCommand, splitCommand, studyYaml } from '../../src/renderer/src/lib/study-form.js';
@@ -37,16 +38,16 @@ retries: 2
 
 describe('study form', () => {
   it('duplicates a stored study exactly: form → YAML → the engine parser gives the same spec', () => {
-    const spec = parseStudyText(FULL, { file: '/data/full.yaml', format: 'yaml' });
+    const spec = parseStudyText(FULL, { file: '/data/full.yaml', format: 'yaml', strategies: STRATEGIES });
     const file = studyFileOf(spec);
     const form = formFromStudy(file);
     expect(buildStudy(form)).toEqual(file);
-    expect(parseStudyText(studyYaml(form), { file: '/data/copy.yaml', format: 'yaml' })).toEqual(spec);
+    expect(parseStudyText(studyYaml(form), { file: '/data/copy.yaml', format: 'yaml', strategies: STRATEGIES })).toEqual(spec);
   });
 
   it('a built-in trainer round-trips through its YAML box', () => {
     const text = 'name: b\ntrainer: {builtin: {model: mlp, dataset: mnist, epochs: 3}}\nsearch_space: {lr: {type: float, low: 0.001, high: 0.1}}\nobjectives: [{metric: val_accuracy, direction: maximize}]\n';
-    const file = studyFileOf(parseStudyText(text, { file: '/x/b.yaml', format: 'yaml' }));
+    const file = studyFileOf(parseStudyText(text, { file: '/x/b.yaml', format: 'yaml', strategies: STRATEGIES }));
     const form = formFromStudy(file);
     expect(form.trainerKind).toBe('builtin');
     expect(buildStudy(form)).toEqual(file);
@@ -58,6 +59,6 @@ describe('study form', () => {
   });
 
   it('the empty form is a valid study', () => {
-    expect(() => parseStudyText(stringify(buildStudy(emptyForm())), { file: '/x/s.yaml', format: 'yaml' })).not.toThrow();
+    expect(() => parseStudyText(stringify(buildStudy(emptyForm())), { file: '/x/s.yaml', format: 'yaml', strategies: STRATEGIES })).not.toThrow();
   });
 });

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { STRATEGIES } from '../../../src/main/engine/campaign/strategy.js';
 import { parseStudyText } from '../../../src/main/engine/study/spec.js';
 import { durationText, energyText, studyFileOf } from '../../../src/main/engine/study/to-file.js';
 
@@ -36,10 +37,10 @@ retries: 2
 
 describe('studyFileOf', () => {
   it('round-trips every part of a study file through YAML and the parser', () => {
-    const spec = parseStudyText(FULL, { file: '/data/studies/full.yaml', format: 'yaml' });
+    const spec = parseStudyText(FULL, { file: '/data/studies/full.yaml', format: 'yaml', strategies: STRATEGIES });
     const file = studyFileOf(spec);
     // Saved elsewhere, it still points at the same folder, database and units.
-    const again = parseStudyText(stringify(file), { file: '/elsewhere/copy.yaml', format: 'yaml' });
+    const again = parseStudyText(stringify(file), { file: '/elsewhere/copy.yaml', format: 'yaml', strategies: STRATEGIES });
     expect(again).toEqual(spec);
     expect(file.budget).toEqual({ trials: 200, wall_time: '90m', energy: '2kWh', deadline: '07:00' });
     expect((file.trainer as { cwd: string }).cwd).toBe(path.resolve('/data/studies/sub'));
