@@ -6,8 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiMethod, ApiRequest, ApiResponse } from '../../src/shared/api.js';
 import type { ImportanceJson } from '../../src/shared/analysis.js';
 import { ApiRouter } from '../../src/main/api/router.js';
-import { openStore } from '../../src/main/engine/storage/open.js';
+import { openStoreReader } from '../../src/main/engine/storage/open.js';
 import { STRATEGIES } from '../../src/main/engine/campaign/strategy.js';
+import { EnergyLedger } from '../../src/main/engine/lineage/index.js';
+import { convergence } from '../../src/main/engine/report/convergence.js';
 import { parseStudyText } from '../../src/main/engine/study/spec.js';
 import { cliEnv, runCli, tempDir } from '../helpers/cli.js';
 import { waitFor } from '../helpers/procs.js';
@@ -57,6 +59,24 @@ describe('analysis methods give the CLI numbers', () => {
     });
   });
 
+  it('the compare lines are report/convergence.ts\'s series (the study report\'s and the dashboard\'s) drawn as steps', async () => {
+    const view = await call(router, 'studies.compare', { studies: [{ study: 'alpha' }] });
+    const store = openStoreReader(a.db);
+    const trials = store.trials(store.getStudy('alpha')!.id);
+    store.close();
+    for (const o of view.objectives) {
+      const series = convergence(trials, o, new EnergyLedger(trials));
+      const line = view.convergence[0]![o.metric]!;
+      expect(line.by_trial.at(-1)).toEqual(series.byTrial.at(-1));
+      expect(new Set(line.by_trial.map((p) => p.y))).toEqual(new Set(series.byTrial.map((p) => p.y)));
+      // Every corner of the staircase is a point of the series: where the best changed, and the last trial.
+      for (const p of line.by_trial.filter((_, i) => i % 2 === 0)) expect(series.byTrial).toContainEqual(p);
+      const energy = series.byEnergy;
+      if (energy) expect(line.by_energy_kj!.at(-1)).toEqual({ x: energy.at(-1)!.x / 1000, y: energy.at(-1)!.y });
+      else expect(line.by_energy_kj).toBeNull();
+    }
+  });
+
   it('compare.sources lists an Optuna file read in place, and studies.compare reads it like the CLI', async () => {
     const { file } = makeOptunaDb();
     const src = await call(router, 'compare.sources', { file });
@@ -92,7 +112,7 @@ describe('analysis methods give the CLI numbers', () => {
     const src = await call(router, 'study.source', { study: 'alpha' });
     const v = await call(router, 'study.validate', { text: src.yaml, format: 'yaml' });
     expect(v).toEqual({ ok: true, issues: [], name: 'alpha' });
-    const store = openStore(a.db, { readonly: true });
+    const store = openStoreReader(a.db);
     const stored = store.getStudy('alpha')!.spec;
     store.close();
     expect(parseStudyText(src.yaml, { file: path.join(home, 'copy.yaml'), format: 'yaml', strategies: STRATEGIES })).toEqual(stored);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/main/engine/storage/open.js';
+import { openStoreReader } from '../../src/main/engine/storage/open.js';
 import { STRATEGIES } from '../../src/main/engine/campaign/strategy.js';
 import { parseStudyText } from '../../src/main/engine/study/spec.js';
 import type { TrialJson } from '../../src/shared/types.js';
@@ -15,7 +15,7 @@ import { writeStudy } from '../api/helpers.js';
 import { ensureRendererBuilt, hasChromium, launchChromium, startServe } from './browser.js';
 
 function trialsOf(db: string, name: string): TrialJson[] {
-  const store = openStore(db, { readonly: true });
+  const store = openStoreReader(db);
   try {
     return store.trials(store.getStudy(name)!.id).map((t) => trialJson(t));
   } finally {

@@ -12,18 +12,18 @@ import { buildComparison, compareView, htmlReport, labelInputs, type CompareInpu
 import { trialsCsv } from '../engine/report/csv.js';
 import { studyExportJson } from '../engine/report/json.js';
 import { StoreOpenError } from '../engine/storage/open.js';
-import type { Store, StudyRecord } from '../engine/storage/types.js';
+import type { StoreReader, StudyRecord } from '../engine/storage/types.js';
 import { SearchSpace } from '../engine/study/space.js';
 import { studyFileOf } from '../engine/study/to-file.js';
 import { ApiFailure } from './failure.js';
 
 /** The database the router has open: studies given without a file come from it, and it is never closed here. */
 export interface OpenDatabase {
-  store: Store;
+  store: StoreReader;
   file: string;
 }
 
-function missing(store: Store, name: string, file: string): ApiFailure {
+function missing(store: StoreReader, name: string, file: string): ApiFailure {
   const names = store.listStudies().map((s) => s.name);
   return new ApiFailure('not_found', `no study named "${name}" in ${file} (studies there: ${names.length ? names.join(', ') : 'none'})`);
 }
@@ -32,13 +32,13 @@ function missing(store: Store, name: string, file: string): ApiFailure {
  * Runs `fn` with a store for each file (the open database for its own file, others opened read-only as
  * Nightshift or Optuna files), closing what it opened. A file that is neither is refused with the reason.
  */
-function withSources<T>(current: OpenDatabase, files: readonly string[], fn: (storeOf: (file: string) => Store) => T): T {
-  const opened = new Map<string, Store>([[current.file, current.store]]);
-  const mine: Store[] = [];
+function withSources<T>(current: OpenDatabase, files: readonly string[], fn: (storeOf: (file: string) => StoreReader) => T): T {
+  const opened = new Map<string, StoreReader>([[current.file, current.store]]);
+  const mine: StoreReader[] = [];
   try {
     for (const file of files) {
       if (opened.has(file)) continue;
-      let store: Store;
+      let store: StoreReader;
       try {
         store = openAnyStudySource(file);
       } catch (e) {
@@ -86,22 +86,22 @@ export function compareStudies(current: OpenDatabase, refs: readonly { study: st
   );
 }
 
-export function studyImportance(store: Store, study: StudyRecord, metric: string | undefined): ImportanceJson {
+export function studyImportance(store: StoreReader, study: StudyRecord, metric: string | undefined): ImportanceJson {
   const objectives = metric ? study.objectives.filter((o) => o.metric === metric) : study.objectives;
   if (objectives.length === 0) {
     throw new ApiFailure('invalid_request', `study "${study.name}" has no objective "${metric}"; its objectives: ${study.objectives.map((o) => o.metric).join(', ')}`, [
       { path: 'objective', message: 'is not an objective of the study' },
     ]);
   }
-  return { study: study.name, objectives: importanceByObjective(store.trials(study.id), study.spec.search_space, objectives) };
+  return { study: study.name, objectives: importanceByObjective(store.trials(study.id), study.searchSpace, objectives) };
 }
 
 /** The follow-up of `source` as it stands (null before one was started); suggestions on `metric` (default: the first objective). */
-export function sensitivityView(store: Store, source: StudyRecord, metric: string | undefined): SensitivityView | null {
+export function sensitivityView(store: StoreReader, source: StudyRecord, metric: string | undefined): SensitivityView | null {
   const follow = store.getStudy(source.name + SENSITIVITY_SUFFIX);
   if (!follow) return null;
   const objective = sensitivityObjective(follow.objectives, metric);
-  const space = new SearchSpace(follow.spec.search_space);
+  const space = new SearchSpace(follow.searchSpace);
   const effects = sensitivityEffects(store.trials(follow.id), space, follow.objectives);
   return {
     study: follow.name,
@@ -111,7 +111,7 @@ export function sensitivityView(store: Store, source: StudyRecord, metric: strin
     state: follow.state,
     stop_reason: follow.stopReason,
     counts: store.counts(follow.id),
-    planned: follow.spec.budget.trials ?? 0,
+    planned: follow.spec?.budget.trials ?? 0,
     effects: effects.map((e) => ({ param: e.param, effect: e.effect, points: e.points.map((p) => ({ ...p, values: { ...p.values } })) })),
     suggestions: suggestFromSensitivity(effects, space, objective),
   };
@@ -127,7 +127,7 @@ export function sensitivityObjective(objectives: StudyRecord['objectives'], metr
 }
 
 /** The file a user downloads: the HTML report (the CLI's `export --format html`), CSV or JSON. */
-export function studyDownload(store: Store, study: StudyRecord, format: DownloadFormat, version: string | undefined): Download {
+export function studyDownload(store: StoreReader, study: StudyRecord, format: DownloadFormat, version: string | undefined): Download {
   if (format === 'html') return { filename: `${study.name}.html`, mime: 'text/html;charset=utf-8', text: htmlReport(store, study, { version }) };
   const data = studyExportJson(store, study);
   if (format === 'csv') return { filename: `${study.name}.csv`, mime: 'text/csv;charset=utf-8', text: trialsCsv(data.trials) };
@@ -136,6 +136,8 @@ export function studyDownload(store: Store, study: StudyRecord, format: Download
 
 /** The study as a study file, for "duplicate and edit": the object and its YAML. */
 export function studySource(study: StudyRecord): { study: Record<string, unknown>; yaml: string } {
+  // Only a foreign source (an Optuna storage) has no spec; the database the router opens is Nightshift's.
+  if (!study.spec) throw new ApiFailure('invalid_request', `study "${study.name}" has no study file to show (it was not created by Nightshift)`);
   const file = studyFileOf(study.spec);
   return { study: file, yaml: toYaml(file) };
 }

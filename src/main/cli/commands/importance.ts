@@ -36,7 +36,7 @@ export function importanceCommand(argv: string[], out: NodeJS.WritableStream): n
     if (objectives.length === 0) {
       throw new CliError(`importance: study "${name}" has no objective "${values.objective}"; its objectives: ${study.objectives.map((o) => o.metric).join(', ')}`, EXIT.usage);
     }
-    const result: ImportanceJson = { study: study.name, objectives: importanceByObjective(store.trials(study.id), study.spec.search_space, objectives) };
+    const result: ImportanceJson = { study: study.name, objectives: importanceByObjective(store.trials(study.id), study.searchSpace, objectives) };
     out.write(values.json ? JSON.stringify(result, null, 2) + '\n' : formatImportance(result));
     return EXIT.ok;
   } finally {
