@@ -2,10 +2,11 @@
 // Electron IPC (src/preload) or HTTP + WebSocket (`nightshift serve`). One typed map of methods
 // (name → request/response) and one of pushed events (name → payload). Types only, plus the name lists the
 // transports register, so the renderer bundle pulls in nothing from the engine.
+import type { CompareView, Download, DownloadFormat, ImportanceJson, SensitivityView, SourceStudy } from './analysis.js';
 import type { TrialProvenance } from './provenance.js';
 import type { ParamSpec, StudySpec } from './spec.js';
 import type { MorningSummary, StudyTimeline } from './study-views.js';
-import type { Objective, Params, StateCounts, StudyExportJson, StudyState, TrialJson, TrialState } from './types.js';
+import type { Objective, ParamValue, Params, StateCounts, StudyExportJson, StudyState, TrialJson, TrialState } from './types.js';
 
 export type { MorningSummary, StudyTimeline } from './study-views.js';
 
@@ -18,7 +19,15 @@ export interface TrialsQuery {
   /** At most 1000 rows per page. */
   limit?: number;
   sort?: { key: TrialSortKey; direction: 'asc' | 'desc' };
-  filter?: { states?: TrialState[]; /** Substring matched against the trial's params and reason. */ text?: string };
+  filter?: { states?: TrialState[]; /** Substring matched against the trial's params and reason. */ text?: string; ranges?: TrialRange[] };
+}
+
+/** A brushed axis: trials whose value at `key` lies in [min, max] (either end open), or is one of `values`. */
+export interface TrialRange {
+  key: TrialSortKey;
+  min?: number;
+  max?: number;
+  values?: ParamValue[];
 }
 
 export interface StudyListItem {
@@ -181,6 +190,20 @@ export const LOG_TAIL_LINES = 200;
 /** Every method: its request and response. */
 export interface ApiMethods {
   'db.info': { request: Record<string, never>; response: DatabaseInfo };
+  /** Studies of another database file (Nightshift or Optuna, opened read-only), or of this one without `file`. */
+  'compare.sources': { request: { file?: string }; response: { file: string; studies: SourceStudy[] } };
+  /** Studies side by side, each from this database or the `file` given: `nightshift compare --json` and its lines. */
+  'studies.compare': { request: { studies: { study: string; file?: string }[] }; response: CompareView };
+  /** `nightshift importance --json`: fANOVA importance per objective (or the one named) and suggestions. */
+  'study.importance': { request: { study: string; objective?: string }; response: ImportanceJson };
+  /** The sensitivity follow-up of a study and its effects, null before one was started. */
+  'study.sensitivity': { request: { study: string; objective?: string }; response: SensitivityView | null };
+  /** Creates `<study>-sensitivity` around the best trial on `objective` (as `nightshift sensitivity`) and runs it here. */
+  'sensitivity.start': { request: { study: string; points?: number; objective?: string }; response: { study: string; created: boolean; planned: number } };
+  /** A file to save: the HTML report (as `nightshift export --format html`), CSV or JSON. */
+  'study.download': { request: { study: string; format: DownloadFormat }; response: Download };
+  /** The stored study written back as a study file (object and YAML), to duplicate and edit. */
+  'study.source': { request: { study: string }; response: { study: Record<string, unknown>; yaml: string } };
   /** Switches this window/server to another database file (refused while a campaign runs here). */
   'db.open': { request: { file: string; readonly?: boolean }; response: DatabaseInfo };
   'studies.list': { request: Record<string, never>; response: StudyListItem[] };
@@ -232,6 +255,13 @@ export const API_METHODS = [
   'campaign.start',
   'campaign.pause',
   'campaign.stop',
+  'compare.sources',
+  'studies.compare',
+  'study.importance',
+  'study.sensitivity',
+  'sensitivity.start',
+  'study.download',
+  'study.source',
 ] as const satisfies readonly ApiMethod[];
 
 // Compile-time check that the list names every method exactly.

@@ -1,6 +1,6 @@
 // Read-only views of a study that the API answers with. The engine computes fronts, best-so-far series
 // and downsampled curves here; the renderer only draws what it gets.
-import type { BudgetSummary, GpuTrace, ObjectivePoint, StudyListItem, StudySummary, TrialsPage, TrialsQuery } from '../../shared/api.js';
+import type { BudgetSummary, GpuTrace, ObjectivePoint, StudyListItem, StudySummary, TrialRange, TrialsPage, TrialsQuery } from '../../shared/api.js';
 import { MAX_REPORT_POINTS } from '../../shared/api.js';
 import type { Objective, TrialJson } from '../../shared/types.js';
 import { stateNow, trialJson } from '../engine/report/json.js';
@@ -140,6 +140,14 @@ function sortValue(t: TrialJson, key: string): number | string | null {
   return v === undefined ? null : typeof v === 'boolean' ? String(v) : v;
 }
 
+/** A brushed axis keeps a trial whose value lies in it; a trial without a value there is left out. */
+function inRange(v: number | string | null, r: TrialRange): boolean {
+  if (v === null) return false;
+  if (r.values) return r.values.some((x) => String(x) === String(v));
+  if (typeof v !== 'number') return false;
+  return (r.min === undefined || v >= r.min) && (r.max === undefined || v <= r.max);
+}
+
 export function trialsPage(store: StoreReader, study: StudyRecord, q: TrialsQuery): TrialsPage {
   const records = store.trials(study.id);
   const ids = new Map(records.map((t) => [t.number, t.id]));
@@ -148,6 +156,7 @@ export function trialsPage(store: StoreReader, study: StudyRecord, q: TrialsQuer
   if (states && states.length > 0) rows = rows.filter((t) => states.includes(t.state));
   const text = q.filter?.text?.trim().toLowerCase();
   if (text) rows = rows.filter((t) => `${t.number} ${JSON.stringify(t.params)} ${t.reason ?? ''}`.toLowerCase().includes(text));
+  for (const r of q.filter?.ranges ?? []) rows = rows.filter((t) => inRange(sortValue(t, r.key), r));
   if (q.sort) {
     const { key, direction } = q.sort;
     const sign = direction === 'asc' ? 1 : -1;

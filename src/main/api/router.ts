@@ -18,6 +18,8 @@ import { SearchSpace } from '../engine/study/space.js';
 import { formatOf, loadStudyFile, parseStudyText } from '../engine/study/spec.js';
 import type { GpuSample, NightshiftStudyRecord, Store, StoreReader, StudyRecord } from '../engine/storage/types.js';
 import { originText } from '../engine/lineage/index.js';
+import { compareStudies, sensitivityObjective, sensitivityView, sourceStudies, studyDownload, studyImportance, studySource } from './analysis.js';
+import { openSensitivityStudy, SensitivityError } from '../engine/importance/sensitivity.js';
 import { CampaignHost } from './campaigns.js';
 import { ApiFailure } from './failure.js';
 import { readCommand, tailLines } from './files.js';
@@ -291,6 +293,28 @@ export class ApiRouter {
       const r = await this.campaigns.halt(req.study, 'paused by the user');
       return { study: req.study, state: r.state };
     },
+    'compare.sources': (req) => sourceStudies({ store: this.store, file: this.info.file }, req.file),
+    'studies.compare': (req) => compareStudies({ store: this.store, file: this.info.file }, req.studies),
+    'study.importance': (req) => studyImportance(this.store, this.study(req.study), req.objective),
+    'study.sensitivity': (req) => sensitivityView(this.store, this.study(req.study), req.objective),
+    'sensitivity.start': async (req) => {
+      const store = this.writable('start a sensitivity follow-up');
+      const source = this.studyToWrite(store, req.study);
+      const objective = sensitivityObjective(source.objectives, req.objective);
+      let follow;
+      try {
+        follow = openSensitivityStudy(store, source, { points: req.points ?? 5, objective });
+      } catch (e) {
+        if (e instanceof SensitivityError) throw new ApiFailure('conflict', e.message);
+        throw e;
+      }
+      studyDir(this.info.artifacts, follow.study.name);
+      // A follow-up whose plan is done is only shown; one with trials left runs here, as the CLI runs it.
+      if (follow.study.state !== 'finished' && !this.campaigns.isActive(follow.study.name)) await this.campaigns.start(store, follow.study.spec, this.info.artifacts);
+      return { study: follow.study.name, created: follow.created, planned: follow.planned };
+    },
+    'study.download': (req) => studyDownload(this.store, this.study(req.study), req.format, process.env.npm_package_version),
+    'study.source': (req) => studySource(this.study(req.study)),
     'campaign.stop': async (req) => {
       this.writable('stop a campaign');
       const s = this.study(req.study);
