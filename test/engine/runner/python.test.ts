@@ -69,7 +69,7 @@ describe('the Python helper in real trials', () => {
     const search = launch([PYTHON, fixture('finalist_env.py')], { env, cwd: dir });
     expect((await search.trial.done).code).toBe(0);
     expect(search.rec.reports[0]?.metrics).toEqual({ finalist: 0, fold: -1, folds: -1 });
-    const finalistEnv = trialEnv({
+    const finalistInput = {
       studyName: 'py',
       trialId: 8,
       trialNumber: 4,
@@ -80,11 +80,12 @@ describe('the Python helper in real trials', () => {
       seed: 5,
       cudaVisibleDevices: null,
       finalist: { fold: 2, folds: 5 },
-    });
+    };
+    const finalistEnv = trialEnv(finalistInput);
     const validating = launch([PYTHON, fixture('finalist_env.py')], { env: { ...finalistEnv, PYTHONPATH: PYTHON_HELPER_DIR }, cwd: dir });
     expect((await validating.trial.done).code).toBe(0);
     expect(validating.rec.reports[0]?.metrics).toEqual({ finalist: 1, fold: 2, folds: 5 });
-    const noFolds = trialEnv({ ...finalistEnv, finalist: { fold: null, folds: null } });
+    const noFolds = trialEnv({ ...finalistInput, finalist: { fold: null, folds: null } });
     const unfolded = launch([PYTHON, fixture('finalist_env.py')], { env: { ...noFolds, PYTHONPATH: PYTHON_HELPER_DIR }, cwd: dir });
     expect((await unfolded.trial.done).code).toBe(0);
     expect(unfolded.rec.reports[0]?.metrics).toEqual({ finalist: 1, fold: -1, folds: -1 });

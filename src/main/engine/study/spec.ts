@@ -6,6 +6,7 @@ import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { ParamValue } from '../../../shared/types.js';
 import { StudySpecError, type SpecIssue } from './errors.js';
+import { checkFinalists } from './finalists-spec.js';
 import { SearchSpace } from './space.js';
 import { SAMPLER_TYPES, SCHEDULER_TYPES, describeValue, formatPath, studySchema, toSpecIssues, type RawStudy } from './spec-schema.js';
 import { resolveBuiltinPaths, validateBuiltinConfig } from '../trainers/config.js';
@@ -109,6 +110,7 @@ function checkStudy(raw: RawStudy, folder: string, issues: SpecIssue[]): StudySp
     add(['budget'], 'set at least one limit: trials, wall_time, energy or deadline (or leave budget out for 100 trials)');
   }
   if (raw.baseline !== undefined && spaceOk) checkBaseline(raw.baseline, new SearchSpace(searchSpace), add);
+  const finalists = raw.finalists ? checkFinalists(raw.finalists, { search_space: searchSpace, objectives: raw.objectives, fidelity: raw.fidelity ?? null }, add) : null;
   if (issues.length > 0 || trainer === null) return null;
   return {
     name: raw.name,
@@ -135,6 +137,7 @@ function checkStudy(raw: RawStudy, folder: string, issues: SpecIssue[]): StudySp
     warm_start: raw.warm_start
       ? { study: raw.warm_start.study, db: raw.warm_start.db ? path.resolve(folder, raw.warm_start.db) : null, top: raw.warm_start.top ?? 5 }
       : null,
+    finalists,
     seed: raw.seed ?? 0,
     max_retries: raw.retries ?? 1,
     kill_grace_s: raw.trainer.kill_grace ?? DEFAULT_KILL_GRACE_S,

@@ -1,6 +1,9 @@
 // The normalized study specification: what `parseStudySpec` returns after validation.
 // Durations are in seconds, energy in joules, so the engine never re-parses units.
 import type { Objective, ParamValue } from '../../../shared/types.js';
+import type { FinalistsSpec } from './finalists-spec.js';
+
+export type { FinalistsSpec } from './finalists-spec.js';
 
 /** `when: {optimizer: sgd}` or `when: {optimizer: [sgd, rmsprop]}`: active only if every listed parent matches. */
 export type Condition = Record<string, ParamValue[]>;
@@ -96,6 +99,8 @@ export interface StudySpec {
   baseline: Record<string, ParamValue> | null;
   /** Start from an earlier study: its best `top` configurations that fit this space run first. */
   warm_start: { study: string; db: string | null; top: number } | null;
+  /** The finalists stage after the search; absent (older stored studies) or null when there is none. */
+  finalists?: FinalistsSpec | null;
   seed: number;
   /** How often a trial left running by a dead engine is retried (default 1). */
   max_retries: number;
