@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { emptyCounts, type Objective, type ParamValue, type Params, type StateCounts, type TrialState } from '../../../shared/types.js';
 import { specHash } from '../study/spec-hash.js';
 import type { ParamSpec, StudySpec } from '../study/types.js';
-import type { FinishTrial, GpuSample, NewTrial, ReportRecord, Store, StudyRecord, TrialRecord } from '../storage/types.js';
+import type { FinalistRunInfo, FinishTrial, GpuSample, NewTrial, ReportRecord, Store, StudyRecord, TrialRecord } from '../storage/types.js';
 import { decodeParamValue, mergeSpecs, OptunaFormatError, parseDistribution } from './distributions.js';
 
 /** Optuna's trial state names and what Nightshift calls them when viewing (import maps open ones to stopped). */
@@ -326,6 +326,15 @@ export class OptunaReader implements Store {
     return new Map();
   }
 
+  /** Optuna has no finalists stage. */
+  finalistRuns(): Map<number, FinalistRunInfo> {
+    return new Map();
+  }
+
+  finalistRun(): null {
+    return null;
+  }
+
   gpuSamples(): GpuSample[] {
     return [];
   }
@@ -352,6 +361,9 @@ export class OptunaReader implements Store {
     this.refuse();
   }
   enqueueTrial(_studyId: number, _trial: NewTrial): TrialRecord {
+    return this.refuse();
+  }
+  enqueueFinalistRun(): TrialRecord {
     return this.refuse();
   }
   claimQueued(): TrialRecord | null {

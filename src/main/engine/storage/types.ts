@@ -72,6 +72,18 @@ export interface FinishTrial {
   provenance?: Record<string, unknown> | null;
 }
 
+/** What makes a trial a run of the finalists stage (a retry of one carries the same). */
+export interface FinalistRunInfo {
+  /** The search trial standing for the configuration this run validates. */
+  parentNumber: number;
+  seedIndex: number;
+  /** The seed the run gets (NIGHTSHIFT_SEED), shared by every finalist's run of the same index. */
+  seed: number;
+  /** 0-based fold held out and the fold count, or both null. */
+  fold: number | null;
+  folds: number | null;
+}
+
 /** One point of a GPU's downsampled power and memory series (for plots). */
 export interface GpuSample {
   gpu: number;
@@ -120,6 +132,13 @@ export interface Store {
   provenanceOfStudy(studyId: number): Map<number, Record<string, unknown>>;
   addGpuSamples(studyId: number, samples: readonly GpuSample[]): void;
   gpuSamples(studyId: number): GpuSample[];
+
+  /** Queues a finalists-stage run: the trial and what makes it one, in one transaction. */
+  enqueueFinalistRun(studyId: number, trial: NewTrial, run: FinalistRunInfo): TrialRecord;
+  /** The study's finalist runs (retries included) by trial id. */
+  finalistRuns(studyId: number): Map<number, FinalistRunInfo>;
+  /** The finalist run a trial is, or null for a search trial. */
+  finalistRun(trialId: number): FinalistRunInfo | null;
 
   /** Runs `fn` in one transaction (nested calls become savepoints). */
   transaction<T>(fn: () => T): T;

@@ -8,10 +8,11 @@ import { emptyCounts, FINISHED_STATES, TRIAL_STATES } from '../../../../shared/t
 import type { StateCounts, StudyState, TrialState } from '../../../../shared/types.js';
 import type { StudySpec } from '../../study/types.js';
 import { ImmutableTrialError } from '../types.js';
-import type { FinishTrial, GpuSample, NewTrial, ReportRecord, Store, StudyRecord, TrialRecord } from '../types.js';
+import type { FinalistRunInfo, FinishTrial, GpuSample, NewTrial, ReportRecord, Store, StudyRecord, TrialRecord } from '../types.js';
 import { encodeMetric, encodeParam, decodeMetric, groupByTrial, toStudyRecord, toTrialRecord } from './rows.js';
 import type { StudyRow, TrialRow } from './rows.js';
 import { prepareStatements, type Statements } from './statements.js';
+import { FinalistRunTable } from './finalist-runs.js';
 
 export interface SqliteStoreOptions {
   file: string;
@@ -24,6 +25,7 @@ type StoreEvent = { at: string; trialId: number | null; kind: string; message: s
 
 export class SqliteStore implements Store {
   private readonly s: Statements;
+  private readonly finalists: FinalistRunTable;
 
   constructor(
     /** The connection, for callers that need raw SQL (integrity checks, exports). */
@@ -31,6 +33,7 @@ export class SqliteStore implements Store {
     private readonly opts: SqliteStoreOptions,
   ) {
     this.s = prepareStatements(db);
+    this.finalists = new FinalistRunTable(db);
   }
 
   private now(): string {
@@ -129,6 +132,20 @@ export class SqliteStore implements Store {
       return this.trialRecord(this.requireTrial(id));
     },
   );
+
+  enqueueFinalistRun = this.write((studyId: number, trial: NewTrial, run: FinalistRunInfo): TrialRecord => {
+    const rec = this.enqueueTrial(studyId, trial);
+    this.finalists.add(rec.id, run);
+    return rec;
+  });
+
+  finalistRuns(studyId: number): Map<number, FinalistRunInfo> {
+    return this.finalists.ofStudyById(studyId);
+  }
+
+  finalistRun(trialId: number): FinalistRunInfo | null {
+    return this.finalists.get(trialId);
+  }
 
   samplerState(studyId: number, name: string): unknown | null {
     const row = this.s.samplerState.get(studyId, name);
