@@ -83,7 +83,7 @@ describe('the HTML report of a finished study', () => {
     const store = openStore(db, { readonly: true });
     const study = store.getStudy('morning')!;
     const trials = store.trials(study.id);
-    const baseline = trials.find((t) => t.origin === 'baseline')!;
+    const baseline = trials.find((t) => t.lineage.kind === 'baseline')!;
     store.close();
     expect(baseline.state).toBe('complete');
     const show = await showJson(db);
@@ -155,7 +155,8 @@ describe('a one-study database and comparisons', () => {
     const src = openStore(db, { readonly: true });
     const dst = openStore(one, { readonly: true });
     const [ts, td] = [src.trials(src.getStudy('morning')!.id), dst.trials(dst.getStudy('morning')!.id)];
-    expect(td.map((t) => [t.number, t.origin, t.startedAt, t.endedAt])).toEqual(ts.map((t) => [t.number, t.origin, t.startedAt, t.endedAt]));
+    const row = (t: (typeof ts)[number]) => [t.number, t.lineage.kind, t.lineage.parentNumber, t.lineage.detail, t.startedAt, t.endedAt];
+    expect(td.map(row)).toEqual(ts.map(row));
     expect(td.map((t) => dst.reports(t.id))).toEqual(ts.map((t) => src.reports(t.id)));
     src.close();
     dst.close();

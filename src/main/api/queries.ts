@@ -1,12 +1,13 @@
 // Read-only views of a study that the API answers with. The engine computes fronts, best-so-far series
 // and downsampled curves here; the renderer only draws what it gets.
-import type { BudgetSummary, GpuTrace, ObjectivePoint, SeriesPoint, StudyListItem, StudySummary, TrialsPage, TrialsQuery } from '../../shared/api.js';
+import type { BudgetSummary, GpuTrace, ObjectivePoint, StudyListItem, StudySummary, TrialsPage, TrialsQuery } from '../../shared/api.js';
 import { MAX_REPORT_POINTS } from '../../shared/api.js';
 import type { Objective, TrialJson } from '../../shared/types.js';
 import { stateNow, trialJson } from '../engine/report/json.js';
 import { bestTrials } from '../engine/study/pareto.js';
 import type { ReportRecord, Store, StudyRecord, TrialRecord } from '../engine/storage/types.js';
-import { spentTotal } from '../engine/campaign/final-metrics.js';
+import { EnergyLedger, spentTotal } from '../engine/lineage/index.js';
+import { convergence } from '../engine/report/convergence.js';
 import { hypervolumeSeries, learningCurves } from './series.js';
 
 /** Objective vector of a complete trial, or null when a value is missing or not finite. */
@@ -33,28 +34,12 @@ export function objectivePoints(trials: readonly TrialRecord[], objectives: read
   return points;
 }
 
-function bestSoFar(trials: readonly TrialRecord[], objectives: readonly Objective[]): StudySummary['best_so_far'] {
+/** The HTML report's series (report/convergence.ts), so the dashboard and the report agree. */
+function bestSoFar(trials: readonly TrialRecord[], objectives: readonly Objective[], ledger: EnergyLedger<TrialRecord>): StudySummary['best_so_far'] {
   const first = objectives[0];
-  const byTrial: SeriesPoint[] = [];
-  const byEnergy: SeriesPoint[] = [];
-  if (!first) return { by_trial: byTrial, by_energy: byEnergy };
-  const better = (a: number, b: number) => (first.direction === 'maximize' ? a > b : a < b);
-  let best: number | null = null;
-  let energy = 0;
-  let measured = false;
-  for (const t of trials) {
-    const e = t.metrics.energy_j;
-    if (typeof e === 'number' && Number.isFinite(e)) {
-      energy += e;
-      measured = true;
-    }
-    const v = t.state === 'complete' ? t.values[first.metric] : undefined;
-    if (v === undefined || !Number.isFinite(v)) continue;
-    if (best === null || better(v, best)) best = v;
-    byTrial.push({ x: t.number, y: best });
-    if (measured) byEnergy.push({ x: energy, y: best });
-  }
-  return { by_trial: byTrial, by_energy: byEnergy };
+  if (!first) return { by_trial: [], by_energy: [] };
+  const c = convergence(trials, first, ledger);
+  return { by_trial: c.byTrial, by_energy: c.byEnergy ?? [] };
 }
 
 /** Budget use; `active` is the running campaign's start (wall time counts per run), null when none runs here. */
@@ -76,6 +61,7 @@ export function studySummary(store: Store, study: StudyRecord, active: { since: 
   const counts = store.counts(study.id);
   const points = objectivePoints(trials, study.objectives);
   const front = new Set(points.filter((p) => p.front === 0).map((p) => p.number));
+  const ledger = new EnergyLedger(trials);
   return {
     name: study.name,
     state: stateNow(study),
@@ -86,11 +72,11 @@ export function studySummary(store: Store, study: StudyRecord, active: { since: 
     spec: study.spec,
     pareto: trials.filter((t) => front.has(t.number)).map((t) => trialJson(t)),
     points,
-    best_so_far: bestSoFar(trials, study.objectives),
+    best_so_far: bestSoFar(trials, study.objectives, ledger),
     budget: budgetSummary(trials, study, active, now),
     active: active !== null,
     curves: learningCurves(store, trials, study.objectives),
-    hypervolume: hypervolumeSeries(trials, study.objectives),
+    hypervolume: hypervolumeSeries(trials, study.objectives, ledger),
     gpu,
   };
 }

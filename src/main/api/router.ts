@@ -9,13 +9,14 @@ import { API_METHODS } from '../../shared/api.js';
 import { FINISHED_STATES } from '../../shared/types.js';
 import type { EngineEvent } from '../engine/campaign/events.js';
 import { EngineBusyError } from '../engine/campaign/recovery.js';
-import { trialDir } from '../engine/paths.js';
+import { studyDir, trialDir, UnsafeTrialPathError } from '../engine/paths.js';
 import { studyExportJson, trialJsonWith } from '../engine/report/json.js';
 import { StudySpecError } from '../engine/study/errors.js';
 import { SearchSpace } from '../engine/study/space.js';
 import { formatOf, loadStudyFile, parseStudySpec, parseStudyText } from '../engine/study/spec.js';
 import { openStore } from '../engine/storage/open.js';
 import type { GpuSample, Store, StudyRecord } from '../engine/storage/types.js';
+import { originText } from '../engine/lineage/index.js';
 import { CampaignHost } from './campaigns.js';
 import { ApiFailure } from './failure.js';
 import { readCommand, tailLines } from './files.js';
@@ -28,6 +29,7 @@ export interface RouterOptions {
   db: string;
   /** Folder holding `studies/<study>/trials/<n>/`; default: the database's folder. */
   artifacts?: string;
+  /** Read-only for good (`serve --readonly`): every database opened later is read-only too. */
   readonly?: boolean;
 }
 
@@ -39,9 +41,12 @@ export class ApiRouter {
   private readonly listeners = new Set<(e: ApiEvent) => void>();
   private readonly campaigns = new CampaignHost((e) => this.forward(e));
   private closed = false;
+  /** Whoever holds the token may call db.open; a server started read-only must not be reopened writable. */
+  private readonly alwaysReadonly: boolean;
 
   constructor(opts: RouterOptions) {
     const file = path.resolve(opts.db);
+    this.alwaysReadonly = opts.readonly ?? false;
     this.store = openStore(file, { readonly: opts.readonly ?? false });
     this.info = { file, readonly: opts.readonly ?? false, artifacts: path.resolve(opts.artifacts ?? path.dirname(file)) };
   }
@@ -158,7 +163,10 @@ export class ApiRouter {
         throw new ApiFailure('conflict', `campaigns are running here (${this.campaigns.names().join(', ')}); pause or stop them before opening another database`);
       }
       const file = path.resolve(req.file);
-      const readonly = req.readonly ?? false;
+      if (this.alwaysReadonly && req.readonly === false) {
+        throw new ApiFailure('readonly', `this server is read-only (started with --readonly); cannot open ${file} writable. Restart it without --readonly to change data.`);
+      }
+      const readonly = this.alwaysReadonly || (req.readonly ?? false);
       let next: Store;
       try {
         next = openStore(file, { readonly });
@@ -211,17 +219,17 @@ export class ApiRouter {
       const s = this.study(req.study);
       const t = this.store.trialByNumber(s.id, req.number);
       if (!t) throw new ApiFailure('not_found', `study "${s.name}" has no trial ${req.number}`);
-      const dir = trialDir(this.info.artifacts, s.name, t.number);
+      const dir = trialDirOrNull(this.info.artifacts, s.name, t.number);
       const reports = this.store.reports(t.id);
       const provenance = this.store.provenance(t.id);
       return {
         study: s.name,
         power: await this.powerTrace(s, provenance),
-        trial: { ...trialJsonWith(t, provenance), origin: t.origin, budget: t.budget, retries: t.retries },
+        trial: { ...trialJsonWith(t, provenance), origin: originText(t.lineage), budget: t.budget, retries: t.retries },
         reports: downsample(reports),
         report_count: reports.length,
-        command: readCommand(dir),
-        logs: { stdout: tailLines(path.join(dir, 'stdout.log')), stderr: tailLines(path.join(dir, 'stderr.log')) },
+        command: dir === null ? null : readCommand(dir),
+        logs: dir === null ? { stdout: '', stderr: '' } : { stdout: tailLines(path.join(dir, 'stdout.log')), stderr: tailLines(path.join(dir, 'stderr.log')) },
         events: this.store
           .events(s.id)
           .filter((e) => e.trialId === t.id)
@@ -229,6 +237,7 @@ export class ApiRouter {
       };
     },
     'trial.stop': async (req) => {
+      this.writable('stop a trial');
       this.study(req.study);
       return { stopped: await this.campaigns.stopTrial(req.study, req.number, req.reason ?? 'stopped by the user') };
     },
@@ -237,22 +246,27 @@ export class ApiRouter {
       const s = this.study(req.study);
       const problem = new SearchSpace(s.spec.search_space).check(req.params);
       if (problem) throw new ApiFailure('invalid_request', `trial.enqueue: params: ${problem}`, [{ path: 'params', message: problem }]);
-      const t = this.store.enqueueTrial(s.id, { params: req.params, budget: s.spec.fidelity?.max ?? null, origin: 'enqueued' });
+      const t = this.store.enqueueTrial(s.id, { params: req.params, budget: s.spec.fidelity?.max ?? null, lineage: { kind: 'enqueued' } });
       this.publish({ event: 'trial-state', payload: { study: s.name, number: t.number, state: 'queued', reason: null } });
       return { number: t.number };
     },
     'campaign.start': async (req) => {
       this.writable('run a campaign');
       const spec = 'file' in req ? loadStudyFile(path.resolve(req.file)) : this.study(req.study).spec;
+      // A study read back from a crafted database may carry a name that is a path: refuse it before any trial
+      // folder is made (study files are checked when parsed; a stored spec is not parsed again).
+      studyDir(this.info.artifacts, spec.name);
       await this.campaigns.start(this.store, spec, this.info.artifacts);
       return { study: spec.name, state: this.study(spec.name).state };
     },
     'campaign.pause': async (req) => {
+      this.writable('pause a campaign');
       this.study(req.study);
       const r = await this.campaigns.halt(req.study, 'paused by the user');
       return { study: req.study, state: r.state };
     },
     'campaign.stop': async (req) => {
+      this.writable('stop a campaign');
       const s = this.study(req.study);
       const reason = req.reason ?? 'stopped by the user';
       const r = await this.campaigns.halt(s.name, reason);
@@ -267,6 +281,16 @@ export class ApiRouter {
   };
 }
 
+/** A crafted database's study name (`../..`) or trial number must not point the log reader elsewhere: no logs then. */
+function trialDirOrNull(artifacts: string, study: string, number: number): string | null {
+  try {
+    return trialDir(artifacts, study, number);
+  } catch (e) {
+    if (e instanceof UnsafeTrialPathError) return null;
+    throw e;
+  }
+}
+
 function fail(error: ApiError): { ok: false; error: ApiError } {
   return { ok: false, error };
 }
@@ -275,6 +299,7 @@ function toApiError(e: unknown): ApiError {
   if (e instanceof ApiFailure) return e.issues ? { code: e.code, message: e.message, issues: e.issues } : { code: e.code, message: e.message };
   if (e instanceof StudySpecError) return { code: 'invalid_study', message: e.message, issues: e.issues };
   if (e instanceof EngineBusyError) return { code: 'conflict', message: e.message };
+  if (e instanceof UnsafeTrialPathError) return { code: 'invalid_request', message: e.message };
   return { code: 'internal', message: `internal error: ${(e as Error).message ?? String(e)}` };
 }
 

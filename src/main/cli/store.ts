@@ -6,15 +6,26 @@ import { openStore } from '../engine/storage/open.js';
 import type { Store, StudyRecord } from '../engine/storage/types.js';
 import { CliError, EXIT } from './errors.js';
 
+/**
+ * Where a command's data lives. `--db ""` (an unset shell variable, `--db "$DB"`) used to fall through to
+ * the home database silently, so a typo wrote to the wrong file; it is refused instead.
+ */
+export function dataPathsFor(dbFlag: string | undefined): DataPaths {
+  if (dbFlag !== undefined && dbFlag.trim() === '') {
+    throw new CliError('--db is empty; give the path of a database file, or leave --db out to use $NIGHTSHIFT_DB or $NIGHTSHIFT_HOME/nightshift.db', EXIT.usage);
+  }
+  return resolveDataPaths(dbFlag);
+}
+
 /** Opens (and creates if needed) the database for a command that writes. */
 export function openForWrite(dbFlag: string | undefined): { store: Store; paths: DataPaths } {
-  const paths = resolveDataPaths(dbFlag);
+  const paths = dataPathsFor(dbFlag);
   return { store: open(paths.db, false), paths };
 }
 
 /** Opens an existing database for a command that only reads; null when there is none yet. */
 export function openForRead(dbFlag: string | undefined): { store: Store | null; paths: DataPaths } {
-  const paths = resolveDataPaths(dbFlag);
+  const paths = dataPathsFor(dbFlag);
   if (!existsSync(paths.db)) return { store: null, paths };
   return { store: open(paths.db, true), paths };
 }

@@ -45,9 +45,9 @@ describe('warm start', () => {
     });
     await second.run();
     const trials = store.trials(second.study.id);
-    expect(trials.slice(0, 3).map((t) => t.origin)).toEqual(['warm-start:first', 'warm-start:first', 'warm-start:first']);
+    expect(trials.slice(0, 3).map((t) => t.lineage)).toEqual(Array(3).fill({ kind: 'warm-start', parentId: null, parentNumber: null, detail: 'first' }));
     expect(trials.slice(0, 3).map((t) => t.params)).toEqual(best3);
-    expect(trials[3]!.origin).toBe('sampler:random');
+    expect(trials[3]!.lineage).toMatchObject({ kind: 'sampler', detail: 'random' });
 
     expect(() =>
       Campaign.open({ store, spec: loadStudyFile(studyFile(dir, 'third', 'warm_start: {study: nope}')), artifacts: dir }),

@@ -126,6 +126,7 @@ describe('importing an Optuna study', () => {
     expect(imported.map((t) => t.number)).toEqual(original.map((t) => t.number));
     expect(imported.map((t) => t.startedAt)).toEqual(original.map((t) => t.startedAt));
     expect(imported.map((t) => t.endedAt)).toEqual(original.map((t) => t.endedAt));
+    expect(imported.every((t) => t.lineage.kind === 'imported' && t.lineage.detail === 'optuna' && t.lineage.parentId === null)).toBe(true);
     for (const t of imported) {
       const got = Object.fromEntries(copy.reports(t.id).map((r) => [String(r.step), r.metrics.value]));
       expect(got).toEqual(truth.single.intermediate[String(t.number)]);

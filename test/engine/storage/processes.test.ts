@@ -94,7 +94,7 @@ describe('several processes on one database', () => {
     const file = path.join(tmp.dir, 'claim.db');
     const setup = openStore(file);
     const study = setup.createStudy(makeSpec('mlp'), 'h').study;
-    for (let i = 0; i < 200; i++) setup.enqueueTrial(study.id, { params: { i }, budget: null, origin: 'enqueued' });
+    for (let i = 0; i < 200; i++) setup.enqueueTrial(study.id, { params: { i }, budget: null, lineage: { kind: 'enqueued' } });
     setup.close();
 
     const results = await runTogether(file, [

@@ -68,7 +68,7 @@ describe('SQLite store specifics', () => {
 
   it('stores objectives and params in their own typed columns', () => {
     const s = store.createStudy(makeSpec('m', [{ metric: 'a', direction: 'minimize' }, { metric: 'b', direction: 'maximize' }]), 'h').study;
-    const tr = store.enqueueTrial(s.id, { params: { n: 3, on: true, opt: 'sgd' }, budget: null, origin: 'enqueued' });
+    const tr = store.enqueueTrial(s.id, { params: { n: 3, on: true, opt: 'sgd' }, budget: null, lineage: { kind: 'enqueued' } });
     expect(store.db.prepare('SELECT idx, metric, direction FROM study_objectives WHERE study_id = ? ORDER BY idx').all(s.id)).toEqual([
       { idx: 0, metric: 'a', direction: 'minimize' },
       { idx: 1, metric: 'b', direction: 'maximize' },
@@ -82,7 +82,7 @@ describe('SQLite store specifics', () => {
 
   it('freezes finished trials in the database itself, not only in the store', () => {
     const s = store.createStudy(makeSpec('m'), 'h').study;
-    store.enqueueTrial(s.id, { params: { lr: 1 }, budget: null, origin: 'enqueued' });
+    store.enqueueTrial(s.id, { params: { lr: 1 }, budget: null, lineage: { kind: 'enqueued' } });
     const tr = store.claimQueued(s.id, 'e')!;
     store.addReport(tr.id, 0, { loss: 1 });
     store.finishTrial(tr.id, { state: 'complete', values: { val_accuracy: 1 }, metrics: {}, reason: null });
@@ -110,7 +110,7 @@ describe('SQLite store specifics', () => {
     store = openStore(file, { clock: () => new Date(now) });
     const s = store.createStudy(makeSpec('m'), 'h').study;
     expect(s.createdAt).toBe('2030-01-02T03:04:05.678Z');
-    store.enqueueTrial(s.id, { params: {}, budget: null, origin: 'enqueued' });
+    store.enqueueTrial(s.id, { params: {}, budget: null, lineage: { kind: 'enqueued' } });
     const tr = store.claimQueued(s.id, 'e')!;
     now += 90_000;
     store.heartbeat('e');
@@ -119,14 +119,14 @@ describe('SQLite store specifics', () => {
 
   it('opens read-only without writing the file, and refuses writes', () => {
     const s = store.createStudy(makeSpec('m'), 'h').study;
-    store.enqueueTrial(s.id, { params: { lr: 0.5 }, budget: null, origin: 'enqueued' });
+    store.enqueueTrial(s.id, { params: { lr: 0.5 }, budget: null, lineage: { kind: 'enqueued' } });
     store.close();
     const before = readFileSync(file);
     const mtime = statSync(file).mtimeMs;
     const ro = openStore(file, { readonly: true });
     try {
       expect(ro.trials(s.id).map((t) => t.params)).toEqual([{ lr: 0.5 }]);
-      expect(() => ro.enqueueTrial(s.id, { params: {}, budget: null, origin: 'x' })).toThrow(/read-only/);
+      expect(() => ro.enqueueTrial(s.id, { params: {}, budget: null, lineage: { kind: 'enqueued' } })).toThrow(/read-only/);
       expect(() => ro.db.exec(`DELETE FROM trials`)).toThrow();
       expect(ro.transaction(() => ro.counts(s.id).queued)).toBe(1);
     } finally {

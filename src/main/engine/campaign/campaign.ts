@@ -2,6 +2,7 @@
 // It is the only writer of its study's trials while it runs; every state change goes through the store
 // in one transaction, so killing the process at any instant loses nothing (see recovery in `run`).
 import type { StudyState } from '../../../shared/types.js';
+import { EnergyLedger, ownEnergy } from '../lineage/index.js';
 import type { Meter } from '../metering/index.js';
 import { openAnyStudySource } from '../optuna/index.js';
 import { warmStartTrials, WarmStartError } from '../report/warm-start.js';
@@ -95,7 +96,7 @@ export class Campaign {
       const { study, created } = store.createStudy(spec, hash);
       // Queued configurations start where the scheduler starts new ones (ASHA's lowest rung), so they compete.
       const budget = spec.fidelity ? (scheduler.initialBudget?.({ objectives: spec.objectives, trials: [] }) ?? spec.fidelity.max) : null;
-      if (created && spec.baseline) store.enqueueTrial(study.id, { params: spec.baseline, budget, origin: 'baseline' });
+      if (created && spec.baseline) store.enqueueTrial(study.id, { params: spec.baseline, budget, lineage: { kind: 'baseline' } });
       if (created && spec.warm_start) enqueueWarmStart(store, study.id, spec, space, budget);
       return study;
     });
@@ -133,7 +134,7 @@ export class Campaign {
     await recoverOrphans({ store, study, spec, emit: this.emit, now: this.now() });
     const views = TrialViews.load(store, study.id, study.objectives);
     // Every finished trial spent energy, failed and stopped ones too (views keep metrics only for results).
-    this.energySpent = store.trials(study.id).reduce((sum, t) => sum + energyOf(t), 0);
+    this.energySpent = new EnergyLedger(store.trials(study.id)).total();
     const busy = this.meter && spec.resources.gpus !== null && !spec.resources.allow_busy_gpus ? await this.meter.busyGpus() : new Map<number, number>();
     const { slots, note } = planSlots(spec.resources, this.meter?.sources().gpu.gpus ?? [], busy);
     this.freeSlots = slots;
@@ -171,7 +172,8 @@ export class Campaign {
           );
           void trial.finished.then(
             (done) => {
-              this.energySpent += energyOf(done);
+              const own = ownEnergy(done, (n) => store.trialByNumber(study.id, n));
+              if (!Number.isNaN(own)) this.energySpent += own;
               this.freeSlots.push(slot);
             },
             () => this.freeSlots.push(slot),
@@ -234,7 +236,7 @@ export class Campaign {
       }
       const queued = store.enqueueTrial(
         study.id,
-        { params: plan.params, budget: plan.budget, origin: plan.origin },
+        { params: plan.params, budget: plan.budget, lineage: plan.lineage },
         { name: this.sampler.name, state: this.sampler.snapshot() },
       );
       views.upsert(queued);
@@ -280,7 +282,7 @@ function enqueueWarmStart(store: Store, studyId: number, spec: StudySpec, space:
     const baselineKey = spec.baseline ? space.key(spec.baseline) : null;
     for (const params of configs) {
       if (space.key(params) === baselineKey) continue;
-      store.enqueueTrial(studyId, { params, budget, origin: `warm-start:${ws.study}` });
+      store.enqueueTrial(studyId, { params, budget, lineage: { kind: 'warm-start', detail: ws.study } });
     }
   } catch (e) {
     if (e instanceof WarmStartError) throw new StudySpecError(null, [{ path: 'warm_start', message: e.message.replace(/^warm_start\.?\w*: /, '') }]);
@@ -288,11 +290,6 @@ function enqueueWarmStart(store: Store, studyId: number, spec: StudySpec, space:
   } finally {
     if (source !== store) source.close();
   }
-}
-
-/** What a finished trial itself spent (a promoted trial's energy_j includes its ancestors'). */
-function energyOf(t: TrialRecord): number {
-  return t.metrics.energy_increment_j ?? t.metrics.energy_j ?? t.values.energy_j ?? 0;
 }
 
 function formatEnergy(j: number): string {

@@ -262,7 +262,7 @@ export class OptunaReader implements Store {
       values: objectiveValues,
       metrics,
       reason: state === 'failed' ? (typeof failReason === 'string' ? failReason : OPTUNA_STATES[r.state] ? 'failed in Optuna' : `unknown Optuna state ${r.state}`) : null,
-      origin: 'optuna',
+      lineage: { kind: 'imported', parentId: null, parentNumber: null, detail: 'optuna' },
       retries: 0,
       startedAt,
       endedAt,

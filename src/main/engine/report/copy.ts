@@ -7,7 +7,7 @@
 import type { StateCounts } from '../../../shared/types.js';
 import { specHash } from '../study/spec-hash.js';
 import type { StudySpec } from '../study/types.js';
-import type { FinishTrial, Store, StudyRecord, TrialRecord } from '../storage/types.js';
+import type { FinishTrial, NewLineage, Store, StudyRecord, TrialLineage, TrialRecord } from '../storage/types.js';
 
 export class CopyStudyError extends Error {
   constructor(message: string) {
@@ -67,6 +67,12 @@ function finishOf(t: TrialRecord, note: string, provenance: Record<string, unkno
   }
 }
 
+/** A trial's lineage in the copy: its parent is the copy of its parent (copied before it: trials go in order). */
+function copiedLineage(l: TrialLineage, numbers: ReadonlyMap<number, number>): NewLineage {
+  const parent = l.parentNumber === null ? undefined : numbers.get(l.parentNumber);
+  return { kind: l.kind, parentNumber: parent ?? null, detail: l.parentNumber !== null && parent === undefined ? (l.detail ?? String(l.parentNumber)) : l.detail };
+}
+
 function withoutValues(t: TrialRecord): Record<string, number> {
   return Object.fromEntries(Object.entries(t.metrics).filter(([k]) => !(k in t.values)));
 }
@@ -92,10 +98,12 @@ export function copyStudy(source: Store, name: string, target: Store, opts: Copy
     const { study, created } = target.createStudy(spec, specHash(spec));
     if (!created) throw new CopyStudyError(`the target database already has a study named "${as}"`);
     const ids = new Map<number, number>();
+    const numbers = new Map<number, number>();
     for (const t of trials) {
       clock?.set(t.startedAt ?? t.endedAt);
-      const queued = target.enqueueTrial(study.id, { params: t.params, budget: t.budget, origin: t.origin, retries: t.retries });
+      const queued = target.enqueueTrial(study.id, { params: t.params, budget: t.budget, lineage: copiedLineage(t.lineage, numbers), retries: t.retries });
       ids.set(t.id, queued.id);
+      numbers.set(t.number, queued.number);
       if (t.state === 'queued' && opts.queued !== 'stop') continue;
       const running = target.claimQueued(study.id, 'copy');
       if (running?.id !== queued.id) throw new Error(`copy: trial ${t.number} could not be started in the target`);

@@ -1,12 +1,13 @@
 // What a report says about one study, computed from the store: every number the HTML report shows comes
 // from here, so it can be tested against the database directly.
 import type { Objective, Params, StateCounts } from '../../../shared/types.js';
-import { bestSoFar, cumulative, type Point } from '../../../shared/charts/index.js';
+import type { Point } from '../../../shared/charts/index.js';
 import { importance, type ParamImportance } from '../importance/index.js';
+import { byNumberIn, EnergyLedger, plannedLineage } from '../lineage/index.js';
 import { bestTrials } from '../study/pareto.js';
 import { SearchSpace } from '../study/space.js';
-import { ownIncrements, spentTotal } from '../campaign/final-metrics.js';
 import type { Store, StudyRecord, TrialRecord } from '../storage/types.js';
+import { convergence } from './convergence.js';
 
 export interface BudgetUsed {
   trials: number;
@@ -73,7 +74,8 @@ const ENERGY_KEYS = ['energy_j', 'gpu_energy_j', 'cpu_energy_j', 'energy_above_i
 
 /** A promoted trial's energy includes its parent's: totals count each trial's own part (null when none has it). */
 function spent(trials: readonly TrialRecord[], key: string): number | null {
-  return trials.some((t) => Number.isFinite(t.metrics[key] ?? t.values[key] ?? NaN)) ? spentTotal(trials, key) : null;
+  const ledger = new EnergyLedger(trials, key);
+  return ledger.measured ? ledger.total() : null;
 }
 
 function sum(trials: readonly TrialRecord[], key: string): number | null {
@@ -124,11 +126,10 @@ export function buildStudyReport(store: Store, study: StudyRecord, opts: ReportO
   };
 
   // Cumulative energy at the end of each trial, in trial order: what had been spent when it finished.
-  const energyAt = new Map<number, number>();
-  cumulative(ownIncrements(trials, 'energy_j')).forEach((e, i) => energyAt.set(trials[i]!.number, e));
-  const hasEnergy = trials.some((t) => Number.isFinite(metricOf(t, 'energy_j')));
-
-  const baseline = trials.find((t) => t.origin === 'baseline' && t.state === 'complete') ?? null;
+  const ledger = new EnergyLedger(trials);
+  const byNumber = byNumberIn(trials);
+  // A baseline re-run after an interruption is still the baseline.
+  const baseline = trials.find((t) => t.state === 'complete' && plannedLineage(t, byNumber).kind === 'baseline') ?? null;
   const comparisons: Comparison[] = [];
   for (const o of objectives) {
     const scored = complete.filter((t) => Number.isFinite(t.values[o.metric]));
@@ -143,20 +144,11 @@ export function buildStudyReport(store: Store, study: StudyRecord, opts: ReportO
       best: { number: top.number, value, energyJ: metricOf(top, 'energy_j') ?? null },
       change,
       improvementPct: base === 0 ? null : ((o.direction === 'minimize' ? -change : change) / Math.abs(base)) * 100,
-      energyToBestJ: hasEnergy ? (energyAt.get(top.number) ?? null) : null,
+      energyToBestJ: ledger.measured ? ledger.cumulativeAt(top.number) : null,
     });
   }
 
-  const convergence = objectives.map((o) => {
-    const scored = complete.filter((t) => Number.isFinite(t.values[o.metric]));
-    const all = scored.map((t) => ({ x: t.number, y: t.values[o.metric]! }));
-    return {
-      objective: o,
-      all,
-      byTrial: bestSoFar(all, o.direction),
-      byEnergy: hasEnergy ? bestSoFar(scored.map((t) => ({ x: energyAt.get(t.number)!, y: t.values[o.metric]! })), o.direction) : null,
-    };
-  });
+  const series = objectives.map((o) => ({ objective: o, ...convergence(trials, o, ledger) }));
 
   const curves = learningCurves(store, trials, objectives[0], best, opts.maxCurves ?? 60);
 
@@ -176,7 +168,7 @@ export function buildStudyReport(store: Store, study: StudyRecord, opts: ReportO
     budget,
     baseline,
     comparisons,
-    convergence,
+    convergence: series,
     curves,
     importance: imp,
     provenance,

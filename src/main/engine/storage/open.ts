@@ -3,8 +3,9 @@
 // Nightshift at someone else's database never changes that file. Which file to open (--db,
 // NIGHTSHIFT_DB, NIGHTSHIFT_HOME) is decided by ../paths.ts (`resolveDataPaths`).
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { describeFileType } from '../regular-file.js';
 import { NewerSchemaError, StoreOpenError } from './sqlite/errors.js';
 import { classifyConnection, inspectDatabaseFile } from './sqlite/inspect.js';
 import { migrate } from './sqlite/migrate.js';
@@ -28,6 +29,7 @@ const BUSY_TIMEOUT_MS = 5000;
 export function openStore(file: string, opts: OpenStoreOptions = {}): SqliteStore {
   const readonly = opts.readonly ?? false;
   const clock = opts.clock ?? (() => new Date());
+  refuseNonFile(file);
   const found = inspectDatabaseFile(file);
   if (found.kind === 'nightshift' && found.version > LATEST_SCHEMA_VERSION) {
     throw new NewerSchemaError(file, found.version, LATEST_SCHEMA_VERSION);
@@ -74,6 +76,23 @@ export function openStore(file: string, opts: OpenStoreOptions = {}): SqliteStor
     throw e;
   }
   return new SqliteStore(db, { file, readonly, clock });
+}
+
+/**
+ * SQLite opens whatever path it is given and puts its journal beside it: `--db /dev/null` created
+ * `/dev/null-journal`, and a device reads as an empty database that would then be "initialized". Only a
+ * regular file (or a path where one will be created) is a database.
+ */
+function refuseNonFile(file: string): void {
+  if (file.trim() === '') throw new StoreOpenError(file, 'the database path is empty; give the path of a .db file');
+  let st;
+  try {
+    st = statSync(file);
+  } catch {
+    return; // missing (created below) or unreadable: inspectDatabaseFile says which, with the reason
+  }
+  if (st.isDirectory()) throw new StoreOpenError(file, `${file}: is a folder, not a database file; give the path of a .db file`);
+  if (!st.isFile()) throw new StoreOpenError(file, `${file}: is ${describeFileType(st)}, not a database file; give the path of a regular .db file`);
 }
 
 export type { Store };

@@ -9,6 +9,10 @@
 //   engine can tell trials orphaned by a dead engine from trials another live engine is running.
 import type { Objective, Params, StateCounts, StudyState, TrialState } from '../../../shared/types.js';
 import type { StudySpec } from '../study/types.js';
+import type { NewLineage, TrialLineage } from './lineage.js';
+
+export type { LineageKind, NewLineage, TrialLineage } from './lineage.js';
+export { LINEAGE_KINDS, originText } from './lineage.js';
 
 export interface StudyRecord {
   id: number;
@@ -44,8 +48,8 @@ export interface TrialRecord {
   /** Other final metrics: last reported non-objective metrics and measured ones. */
   metrics: Record<string, number>;
   reason: string | null;
-  /** How this trial came to be: 'baseline', 'sampler:<name>', 'retry:<number>', 'enqueued'. */
-  origin: string;
+  /** What this trial was made from (its kind, parent trial and detail); `originText` gives it as text. */
+  lineage: TrialLineage;
   /** How many times this configuration has been re-queued after an engine crash. */
   retries: number;
   startedAt: string | null;
@@ -59,7 +63,8 @@ export interface TrialRecord {
 export interface NewTrial {
   params: Params;
   budget: number | null;
-  origin: string;
+  /** A parent must be an earlier trial of the same study. */
+  lineage: NewLineage;
   retries?: number;
 }
 

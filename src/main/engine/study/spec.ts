@@ -1,10 +1,10 @@
 // Reading a study file: bytes → text → YAML/JSON → shape (spec-schema.ts) → cross-field rules → the
 // normalized StudySpec. Every problem a user can cause becomes a StudySpecError naming the path and the fix;
 // nothing here throws anything else for bad input.
-import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { ParamValue } from '../../../shared/types.js';
+import { RegularFileError, readRegularFile } from '../regular-file.js';
 import { StudySpecError, type SpecIssue } from './errors.js';
 import { checkFinalists } from './finalists-spec.js';
 import { SearchSpace } from './space.js';
@@ -26,17 +26,19 @@ export function loadStudyFile(file: string): StudySpec {
   };
   let bytes: Buffer;
   try {
-    const stat = statSync(file);
-    if (stat.isDirectory()) fail('is a folder, not a study file; give the path of a .yaml or .json file');
-    if (stat.size > MAX_FILE_BYTES) fail(`is ${stat.size} bytes; a study file is a few lines of YAML or JSON (is this the right file?)`);
-    bytes = readFileSync(file);
+    bytes = readRegularFile(file, MAX_FILE_BYTES);
   } catch (e) {
-    if (e instanceof StudySpecError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return fail(`file not found (looked for ${path.resolve(file)}); check the path`);
-    if (code === 'EACCES' || code === 'EPERM') return fail('cannot read the file: permission denied; check its permissions');
-    if (code === 'EISDIR') return fail('is a folder, not a study file; give the path of a .yaml or .json file');
-    return fail(`cannot read the file (${code ?? (e as Error).message})`);
+    if (!(e instanceof RegularFileError)) throw e;
+    const p = e.problem;
+    if (p.kind === 'missing') return fail(`file not found (looked for ${path.resolve(file)}); check the path`);
+    if (p.kind === 'folder') return fail('is a folder, not a study file; give the path of a .yaml or .json file');
+    if (p.kind === 'not-regular') return fail(`is ${p.what}, not a regular file; give the path of a .yaml or .json study file`);
+    if (p.kind === 'too-large') {
+      return fail(`is ${p.bytes === null ? `over ${MAX_FILE_BYTES}` : p.bytes} bytes; a study file is a few lines of YAML or JSON (is this the right file?)`);
+    }
+    if (p.code === 'EACCES' || p.code === 'EPERM') return fail('cannot read the file: permission denied; check its permissions');
+    if (p.code === 'EISDIR') return fail('is a folder, not a study file; give the path of a .yaml or .json file');
+    return fail(`cannot read the file (${p.code})`);
   }
   const text = decodeUtf8(bytes, fail);
   return parseStudyText(text, { file, format: formatOf(file) });

@@ -3,8 +3,9 @@
 // tables, so the first look is at the raw header bytes and then through a READ-ONLY connection.
 import Database from 'better-sqlite3';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { ForeignDatabaseError, StoreOpenError } from './errors.js';
+import { ForeignDatabaseError, NewerSchemaError, StoreOpenError } from './errors.js';
 import { schemaVersion } from './migrate.js';
+import { LATEST_SCHEMA_VERSION } from './migrations/index.js';
 
 export type DatabaseFileState =
   /** No file: it will be created. */
@@ -66,6 +67,11 @@ export function classifyConnection(db: Database.Database, file: string): Databas
     const app = db.prepare(`SELECT value FROM meta WHERE key = 'app'`).get() as { value: unknown } | undefined;
     if (app?.value === 'nightshift') {
       const version = schemaVersion(db);
+      // PRAGMA user_version mirrors the schema version (migrate.ts). A newer Nightshift (or a tool that
+      // bumped only this) may have moved past what meta says: refuse the file rather than write to a schema
+      // this build does not know.
+      const userVersion = Number(db.pragma('user_version', { simple: true }));
+      if (userVersion > LATEST_SCHEMA_VERSION) throw new NewerSchemaError(file, userVersion, LATEST_SCHEMA_VERSION);
       if (!Number.isSafeInteger(version) || version < 1) {
         throw new ForeignDatabaseError(file, 'corrupt', 'is a damaged Nightshift database (its schema version is missing)');
       }

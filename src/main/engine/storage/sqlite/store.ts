@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import { emptyCounts, FINISHED_STATES, TRIAL_STATES } from '../../../../shared/types.js';
 import type { StateCounts, StudyState, TrialState } from '../../../../shared/types.js';
 import type { StudySpec } from '../../study/types.js';
-import { ImmutableTrialError } from '../types.js';
+import { ImmutableTrialError, originText } from '../types.js';
 import type { FinalistRunInfo, FinishTrial, GpuSample, NewTrial, ReportRecord, Store, StudyRecord, TrialRecord } from '../types.js';
 import { encodeMetric, encodeParam, decodeMetric, groupByTrial, toStudyRecord, toTrialRecord } from './rows.js';
 import type { StudyRow, TrialRow } from './rows.js';
@@ -118,7 +118,13 @@ export class SqliteStore implements Store {
     (studyId: number, trial: NewTrial, samplerState?: { name: string; state: unknown }): TrialRecord => {
       this.requireStudy(studyId);
       const { n } = this.s.nextNumber.get(studyId) ?? { n: 0 };
-      const id = Number(this.s.insertTrial.run(studyId, n, trial.budget, trial.origin, trial.retries ?? 0).lastInsertRowid);
+      const lineage = { kind: trial.lineage.kind, parentNumber: trial.lineage.parentNumber ?? null, detail: trial.lineage.detail ?? null };
+      const origin = originText(lineage);
+      const parent = lineage.parentNumber === null ? null : this.s.trialByNumber.get(studyId, lineage.parentNumber);
+      if (parent === undefined) throw new Error(`trial ${n} (${origin}): its parent must be an earlier trial of the same study`);
+      const id = Number(
+        this.s.insertTrial.run(studyId, n, trial.budget, origin, lineage.kind, parent?.id ?? null, lineage.detail, trial.retries ?? 0).lastInsertRowid,
+      );
       for (const [name, value] of Object.entries(trial.params)) {
         const p = encodeParam(name, value);
         this.s.insertParam.run(id, name, p.kind, p.num, p.text);
@@ -128,7 +134,7 @@ export class SqliteStore implements Store {
         if (json === undefined) throw new TypeError(`sampler ${samplerState.name}: its state is not JSON-serializable`);
         this.s.upsertSamplerState.run(studyId, samplerState.name, json, this.now());
       }
-      this.event(studyId, id, 'trial.queued', `trial ${n} queued (${trial.origin})`);
+      this.event(studyId, id, 'trial.queued', `trial ${n} queued (${origin})`);
       return this.trialRecord(this.requireTrial(id));
     },
   );

@@ -1,11 +1,11 @@
-// Version 5. Runs of the finalists stage: which configuration (the search trial standing for it), which
+// Version 6. Runs of the finalists stage: which configuration (the search trial standing for it), which
 // seed and which fold each finalist run is. A row is written in the same transaction as the queued trial;
 // a retry of an interrupted finalist run gets a copy of its row from a trigger, so a finalist run stays one
 // whichever code path re-queues it, and the sampler never mistakes it for a search result.
 import type { Migration } from './types.js';
 
-export const m005FinalistRuns: Migration = {
-  version: 5,
+export const m006FinalistRuns: Migration = {
+  version: 6,
   name: 'finalist-runs',
   up(db) {
     db.exec(`
@@ -19,12 +19,10 @@ CREATE TABLE finalist_runs (
   CHECK ((fold IS NULL) = (folds IS NULL))
 ) STRICT;
 CREATE TRIGGER finalist_runs_follow_retry AFTER INSERT ON trials
-WHEN NEW.origin LIKE 'retry:%'
+WHEN NEW.lineage_kind = 'retry' AND NEW.parent_trial_id IS NOT NULL
 BEGIN
   INSERT INTO finalist_runs (trial_id, parent_number, seed_index, seed, fold, folds)
-  SELECT NEW.id, f.parent_number, f.seed_index, f.seed, f.fold, f.folds
-  FROM trials t JOIN finalist_runs f ON f.trial_id = t.id
-  WHERE t.study_id = NEW.study_id AND t.number = CAST(substr(NEW.origin, 7) AS INTEGER);
+  SELECT NEW.id, parent_number, seed_index, seed, fold, folds FROM finalist_runs WHERE trial_id = NEW.parent_trial_id;
 END;
 `);
   },
