@@ -32,7 +32,7 @@ describe('serve --readonly stays read-only for every method', () => {
   const fx = writeStudy({ name: 'ro', trials: 2, delayMs: 1 });
   const seed = openStore(fx.db);
   const study = seed.createStudy(testSpec({ name: 'ro', search_space: { x: { type: 'float', low: 0, high: 1, log: false, step: null, when: null } } }), 'h').study;
-  seed.enqueueTrial(study.id, { params: { x: 0.5 }, budget: null, origin: 'enqueued' });
+  seed.enqueueTrial(study.id, { params: { x: 0.5 }, budget: null, lineage: { kind: 'enqueued' } });
   seed.close();
   const before = sha(fx.db);
   const router = new ApiRouter({ db: fx.db, readonly: true });
@@ -97,7 +97,7 @@ describe('names read back from a crafted database', () => {
   const db = path.join(data, 'crafted.db');
   const store = openStore(db);
   const s = store.createStudy(testSpec({ name: 'victim', trainer: { kind: 'command', command: ['node', '-e', '0'], cwd: root, env: {}, timeout_s: null } }), 'h').study;
-  store.enqueueTrial(s.id, { params: { lr: 0.01 }, budget: null, origin: 'enqueued' });
+  store.enqueueTrial(s.id, { params: { lr: 0.01 }, budget: null, lineage: { kind: 'enqueued' } });
   store.close();
   const raw = new Database(db);
   raw.prepare(`UPDATE studies SET name = '../..', spec = json_set(spec, '$.name', '../..') WHERE id = ?`).run(s.id);

@@ -183,7 +183,7 @@ describe('Electron main (stub electron module)', () => {
     h.lock = true;
     const store = openStore(path.join(process.env.NIGHTSHIFT_HOME!, 'nightshift.db'));
     const { study } = store.createStudy(PDF_SPEC, specHash(PDF_SPEC));
-    store.enqueueTrial(study.id, { params: { lr: 0.01 }, budget: null, origin: 'sampler:random' });
+    store.enqueueTrial(study.id, { params: { lr: 0.01 }, budget: null, lineage: { kind: 'sampler', detail: 'random' } });
     const t = store.claimQueued(study.id, 'test')!;
     store.finishTrial(t.id, { state: 'complete', values: { acc: 0.875 }, metrics: { energy_j: 321 }, reason: null, provenance: null });
     store.close();
