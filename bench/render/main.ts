@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { ApiRouter } from '../../src/main/api/router.js';
+import { STRATEGIES } from '../../src/main/engine/campaign/strategy.js';
 import { startServer } from '../../src/main/server/server.js';
 import { openStore } from '../../src/main/engine/storage/open.js';
 import { specHash } from '../../src/main/engine/study/spec-hash.js';
@@ -27,7 +28,7 @@ objectives:
   - {metric: energy_j, direction: minimize}
 budget: {trials: ${TRIALS}}
 `,
-    { file: path.join(path.dirname(db), 'bench.yaml'), format: 'yaml' },
+    { file: path.join(path.dirname(db), 'bench.yaml'), format: 'yaml', strategies: STRATEGIES },
   );
   const store = openStore(db);
   const { study } = store.createStudy(spec, specHash(spec));

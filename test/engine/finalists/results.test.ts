@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { summarizeFinalists, type FinalistRunResult } from '../../../src/main/engine/finalists/results.js';
 import { planRuns } from '../../../src/main/engine/finalists/select.js';
 import { meanInterval, probabilityBeats } from '../../../src/main/engine/finalists/stats.js';
-import type { FinalistsSpec } from '../../../src/main/engine/study/finalists-spec.js';
+import type { FinalistsSpec } from '../../../src/main/engine/study/types.js';
 
 const spec: FinalistsSpec = { top: 2, seeds: 3, overrides: { precision: 'fp32' }, folds: null, objective: null };
 const objectives = [{ metric: 'acc', direction: 'maximize' as const }];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { finalistSeed, planRuns, selectFinalists, type SearchResult } from '../../../src/main/engine/finalists/select.js';
-import type { FinalistsSpec } from '../../../src/main/engine/study/finalists-spec.js';
+import type { FinalistsSpec } from '../../../src/main/engine/study/types.js';
 
 const spec = (over: Partial<FinalistsSpec> = {}): FinalistsSpec => ({ top: 2, seeds: 2, overrides: {}, folds: null, objective: null, ...over });
 const t = (number: number, params: Record<string, number | string>, values: Record<string, number>, budget: number | null = null, state = 'complete'): SearchResult => ({

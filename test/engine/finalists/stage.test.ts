@@ -4,6 +4,7 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Campaign } from '../../../src/main/engine/campaign/campaign.js';
+import { STRATEGIES } from '../../../src/main/engine/campaign/strategy.js';
 import { finalistSeed } from '../../../src/main/engine/finalists/select.js';
 import { studyShowJson } from '../../../src/main/engine/report/json.js';
 import { openStore } from '../../../src/main/engine/storage/open.js';
@@ -39,7 +40,7 @@ describe('the finalists stage', () => {
   it('runs after the search, stores every run, and does not crown the configuration that was only lucky', async () => {
     const dir = tempDir();
     const store = openStore(path.join(dir, 'f.db'));
-    const campaign = Campaign.open({ store, spec: loadStudyFile(study(dir)), artifacts: dir });
+    const campaign = Campaign.open({ store, spec: loadStudyFile(study(dir), STRATEGIES), artifacts: dir });
     const result = await campaign.run();
     expect(result.state).toBe('finished');
     expect(result.reason).toBe('budget: 4 trials done; finalists: 9 of 9 runs done');
@@ -98,7 +99,7 @@ describe('the finalists stage', () => {
     expect(f.beats.find((b) => b.a === f.winner && b.b === lucky.trial)!.p).toBeGreaterThan(0.99);
 
     // Running again plans the same runs and queues none: nothing lost, nothing repeated.
-    const again = Campaign.open({ store, spec: loadStudyFile(path.join(dir, 'noisy.yaml')), artifacts: dir });
+    const again = Campaign.open({ store, spec: loadStudyFile(path.join(dir, 'noisy.yaml'), STRATEGIES), artifacts: dir });
     await again.run({ finalistsOnly: true });
     expect(store.finalistRuns(campaign.study.id).size).toBe(9);
     expect(store.trials(campaign.study.id)).toHaveLength(13);

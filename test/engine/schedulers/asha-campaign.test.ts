@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Campaign } from '../../../src/main/engine/campaign/campaign.js';
 import { trialDir } from '../../../src/main/engine/paths.js';
 import { openStore } from '../../../src/main/engine/storage/open.js';
+import { STRATEGIES } from '../../../src/main/engine/campaign/strategy.js';
 import { loadStudyFile } from '../../../src/main/engine/study/spec.js';
 import { tempDir } from '../../helpers/cli.js';
 
@@ -46,7 +47,7 @@ seed: 3
 `,
     );
     const store = openStore(path.join(dir, 'study.db'));
-    const campaign = Campaign.open({ store, spec: loadStudyFile(studyFile), artifacts: dir });
+    const campaign = Campaign.open({ store, spec: loadStudyFile(studyFile, STRATEGIES), artifacts: dir });
     expect((await campaign.run()).state).toBe('finished');
 
     const trials = store.trials(campaign.study.id);
@@ -104,7 +105,7 @@ budget: {trials: 50}
 `,
     );
     const store = openStore(path.join(dir, 'study.db'));
-    const campaign = Campaign.open({ store, spec: loadStudyFile(studyFile), artifacts: dir });
+    const campaign = Campaign.open({ store, spec: loadStudyFile(studyFile, STRATEGIES), artifacts: dir });
     const result = await campaign.run();
     expect(result.reason).toMatch(/exhausted/);
     const trials = store.trials(campaign.study.id);

@@ -2,7 +2,7 @@
 // runs, the optimism of the search, and how sure we are of the order (statistics in stats.ts).
 import type { FinalistJson, FinalistsJson, IntervalJson } from '../../../shared/finalists.js';
 import type { Objective, Params, TrialState } from '../../../shared/types.js';
-import type { FinalistsSpec } from '../study/finalists-spec.js';
+import type { FinalistsSpec } from '../study/types.js';
 import { kneeDistances, unitKey, type Finalist, type PlannedRun } from './select.js';
 import { kendallTau, meanInterval, optimism, probabilityBeats } from './stats.js';
 

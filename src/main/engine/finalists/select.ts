@@ -3,8 +3,7 @@
 // losing or duplicating a run (the store matches planned runs to stored ones by configuration, seed, fold).
 import type { Objective, Params } from '../../../shared/types.js';
 import { canonicalJson } from '../study/spec-hash.js';
-import type { FinalistsSpec } from '../study/finalists-spec.js';
-import type { FidelitySpec } from '../study/types.js';
+import type { FidelitySpec, FinalistsSpec } from '../study/types.js';
 
 /** A finished search trial, as selection needs it. */
 export interface SearchResult {

@@ -2,9 +2,8 @@
 // state but stopped, is not queued again), count them apart from the search, and summarize what they found.
 import type { FinalistsJson } from '../../../shared/finalists.js';
 import { emptyCounts, type StateCounts } from '../../../shared/types.js';
-import type { FinalistsSpec } from '../study/finalists-spec.js';
-import type { StudySpec } from '../study/types.js';
-import type { FinalistRunInfo, Store, StudyRecord, TrialRecord } from '../storage/types.js';
+import type { FinalistsSpec, StudySpec } from '../study/types.js';
+import type { FinalistRunInfo, NightshiftStudyRecord, Store, StoreReader, StudyRecord, TrialRecord } from '../storage/types.js';
 import { summarizeFinalists, type FinalistRunResult } from './results.js';
 import { planRuns, selectFinalists, unitKey, type Finalist, type PlannedRun } from './select.js';
 
@@ -17,13 +16,13 @@ export function finalistsSpecOf(spec: StudySpec, top: number | null): FinalistsS
 }
 
 /** The study's trials without its finalist runs: what the search found. */
-export function searchTrials(store: Store, studyId: number, trials: readonly TrialRecord[] = store.trials(studyId)): TrialRecord[] {
+export function searchTrials(store: StoreReader, studyId: number, trials: readonly TrialRecord[] = store.trials(studyId)): TrialRecord[] {
   const finalists = store.finalistRuns(studyId);
   return finalists.size === 0 ? [...trials] : trials.filter((t) => !finalists.has(t.id));
 }
 
 /** State counts of the search alone and of the finalist runs alone (each has its own budget). */
-export function splitCounts(store: Store, studyId: number): { search: StateCounts; finalists: StateCounts } {
+export function splitCounts(store: StoreReader, studyId: number): { search: StateCounts; finalists: StateCounts } {
   const search = store.counts(studyId);
   const finalists = emptyCounts();
   for (const id of store.finalistRuns(studyId).keys()) {
@@ -40,7 +39,7 @@ export function splitCounts(store: Store, studyId: number): { search: StateCount
  * transaction: after a crash at any point, planning again queues exactly the runs that are missing.
  * A run that only ever ended `stopped` (interrupted past its retries, or stopped by a user) is queued again.
  */
-export function planFinalistStage(store: Store, study: StudyRecord, fspec: FinalistsSpec): { planned: PlannedRun[]; queued: number } {
+export function planFinalistStage(store: Store, study: NightshiftStudyRecord, fspec: FinalistsSpec): { planned: PlannedRun[]; queued: number } {
   return store.transaction(() => {
     const all = store.trials(study.id);
     const finalists = selectFinalists(searchTrials(store, study.id, all), study.objectives, fspec, fspec.top);
@@ -67,7 +66,7 @@ export function planFinalistStage(store: Store, study: StudyRecord, fspec: Final
 const runKey = (parent: number, u: { seedIndex: number; fold: number | null }): string => `${parent}/${unitKey(u)}`;
 
 /** The finalists stage's results so far, or null when the study has no finalist runs. */
-export function finalistsSummary(store: Store, study: StudyRecord, trials: readonly TrialRecord[] = store.trials(study.id)): FinalistsJson | null {
+export function finalistsSummary(store: StoreReader, study: StudyRecord, trials: readonly TrialRecord[] = store.trials(study.id)): FinalistsJson | null {
   const runs = store.finalistRuns(study.id);
   if (runs.size === 0) return null;
   const byId = new Map(trials.map((t) => [t.id, t]));
@@ -88,7 +87,7 @@ export function finalistsSummary(store: Store, study: StudyRecord, trials: reado
     metrics: t.metrics,
   }));
   const planned: PlannedRun[] = [...latest.values()].map(({ t, info }) => ({ ...info, params: t.params, budget: t.budget }));
-  const fspec = study.spec.finalists ?? DEFAULT_FINALISTS;
+  const fspec = study.spec?.finalists ?? DEFAULT_FINALISTS;
   const seeds = new Set(results.map((r) => r.seedIndex)).size;
   const folds = results.find((r) => r.fold !== null) ? (planned.find((p) => p.folds !== null)?.folds ?? null) : null;
   // Finalists in search order: the order `selectFinalists` gives the configurations that have runs.

@@ -2,21 +2,8 @@
 // (and folds), with overrides such as full precision or more epochs. The shape is checked by zod here;
 // rules that need the rest of the study (override names, the objective) by `checkFinalists`.
 import { z } from 'zod';
-import type { Objective, ParamValue } from '../../../shared/types.js';
-import type { FidelitySpec, ParamSpec } from './types.js';
-
-export interface FinalistsSpec {
-  /** How many configurations to validate (by `objective`, or the Pareto set's knee points). */
-  top: number;
-  /** Runs per configuration and fold, each with its own seed (the same seeds for every configuration). */
-  seeds: number;
-  /** Values that replace the configuration's own (a search parameter, or the fidelity parameter). */
-  overrides: Record<string, ParamValue>;
-  /** Cross-validation folds (NIGHTSHIFT_FOLD 0..folds-1), or null for none. */
-  folds: number | null;
-  /** The objective that ranks configurations and names the winner; null: the first, or knee points. */
-  objective: string | null;
-}
+import type { Objective } from '../../../shared/types.js';
+import type { FidelitySpec, FinalistsSpec, ParamSpec } from './types.js';
 
 const ALLOWED = 'allowed keys: top, seeds, overrides, folds, objective';
 

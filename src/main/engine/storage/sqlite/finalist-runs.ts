@@ -1,4 +1,5 @@
-// The finalist_runs table (migration 005): prepared once per connection, used by SqliteStore.
+// The finalist_runs table (migration 006): prepared once per connection; SqliteReader reads it, SqliteStore
+// writes it.
 import type Database from 'better-sqlite3';
 import type { FinalistRunInfo } from '../types.js';
 
