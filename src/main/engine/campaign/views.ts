@@ -18,7 +18,10 @@ export class TrialViews {
     const views = new TrialViews(objectives[0]!.metric);
     // One query for every trial's intermediate values, not one per trial.
     const series = store.metricSeries(studyId, views.firstObjective);
+    // Finalist runs validate what the search found; fed back, they would teach the sampler from re-runs.
+    const finalists = store.finalistRuns(studyId);
     for (const t of store.trials(studyId)) {
+      if (finalists.has(t.id)) continue;
       const v = views.upsert(t);
       for (const r of series.get(t.id) ?? []) v.intermediate.set(r.step, r.value);
     }
