@@ -8,7 +8,7 @@ import { classifyExit } from '../runner/outcome.js';
 import { launchTrial, type TrialExit, type TrialProcess } from '../runner/process.js';
 import type { Scheduler } from '../schedulers/types.js';
 import type { StudySpec } from '../study/types.js';
-import type { Store, StudyRecord, TrialRecord } from '../storage/types.js';
+import type { FinalistRunInfo, Store, StudyRecord, TrialRecord } from '../storage/types.js';
 import { trialDir } from '../paths.js';
 import { buildTrialCommand } from './command.js';
 import { chainRoot, promotionParent } from '../lineage/index.js';
@@ -51,6 +51,8 @@ export class RunningTrial {
   /** When the process was launched (ms), and its fixed cost: time and own energy until its first report. */
   private launchedAt: number | null = null;
   private startup: { seconds: number; energyJ: number | null } | null = null;
+  /** Set for a run of the finalists stage: its own seed and fold, and never seen by the sampler or scheduler. */
+  private readonly finalist: FinalistRunInfo | null;
 
   constructor(
     private readonly deps: TrialRunDeps,
@@ -59,6 +61,7 @@ export class RunningTrial {
     // A retry of a promoted trial continues from the same rung, so it inherits the same figures.
     const parent = promotionParent(record, (n) => deps.store.trialByNumber(record.studyId, n));
     this.inherited = parent ? chainMetricsOf(parent) : null;
+    this.finalist = deps.store.finalistRun(record.id);
     this.finished = this.run().finally(() => {
       this.settled = true;
     });
@@ -95,11 +98,12 @@ export class RunningTrial {
         trialNumber: t.number,
         params: t.params,
         budget: t.budget,
-        seed: spec.seed + root,
+        seed: this.finalist?.seed ?? spec.seed + root,
         paramsFile,
         checkpointDir,
         owner,
         cudaVisibleDevices: this.deps.slot.cudaVisibleDevices,
+        finalist: this.finalist,
       });
       writeFileSync(path.join(dir, 'command.json'), JSON.stringify({ argv: cmd.argv, cwd: cmd.cwd }, null, 2));
       this.launchedAt = performance.now();
@@ -172,8 +176,10 @@ export class RunningTrial {
       return;
     }
     Object.assign(this.last, reported);
-    views.report(this.record.number, step, metrics);
     emit({ type: 'report', study: study.name, number: this.record.number, step, metrics });
+    // A finalist run is validation, not search: the scheduler neither learns from it nor stops it.
+    if (this.finalist) return;
+    views.report(this.record.number, step, metrics);
     if (this.engineStop || metrics[study.objectives[0]!.metric] === undefined) return;
     const decision = scheduler.onReport({ objectives: study.objectives, trials: views.all() }, this.record.number, step);
     if (decision.action === 'prune') {
@@ -220,7 +226,7 @@ export class RunningTrial {
       }
       return rec;
     });
-    views.upsert(done);
+    if (!this.finalist) views.upsert(done);
     emit({ type: 'trial-state', study: study.name, number: t.number, state, reason });
     return done;
   }

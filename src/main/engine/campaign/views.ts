@@ -28,7 +28,10 @@ export class TrialViews {
     const views = new TrialViews(objectives.map((o) => o.metric));
     // One query per objective for every trial's intermediate values, not one per trial.
     const series = objectives.map((o) => ({ metric: o.metric, byTrial: store.metricSeries(studyId, o.metric) }));
+    // Finalist runs validate what the search found; fed back, they would teach the sampler from re-runs.
+    const finalists = store.finalistRuns(studyId);
     for (const t of store.trials(studyId)) {
+      if (finalists.has(t.id)) continue;
       const v = views.upsert(t);
       for (const { metric, byTrial } of series) {
         for (const r of byTrial.get(t.id) ?? []) {
