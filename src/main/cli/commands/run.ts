@@ -27,7 +27,13 @@ export async function runCommand(argv: string[], out: NodeJS.WritableStream): Pr
     const result = await runCampaign({ store, spec, artifacts: paths.artifacts, quiet: values.json === true });
     const show = studyShowJson(store, store.getStudy(spec.name)!);
     out.write(values.json ? JSON.stringify(show, null, 2) + '\n' : formatShow(show));
-    return result.state === 'idle' ? EXIT.interrupted : EXIT.ok;
+    if (result.state === 'idle') return EXIT.interrupted;
+    if (result.failed) {
+      // The study could not produce a result: scripts and schedulers must see a failure, not a finished run.
+      process.stderr.write(`nightshift run: study "${spec.name}" stopped: ${result.reason ?? 'failed'}\n`);
+      return EXIT.failure;
+    }
+    return EXIT.ok;
   } finally {
     store.close();
   }

@@ -12,12 +12,12 @@ import { StudySpecError } from '../study/errors.js';
 import { SearchSpace } from '../study/space.js';
 import { describeSpecChange, specHash } from '../study/spec-hash.js';
 import type { StudySpec } from '../study/types.js';
-import type { Store, StudyRecord, TrialRecord } from '../storage/types.js';
+import { StudyLeaseLostError, type Store, type StudyLeaseHolder, type StudyRecord, type TrialRecord } from '../storage/types.js';
 import { timeUp, trialsUsedUp, evaluated } from './budget.js';
 import type { EventSink } from './events.js';
-import { newOwner } from './owner.js';
+import { newOwner, ownerIsDead } from './owner.js';
 import { planNext } from './planner.js';
-import { recoverOrphans } from './recovery.js';
+import { EngineBusyError, recoverOrphans, STALE_LEASE_MS } from './recovery.js';
 import { RunningTrial } from './running-trial.js';
 import { planSlots, type Slot } from './slots.js';
 import { createStrategy } from './strategy.js';
@@ -37,6 +37,8 @@ export interface CampaignOptions {
 export interface CampaignResult {
   state: StudyState;
   reason: string | null;
+  /** The study ended because it cannot succeed as it is (its first trials all failed): a failure, not a result. */
+  failed: boolean;
 }
 
 /** When every one of the first N evaluations failed, the trainer is broken: don't burn the night on it. */
@@ -50,6 +52,8 @@ export class Campaign {
   private readonly emit: EventSink;
   private readonly now: () => number;
   private stopping: string | null = null;
+  /** Set when a claim found another engine holding the study: this one must let go. */
+  private leaseLost: StudyLeaseHolder | null = null;
   private exhausted: string | null = null;
   private wake: () => void = () => {};
   private readonly space: SearchSpace;
@@ -129,6 +133,32 @@ export class Campaign {
   }
 
   async run(): Promise<CampaignResult> {
+    const { store, study } = this;
+    // Taken before anything else touches the study (orphan recovery kills processes): one engine per study.
+    const lease = store.acquireStudyLease(study.id, this.owner, (h) => !ownerIsDead(h.owner, h.heartbeatAt, STALE_LEASE_MS, this.now()));
+    if (!lease.acquired) throw new EngineBusyError(study.name, lease.holder.owner, lease.holder.since);
+    let result: CampaignResult;
+    try {
+      result = await this.runLeased();
+    } catch (e) {
+      try {
+        store.releaseStudyLease(study.id, this.owner, 'idle', `interrupted: the engine failed: ${(e as Error).message}`);
+      } catch {
+        // The original error says more than a failed release (a full disk, a closed database).
+      }
+      throw e;
+    }
+    // Compare-and-set on the owner: an engine that lost the study never writes over the one that took it.
+    const released = store.releaseStudyLease(study.id, this.owner, result.state, result.reason);
+    if (!released || this.leaseLost) {
+      const holder = this.leaseLost ?? store.getStudy(study.name);
+      throw new EngineBusyError(study.name, holder?.owner ?? null, this.leaseLost?.since ?? null);
+    }
+    this.emit({ type: 'study', study: study.name, state: result.state, reason: result.reason });
+    return result;
+  }
+
+  private async runLeased(): Promise<CampaignResult> {
     const { store, study, spec } = this;
     await recoverOrphans({ store, study, spec, emit: this.emit, now: this.now() });
     const views = TrialViews.load(store, study.id, study.objectives);
@@ -138,7 +168,6 @@ export class Campaign {
     const { slots, note } = planSlots(spec.resources, this.meter?.sources().gpu.gpus ?? [], busy);
     this.freeSlots = slots;
     if (note) this.emit({ type: 'log', level: 'warn', message: note });
-    store.setStudyState(study.id, 'running', null, this.owner);
     this.emit({ type: 'study', study: study.name, state: 'running', reason: null });
     const clock = {
       startedAt: this.now(),
@@ -162,7 +191,7 @@ export class Campaign {
             if (this.running.size === 0) endReason = used;
             break;
           }
-          const rec = this.next(views);
+          const rec = this.claimNext(views);
           if (!rec) break;
           const slot = this.freeSlots.shift()!;
           const trial = new RunningTrial(
@@ -186,18 +215,30 @@ export class Campaign {
       clearInterval(beat);
       this.saveGpuSeries();
     }
-    const result = this.result(endReason);
-    store.setStudyState(study.id, result.state, result.reason);
-    this.emit({ type: 'study', study: study.name, state: result.state, reason: result.reason });
-    return result;
+    return this.result(endReason);
   }
 
   private result(endReason: string | null): CampaignResult {
-    if (endReason) return { state: 'finished', reason: endReason };
-    if (this.stopping) return { state: 'idle', reason: `interrupted: ${this.stopping}` };
-    if (this.exhausted) return { state: 'finished', reason: this.exhausted };
     const counts = this.store.counts(this.study.id);
-    return { state: 'finished', reason: trialsUsedUp(this.spec.budget, counts) ?? this.energyUsedUp() ?? this.failFast(counts) ?? 'done' };
+    const broken = this.failFast(counts);
+    const failed = broken !== null;
+    if (endReason) return { state: 'finished', reason: broken ?? endReason, failed };
+    if (this.stopping) return { state: 'idle', reason: `interrupted: ${this.stopping}`, failed: false };
+    if (this.exhausted) return { state: 'finished', reason: this.exhausted, failed };
+    const reason = trialsUsedUp(this.spec.budget, counts) ?? this.energyUsedUp() ?? this.failFast(counts) ?? 'done';
+    return { state: 'finished', reason, failed };
+  }
+
+  /** `next`, unless another engine has taken the study over: then this one stops and re-queues its trials. */
+  private claimNext(views: TrialViews): TrialRecord | null {
+    try {
+      return this.next(views);
+    } catch (e) {
+      if (!(e instanceof StudyLeaseLostError)) throw e;
+      this.leaseLost = e.holder;
+      void this.stop('another engine took over the study');
+      return null;
+    }
   }
 
   /** `budget.energy`: finished trials' energy plus what running trials have used so far. */

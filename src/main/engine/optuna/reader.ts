@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { emptyCounts, type Objective, type ParamValue, type Params, type StateCounts, type TrialState } from '../../../shared/types.js';
 import { specHash } from '../study/spec-hash.js';
 import type { ParamSpec, StudySpec } from '../study/types.js';
-import type { FinishTrial, GpuSample, NewTrial, ReportRecord, Store, StudyRecord, TrialRecord } from '../storage/types.js';
+import type { FinishTrial, GpuSample, NewTrial, ReportRecord, Store, StudyLeaseResult, StudyRecord, TrialRecord } from '../storage/types.js';
 import { decodeParamValue, mergeSpecs, OptunaFormatError, parseDistribution } from './distributions.js';
 
 /** Optuna's trial state names and what Nightshift calls them when viewing (import maps open ones to stopped). */
@@ -350,6 +350,12 @@ export class OptunaReader implements Store {
   }
   setStudyState(): void {
     this.refuse();
+  }
+  acquireStudyLease(): StudyLeaseResult {
+    return this.refuse();
+  }
+  releaseStudyLease(): boolean {
+    return this.refuse();
   }
   enqueueTrial(_studyId: number, _trial: NewTrial): TrialRecord {
     return this.refuse();
