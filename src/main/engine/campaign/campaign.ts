@@ -5,6 +5,7 @@ import type { StudyState } from '../../../shared/types.js';
 import type { Meter } from '../metering/index.js';
 import { openAnyStudySource } from '../optuna/index.js';
 import { warmStartTrials, WarmStartError } from '../report/warm-start.js';
+import { killProcessesWithEnv } from '../runner/marked.js';
 import type { Sampler } from '../samplers/types.js';
 import type { Scheduler } from '../schedulers/types.js';
 import { resolveDeadline } from '../study/deadline.js';
@@ -15,6 +16,7 @@ import type { StudySpec } from '../study/types.js';
 import { StudyLeaseLostError, type Store, type StudyLeaseHolder, type StudyRecord, type TrialRecord } from '../storage/types.js';
 import { timeUp, trialsUsedUp, evaluated } from './budget.js';
 import type { EventSink } from './events.js';
+import { ENGINE_ENV } from './orphans.js';
 import { newOwner, ownerIsDead } from './owner.js';
 import { planNext } from './planner.js';
 import { EngineBusyError, recoverOrphans, STALE_LEASE_MS } from './recovery.js';
@@ -214,6 +216,8 @@ export class Campaign {
     } finally {
       clearInterval(beat);
       this.saveGpuSeries();
+      // Each trial's leftovers died with it; this catches any that escaped between a trial's end and its scan.
+      await killProcessesWithEnv([`${ENGINE_ENV}=${this.owner}`], Math.min(spec.kill_grace_s, 5) * 1000);
     }
     return this.result(endReason);
   }

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TrialState } from '../../../shared/types.js';
 import { classifyExit } from '../runner/outcome.js';
+import { newTrialToken, TRIAL_TOKEN_ENV } from '../runner/marked.js';
 import { launchTrial, type TrialExit, type TrialProcess } from '../runner/process.js';
 import type { Scheduler } from '../schedulers/types.js';
 import type { StudySpec } from '../study/types.js';
@@ -83,6 +84,7 @@ export class RunningTrial {
     writeFileSync(paramsFile, JSON.stringify(t.params, null, 2));
 
     let exit: TrialExit;
+    const trialToken = newTrialToken();
     try {
       const cmd = buildTrialCommand({
         spec,
@@ -95,6 +97,7 @@ export class RunningTrial {
         paramsFile,
         checkpointDir,
         owner,
+        trialToken,
         cudaVisibleDevices: this.deps.slot.cudaVisibleDevices,
       });
       writeFileSync(path.join(dir, 'command.json'), JSON.stringify({ argv: cmd.argv, cwd: cmd.cwd }, null, 2));
@@ -107,6 +110,7 @@ export class RunningTrial {
         timeoutMs: spec.trainer.timeout_s === null ? null : spec.trainer.timeout_s * 1000,
         killGraceMs: spec.kill_grace_s * 1000,
         onReport: (step, metrics) => this.onReport(step, metrics),
+        markers: [`${TRIAL_TOKEN_ENV}=${trialToken}`],
       });
       if (this.proc.pid > 0) {
         store.setPgid(t.id, this.proc.pid);
