@@ -5,6 +5,7 @@ import { Campaign, type CampaignResult } from '../engine/campaign/campaign.js';
 import type { EngineEvent } from '../engine/campaign/events.js';
 import { EngineBusyError } from '../engine/campaign/recovery.js';
 import { Meter } from '../engine/metering/index.js';
+import { isDiskFullError } from '../engine/storage/open.js';
 import type { Store } from '../engine/storage/types.js';
 import type { StudySpec } from '../engine/study/types.js';
 import { CliError, EXIT } from './errors.js';
@@ -58,6 +59,12 @@ export async function runCampaign(opts: CampaignRunOptions): Promise<CampaignRes
     return result;
   } catch (e) {
     if (e instanceof EngineBusyError) throw new CliError(e.message, EXIT.failure);
+    if (isDiskFullError(e)) {
+      throw new CliError(
+        `the disk holding the database is full (${(e as Error).message}); free some space and run the same command again: the trials that were running will run again`,
+        EXIT.failure,
+      );
+    }
     throw e;
   } finally {
     await meter?.stop();

@@ -1,4 +1,6 @@
+import { studyDiskUse, type StudyDiskUse } from '../../engine/campaign/disk.js';
 import { studyShowJson } from '../../engine/report/json.js';
+import { formatSize } from '../../engine/study/units.js';
 import { onePositional, parse } from '../args.js';
 import { describeTrial } from '../format.js';
 import { openForRead, requireStudy } from '../store.js';
@@ -10,7 +12,8 @@ Shows a study: its objectives, trial counts, why it stopped, and its best trial
 
 Options:
   --db FILE   database to read
-  --json      print {"name","state","objectives","counts","best":[trial...],"stop_reason"}
+  --json      print {"name","state","objectives","counts","best":[trial...],"stop_reason","disk"}
+              (disk: the study folder's bytes, and how many of them are checkpoints)
 `;
 
 export function showCommand(argv: string[], out: NodeJS.WritableStream): number {
@@ -19,7 +22,7 @@ export function showCommand(argv: string[], out: NodeJS.WritableStream): number 
   const name = onePositional('show', positionals, 'study name');
   const { store: maybe, paths } = openForRead(values.db);
   const { store, study } = requireStudy(maybe, name, paths.db);
-  const show = studyShowJson(store, study);
+  const show = { ...studyShowJson(store, study), disk: studyDiskUse(paths.artifacts, study.name) };
   store.close();
   if (values.json) {
     out.write(JSON.stringify(show, null, 2) + '\n');
@@ -29,7 +32,7 @@ export function showCommand(argv: string[], out: NodeJS.WritableStream): number 
   return 0;
 }
 
-export function formatShow(show: ReturnType<typeof studyShowJson>): string {
+export function formatShow(show: ReturnType<typeof studyShowJson> & { disk?: StudyDiskUse }): string {
   const c = show.counts;
   const lines = [
     `study ${show.name} (${show.state}${show.stop_reason ? `: ${show.stop_reason}` : ''})`,
@@ -38,5 +41,6 @@ export function formatShow(show: ReturnType<typeof studyShowJson>): string {
     show.best.length === 0 ? 'no complete trial yet' : show.objectives.length > 1 ? `Pareto set (${show.best.length}):` : 'best:',
     ...show.best.map((t) => `  ${describeTrial(t)}`),
   ];
+  if (show.disk) lines.push(`disk: ${formatSize(show.disk.bytes)} in ${show.disk.folder} (checkpoints ${formatSize(show.disk.checkpoint_bytes)})`);
   return lines.join('\n') + '\n';
 }

@@ -17,6 +17,8 @@ import { StudyLeaseLostError, type Store, type StudyLeaseHolder, type StudyRecor
 import { timeUp, trialsUsedUp, evaluated } from './budget.js';
 import type { EventSink } from './events.js';
 import { ENGINE_ENV } from './orphans.js';
+import { pruneCheckpoints } from './checkpoint-retention.js';
+import { lowDiskReason } from './disk.js';
 import { newOwner, ownerIsDead } from './owner.js';
 import { planNext } from './planner.js';
 import { EngineBusyError, recoverOrphans, STALE_LEASE_MS } from './recovery.js';
@@ -56,6 +58,8 @@ export class Campaign {
   private stopping: string | null = null;
   /** Set when a claim found another engine holding the study: this one must let go. */
   private leaseLost: StudyLeaseHolder | null = null;
+  /** Why no new trial starts (too little free disk), while that lasts; the study ends with it once idle. */
+  private diskLow: string | null = null;
   private exhausted: string | null = null;
   private wake: () => void = () => {};
   private readonly space: SearchSpace;
@@ -193,6 +197,10 @@ export class Campaign {
             if (this.running.size === 0) endReason = used;
             break;
           }
+          if (this.checkDisk()) {
+            if (this.running.size === 0) endReason = this.diskLow;
+            break;
+          }
           const rec = this.claimNext(views);
           if (!rec) break;
           const slot = this.freeSlots.shift()!;
@@ -219,6 +227,8 @@ export class Campaign {
       // Each trial's leftovers died with it; this catches any that escaped between a trial's end and its scan.
       await killProcessesWithEnv([`${ENGINE_ENV}=${this.owner}`], Math.min(spec.kill_grace_s, 5) * 1000);
     }
+    // The search is over for good (not interrupted, not paused for disk): nothing will be promoted any more.
+    if (!this.stopping && !this.diskLow) this.retainCheckpoints(true);
     return this.result(endReason);
   }
 
@@ -226,11 +236,33 @@ export class Campaign {
     const counts = this.store.counts(this.study.id);
     const broken = this.failFast(counts);
     const failed = broken !== null;
+    // Stopped for want of disk: resumable (idle), and a failure for whoever started the run.
+    if (endReason !== null && endReason === this.diskLow) return { state: 'idle', reason: endReason, failed: true };
     if (endReason) return { state: 'finished', reason: broken ?? endReason, failed };
     if (this.stopping) return { state: 'idle', reason: `interrupted: ${this.stopping}`, failed: false };
     if (this.exhausted) return { state: 'finished', reason: this.exhausted, failed };
     const reason = trialsUsedUp(this.spec.budget, counts) ?? this.energyUsedUp() ?? this.failFast(counts) ?? 'done';
     return { state: 'finished', reason, failed };
+  }
+
+  /** True while free disk is below `resources.min_free_disk`; the first time, the study's log says why. */
+  private checkDisk(): boolean {
+    const low = lowDiskReason(this.artifacts, this.study.name, this.spec.resources.min_free_disk_bytes);
+    if (low && !this.diskLow) {
+      this.store.addEvent(this.study.id, null, 'disk.low', low);
+      this.emit({ type: 'log', level: 'warn', message: low });
+    }
+    this.diskLow = low;
+    return low !== null;
+  }
+
+  /** Checkpoint retention (checkpoint-retention.ts); `final` once the search is over (nothing left to promote). */
+  private retainCheckpoints(final: boolean): void {
+    try {
+      pruneCheckpoints({ store: this.store, study: this.study, spec: this.spec, artifacts: this.artifacts, final });
+    } catch (e) {
+      this.emit({ type: 'log', level: 'warn', message: `checkpoint retention skipped: ${(e as Error).message}` });
+    }
   }
 
   /** `next`, unless another engine has taken the study over: then this one stops and re-queues its trials. */
@@ -311,6 +343,7 @@ export class Campaign {
         this.running.delete(n);
         // Surface a failure to record the outcome (the trial's own failures are outcomes, not errors).
         await t.finished;
+        this.retainCheckpoints(false);
       }
     }
   }

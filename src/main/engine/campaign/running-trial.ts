@@ -48,6 +48,7 @@ export class RunningTrial {
   /** Chain metrics of the trial this one was promoted from (null for a fresh configuration). */
   private readonly inherited: Record<string, number> | null;
   private metered = false;
+  private unstoredReports = 0;
 
   constructor(
     private readonly deps: TrialRunDeps,
@@ -78,10 +79,16 @@ export class RunningTrial {
     // Retries share the first attempt's checkpoints, so a resumable trainer continues where it was.
     const root = rootNumber(store, t);
     const checkpointDir = path.join(trialDir(artifacts, study.name, root), 'checkpoint');
-    mkdirSync(dir, { recursive: true });
-    mkdirSync(checkpointDir, { recursive: true });
     const paramsFile = path.join(dir, 'params.json');
-    writeFileSync(paramsFile, JSON.stringify(t.params, null, 2));
+    try {
+      mkdirSync(dir, { recursive: true });
+      mkdirSync(checkpointDir, { recursive: true });
+      writeFileSync(paramsFile, JSON.stringify(t.params, null, 2));
+    } catch (e) {
+      // `studies` being a file, a full or read-only disk: the trial fails with the reason, once. Thrown, it
+      // crashed the engine and left the trial running, to be re-queued and crash again on every run.
+      return this.finish('failed', `could not prepare the trial folder ${dir}: ${(e as Error).message}`, false, null, null);
+    }
 
     let exit: TrialExit;
     const trialToken = newTrialToken();
@@ -166,7 +173,10 @@ export class RunningTrial {
     try {
       store.addReport(this.record.id, step, metrics);
     } catch (e) {
-      emit({ type: 'log', level: 'warn', message: `trial ${this.record.number}: report not stored: ${(e as Error).message}` });
+      // Once per trial: a full disk fails every report, and a warning each made a storm of hundreds.
+      if (this.unstoredReports++ === 0) {
+        emit({ type: 'log', level: 'warn', message: `trial ${this.record.number}: report not stored (later ones are not warned about): ${(e as Error).message}` });
+      }
       return;
     }
     Object.assign(this.last, reported);
@@ -219,7 +229,7 @@ export class RunningTrial {
 }
 
 /** The number of the first trial of a configuration's chain of retries and promotions (it owns the checkpoints). */
-export function rootNumber(store: Store, t: TrialRecord): number {
+export function rootNumber(store: Pick<Store, 'trialByNumber'>, t: TrialRecord): number {
   let cur = t;
   for (let hops = 0; hops < 1000; hops++) {
     const m = /^(?:retry|promote):(\d+)$/.exec(cur.origin);

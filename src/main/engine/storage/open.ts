@@ -12,7 +12,7 @@ import { LATEST_SCHEMA_VERSION } from './sqlite/migrations/index.js';
 import { SqliteStore } from './sqlite/store.js';
 import type { Store } from './types.js';
 
-export { ForeignDatabaseError, NewerSchemaError, StoreOpenError, type ForeignKind } from './sqlite/errors.js';
+export { ForeignDatabaseError, isDiskFullError, NewerSchemaError, StoreOpenError, type ForeignKind } from './sqlite/errors.js';
 export { LATEST_SCHEMA_VERSION } from './sqlite/migrations/index.js';
 export { SqliteStore } from './sqlite/store.js';
 

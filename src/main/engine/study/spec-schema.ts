@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { SpecIssue } from './errors.js';
 import { deadlineError } from './deadline.js';
 import type { Condition, ParamSpec } from './types.js';
-import { parseDuration, parseEnergy } from './units.js';
+import { parseDuration, parseEnergy, parseSize } from './units.js';
 
 export const SAMPLER_TYPES = ['random', 'sobol', 'grid', 'gp', 'tpe'] as const;
 export const SCHEDULER_TYPES = ['none', 'median', 'asha', 'hyperband', 'patience'] as const;
@@ -255,6 +255,7 @@ const resourcesSchema = strict({
     .optional(),
   trials_per_gpu: z.int().min(1, 'must be at least 1').optional(),
   allow_busy_gpus: z.boolean().optional(),
+  min_free_disk: unitSchema(parseSize, 'a size such as 500MB or 2GB').optional(),
 });
 
 export const studySchema = strict({
@@ -276,6 +277,7 @@ export const studySchema = strict({
   }).optional(),
   seed: z.int().min(0, 'must be a whole number >= 0').optional(),
   retries: z.int().min(0, 'must be a whole number >= 0').optional(),
+  checkpoints: strict({ keep_best: z.int().min(0, 'must be a whole number >= 0').optional() }).optional(),
 });
 
 export type RawStudy = z.output<typeof studySchema>;
