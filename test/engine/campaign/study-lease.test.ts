@@ -48,8 +48,8 @@ describe('study lease', () => {
 
   it('passes to another engine once the holder stops heartbeating; the old one can claim nothing more', () => {
     const { study } = a.createStudy(makeSpec('s'), 'h');
-    a.enqueueTrial(study.id, { params: { lr: 0.01 }, budget: null, origin: 'enqueued' });
-    a.enqueueTrial(study.id, { params: { lr: 0.02 }, budget: null, origin: 'enqueued' });
+    a.enqueueTrial(study.id, { params: { lr: 0.01 }, budget: null, lineage: { kind: 'enqueued' } });
+    a.enqueueTrial(study.id, { params: { lr: 0.02 }, budget: null, lineage: { kind: 'enqueued' } });
     a.acquireStudyLease(study.id, A, live);
     expect(a.claimQueued(study.id, A)?.number).toBe(0);
     now += STALE_LEASE_MS + 1;

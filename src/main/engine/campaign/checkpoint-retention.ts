@@ -9,8 +9,8 @@ import path from 'node:path';
 import type { Objective } from '../../../shared/types.js';
 import type { StudySpec } from '../study/types.js';
 import type { Store, StudyRecord, TrialRecord } from '../storage/types.js';
+import { byNumberIn, chainRoot } from '../lineage/index.js';
 import { trialDir } from '../paths.js';
-import { rootNumber } from './running-trial.js';
 
 /** Schedulers that start new trials from finished ones (promotion), so a finished trial's checkpoint may be needed. */
 const PROMOTING_SCHEDULERS = new Set(['asha', 'hyperband']);
@@ -27,11 +27,10 @@ export interface RetentionInput {
 /** Removes the checkpoint folders nothing can use any more; returns the root trial numbers whose folders went. */
 export function pruneCheckpoints(o: RetentionInput): number[] {
   const trials = o.store.trials(o.study.id);
-  const byNumber = new Map(trials.map((t) => [t.number, t]));
-  const lookup = { trialByNumber: (_: number, n: number) => byNumber.get(n) ?? null };
+  const byNumber = byNumberIn(trials);
   const chains = new Map<number, TrialRecord[]>();
   for (const t of trials) {
-    const root = rootNumber(lookup, t);
+    const root = chainRoot(t, byNumber).number;
     const list = chains.get(root);
     if (list) list.push(t);
     else chains.set(root, [t]);

@@ -2,6 +2,7 @@
 // database can still commit and running trials can finish), and how much a study's folder holds.
 import { lstatSync, readdirSync, statfsSync } from 'node:fs';
 import path from 'node:path';
+import { studyDir, UnsafeTrialPathError } from '../paths.js';
 import { formatSize } from '../study/units.js';
 
 /** Free bytes for an unprivileged writer on the file system that holds `dir` (or its nearest existing parent). */
@@ -25,13 +26,11 @@ export function freeBytes(dir: string): number | null {
  */
 export function lowDiskReason(artifacts: string, study: string, minFreeBytes: number): string | null {
   if (minFreeBytes <= 0) return null;
-  const folder = path.join(artifacts, 'studies', study);
+  const folder = studyDir(artifacts, study);
   const free = freeBytes(folder);
   if (free === null || free >= minFreeBytes) return null;
   return `disk nearly full: ${formatSize(free)} free where trial folders are kept (${folder}), below resources.min_free_disk (${formatSize(minFreeBytes)}); no new trial starts. Free some space (or lower min_free_disk) and run again`;
 }
-
-const SAFE_NAME = /^(?!\.\.?$)[A-Za-z0-9._-]+$/;
 
 export interface StudyDiskUse {
   /** The study's folder (`studies/<name>`). */
@@ -44,10 +43,15 @@ export interface StudyDiskUse {
 
 /** What a study's folder holds on disk; zeros when it has none yet. */
 export function studyDiskUse(artifacts: string, study: string): StudyDiskUse {
-  const folder = path.join(artifacts, 'studies', study);
+  let folder: string;
+  try {
+    folder = studyDir(artifacts, study);
+  } catch (e) {
+    // A name read from someone else's database must not walk out of the data folder.
+    if (e instanceof UnsafeTrialPathError) return { folder: path.join(artifacts, 'studies'), bytes: 0, checkpoint_bytes: 0 };
+    throw e;
+  }
   const use = { folder, bytes: 0, checkpoint_bytes: 0 };
-  // A name read from someone else's database must not walk out of the data folder.
-  if (!SAFE_NAME.test(study)) return use;
   const walk = (dir: string, inCheckpoint: boolean): void => {
     let entries: string[];
     try {
