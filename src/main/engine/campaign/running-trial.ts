@@ -9,7 +9,7 @@ import { launchTrial, type TrialExit, type TrialProcess } from '../runner/proces
 import type { Scheduler } from '../schedulers/types.js';
 import type { StudySpec } from '../study/types.js';
 import type { Store, StudyRecord, TrialRecord } from '../storage/types.js';
-import { trialDir } from '../paths.js';
+import { studyDir, trialDir } from '../paths.js';
 import { buildTrialCommand } from './command.js';
 import { chainRoot, promotionParent } from '../lineage/index.js';
 import { chainMetricsOf, finalMetrics } from './final-metrics.js';
@@ -95,6 +95,7 @@ export class RunningTrial {
         seed: spec.seed + root,
         paramsFile,
         checkpointDir,
+        dataCacheDir: path.join(studyDir(artifacts, study.name), 'data-cache'),
         owner,
         cudaVisibleDevices: this.deps.slot.cudaVisibleDevices,
       });
