@@ -8,6 +8,7 @@ import type { Scheduler } from '../schedulers/types.js';
 import type { SearchSpace } from '../study/space.js';
 import type { StrategyCatalog } from '../study/strategies.js';
 import type { StudySpec } from '../study/types.js';
+import { withPredictedFinals } from './predicted-finals.js';
 
 /** The sampler and scheduler registries, as the study validator sees them. */
 export const STRATEGIES: StrategyCatalog = { sampler: samplers, scheduler: schedulers };
@@ -25,6 +26,6 @@ export function createStrategy(spec: StudySpec, space: SearchSpace, log: (messag
   // With a multi-fidelity scheduler, a model-based sampler learns from the highest budget that has enough
   // results (the BOHB idea): mixing 2-epoch and 50-epoch scores would teach it the wrong landscape.
   const multiFidelity = spec.fidelity !== null && scheduler.promote !== undefined;
-  const sampler = multiFidelity && spec.sampler.type === 'gp' ? withHighestRung(base) : base;
+  const sampler = multiFidelity && spec.sampler.type === 'gp' ? withHighestRung(base) : spec.sampler.type === 'gp' ? withPredictedFinals(base, scheduler, spec.objectives) : base;
   return { sampler, scheduler };
 }

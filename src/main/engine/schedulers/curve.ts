@@ -13,7 +13,7 @@ import { StudySpecError } from '../study/errors.js';
 import { readOptions } from '../study/strategy-options.js';
 import type { FidelitySpec } from '../study/types.js';
 import { predictFinal, probabilityAbove, type CurvePrediction } from './curves/fit.js';
-import type { Decision, Scheduler, SchedulerContext } from './types.js';
+import type { Decision, FinalPrediction, Scheduler, SchedulerContext } from './types.js';
 
 export interface CurveOptions {
   /** Stop when P(final beats the best) is below this. */
@@ -61,13 +61,33 @@ export class CurveScheduler implements Scheduler {
     return furthest;
   }
 
+  /**
+   * A pure memo of predictions by horizon and the reports used: a stopped trial's curve never changes,
+   * and the sampler asks for every stopped trial's prediction before each new configuration.
+   */
+  private readonly memo = new Map<string, CurvePrediction | null>();
+
   /** The prediction of a trial's final value from its reports up to `step` (null: too few reports). */
   predict(trial: TrialView, step: number, horizon: number): CurvePrediction | null {
     const points = [...trial.intermediate]
       .filter(([s, v]) => s <= step && s < horizon && Number.isFinite(v))
       .sort((a, b) => a[0] - b[0]);
     if (points.length < this.options.min_reports) return null;
-    return predictFinal(points, horizon);
+    const key = `${horizon}|${points.join(';')}`;
+    if (this.memo.has(key)) return this.memo.get(key)!;
+    if (this.memo.size > 50_000) this.memo.clear();
+    const p = predictFinal(points, horizon);
+    this.memo.set(key, p);
+    return p;
+  }
+
+  predictFinal(ctx: SchedulerContext, trialNumber: number): FinalPrediction | null {
+    if (ctx.objectives.length !== 1) return null;
+    const trial = ctx.trials.find((t) => t.number === trialNumber);
+    const horizon = this.horizon(ctx.trials);
+    if (!trial || horizon === null) return null;
+    const p = this.predict(trial, Infinity, horizon);
+    return p && { mean: p.mean, lo: p.lo, hi: p.hi, horizon };
   }
 
   onReport(ctx: SchedulerContext, trialNumber: number, step: number): Decision {
