@@ -92,7 +92,17 @@ export interface BudgetSummary {
 
 export interface LearningCurves {
   metric: string;
-  trials: { number: number; state: TrialState; budget: number | null; points: SeriesPoint[] }[];
+  trials: {
+    number: number;
+    state: TrialState;
+    budget: number | null;
+    points: SeriesPoint[];
+    /**
+     * Running trials under a curve-predicting scheduler (`scheduler: {type: curve}`): the value its curve is
+     * heading for at step `horizon`, with the central 90% band. Absent otherwise.
+     */
+    predicted?: { mean: number; lo: number; hi: number; horizon: number };
+  }[];
   /** Distinct fidelity budgets of the trials (the rungs a multi-fidelity scheduler stops at), ascending. */
   rungs: number[];
   /** Report points over all trials before downsampling. */

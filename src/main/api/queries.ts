@@ -8,6 +8,8 @@ import { bestTrials } from '../engine/study/pareto.js';
 import type { ReportRecord, Store, StudyRecord, TrialRecord } from '../engine/storage/types.js';
 import { EnergyLedger, spentTotal } from '../engine/lineage/index.js';
 import { convergence } from '../engine/report/convergence.js';
+import { createScheduler } from '../engine/schedulers/index.js';
+import type { Scheduler } from '../engine/schedulers/types.js';
 import { hypervolumeSeries, learningCurves } from './series.js';
 
 /** Objective vector of a complete trial, or null when a value is missing or not finite. */
@@ -56,6 +58,16 @@ export function budgetSummary(trials: readonly TrialRecord[], study: StudyRecord
   };
 }
 
+/** The study's scheduler when it predicts finals (its options as stored); null for any other or a bad spec. */
+function predictingScheduler(study: StudyRecord): Scheduler | null {
+  try {
+    const s = createScheduler(study.spec.scheduler, study.spec.fidelity);
+    return s.predictFinal ? s : null;
+  } catch {
+    return null;
+  }
+}
+
 export function studySummary(store: Store, study: StudyRecord, active: { since: number } | null, now: number, gpu: { live: boolean; gpus: GpuTrace[] }): StudySummary {
   const trials = store.trials(study.id);
   const counts = store.counts(study.id);
@@ -75,7 +87,7 @@ export function studySummary(store: Store, study: StudyRecord, active: { since: 
     best_so_far: bestSoFar(trials, study.objectives, ledger),
     budget: budgetSummary(trials, study, active, now),
     active: active !== null,
-    curves: learningCurves(store, trials, study.objectives),
+    curves: learningCurves(store, trials, study.objectives, predictingScheduler(study)),
     hypervolume: hypervolumeSeries(trials, study.objectives, ledger),
     gpu,
   };
