@@ -10,7 +10,7 @@ import { runTs } from './lib/run-ts.mjs';
 
 const MAIN_SUITES = ['synthetic', 'timing', 'zeus'];
 const MAIN_FLAGS = ['--seeds', '--evals', '--functions', '--repeats', '--data', '--out'];
-const LCBENCH_FLAGS = ['--seeds', '--tasks', '--methods', '--workers', '--gp-options', '--data', '--out'];
+const LCBENCH_FLAGS = ['--seeds', '--tasks', '--methods', '--workers', '--gp-options', '--data', '--out', '--reference'];
 const REALTRAIN_FLAGS = ['--seeds', '--epochs', '--parallel', '--methods', '--out'];
 
 const argv = process.argv.slice(2);
