@@ -2,6 +2,7 @@
 // It is the only writer of its study's trials while it runs; every state change goes through the store
 // in one transaction, so killing the process at any instant loses nothing (see recovery in `run`).
 import type { StudyState } from '../../../shared/types.js';
+import { checkExecutor, createExecutor, trialsInFlight, type Executor, type TrialLease } from '../executors/index.js';
 import { EnergyLedger, ownEnergy } from '../lineage/index.js';
 import type { Meter } from '../metering/index.js';
 import { openAnyStudySource } from '../optuna/index.js';
@@ -33,6 +34,8 @@ export interface CampaignOptions {
   now?: () => number;
   /** Energy and memory metering; without it trials get no measured metrics and GPU slots are not used. */
   meter?: Meter | null;
+  /** Where trials run; default: what the study's `executor` section says (local processes unless slurm). */
+  executor?: Executor;
 }
 
 export interface CampaignResult {
@@ -43,6 +46,8 @@ export interface CampaignResult {
 /** When every one of the first N evaluations failed, the trainer is broken: don't burn the night on it. */
 const FAIL_FAST_AFTER = 10;
 const HEARTBEAT_MS = 2000;
+/** A followed job beyond max_jobs (the study file lowered it): it runs on, and frees no slot when it ends. */
+const OVERFLOW_SLOT: Slot = { id: -1, gpus: [], cudaVisibleDevices: null };
 const TICK_MS = 1000;
 
 export class Campaign {
@@ -55,6 +60,7 @@ export class Campaign {
   private wake: () => void = () => {};
   private readonly space: SearchSpace;
   private meter: Meter | null;
+  private readonly executor: Executor;
   private freeSlots: Slot[] = [];
   /** Energy of finished trials of this study (J), for `budget.energy`. */
   private energySpent = 0;
@@ -70,6 +76,7 @@ export class Campaign {
   ) {
     this.space = new SearchSpace(spec.search_space);
     this.meter = opts.meter ?? null;
+    this.executor = opts.executor ?? createExecutor(spec);
     this.emit = opts.emit ?? (() => {});
     this.now = opts.now ?? Date.now;
   }
@@ -131,12 +138,18 @@ export class Campaign {
 
   async run(): Promise<CampaignResult> {
     const { store, study, spec } = this;
-    await recoverOrphans({ store, study, spec, emit: this.emit, now: this.now() });
+    // An unknown partition or an unreachable cluster is a mistake in the study file: say so before anything runs.
+    await checkExecutor(spec);
+    const followed = await recoverOrphans({ store, study, spec, emit: this.emit, now: this.now(), executor: this.executor, artifacts: this.artifacts });
     const views = TrialViews.load(store, study.id, study.objectives);
     // Every finished trial spent energy, failed and stopped ones too (views keep metrics only for results).
     this.energySpent = new EnergyLedger(store.trials(study.id)).total();
     const busy = this.meter && spec.resources.gpus !== null && !spec.resources.allow_busy_gpus ? await this.meter.busyGpus() : new Map<number, number>();
-    const { slots, note } = planSlots(spec.resources, this.meter?.sources().gpu.gpus ?? [], busy);
+    const { slots, note } =
+      this.executor.kind === 'local'
+        ? planSlots(spec.resources, this.meter?.sources().gpu.gpus ?? [], busy)
+        : // Slurm places GPUs (gres); each slot is one job in flight, pending or running.
+          { slots: Array.from({ length: trialsInFlight(spec) }, (_, id): Slot => ({ id, gpus: [], cudaVisibleDevices: null })), note: null };
     this.freeSlots = slots;
     if (note) this.emit({ type: 'log', level: 'warn', message: note });
     store.setStudyState(study.id, 'running', null, this.owner);
@@ -145,6 +158,11 @@ export class Campaign {
       startedAt: this.now(),
       deadline: spec.budget.deadline ? resolveDeadline(spec.budget.deadline, new Date(this.now())).getTime() : null,
     };
+    // Jobs still running from an engine that died are followed again, holding their slots (max_jobs).
+    for (const { trial, lease } of followed) {
+      store.adoptTrial(trial.id, this.owner);
+      this.start(views, trial, this.freeSlots.shift() ?? OVERFLOW_SLOT, lease);
+    }
     const beat = setInterval(() => store.heartbeat(this.owner), HEARTBEAT_MS);
     let endReason: string | null = null;
     try {
@@ -165,33 +183,52 @@ export class Campaign {
           }
           const rec = this.next(views);
           if (!rec) break;
-          const slot = this.freeSlots.shift()!;
-          const trial = new RunningTrial(
-            { store, study, spec, artifacts: this.artifacts, owner: this.owner, scheduler: this.scheduler, views, emit: this.emit, meter: this.meter, slot },
-            rec,
-          );
-          void trial.finished.then(
-            (done) => {
-              const own = ownEnergy(done, (n) => store.trialByNumber(study.id, n));
-              if (!Number.isNaN(own)) this.energySpent += own;
-              this.freeSlots.push(slot);
-            },
-            () => this.freeSlots.push(slot),
-          );
-          this.running.set(rec.number, trial);
-          this.emit({ type: 'trial-state', study: study.name, number: rec.number, state: 'running', reason: null });
+          this.start(views, rec, this.freeSlots.shift()!, null);
         }
         if (this.running.size === 0) break;
         await this.waitForChange();
       }
     } finally {
       clearInterval(beat);
+      this.executor.close();
       this.saveGpuSeries();
     }
     const result = this.result(endReason);
     store.setStudyState(study.id, result.state, result.reason);
     this.emit({ type: 'study', study: study.name, state: result.state, reason: result.reason });
     return result;
+  }
+
+  /** Runs a claimed trial in `slot`, or follows a reattached one (`lease`: its job, from an engine that died). */
+  private start(views: TrialViews, rec: TrialRecord, slot: Slot, lease: TrialLease | null): void {
+    const { store, study, spec } = this;
+    const trial = new RunningTrial(
+      {
+        store,
+        study,
+        spec,
+        artifacts: this.artifacts,
+        owner: this.owner,
+        scheduler: this.scheduler,
+        views,
+        emit: this.emit,
+        meter: this.meter,
+        slot,
+        executor: this.executor,
+        ...(lease ? { reattach: lease } : {}),
+      },
+      rec,
+    );
+    const release = (): void => {
+      if (slot !== OVERFLOW_SLOT) this.freeSlots.push(slot);
+    };
+    void trial.finished.then((done) => {
+      const own = ownEnergy(done, (n) => store.trialByNumber(study.id, n));
+      if (!Number.isNaN(own)) this.energySpent += own;
+      release();
+    }, release);
+    this.running.set(rec.number, trial);
+    this.emit({ type: 'trial-state', study: study.name, number: rec.number, state: 'running', reason: null });
   }
 
   private result(endReason: string | null): CampaignResult {

@@ -269,6 +269,9 @@ export class OptunaReader implements Store {
       owner: null,
       heartbeatAt: null,
       pgid: null,
+      jobId: null,
+      node: null,
+      gpus: null,
     };
   }
 
@@ -358,6 +361,15 @@ export class OptunaReader implements Store {
     return this.refuse();
   }
   setPgid(): void {
+    this.refuse();
+  }
+  setJobId(): void {
+    this.refuse();
+  }
+  setPlacement(): void {
+    this.refuse();
+  }
+  adoptTrial(): void {
     this.refuse();
   }
   heartbeat(): void {

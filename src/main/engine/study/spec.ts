@@ -6,6 +6,7 @@ import type { ParamValue } from '../../../shared/types.js';
 import { RegularFileError, readRegularFile } from '../regular-file.js';
 import { StudySpecError, type SpecIssue } from './errors.js';
 import { BUILTIN_PLACEHOLDERS, parseTemplate } from './placeholders.js';
+import { normalizeExecutor } from './executor-spec.js';
 import { SearchSpace } from './space.js';
 import { describeValue, formatPath, studySchema, toSpecIssues, type RawStudy } from './spec-schema.js';
 import type { StrategyCatalog } from './strategies.js';
@@ -161,6 +162,7 @@ function checkStudy(raw: RawStudy, folder: string, strategies: StrategyCatalog, 
     seed: raw.seed ?? 0,
     max_retries: raw.retries ?? 1,
     kill_grace_s: raw.trainer.kill_grace ?? DEFAULT_KILL_GRACE_S,
+    executor: normalizeExecutor(raw.executor),
   };
 }
 
