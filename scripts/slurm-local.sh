@@ -2,12 +2,13 @@
 # A one-node Slurm cluster on this machine, for the Slurm executor's tests and CI (as root; needs Debian's
 # slurm-wlm and munge). Everything it makes lives under DIR; clients find it through SLURM_CONF=DIR/slurm.conf.
 #   scripts/slurm-local.sh start DIR   configure and start munged, slurmctld, slurmd; wait until the node is idle
+#   scripts/slurm-local.sh ensure DIR  start it unless the cluster of DIR already answers (tests share one)
 #   scripts/slurm-local.sh stop DIR    cancel every job, stop slurmd and slurmctld (munged is left to the system)
 # The node offers two fake GPUs (character devices that are /dev/null underneath) as GRES, so Slurm hands
 # each job its own CUDA_VISIBLE_DEVICES exactly as it would on a GPU node.
 set -euo pipefail
 
-usage() { echo "usage: $0 start|stop DIR" >&2; exit 2; }
+usage() { echo "usage: $0 start|ensure|stop DIR" >&2; exit 2; }
 [ $# -eq 2 ] || usage
 action=$1
 dir=$(mkdir -p "$2" && cd "$2" && pwd)
@@ -99,8 +100,11 @@ CONF
   exit 1
 }
 
+answers() { [ -f "$conf" ] && timeout 5 sinfo -h -o %T 2>/dev/null | grep -Eq 'idle|mix|alloc'; }
+
 case "$action" in
   start) start ;;
+  ensure) answers || start ;;
   stop) stop ;;
   *) usage ;;
 esac
