@@ -8,6 +8,6 @@ import { executorContract } from './contract.js';
 executorContract('slurm', true, () => {
   const cluster = slurmCluster();
   if (cluster.skip !== null) return cluster.skip;
-  const spec = normalizeExecutor('slurm') as SlurmExecutorSpec;
+  const spec = normalizeExecutor({ type: 'slurm' }) as SlurmExecutorSpec;
   return new SlurmExecutor({ spec, nodeBinary: process.execPath, wrapper: slurmWrapperPath(), queuePollMs: 500 });
 });

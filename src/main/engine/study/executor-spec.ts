@@ -20,6 +20,9 @@ const timeSchema = z.union([z.string(), z.number()]).transform((value, ctx) => {
   return String(Math.max(1, Math.ceil(parsed.data / 60)));
 });
 
+/** sbatch options Nightshift sets itself: overriding them would run another script or lose the job's files. */
+const RESERVED = new Set(['wrap', 'output', 'o', 'error', 'e', 'chdir', 'D', 'job-name', 'J', 'parsable', 'array', 'a', 'requeue', 'no-requeue']);
+
 const word = (what: string, example: string) =>
   z.string().regex(/^[A-Za-z0-9_.+-]+$/, `must be a ${what} name such as ${example} (letters, digits, . _ + -)`);
 
@@ -40,19 +43,32 @@ const slurmSchema = strict({
     .refine((v) => /^\d+[KMGT]?B?$/i.test(v), 'must be a memory size such as 16G or 4000M (Slurm --mem)')
     .optional(),
   extra_args: z
-    .array(z.string().regex(/^--?[A-Za-z]/, 'each must be an sbatch option such as --constraint=a100'))
+    .array(
+      z
+        .string()
+        .regex(/^--?[A-Za-z]/, 'each must be an sbatch option such as --constraint=a100')
+        .superRefine((arg, ctx) => {
+          const name = /^--?([A-Za-z-]+)/.exec(arg)?.[1] ?? '';
+          if (RESERVED.has(name)) ctx.addIssue({ code: 'custom', message: `--${name} is set by Nightshift (each trial's job runs its own script and writes to its trial folder); remove it` });
+        }),
+    )
     .optional(),
   max_jobs: z.int().min(1, 'must be at least 1').max(10_000, 'must be at most 10000').optional(),
   node: z.string().regex(/^\//, 'must be the absolute path of Node.js on the compute nodes, e.g. /opt/node-20/bin/node').optional(),
 });
 
-export const executorSchema = z.union([z.literal('local'), z.literal('slurm'), strict({ type: z.literal('local') }), slurmSchema], {
-  error: 'must be local, slurm, or a mapping such as {type: slurm, partition: gpu, gres: "gpu:1"}',
-});
+const EXECUTOR_HINT = 'must be local, slurm, or a mapping such as {type: slurm, partition: gpu, gres: "gpu:1"}';
+
+// `executor: slurm` is `{type: slurm}`; a discriminated union reports a mistake inside the slurm mapping
+// at its own key (a plain union would only say that no alternative matched).
+export const executorSchema = z.preprocess(
+  (v) => (typeof v === 'string' ? { type: v } : v),
+  z.discriminatedUnion('type', [strict({ type: z.literal('local') }), slurmSchema], { error: EXECUTOR_HINT }),
+);
 
 export function normalizeExecutor(raw: z.output<typeof executorSchema> | undefined): ExecutorSpec {
-  if (raw === undefined || raw === 'local' || (typeof raw === 'object' && raw.type === 'local')) return { type: 'local' };
-  const s = raw === 'slurm' ? { type: 'slurm' as const } : raw;
+  if (raw === undefined || raw.type === 'local') return { type: 'local' };
+  const s = raw;
   return {
     type: 'slurm',
     partition: s.partition ?? null,

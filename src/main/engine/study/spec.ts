@@ -162,7 +162,8 @@ function checkStudy(raw: RawStudy, folder: string, strategies: StrategyCatalog, 
     seed: raw.seed ?? 0,
     max_retries: raw.retries ?? 1,
     kill_grace_s: raw.trainer.kill_grace ?? DEFAULT_KILL_GRACE_S,
-    executor: normalizeExecutor(raw.executor),
+    // Absent means local: specs stay as they were for studies that never name an executor.
+    ...(raw.executor !== undefined ? { executor: normalizeExecutor(raw.executor) } : {}),
   };
 }
 
