@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ApiRouter } from '../../../src/main/api/router.js';
 import { Campaign } from '../../../src/main/engine/campaign/campaign.js';
 import { STRATEGIES } from '../../../src/main/engine/campaign/strategy.js';
 import { openStore } from '../../../src/main/engine/storage/open.js';
@@ -117,6 +118,12 @@ executor: {type: slurm, max_jobs: 1}
     expect(trials.filter((t) => t.state === 'complete')).toHaveLength(2);
     expect(activeJobsOf('slurm-median')).toEqual([]);
     store.close();
+    // The trial page's API names the job and the node.
+    const router = new ApiRouter({ db: path.join(dir, 'x.db') });
+    const r = await router.handle('trial.detail', { study: 'slurm-median', number: bad.number });
+    expect(r.ok && r.result).toMatchObject({ trial: { jobId: bad.jobId, node: bad.node } });
+    expect(bad.node).not.toBeNull();
+    await router.close();
   });
 
   it('passes hostile parameter values to the trial literally, as the local runner does', async () => {
