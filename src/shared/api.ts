@@ -2,6 +2,8 @@
 // Electron IPC (src/preload) or HTTP + WebSocket (`nightshift serve`). One typed map of methods
 // (name → request/response) and one of pushed events (name → payload). Types only, plus the name lists the
 // transports register, so the renderer bundle pulls in nothing from the engine.
+import type { TrialProvenance } from './provenance.js';
+import type { ParamSpec, StudySpec } from './spec.js';
 import type { Objective, Params, StateCounts, StudyExportJson, StudyState, TrialJson, TrialState } from './types.js';
 
 /** Sort keys of the trials table: a column, or `value.<metric>` / `metric.<name>` / `param.<name>`. */
@@ -61,8 +63,10 @@ export interface StudySummary {
   created_at: string;
   objectives: Objective[];
   counts: StateCounts;
-  /** The study as written (normalized StudySpec). */
-  spec: unknown;
+  /** The study as written (normalized); null for a study from another tool (an Optuna storage). */
+  spec: StudySpec | null;
+  /** The search space: the spec's, or for a study from another tool the one its trials were drawn from. */
+  search_space: Record<string, ParamSpec>;
   /** Trials on the first front (one best trial for a single objective), in trial order. */
   pareto: TrialJson[];
   /** Every complete trial with all objective values, with its front. */
@@ -210,7 +214,7 @@ export interface ApiEvents {
   'trial-state': { study: string; number: number; state: TrialState; reason: string | null };
   report: { study: string; number: number; step: number; metrics: Record<string, number> };
   /** What Nightshift measured for a trial that just finished (only when it measured something). */
-  measurement: { study: string; number: number; metrics: Record<string, number>; provenance: Record<string, unknown> | null };
+  measurement: { study: string; number: number; metrics: Record<string, number>; provenance: TrialProvenance | null };
   /** Budget use after each finished trial. */
   budget: { study: string; budget: BudgetSummary };
   log: { level: 'info' | 'warn'; message: string };

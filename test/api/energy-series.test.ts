@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ApiEvent, ApiMethod, ApiRequest, ApiResponse } from '../../src/shared/api.js';
 import { ApiRouter } from '../../src/main/api/router.js';
 import { buildStudyReport, htmlReport } from '../../src/main/engine/report/index.js';
-import { openStore } from '../../src/main/engine/storage/open.js';
+import { openStoreReader } from '../../src/main/engine/storage/open.js';
 import { loadScenario, makeFakeGpu } from '../fixtures/fake-gpu/fake-gpu.js';
 import { tempDir } from '../helpers/cli.js';
 import { waitFor } from '../helpers/procs.js';
@@ -80,7 +80,7 @@ seed: 3
     await waitFor(() => router.activeCampaigns().length === 0, 5000, 'the campaign to let go');
     const summary = await call(router, 'study.summary', { study: 'demo-like' });
 
-    const store = openStore(db, { readonly: true });
+    const store = openStoreReader(db);
     try {
       const study = store.getStudy('demo-like')!;
       const trials = store.trials(study.id);

@@ -5,7 +5,7 @@ import { MAX_REPORT_POINTS } from '../../shared/api.js';
 import type { Objective, TrialJson } from '../../shared/types.js';
 import { stateNow, trialJson } from '../engine/report/json.js';
 import { bestTrials } from '../engine/study/pareto.js';
-import type { ReportRecord, Store, StudyRecord, TrialRecord } from '../engine/storage/types.js';
+import type { ReportRecord, StoreReader, StudyRecord, TrialRecord } from '../engine/storage/types.js';
 import { EnergyLedger, spentTotal } from '../engine/lineage/index.js';
 import { convergence } from '../engine/report/convergence.js';
 import { hypervolumeSeries, learningCurves } from './series.js';
@@ -42,9 +42,12 @@ function bestSoFar(trials: readonly TrialRecord[], objectives: readonly Objectiv
   return { by_trial: c.byTrial, by_energy: c.byEnergy ?? [] };
 }
 
+const NO_BUDGET = { trials: null, wall_time_s: null, energy_j: null, deadline: null } as const;
+
 /** Budget use; `active` is the running campaign's start (wall time counts per run), null when none runs here. */
 export function budgetSummary(trials: readonly TrialRecord[], study: StudyRecord, active: { since: number } | null, now: number): BudgetSummary {
-  const budget = study.spec.budget;
+  // A foreign source (an Optuna storage) has no budget: every limit reads as none.
+  const budget = study.spec?.budget ?? NO_BUDGET;
   let used = 0;
   for (const t of trials) if (t.state !== 'queued' && t.state !== 'stopped') used++;
   return {
@@ -56,7 +59,7 @@ export function budgetSummary(trials: readonly TrialRecord[], study: StudyRecord
   };
 }
 
-export function studySummary(store: Store, study: StudyRecord, active: { since: number } | null, now: number, gpu: { live: boolean; gpus: GpuTrace[] }): StudySummary {
+export function studySummary(store: StoreReader, study: StudyRecord, active: { since: number } | null, now: number, gpu: { live: boolean; gpus: GpuTrace[] }): StudySummary {
   const trials = store.trials(study.id);
   const counts = store.counts(study.id);
   const points = objectivePoints(trials, study.objectives);
@@ -70,6 +73,7 @@ export function studySummary(store: Store, study: StudyRecord, active: { since: 
     objectives: study.objectives,
     counts,
     spec: study.spec,
+    search_space: study.searchSpace,
     pareto: trials.filter((t) => front.has(t.number)).map((t) => trialJson(t)),
     points,
     best_so_far: bestSoFar(trials, study.objectives, ledger),
@@ -81,7 +85,7 @@ export function studySummary(store: Store, study: StudyRecord, active: { since: 
   };
 }
 
-export function studyListItem(store: Store, study: StudyRecord, active: boolean): StudyListItem {
+export function studyListItem(store: StoreReader, study: StudyRecord, active: boolean): StudyListItem {
   const trials = store.trials(study.id);
   const best: Record<string, number> = {};
   let updated: string | null = null;
@@ -119,7 +123,7 @@ function sortValue(t: TrialJson, key: string): number | string | null {
   return v === undefined ? null : typeof v === 'boolean' ? String(v) : v;
 }
 
-export function trialsPage(store: Store, study: StudyRecord, q: TrialsQuery): TrialsPage {
+export function trialsPage(store: StoreReader, study: StudyRecord, q: TrialsQuery): TrialsPage {
   let rows = store.trials(study.id).map((t) => trialJson(t));
   const states = q.filter?.states;
   if (states && states.length > 0) rows = rows.filter((t) => states.includes(t.state));

@@ -6,7 +6,7 @@ import { downsample as lttb } from '../../shared/charts/series.js';
 import type { Objective } from '../../shared/types.js';
 import { dominates, hypervolume, type Point } from '../engine/study/hypervolume.js';
 import type { EnergyLedger } from '../engine/lineage/index.js';
-import type { GpuSample, Store, TrialRecord } from '../engine/storage/types.js';
+import type { GpuSample, StoreReader, TrialRecord } from '../engine/storage/types.js';
 
 /** Total curve points sent for a study; each trial gets an equal share (at least MIN_PER_TRIAL). */
 export const CURVE_POINT_BUDGET = 20_000;
@@ -14,7 +14,7 @@ const MIN_PER_TRIAL = 8;
 /** Points per GPU trace sent to the page. */
 export const GPU_TRACE_POINTS = 1000;
 
-export function learningCurves(store: Store, trials: readonly TrialRecord[], objectives: readonly Objective[]): LearningCurves | null {
+export function learningCurves(store: StoreReader, trials: readonly TrialRecord[], objectives: readonly Objective[]): LearningCurves | null {
   const metric = objectives[0]?.metric;
   if (!metric) return null;
   const started = trials.filter((t) => t.state !== 'queued');

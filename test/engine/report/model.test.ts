@@ -3,7 +3,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bestSoFar, cumulative, downsample, linearScale, logScale, niceTicks, paretoStaircase } from '../../../src/shared/charts/index.js';
-import { buildStudyReport, htmlReport, warmStartTrials } from '../../../src/main/engine/report/index.js';
+import { warmStartTrials } from '../../../src/main/engine/campaign/warm-start.js';
+import { buildStudyReport, htmlReport } from '../../../src/main/engine/report/index.js';
 import { openStore } from '../../../src/main/engine/storage/open.js';
 import type { Store } from '../../../src/main/engine/storage/types.js';
 import { SearchSpace } from '../../../src/main/engine/study/space.js';
@@ -43,7 +44,15 @@ function fill(): { store: Store; studyId: number } {
       values: acc === null ? {} : { acc },
       metrics: { energy_j: energy, duration_s: duration, co2_g: energy / 10 },
       reason: state === 'failed' ? 'exit code 1' : null,
-      provenance: { gpu: { source: 'nvidia-smi', interval_ms: 500, method: 'integral', baseline_w: { 0: 20 }, estimate: false }, cpu: { source: 'none', reason: 'no RAPL' }, flags: state === 'failed' ? ['short_window'] : [] },
+      provenance: {
+        gpu: { source: 'nvidia-smi', reason: '', interval_ms: 500, method: 'integral', baseline_w: { 0: 20 }, memory_source: 'device', energy_by_gpu_j: { 0: energy }, estimate: false },
+        cpu: { source: 'none', reason: 'no RAPL', method: '', baseline_w: null, estimate: false },
+        grid_intensity_g_per_kwh: null,
+        price_per_kwh: null,
+        flags: state === 'failed' ? ['short_window'] : [],
+        notes: [],
+        window: null,
+      },
     });
   }
   return { store, studyId: study.id };

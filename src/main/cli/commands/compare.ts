@@ -5,7 +5,7 @@ import path from 'node:path';
 import { openAnyStudySource, OptunaFormatError } from '../../engine/optuna/index.js';
 import { buildComparison, compareHtml, comparisonJson, energyText, htmlToPdf, PdfUnavailableError, type CompareInput } from '../../engine/report/index.js';
 import { StoreOpenError } from '../../engine/storage/open.js';
-import type { Store } from '../../engine/storage/types.js';
+import type { StoreReader } from '../../engine/storage/types.js';
 import { parse } from '../args.js';
 import { CliError, EXIT } from '../errors.js';
 import { num, table } from '../format.js';
@@ -44,7 +44,7 @@ export async function compareCommand(argv: string[], out: NodeJS.WritableStream)
   const defaultDb = dataPathsFor(values.db).db;
   const refs = positionals.map((r) => parseStudyRef(r, defaultDb));
 
-  const stores = new Map<string, Store>();
+  const stores = new Map<string, StoreReader>();
   try {
     const inputs: CompareInput[] = refs.map(({ name, file }) => {
       let store = stores.get(file);

@@ -2,7 +2,8 @@
 // the Nightshift database. The source is only ever opened read-only.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { asOptunaReader, copyStudy, CopyStudyError, importOptunaStudy, openAnyStudySource, OptunaFormatError, ReplayClock } from '../../engine/optuna/index.js';
+import { asOptunaReader, importOptunaStudy, openAnyStudySource, OptunaFormatError } from '../../engine/optuna/index.js';
+import { copyStudy, CopyStudyError, ReplayClock } from '../../engine/storage/copy.js';
 import { openStore, StoreOpenError } from '../../engine/storage/open.js';
 import type { Store } from '../../engine/storage/types.js';
 import { parse } from '../args.js';

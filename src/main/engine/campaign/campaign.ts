@@ -5,8 +5,6 @@ import type { StudyState } from '../../../shared/types.js';
 import { checkExecutor, createExecutor, trialsInFlight, type Executor, type TrialLease } from '../executors/index.js';
 import { EnergyLedger, ownEnergy } from '../lineage/index.js';
 import type { Meter } from '../metering/index.js';
-import { openAnyStudySource } from '../optuna/index.js';
-import { warmStartTrials, WarmStartError } from '../report/warm-start.js';
 import type { Sampler } from '../samplers/types.js';
 import type { Scheduler } from '../schedulers/types.js';
 import { resolveDeadline } from '../study/deadline.js';
@@ -14,7 +12,7 @@ import { StudySpecError } from '../study/errors.js';
 import { SearchSpace } from '../study/space.js';
 import { describeSpecChange, specHash } from '../study/spec-hash.js';
 import type { StudySpec } from '../study/types.js';
-import type { Store, StudyRecord, TrialRecord } from '../storage/types.js';
+import type { NightshiftStudyRecord, Store, StoreReader, TrialRecord } from '../storage/types.js';
 import { timeUp, trialsUsedUp, evaluated } from './budget.js';
 import type { EventSink } from './events.js';
 import { newOwner } from './owner.js';
@@ -24,6 +22,7 @@ import { RunningTrial } from './running-trial.js';
 import { planSlots, type Slot } from './slots.js';
 import { createStrategy } from './strategy.js';
 import { TrialViews } from './views.js';
+import { warmStartTrials, WarmStartError } from './warm-start.js';
 
 export interface CampaignOptions {
   store: Store;
@@ -36,6 +35,12 @@ export interface CampaignOptions {
   meter?: Meter | null;
   /** Where trials run; default: what the study's `executor` section says (local processes unless slurm). */
   executor?: Executor;
+  /**
+   * Opens `warm_start.db` (another Nightshift database, or an Optuna storage) for reading. The host
+   * passes it in (the CLI and the API give `openAnyStudySource`): readers of foreign formats sit above
+   * the campaign, which knows only the StoreReader interface.
+   */
+  openSource?: (file: string) => StoreReader;
 }
 
 export interface CampaignResult {
@@ -67,7 +72,7 @@ export class Campaign {
 
   private constructor(
     private readonly store: Store,
-    readonly study: StudyRecord,
+    readonly study: NightshiftStudyRecord,
     private readonly spec: StudySpec,
     private readonly artifacts: string,
     private readonly sampler: Sampler,
@@ -104,7 +109,7 @@ export class Campaign {
       // Queued configurations start where the scheduler starts new ones (ASHA's lowest rung), so they compete.
       const budget = spec.fidelity ? (scheduler.initialBudget?.({ objectives: spec.objectives, trials: [] }) ?? spec.fidelity.max) : null;
       if (created && spec.baseline) store.enqueueTrial(study.id, { params: spec.baseline, budget, lineage: { kind: 'baseline' } });
-      if (created && spec.warm_start) enqueueWarmStart(store, study.id, spec, space, budget);
+      if (created && spec.warm_start) enqueueWarmStart(store, study.id, spec, space, budget, opts.openSource);
       return study;
     });
     const state = store.samplerState(study.id, sampler.name);
@@ -311,9 +316,17 @@ export class Campaign {
 }
 
 /** The best configurations of an earlier study (this database or another file) run right after the baseline. */
-function enqueueWarmStart(store: Store, studyId: number, spec: StudySpec, space: SearchSpace, budget: number | null): void {
+function enqueueWarmStart(
+  store: Store,
+  studyId: number,
+  spec: StudySpec,
+  space: SearchSpace,
+  budget: number | null,
+  openSource: ((file: string) => StoreReader) | undefined,
+): void {
   const ws = spec.warm_start!;
-  const source = ws.db ? openAnyStudySource(ws.db) : store;
+  if (ws.db && !openSource) throw new StudySpecError(null, [{ path: 'warm_start.db', message: 'this host cannot open other databases; leave out db to warm-start from a study in this one' }]);
+  const source: StoreReader = ws.db && openSource ? openSource(ws.db) : store;
   try {
     const configs = warmStartTrials(source, ws.study, space, ws.top);
     const baselineKey = spec.baseline ? space.key(spec.baseline) : null;

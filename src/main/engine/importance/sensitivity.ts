@@ -6,7 +6,7 @@
 // Sensitivity Analysis: The Primer", 2008, ch. 1); the fANOVA importance in ./index.ts is the global view.
 import type { Objective, Params, ParamValue } from '../../../shared/types.js';
 import { byNumberIn, plannedLineage, type LineageNode } from '../lineage/index.js';
-import type { Store, StudyRecord, TrialLineage } from '../storage/types.js';
+import type { NightshiftStudyRecord, Store, TrialLineage } from '../storage/types.js';
 import { SearchSpace } from '../study/space.js';
 import { specHash } from '../study/spec-hash.js';
 import type { StudySpec } from '../study/types.js';
@@ -23,7 +23,7 @@ export class SensitivityError extends Error {
 }
 
 export interface SensitivityStudy {
-  study: StudyRecord;
+  study: NightshiftStudyRecord;
   /** False when the follow-up study already existed (it is resumed as it was planned). */
   created: boolean;
   /** Trials planned (baseline included). */
@@ -57,13 +57,13 @@ export function pickObjective(objectives: readonly Objective[], metric: string |
  * trial of `source` on `objective` when it does not exist yet. An existing one is returned as it was
  * planned: running the command again continues it.
  */
-export function openSensitivityStudy(store: Store, source: StudyRecord, opts: { points: number; objective: Objective }): SensitivityStudy {
+export function openSensitivityStudy(store: Store, source: NightshiftStudyRecord, opts: { points: number; objective: Objective }): SensitivityStudy {
   const name = source.name + SENSITIVITY_SUFFIX;
   const existing = store.getStudy(name);
   if (existing) return { study: existing, created: false, planned: existing.spec.budget.trials ?? 0 };
   const best = bestTrialOn(store.trials(source.id), opts.objective);
   if (!best) throw new SensitivityError(`study "${source.name}" has no complete trial with a value of ${opts.objective.metric}; run it first`);
-  const space = new SearchSpace(source.spec.search_space);
+  const space = new SearchSpace(source.searchSpace);
   const plan = sensitivityPlan(best.params, space, opts.points);
   if (plan.length === 0) throw new SensitivityError(`study "${source.name}" has no parameter that can take another value`);
   const spec: StudySpec = {

@@ -4,14 +4,14 @@ import type { Objective, StateCounts } from '../../../shared/types.js';
 import { bestSoFar, paretoStaircase, type Point } from '../../../shared/charts/index.js';
 import { EnergyLedger } from '../lineage/index.js';
 import { bestTrials } from '../study/pareto.js';
-import type { Store, StudyRecord, TrialRecord } from '../storage/types.js';
+import type { StoreReader, StudyRecord, TrialRecord } from '../storage/types.js';
 import { esc, num, table } from './html/escape.js';
 import { energyText, page, type PageOptions } from './html/study.js';
 import { chartSvg, type Layer } from './html/svg.js';
 import { paramsText } from './model.js';
 
 export interface CompareInput {
-  store: Store;
+  store: StoreReader;
   study: StudyRecord;
   /** How the study is named in tables and legends (unique among the inputs). */
   label: string;

@@ -1,12 +1,13 @@
 // What a report says about one study, computed from the store: every number the HTML report shows comes
 // from here, so it can be tested against the database directly.
+import type { TrialProvenance } from '../../../shared/provenance.js';
 import type { Objective, Params, StateCounts } from '../../../shared/types.js';
 import type { Point } from '../../../shared/charts/index.js';
 import { importance, type ParamImportance } from '../importance/index.js';
 import { byNumberIn, EnergyLedger, plannedLineage } from '../lineage/index.js';
 import { bestTrials } from '../study/pareto.js';
 import { SearchSpace } from '../study/space.js';
-import type { Store, StudyRecord, TrialRecord } from '../storage/types.js';
+import type { StoreReader, StudyRecord, TrialRecord } from '../storage/types.js';
 import { convergence } from './convergence.js';
 
 export interface BudgetUsed {
@@ -104,7 +105,7 @@ export interface ReportOptions {
   seed?: number;
 }
 
-export function buildStudyReport(store: Store, study: StudyRecord, opts: ReportOptions = {}): StudyReport {
+export function buildStudyReport(store: StoreReader, study: StudyRecord, opts: ReportOptions = {}): StudyReport {
   const trials = store.trials(study.id);
   const finished = trials.filter((t) => t.state !== 'queued' && t.state !== 'running');
   const complete = trials.filter((t) => t.state === 'complete');
@@ -115,12 +116,12 @@ export function buildStudyReport(store: Store, study: StudyRecord, opts: ReportO
   const ends = trials.map((t) => t.endedAt).filter((s): s is string => s !== null).sort();
   const budget: BudgetUsed = {
     trials: finished.length,
-    trialsLimit: study.spec.budget.trials,
+    trialsLimit: study.spec?.budget.trials ?? null,
     wallSeconds: starts[0] && ends.at(-1) ? Math.max(0, (Date.parse(ends.at(-1)!) - Date.parse(starts[0])) / 1000) : null,
-    wallLimitSeconds: study.spec.budget.wall_time_s,
+    wallLimitSeconds: study.spec?.budget.wall_time_s ?? null,
     trialSeconds: sum(finished, 'duration_s'),
     energyJ: spent(finished, 'energy_j'),
-    energyLimitJ: study.spec.budget.energy_j,
+    energyLimitJ: study.spec?.budget.energy_j ?? null,
     co2G: spent(finished, 'co2_g'),
     cost: spent(finished, 'cost'),
   };
@@ -152,7 +153,7 @@ export function buildStudyReport(store: Store, study: StudyRecord, opts: ReportO
 
   const curves = learningCurves(store, trials, objectives[0], best, opts.maxCurves ?? 60);
 
-  const space = new SearchSpace(study.spec.search_space);
+  const space = new SearchSpace(study.searchSpace);
   const imp = objectives.map((o) => ({ objective: o, params: safeImportance(trials, space, o, opts.seed ?? 0) }));
 
   const events = store.events(study.id);
@@ -186,7 +187,7 @@ function safeImportance(trials: readonly TrialRecord[], space: SearchSpace, o: O
   }
 }
 
-function learningCurves(store: Store, trials: readonly TrialRecord[], objective: Objective | undefined, best: readonly TrialRecord[], max: number): CurveSet | null {
+function learningCurves(store: StoreReader, trials: readonly TrialRecord[], objective: Objective | undefined, best: readonly TrialRecord[], max: number): CurveSet | null {
   if (!objective) return null;
   const metric = objective.metric;
   const bestIds = new Set(best.map((t) => t.id));
@@ -220,44 +221,44 @@ export function paramsText(p: Params): string {
     .join(', ');
 }
 
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
-const str = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
-
-/** Metering provenance (see engine/metering/types.ts TrialMeasurement) in words, grouped by method and flags. */
-export function groupProvenance(byTrial: ReadonlyMap<number, Record<string, unknown>>, numberOf: ReadonlyMap<number, number>): ProvenanceGroup[] {
+/** Metering provenance in words, grouped over the trials measured the same way. */
+export function groupProvenance(byTrial: ReadonlyMap<number, TrialProvenance>, numberOf: ReadonlyMap<number, number>): ProvenanceGroup[] {
   const groups = new Map<string, ProvenanceGroup>();
   for (const [trialId, p] of byTrial) {
-    const g = obj(p.gpu);
-    const c = obj(p.cpu);
-    const baseline = Object.entries(obj(g.baseline_w))
-      .map(([i, w]) => `GPU ${i} ${typeof w === 'number' ? +w.toPrecision(4) : str(w)} W`)
-      .join(', ');
+    const g = p.gpu;
+    const c = p.cpu;
     const gpu =
-      str(g.source) === 'none' || !str(g.source)
-        ? `not measured${str(g.reason) ? ` (${str(g.reason)})` : ''}`
-        : `${str(g.source)}${str(g.interval_ms) ? ` every ${str(g.interval_ms)} ms` : ''}${str(g.method) ? `, ${str(g.method)}` : ''}${baseline ? `, idle baseline ${baseline}` : ''}`;
+      !g || g.source === 'none'
+        ? `not measured${g?.reason ? ` (${g.reason})` : ''}`
+        : `${g.source}${g.interval_ms !== null ? ` every ${g.interval_ms} ms` : ''}${g.method ? `, ${g.method}` : ''}${gpuBaseline(g.baseline_w)}`;
     const cpu =
-      str(c.source) === 'none' || !str(c.source)
-        ? `not measured${str(c.reason) ? ` (${str(c.reason)})` : ''}`
-        : `${str(c.source)}${str(c.method) ? ` (${str(c.method)})` : ''}${typeof c.baseline_w === 'number' ? `, idle ${+c.baseline_w.toPrecision(4)} W` : ''}`;
+      !c || c.source === 'none'
+        ? `not measured${c?.reason ? ` (${c.reason})` : ''}`
+        : `${c.source}${c.method ? ` (${c.method})` : ''}${c.baseline_w !== null ? `, idle ${+c.baseline_w.toPrecision(4)} W` : ''}`;
     const factors = [
-      typeof p.grid_intensity_g_per_kwh === 'number' ? `${p.grid_intensity_g_per_kwh} g CO₂/kWh` : '',
-      typeof p.price_per_kwh === 'number' ? `${p.price_per_kwh} per kWh` : '',
+      p.grid_intensity_g_per_kwh !== null ? `${p.grid_intensity_g_per_kwh} g CO₂/kWh` : '',
+      p.price_per_kwh !== null ? `${p.price_per_kwh} per kWh` : '',
     ]
       .filter(Boolean)
       .join(', ');
-    const flags = (Array.isArray(p.flags) ? p.flags : []).filter((f): f is string => typeof f === 'string').sort();
+    const flags = [...p.flags].sort();
     const key = `${gpu}|${cpu}|${factors}|${flags.join(',')}`;
     let group = groups.get(key);
     if (!group) {
       group = { gpu, cpu, factors, estimate: false, flags, trials: [] };
       groups.set(key, group);
     }
-    group.estimate ||= g.estimate === true || c.estimate === true;
+    group.estimate ||= g?.estimate === true || c?.estimate === true;
     const n = numberOf.get(trialId);
     if (n !== undefined) group.trials.push(n);
   }
   for (const g of groups.values()) g.trials.sort((a, b) => a - b);
   return [...groups.values()];
+}
+
+function gpuBaseline(baseline: Readonly<Record<string, number>>): string {
+  const text = Object.entries(baseline)
+    .map(([i, w]) => `GPU ${i} ${+w.toPrecision(4)} W`)
+    .join(', ');
+  return text ? `, idle baseline ${text}` : '';
 }

@@ -9,7 +9,7 @@
 // belongs to is read from its lowest budget, and new configurations go to the bracket furthest below its
 // share, with Hyperband's allocation n_s = ⌈(s_max+1)/(s+1)·eta^s⌉ configurations per bracket (equal budget
 // per bracket): both from the trials alone, no hidden state.
-import type { TrialView } from '../samplers/types.js';
+import type { TrialView } from '../study/trial-view.js';
 import type { FidelitySpec } from '../study/types.js';
 import { ashaPromotion, byConfig, rungIndex, rungLadder } from './rungs.js';
 import type { Decision, Promotion, Scheduler, SchedulerContext } from './types.js';

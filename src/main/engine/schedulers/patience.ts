@@ -5,7 +5,7 @@
 // default min_delta 0 a flat curve runs on; staying below its earlier best for patience + 1 reports stops it.
 //
 // Multi-objective studies are never stopped (as in median.ts: one curve cannot judge a Pareto trade-off).
-import type { TrialView } from '../samplers/types.js';
+import type { TrialView } from '../study/trial-view.js';
 import { readOptions } from '../study/strategy-options.js';
 import type { Decision, Scheduler, SchedulerContext } from './types.js';
 

@@ -204,6 +204,9 @@ function trialList(ns: readonly number[]): string {
 
 function environmentSection(r: StudyReport): string {
   const s = r.study.spec;
+  const events = r.environment.length ? table(['time', 'kind', 'detail'], r.environment.map((e) => [esc(e.at), esc(e.kind), esc(e.message)])) : '';
+  // A study from another tool (an Optuna storage) has no trainer, sampler or resources of Nightshift's.
+  if (!s) return `<h2>Environment</h2>${dl([['Source', 'another tool; no Nightshift study file']])}${events}`;
   const trainer = s.trainer.kind === 'command' ? s.trainer.command.join(' ') : `built-in ${JSON.stringify(s.trainer.builtin)}`;
   const rows: [string, string][] = [
     ['Trainer', esc(trainer)],
@@ -212,7 +215,6 @@ function environmentSection(r: StudyReport): string {
     ['Seed', esc(String(s.seed))],
     ['Resources', esc(s.resources.gpus === null ? `${s.resources.parallel} parallel` : `GPUs ${JSON.stringify(s.resources.gpus)}, ${s.resources.trials_per_gpu} per GPU`)],
   ];
-  const events = r.environment.length ? table(['time', 'kind', 'detail'], r.environment.map((e) => [esc(e.at), esc(e.kind), esc(e.message)])) : '';
   return `<h2>Environment</h2>${dl(rows)}${events}`;
 }
 

@@ -2,9 +2,9 @@
 // in (types the schema cannot express) and decoded on the way out (NULL metric = NaN, typed params).
 import type { Objective, ParamValue, Params, StudyState, TrialState } from '../../../../shared/types.js';
 import { TRIAL_STATES } from '../../../../shared/types.js';
-import type { StudySpec } from '../../study/types.js';
 import { isLineageKind } from '../lineage.js';
-import type { StudyRecord, TrialLineage, TrialRecord } from '../types.js';
+import type { NightshiftStudyRecord, TrialLineage, TrialRecord } from '../types.js';
+import { decodeStudySpec } from './decode.js';
 
 export interface StudyRow {
   id: number;
@@ -110,11 +110,13 @@ function asTrialState(s: string): TrialState {
   throw new Error(`database holds an unknown trial state '${s}'`);
 }
 
-export function toStudyRecord(row: StudyRow, objectives: readonly ObjectiveRow[]): StudyRecord {
+export function toStudyRecord(row: StudyRow, objectives: readonly ObjectiveRow[]): NightshiftStudyRecord {
+  const spec = decodeStudySpec(row.spec);
   return {
     id: row.id,
     name: row.name,
-    spec: JSON.parse(row.spec) as StudySpec,
+    spec,
+    searchSpace: spec.search_space,
     specHash: row.spec_hash,
     objectives: objectives.map((o): Objective => ({ metric: o.metric, direction: o.direction === 'maximize' ? 'maximize' : 'minimize' })),
     state: row.state as StudyState,
