@@ -22,6 +22,8 @@ const ENGINE_LAYERS = [
   ['study'],
   ['samplers', 'schedulers'],
   ['runner', 'metering', 'storage'],
+  // Where a trial runs (local processes, Slurm jobs): built on the runner and metering, used by the campaign.
+  ['executors'],
   ['lineage'],
   ['finalists'],
   ['campaign'],

@@ -15,6 +15,7 @@ const external = [
 const entries = {
   'cli/nightshift': 'src/main/cli/index.ts',
   'trainers/builtin-trainer': 'src/main/engine/trainers/main.ts',
+  'executors/slurm-node': 'src/main/engine/executors/slurm/node-main.ts',
 };
 const entryPoints = Object.fromEntries(
   Object.entries(entries).filter(([, file]) => existsSync(path.join(root, file))),

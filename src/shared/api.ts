@@ -167,7 +167,15 @@ export interface TrialsPage {
 
 export interface TrialDetail {
   study: string;
-  trial: TrialJson & { origin: string; budget: number | null; retries: number };
+  trial: TrialJson & {
+    origin: string;
+    budget: number | null;
+    retries: number;
+    /** Where it ran: the Slurm job id (null for local trials), node and GPUs when the executor reported them. */
+    jobId: string | null;
+    node: string | null;
+    gpus: string | null;
+  };
   /** Reports in step order, downsampled to at most `MAX_REPORT_POINTS` (first and last kept). */
   reports: { step: number; metrics: Record<string, number>; at: string }[];
   report_count: number;

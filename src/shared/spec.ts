@@ -103,6 +103,28 @@ export interface CheckpointsSpec {
   keep_best: number;
 }
 
+export interface SlurmExecutorSpec {
+  type: 'slurm';
+  /** null: the cluster's default partition. */
+  partition: string | null;
+  account: string | null;
+  qos: string | null;
+  /** Slurm's --time, as Slurm reads it (minutes, or its own D-HH:MM:SS text). */
+  time: string | null;
+  gres: string | null;
+  cpus_per_task: number | null;
+  mem: string | null;
+  /** Further sbatch options, passed as given (each one argv element, never a shell string). */
+  extra_args: string[];
+  /** Jobs in flight at once, pending ones included; null: resources.parallel. */
+  max_jobs: number | null;
+  /** Node.js on the compute nodes; null: the engine's own (it must then be on the shared filesystem). */
+  node: string | null;
+}
+
+/** Where trials run: processes on this machine, or one Slurm batch job each. */
+export type ExecutorSpec = { type: 'local' } | SlurmExecutorSpec;
+
 export interface StudySpec {
   name: string;
   trainer: TrainerSpec;
@@ -125,4 +147,6 @@ export interface StudySpec {
   /** Grace period between SIGTERM and SIGKILL when stopping a trial. */
   kill_grace_s: number;
   checkpoints: CheckpointsSpec;
+  /** Where trials run; absent: locally (studies that never name an executor, and those stored before). */
+  executor?: ExecutorSpec;
 }

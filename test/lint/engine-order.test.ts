@@ -16,7 +16,7 @@ describe('engine folder order lint rule', () => {
   it('refuses an import from a higher folder, naming both folders and the order', async () => {
     const [message] = await problems('storage/x.ts', '../campaign/campaign.js');
     expect(message).toMatch(/storage must not import from campaign/);
-    expect(message).toContain('study -> samplers / schedulers -> runner / metering / storage -> lineage -> finalists -> campaign');
+    expect(message).toContain('study -> samplers / schedulers -> runner / metering / storage -> executors -> lineage -> finalists -> campaign');
     // The cycles this rule was written against, each planted again.
     expect(await problems('campaign/x.ts', '../report/index.js')).toHaveLength(1);
     expect(await problems('campaign/x.ts', '../optuna/index.js')).toHaveLength(1);
@@ -26,6 +26,10 @@ describe('engine folder order lint rule', () => {
     expect(await problems('samplers/gp/x.ts', '../../campaign/campaign.js')).toHaveLength(1);
     expect(await problems('finalists/x.ts', '../campaign/campaign.js')).toHaveLength(1);
     expect(await problems('storage/x.ts', '../finalists/stage.js')).toHaveLength(1);
+    // Executors sit between the runner they build on and the campaign that uses them.
+    expect(await problems('executors/slurm/x.ts', '../../campaign/campaign.js')).toHaveLength(1);
+    expect(await problems('runner/x.ts', '../executors/index.js')).toHaveLength(1);
+    expect(await problems('campaign/x.ts', '../executors/index.js')).toEqual([]);
   });
 
   it('refuses imports between folders of the same row', async () => {

@@ -253,7 +253,7 @@ export class ApiRouter {
       return {
         study: s.name,
         power: await this.powerTrace(s, provenance),
-        trial: { ...trialJsonWith(t, provenance), origin: originText(t.lineage), budget: t.budget, retries: t.retries },
+        trial: { ...trialJsonWith(t, provenance), origin: originText(t.lineage), budget: t.budget, retries: t.retries, jobId: t.jobId, node: t.node, gpus: t.gpus },
         reports: downsample(reports),
         report_count: reports.length,
         command: dir === null ? null : readCommand(dir),

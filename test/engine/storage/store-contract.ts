@@ -203,6 +203,27 @@ export function storeContract(name: string, fresh: () => StoreUnderTest): void {
         const queued = store.enqueueTrial(s.id, { params: {}, budget: null, lineage: { kind: 'enqueued' } });
         expect(() => store.setPgid(queued.id, 1)).toThrow(/queued/);
       });
+
+      it('records a Slurm job and where it runs in the lease; a restarted engine adopts the running trial', () => {
+        const s = newStudy();
+        const tr = running(s.id);
+        expect(store.getTrial(tr.id)).toMatchObject({ jobId: null, node: null, gpus: null });
+        store.setJobId(tr.id, '4711');
+        store.setPlacement(tr.id, 'gpu-node-3', '1,2');
+        tick();
+        store.adoptTrial(tr.id, 'engine-b');
+        const adopted = store.getTrial(tr.id)!;
+        expect(adopted).toMatchObject({ state: 'running', owner: 'engine-b', jobId: '4711', node: 'gpu-node-3', gpus: '1,2' });
+        expect(adopted.heartbeatAt! > tr.heartbeatAt!).toBe(true);
+        // The lease is the new engine's now: its heartbeat renews it, the dead one's does not.
+        tick();
+        store.heartbeat('engine-a');
+        expect(store.getTrial(tr.id)!.heartbeatAt).toBe(adopted.heartbeatAt);
+        const done = store.finishTrial(tr.id, { state: 'complete', values: { loss: 1 }, metrics: {}, reason: null });
+        expect(done).toMatchObject({ jobId: '4711', node: 'gpu-node-3' });
+        expect(() => store.adoptTrial(tr.id, 'engine-c')).toThrow(ImmutableTrialError);
+        expect(() => store.setJobId(tr.id, '1')).toThrow(ImmutableTrialError);
+      });
     });
 
     reportsAndTransactions({ store: () => store, newStudy, running });

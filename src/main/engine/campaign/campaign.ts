@@ -2,7 +2,7 @@
 // It is the only writer of its study's trials while it runs; every state change goes through the store
 // in one transaction, so killing the process at any instant loses nothing (see recovery in `run`).
 import type { StateCounts, StudyState } from '../../../shared/types.js';
-import { EnergyLedger, ownEnergy } from '../lineage/index.js';
+import { checkExecutor, createExecutor, type Executor } from '../executors/index.js';
 import type { Meter } from '../metering/index.js';
 import { killProcessesWithEnv } from '../runner/marked.js';
 import type { Sampler } from '../samplers/types.js';
@@ -22,10 +22,10 @@ import { lowDiskReason } from './disk.js';
 import { newOwner, ownerIsDead } from './owner.js';
 import { planNext } from './planner.js';
 import { EngineBusyError, recoverOrphans, STALE_LEASE_MS } from './recovery.js';
-import { RunningTrial } from './running-trial.js';
+import type { RunningTrial } from './running-trial.js';
 import { withSchedulerMode } from './scheduler-mode.js';
-import { planSlots, type Slot } from './slots.js';
 import { createStrategy } from './strategy.js';
+import { TrialPool } from './trial-pool.js';
 import { TrialViews } from './views.js';
 import { enqueueWarmStart } from './warm-start.js';
 import { finalistsSpecOf, planFinalistStage, splitCounts } from '../finalists/stage.js';
@@ -39,6 +39,8 @@ export interface CampaignOptions {
   now?: () => number;
   /** Energy and memory metering; without it trials get no measured metrics and GPU slots are not used. */
   meter?: Meter | null;
+  /** Where trials run; default: what the study's `executor` section says (local processes unless slurm). */
+  executor?: Executor;
   /**
    * Opens `warm_start.db` (another Nightshift database, or an Optuna storage) for reading. The host
    * passes it in (the CLI and the API give `openAnyStudySource`): readers of foreign formats sit above
@@ -65,7 +67,6 @@ const HEARTBEAT_MS = 2000;
 const TICK_MS = 1000;
 
 export class Campaign {
-  private readonly running = new Map<number, RunningTrial>();
   private readonly owner = newOwner();
   private readonly emit: EventSink;
   private readonly now: () => number;
@@ -78,9 +79,8 @@ export class Campaign {
   private wake: () => void = () => {};
   private readonly space: SearchSpace;
   private meter: Meter | null;
-  private freeSlots: Slot[] = [];
-  /** Energy of finished trials of this study (J), for `budget.energy`. */
-  private energySpent = 0;
+  /** The trials in flight, their slots and their executor. */
+  private readonly pool: TrialPool;
 
   private constructor(
     private readonly store: Store,
@@ -95,6 +95,12 @@ export class Campaign {
     this.meter = opts.meter ?? null;
     this.emit = opts.emit ?? (() => {});
     this.now = opts.now ?? Date.now;
+    const executor = opts.executor ?? createExecutor(spec);
+    this.pool = new TrialPool({ store, study, spec, artifacts, owner: this.owner, scheduler, emit: this.emit, executor });
+  }
+
+  private get running(): ReadonlyMap<number, RunningTrial> {
+    return this.pool.running;
   }
 
   /** Creates the study, or resumes the one of the same name if its search space and objectives are unchanged. */
@@ -161,6 +167,9 @@ export class Campaign {
    */
   async run(opts: RunOptions = {}): Promise<CampaignResult> {
     const { store, study } = this;
+    // An unknown partition or an unreachable cluster is a mistake in the study file: say so before anything
+    // runs, and before the study's lease (a mistake is not an engine failure to record on the study).
+    await checkExecutor(this.spec);
     // Taken before anything else touches the study (orphan recovery kills processes): one engine per study.
     const lease = store.acquireStudyLease(study.id, this.owner, (h) => !ownerIsDead(h.owner, h.heartbeatAt, STALE_LEASE_MS, this.now()));
     if (!lease.acquired) throw new EngineBusyError(study.name, lease.holder.owner, lease.holder.since);
@@ -187,13 +196,10 @@ export class Campaign {
 
   private async runLeased(opts: RunOptions): Promise<CampaignResult> {
     const { store, study, spec } = this;
-    await recoverOrphans({ store, study, spec, emit: this.emit, now: this.now() });
+    const { executor } = this.pool;
+    const followed = await recoverOrphans({ store, study, spec, emit: this.emit, now: this.now(), executor, artifacts: this.artifacts });
     const views = TrialViews.load(store, study.id, study.objectives);
-    // Every finished trial spent energy, failed and stopped ones too (views keep metrics only for results).
-    this.energySpent = new EnergyLedger(store.trials(study.id)).total();
-    const busy = this.meter && spec.resources.gpus !== null && !spec.resources.allow_busy_gpus ? await this.meter.busyGpus() : new Map<number, number>();
-    const { slots, note } = planSlots(spec.resources, this.meter?.sources().gpu.gpus ?? [], busy);
-    this.freeSlots = slots;
+    const note = await this.pool.prepare(this.meter);
     if (note) this.emit({ type: 'log', level: 'warn', message: note });
     this.emit({ type: 'study', study: study.name, state: 'running', reason: null });
     const clock = {
@@ -203,6 +209,7 @@ export class Campaign {
     const beat = setInterval(() => store.heartbeat(this.owner), HEARTBEAT_MS);
     let endReason: string | null = null;
     try {
+      this.pool.follow(views, followed);
       if (!opts.finalistsOnly) endReason = await this.drive(views, clock, 'search');
       const fspec = opts.finalistsOnly || spec.finalists ? finalistsSpecOf(spec, opts.top ?? null) : null;
       if (fspec && !this.stopping && !this.diskLow) {
@@ -216,9 +223,11 @@ export class Campaign {
       }
     } finally {
       clearInterval(beat);
+      executor.close();
       this.saveGpuSeries();
       // Each trial's leftovers died with it; this catches any that escaped between a trial's end and its scan.
-      await killProcessesWithEnv([`${ENGINE_ENV}=${this.owner}`], Math.min(spec.kill_grace_s, 5) * 1000);
+      // Slurm jobs run elsewhere, and Slurm ends what a job leaves (the node-side wrapper scans for markers).
+      if (executor.kind === 'local') await killProcessesWithEnv([`${ENGINE_ENV}=${this.owner}`], Math.min(spec.kill_grace_s, 5) * 1000);
     }
     // The search is over for good (not interrupted, not paused for disk): nothing will be promoted any more.
     if (!this.stopping && !this.diskLow) this.retainCheckpoints(true);
@@ -240,7 +249,7 @@ export class Campaign {
         this.stopping = late;
         await Promise.all([...this.running.values()].map((t) => t.stop(`interrupted: ${late}`, true)));
       }
-      while (!this.stopping && this.freeSlots.length > 0) {
+      while (!this.stopping && this.pool.hasFreeSlot) {
         if (stage === 'search') {
           const counts = splitCounts(store, study.id).search;
           const used = trialsUsedUp(spec.budget, counts) ?? this.energyUsedUp() ?? this.failFast(counts);
@@ -255,21 +264,7 @@ export class Campaign {
         }
         const rec = this.claimNext(views, stage);
         if (!rec) break;
-        const slot = this.freeSlots.shift()!;
-        const trial = new RunningTrial(
-          { store, study, spec, artifacts: this.artifacts, owner: this.owner, scheduler: this.scheduler, views, emit: this.emit, meter: this.meter, slot },
-          rec,
-        );
-        void trial.finished.then(
-          (done) => {
-            const own = ownEnergy(done, (n) => store.trialByNumber(study.id, n));
-            if (!Number.isNaN(own)) this.energySpent += own;
-            this.freeSlots.push(slot);
-          },
-          () => this.freeSlots.push(slot),
-        );
-        this.running.set(rec.number, trial);
-        this.emit({ type: 'trial-state', study: study.name, number: rec.number, state: 'running', reason: null });
+        this.pool.start(views, rec);
       }
       if (this.running.size === 0) break;
       await this.waitForChange();
@@ -329,8 +324,7 @@ export class Campaign {
   private energyUsedUp(): string | null {
     const limit = this.spec.budget.energy_j;
     if (limit === null) return null;
-    let spent = this.energySpent;
-    for (const t of this.running.values()) spent += t.energySoFar();
+    const spent = this.pool.energySoFar();
     return spent >= limit ? `budget: energy of ${formatEnergy(limit)} spent (${formatEnergy(spent)})` : null;
   }
 
@@ -384,7 +378,7 @@ export class Campaign {
     clearTimeout(timer);
     for (const [n, t] of this.running) {
       if (t.settled) {
-        this.running.delete(n);
+        this.pool.running.delete(n);
         // Surface a failure to record the outcome (the trial's own failures are outcomes, not errors).
         await t.finished;
         this.retainCheckpoints(false);

@@ -1,6 +1,11 @@
-// Crash safety: trials left `running` by an engine that died are found by their lease, their processes
-// are killed (by process group, and by the engine id in their environment), and they are marked stopped
-// with a re-queued copy (up to the study's retry limit). Finished trials are never touched.
+// Crash safety: trials left `running` by an engine that died are found by their lease. A trial whose
+// executor can still follow it (a Slurm job that runs on, or finished and left its result) is handed back
+// to the campaign to follow: no kill, no duplicate. The others' processes are killed (by process group,
+// and by the engine id in their environment; Slurm jobs by scancel), and they are marked stopped with a
+// re-queued copy (up to the study's retry limit). Finished trials are never touched.
+import path from 'node:path';
+import type { Executor, TrialLease } from '../executors/index.js';
+import { trialDir } from '../paths.js';
 import { killProcessGroup } from '../runner/groups.js';
 import type { StudySpec } from '../study/types.js';
 import type { Store, StudyRecord, TrialRecord } from '../storage/types.js';
@@ -20,15 +25,36 @@ export class EngineBusyError extends Error {
   }
 }
 
-export async function recoverOrphans(o: { store: Store; study: StudyRecord; spec: StudySpec; emit: EventSink; now: number }): Promise<void> {
-  const { store, study, spec } = o;
+/** An orphaned trial whose executor can follow it again. */
+export interface FollowedOrphan {
+  trial: TrialRecord;
+  lease: TrialLease;
+}
+
+export async function recoverOrphans(o: {
+  store: Store;
+  study: StudyRecord;
+  spec: StudySpec;
+  emit: EventSink;
+  now: number;
+  executor: Executor;
+  artifacts: string;
+}): Promise<FollowedOrphan[]> {
+  const { store, study, spec, executor } = o;
   const orphans: TrialRecord[] = [];
+  const followed: FollowedOrphan[] = [];
   for (const t of store.runningTrials(study.id)) {
     if (!ownerIsDead(t.owner, t.heartbeatAt, STALE_LEASE_MS, o.now)) throw new EngineBusyError(study.name, t.owner);
-    orphans.push(t);
+    const dir = trialDir(o.artifacts, study.name, t.number);
+    const lease = await executor.locate({ studyName: study.name, trialId: t.id, dir: path.resolve(dir) }, { pgid: t.pgid, jobId: t.jobId });
+    if (lease) followed.push({ trial: t, lease });
+    else orphans.push(t);
   }
-  if (orphans.length === 0) return;
-  await killOrphanProcesses(orphans, Math.min(spec.kill_grace_s, 5) * 1000);
+  if (orphans.length === 0) return followed;
+  const graceMs = Math.min(spec.kill_grace_s, 5) * 1000;
+  // Slurm jobs run on other machines: Slurm ends them; the /proc scan is for trials of this machine.
+  if (executor.kind === 'local') await killOrphanProcesses(orphans, graceMs);
+  else await executor.killOrphans(orphans.map((t) => ({ pgid: t.pgid, jobId: t.jobId })), graceMs);
   for (const t of orphans) {
     const retry = t.retries < spec.max_retries;
     store.transaction(() => {
@@ -42,6 +68,7 @@ export async function recoverOrphans(o: { store: Store; study: StudyRecord; spec
       message: `trial ${t.number} was left running by an engine that died; ${retry ? 're-queued' : 'retry limit reached, not re-queued'}`,
     });
   }
+  return followed;
 }
 
 async function killOrphanProcesses(orphans: TrialRecord[], graceMs: number): Promise<void> {

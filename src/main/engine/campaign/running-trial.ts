@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { TrialState } from '../../../shared/types.js';
 import { classifyExit } from '../runner/outcome.js';
 import { newTrialToken, TRIAL_TOKEN_ENV } from '../runner/marked.js';
-import { launchTrial, type TrialExit, type TrialProcess } from '../runner/process.js';
+import type { Executor, ExecutorExit, TrialHandle, TrialLaunch, TrialLease, TrialPlacement } from '../executors/index.js';
 import type { Scheduler } from '../schedulers/types.js';
 import type { StudySpec } from '../study/types.js';
 import type { FinalistRunInfo, Store, StudyRecord, TrialRecord } from '../storage/types.js';
@@ -31,6 +31,10 @@ export interface TrialRunDeps {
   /** Measures energy and memory; null when the engine runs without metering (some tests, benchmarks). */
   meter: Meter | null;
   slot: Slot;
+  /** Where the trial process runs (this machine, a Slurm job). */
+  executor: Executor;
+  /** Set for a trial launched by an engine that died, whose job still runs: follow it instead of launching. */
+  reattach?: TrialLease;
 }
 
 /** Why the engine itself ends a trial early. `requeue` trials run again (as a copy) on the next start. */
@@ -42,7 +46,9 @@ export class RunningTrial {
   readonly finished: Promise<TrialRecord>;
   /** Set once `finished` has settled, so the campaign can drop the trial without awaiting it. */
   settled = false;
-  private proc: TrialProcess | null = null;
+  private proc: TrialHandle | null = null;
+  /** Reattached: reports up to this step were stored by the engine that launched the trial. */
+  private replayThrough: number | null = null;
   private engineStop: EngineStop | null = null;
   /** The last value of each metric the trial itself reported. */
   private readonly last: Record<string, number> = {};
@@ -97,7 +103,7 @@ export class RunningTrial {
       return this.finish('failed', `could not prepare the trial folder ${dir}: ${(e as Error).message}`, false, null, null);
     }
 
-    let exit: TrialExit;
+    let exit: ExecutorExit;
     const trialToken = newTrialToken();
     try {
       const cmd = buildTrialCommand({
@@ -116,23 +122,32 @@ export class RunningTrial {
         cudaVisibleDevices: this.deps.slot.cudaVisibleDevices,
         finalist: this.finalist,
       });
-      writeFileSync(path.join(dir, 'command.json'), JSON.stringify({ argv: cmd.argv, cwd: cmd.cwd }, null, 2));
-      this.launchedAt = performance.now();
-      this.proc = launchTrial({
+      if (!this.deps.reattach) writeFileSync(path.join(dir, 'command.json'), JSON.stringify({ argv: cmd.argv, cwd: cmd.cwd }, null, 2));
+      const launch: TrialLaunch = {
+        trialId: t.id,
+        trialNumber: t.number,
+        studyName: study.name,
+        dir,
         argv: cmd.argv,
         cwd: cmd.cwd,
         env: cmd.env,
-        logDir: dir,
         maxLogBytes: MAX_LOG_BYTES,
         timeoutMs: spec.trainer.timeout_s === null ? null : spec.trainer.timeout_s * 1000,
         killGraceMs: spec.kill_grace_s * 1000,
         onReport: (step, metrics) => this.onReport(step, metrics),
         markers: [`${TRIAL_TOKEN_ENV}=${trialToken}`],
-      });
-      if (this.proc.pid > 0) {
-        store.setPgid(t.id, this.proc.pid);
-        this.deps.meter?.beginTrial(this.key, this.proc.pid, this.deps.slot.gpus);
-        this.metered = this.deps.meter !== null;
+        onStarted: (lease) => this.onStarted(lease),
+        onPlaced: (p) => this.onPlaced(p),
+      };
+      if (this.deps.reattach) {
+        // Its start-up was measured (or not) by the engine that launched it.
+        const steps = store.reports(t.id).map((r) => r.step);
+        this.replayThrough = steps.length ? Math.max(...steps) : null;
+        this.proc = await this.deps.executor.reattach(launch, this.deps.reattach);
+        if (!this.proc) return this.finish('stopped', 'interrupted: its job could not be followed after an engine restart', true, null, null);
+      } else {
+        this.launchedAt = performance.now();
+        this.proc = this.deps.executor.launch(launch);
       }
       // A stop requested while we were launching must still reach the process.
       if (this.engineStop) void this.proc.stop(this.engineStop.reason);
@@ -141,14 +156,33 @@ export class RunningTrial {
     } catch (e) {
       return this.finish('failed', `could not start the trial: ${(e as Error).message}`, false, null, await this.measure());
     }
-    const measured = await this.measure();
+    // Measured where the trial ran (the Slurm node's wrapper), else by this engine's meter.
+    const measured = exit.measurement ?? (await this.measure());
     if (this.engineStop) return this.finish(this.engineStop.state, this.engineStop.reason, this.engineStop.requeue, exit, measured);
+    if (exit.lostReason !== null) return this.finish('failed', exit.lostReason, false, exit, measured);
     const outcome = classifyExit(exit, {
       objectives: study.objectives.map((o) => o.metric),
       reported: new Set(Object.keys(this.last)),
       timeoutMs: spec.trainer.timeout_s === null ? null : spec.trainer.timeout_s * 1000,
     });
     return this.finish(outcome.state, outcome.reason, false, exit, measured);
+  }
+
+  /** The trial's lease names what runs it, before anything else can happen to the trial. */
+  private onStarted(lease: TrialLease): void {
+    const { store, meter, slot } = this.deps;
+    if (lease.pgid !== null) {
+      store.setPgid(this.record.id, lease.pgid);
+      meter?.beginTrial(this.key, lease.pgid, slot.gpus);
+      this.metered = meter !== null;
+    }
+    if (lease.jobId !== null && lease.jobId !== this.record.jobId) store.setJobId(this.record.id, lease.jobId);
+  }
+
+  /** Where it runs, once the executor knows: a Slurm job waited in the queue until now, so its start-up starts here. */
+  private onPlaced(p: TrialPlacement): void {
+    this.deps.store.setPlacement(this.record.id, p.node, p.gpus);
+    if (this.launchedAt !== null) this.launchedAt = performance.now();
   }
 
   private get key(): string {
@@ -174,6 +208,11 @@ export class RunningTrial {
 
   private onReport(step: number, reported: Record<string, number>): void {
     const { store, study, views, scheduler, emit, meter } = this.deps;
+    // Re-read after a restart: already stored and judged by the previous engine; only the last values count.
+    if (this.replayThrough !== null && step <= this.replayThrough) {
+      Object.assign(this.last, reported);
+      return;
+    }
     // Each report carries the energy spent up to that step, so curves can be drawn against energy.
     let metrics = reported;
     const own = meter && this.metered ? meter.sample(this.key).energy_j : null;
@@ -207,7 +246,7 @@ export class RunningTrial {
     state: Exclude<TrialState, 'queued' | 'running'>,
     reason: string | null,
     requeue: boolean,
-    exit: TrialExit | null,
+    exit: ExecutorExit | null,
     measured: TrialMeasurement | null,
   ): TrialRecord {
     const { store, study, views, emit } = this.deps;

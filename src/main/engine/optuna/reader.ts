@@ -243,6 +243,9 @@ export class OptunaReader implements StoreReader {
       owner: null,
       heartbeatAt: null,
       pgid: null,
+      jobId: null,
+      node: null,
+      gpus: null,
     };
   }
 

@@ -75,6 +75,11 @@ export interface TrialRecord {
   owner: string | null;
   heartbeatAt: string | null;
   pgid: number | null;
+  /** Slurm job id of a trial run by the Slurm executor (part of its lease), else null. */
+  jobId: string | null;
+  /** Where the trial ran, when the executor reported it (Slurm: the node and the GPUs it was given). */
+  node: string | null;
+  gpus: string | null;
 }
 
 export interface NewTrial {
@@ -206,6 +211,12 @@ export interface Store extends StoreReader {
   claimQueued(studyId: number, owner: string): TrialRecord | null;
   /** Records the process group id of a running trial (after spawn). */
   setPgid(trialId: number, pgid: number): void;
+  /** Records the Slurm job of a running trial (after sbatch): its lease from then on. */
+  setJobId(trialId: number, jobId: string): void;
+  /** Records where a running trial runs (node, GPUs as the executor gave them). */
+  setPlacement(trialId: number, node: string, gpus: string | null): void;
+  /** A restarted engine takes over the lease of a running trial it follows again (its job still runs). */
+  adoptTrial(trialId: number, owner: string): void;
   /** Renews the lease of every trial `owner` is running. */
   heartbeat(owner: string): void;
 

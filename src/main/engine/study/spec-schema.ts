@@ -6,11 +6,12 @@ import { closest } from './did-you-mean.js';
 import type { SpecIssue } from './errors.js';
 import { deadlineError } from './deadline.js';
 import { finalistsSchema } from './finalists-spec.js';
+import { executorSchema } from './executor-spec.js';
 import type { Condition, ParamSpec } from './types.js';
 import { parseDuration, parseEnergy, parseSize } from './units.js';
 
 /** An object that rejects unknown keys; the message lists the allowed ones (toSpecIssues adds the key). */
-function strict<T extends z.ZodRawShape>(shape: T) {
+export function strict<T extends z.ZodRawShape>(shape: T) {
   const allowed = Object.keys(shape).join(', ');
   return z.strictObject(shape, {
     error: (iss) => (iss.code === 'unrecognized_keys' ? `allowed keys: ${allowed}` : undefined),
@@ -282,6 +283,7 @@ export const studySchema = strict({
   seed: z.int().min(0, 'must be a whole number >= 0').optional(),
   retries: z.int().min(0, 'must be a whole number >= 0').optional(),
   checkpoints: strict({ keep_best: z.int().min(0, 'must be a whole number >= 0').optional() }).optional(),
+  executor: z.lazy(() => executorSchema).optional(),
 });
 
 export type RawStudy = z.output<typeof studySchema>;

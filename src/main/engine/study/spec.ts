@@ -7,6 +7,7 @@ import { RegularFileError, readRegularFile } from '../regular-file.js';
 import { StudySpecError, type SpecIssue } from './errors.js';
 import { checkFinalists } from './finalists-spec.js';
 import { BUILTIN_PLACEHOLDERS, parseTemplate } from './placeholders.js';
+import { normalizeExecutor } from './executor-spec.js';
 import { SearchSpace } from './space.js';
 import { describeValue, formatPath, studySchema, toSpecIssues, type RawStudy } from './spec-schema.js';
 import type { StrategyCatalog } from './strategies.js';
@@ -171,6 +172,8 @@ function checkStudy(raw: RawStudy, folder: string, strategies: StrategyCatalog, 
     max_retries: raw.retries ?? 1,
     kill_grace_s: raw.trainer.kill_grace ?? DEFAULT_KILL_GRACE_S,
     checkpoints: { keep_best: raw.checkpoints?.keep_best ?? DEFAULT_KEEP_BEST },
+    // Absent means local: specs stay as they were for studies that never name an executor.
+    ...(raw.executor !== undefined ? { executor: normalizeExecutor(raw.executor) } : {}),
   };
 }
 

@@ -41,6 +41,9 @@ export interface TrialRow {
   owner: string | null;
   heartbeat_at: string | null;
   pgid: number | null;
+  job_id: string | null;
+  node: string | null;
+  gpus: string | null;
 }
 export interface ParamRow {
   trial_id: number;
@@ -147,6 +150,9 @@ export function toTrialRecord(row: TrialRow, params: readonly ParamRow[], values
     owner: row.owner,
     heartbeatAt: row.heartbeat_at,
     pgid: row.pgid,
+    jobId: row.job_id ?? null,
+    node: row.node ?? null,
+    gpus: row.gpus ?? null,
   };
 }
 

@@ -59,6 +59,9 @@ export function prepareStatements(db: Database.Database) {
       `UPDATE trials SET state = 'running', owner = ?, heartbeat_at = ?, started_at = ?, pgid = NULL WHERE id = ?`,
     ),
     setPgid: q<[number, number]>('UPDATE trials SET pgid = ? WHERE id = ?'),
+    setJobId: q<[string, number]>('UPDATE trials SET job_id = ? WHERE id = ?'),
+    setPlacement: q<[string, string | null, number]>('UPDATE trials SET node = ?, gpus = ? WHERE id = ?'),
+    adoptTrial: q<[string, string, number]>(`UPDATE trials SET owner = ?, heartbeat_at = ? WHERE id = ? AND state = 'running'`),
     heartbeat: q<[string, string]>(`UPDATE trials SET heartbeat_at = ? WHERE owner = ? AND state = 'running'`),
     finishTrial: q<[string, string | null, string, number]>('UPDATE trials SET state = ?, reason = ?, ended_at = ? WHERE id = ?'),
     insertValue: q<[number, string, string, number | null]>(

@@ -158,6 +158,23 @@ export class SqliteStore extends SqliteReader implements Store {
     this.s.setPgid.run(pgid, trialId);
   });
 
+  setJobId = this.write((trialId: number, jobId: string): void => {
+    this.requireRunning(this.requireTrial(trialId), 'record a Slurm job');
+    this.s.setJobId.run(jobId, trialId);
+  });
+
+  setPlacement = this.write((trialId: number, node: string, gpus: string | null): void => {
+    this.requireRunning(this.requireTrial(trialId), 'record where it runs');
+    this.s.setPlacement.run(node, gpus, trialId);
+  });
+
+  adoptTrial = this.write((trialId: number, owner: string): void => {
+    const row = this.requireTrial(trialId);
+    this.requireRunning(row, 'be adopted');
+    this.s.adoptTrial.run(owner, this.now(), trialId);
+    this.event(row.study_id, trialId, 'trial.adopted', `trial ${row.number} followed again by ${owner}${row.job_id ? ` (slurm job ${row.job_id})` : ''}`);
+  });
+
   heartbeat = this.write((owner: string): void => {
     const now = this.now();
     this.s.heartbeat.run(now, owner);

@@ -5,10 +5,19 @@ import { m003Measurements } from './003-measurements.js';
 import { m004StudyLease } from './004-study-lease.js';
 import { m005Lineage } from './005-lineage.js';
 import { m006FinalistRuns } from './006-finalist-runs.js';
+import { m007TrialJobs } from './007-trial-jobs.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
 
-export const MIGRATIONS: readonly Migration[] = [m001Initial, m002SamplerState, m003Measurements, m004StudyLease, m005Lineage, m006FinalistRuns];
+export const MIGRATIONS: readonly Migration[] = [
+  m001Initial,
+  m002SamplerState,
+  m003Measurements,
+  m004StudyLease,
+  m005Lineage,
+  m006FinalistRuns,
+  m007TrialJobs,
+];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

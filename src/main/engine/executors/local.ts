@@ -1,0 +1,43 @@
+// The local executor: today's runner. Each trial is a process group on this machine; nothing of a trial
+// survives its engine (the group is killed on recovery), so there is never anything to reattach to.
+import { killProcessGroup } from '../runner/groups.js';
+import { launchTrial, type TrialExit } from '../runner/process.js';
+import type { Executor, ExecutorExit, TrialHandle, TrialLaunch, TrialLease } from './types.js';
+
+export class LocalExecutor implements Executor {
+  readonly kind = 'local' as const;
+
+  launch(t: TrialLaunch): TrialHandle {
+    const proc = launchTrial({
+      argv: t.argv,
+      cwd: t.cwd,
+      env: t.env,
+      logDir: t.dir,
+      maxLogBytes: t.maxLogBytes,
+      timeoutMs: t.timeoutMs,
+      killGraceMs: t.killGraceMs,
+      onReport: t.onReport,
+      markers: t.markers ?? [],
+    });
+    if (proc.pid > 0) t.onStarted({ pgid: proc.pid, jobId: null });
+    const local = (p: Promise<TrialExit>): Promise<ExecutorExit> =>
+      p.then((exit) => ({ ...exit, lostReason: null, measurement: null }));
+    const done = local(proc.done);
+    return { pid: proc.pid, done, stop: (reason) => local(proc.stop(reason)) };
+  }
+
+  async locate(): Promise<TrialLease | null> {
+    return null;
+  }
+
+  async reattach(): Promise<TrialHandle | null> {
+    return null;
+  }
+
+  async killOrphans(leases: TrialLease[], graceMs: number): Promise<void> {
+    const groups = new Set(leases.map((l) => l.pgid).filter((g): g is number => g !== null && g > 0));
+    await Promise.all([...groups].map((g) => killProcessGroup(g, graceMs)));
+  }
+
+  close(): void {}
+}
