@@ -162,7 +162,7 @@ export class Campaign {
             if (this.running.size === 0) endReason = used;
             break;
           }
-          const rec = this.next(views);
+          const rec = await this.next(views);
           if (!rec) break;
           const slot = this.freeSlots.shift()!;
           const trial = new RunningTrial(
@@ -218,15 +218,17 @@ export class Campaign {
   }
 
   /** The next trial to run: a queued one (baseline, retries, enqueued) first, else what the planner proposes. */
-  private next(views: TrialViews): TrialRecord | null {
+  private async next(views: TrialViews): Promise<TrialRecord | null> {
     const { store, study, spec } = this;
     let rec = store.claimQueued(study.id, this.owner);
     // Asked even after the sampler ran out: a multi-fidelity scheduler may still promote finished trials.
     if (!rec) {
-      const plan = planNext(
+      const plan = await planNext(
         { space: this.space, objectives: study.objectives, fidelity: spec.fidelity, sampler: this.sampler, scheduler: this.scheduler, seed: spec.seed },
         views.all(),
       );
+      // The sampler may think off-thread; a stop that came meanwhile starts nothing new.
+      if (this.stopping) return null;
       if (plan.kind === 'exhausted') {
         if (!this.exhausted) store.addEvent(study.id, null, 'exhausted', plan.reason);
         this.exhausted = `search space exhausted: ${plan.reason}`;

@@ -28,16 +28,19 @@ class HighestRungSampler<S> implements Sampler<S> {
     this.name = inner.name;
   }
 
-  ask(ctx: SamplerContext): Suggestion {
+  ask(ctx: SamplerContext): Suggestion | Promise<Suggestion> {
     const view = highestRungView(ctx.trials, this.minResults ?? ctx.space.dimension + 3);
     if (view === null) return this.inner.ask(ctx);
-    const s = this.inner.ask({ ...ctx, trials: view });
-    if (s.kind === 'exhausted') return s;
     // The wrapped sampler only checks duplicates against what it was shown: a configuration already run at
     // another budget is asked again with every trial in view, where its own duplicate check applies.
-    const key = ctx.space.key(s.params);
-    if (ctx.trials.some((t) => ctx.space.key(t.params) === key)) return this.inner.ask(ctx);
-    return s;
+    const check = (s: Suggestion): Suggestion | Promise<Suggestion> => {
+      if (s.kind === 'exhausted') return s;
+      const key = ctx.space.key(s.params);
+      return ctx.trials.some((t) => ctx.space.key(t.params) === key) ? this.inner.ask(ctx) : s;
+    };
+    const s = this.inner.ask({ ...ctx, trials: view });
+    // A synchronous inner sampler keeps this wrapper synchronous.
+    return s instanceof Promise ? s.then(check) : check(s);
   }
 
   snapshot(): S | null {
