@@ -4,11 +4,17 @@
 // what it measures goes to bench/results/ (markdown + JSON, with the date and the machine).
 //   synthetic, timing, zeus   bench/main.ts          options: --seeds --evals --functions --repeats --data --out
 //   lcbench                   bench/lcbench/main.ts  options: --seeds --tasks --methods --workers --gp-options --data --out
-import { runTs } from './lib/run-ts.mjs';
+//   eventloop                 bench/eventloop/main.ts options: --seconds --trials --out (serve's event-loop delay, GP inline vs worker)
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { root, runTs } from './lib/run-ts.mjs';
 
 const MAIN_SUITES = ['synthetic', 'timing', 'zeus'];
 const MAIN_FLAGS = ['--seeds', '--evals', '--functions', '--repeats', '--data', '--out'];
 const LCBENCH_FLAGS = ['--seeds', '--tasks', '--methods', '--workers', '--gp-options', '--data', '--out'];
+const EVENTLOOP_FLAGS = ['--seconds', '--trials', '--out'];
+// Suites run only when named in --only.
+const EXTRA_SUITES = ['eventloop'];
 
 const argv = process.argv.slice(2);
 const pairs = [];
@@ -20,9 +26,9 @@ for (let i = 0; i < argv.length; i += 2) {
   pairs.push([argv[i], argv[i + 1]]);
 }
 const only = (pairs.find(([f]) => f === '--only')?.[1] ?? [...MAIN_SUITES, 'lcbench'].join(',')).split(',');
-const unknown = only.filter((s) => s !== 'lcbench' && !MAIN_SUITES.includes(s));
+const unknown = only.filter((s) => s !== 'lcbench' && !MAIN_SUITES.includes(s) && !EXTRA_SUITES.includes(s));
 if (unknown.length) {
-  console.error(`bench: unknown suite ${unknown.join(', ')} (suites: ${[...MAIN_SUITES, 'lcbench'].join(', ')})`);
+  console.error(`bench: unknown suite ${unknown.join(', ')} (suites: ${[...MAIN_SUITES, 'lcbench', ...EXTRA_SUITES].join(', ')})`);
   process.exit(2);
 }
 const pick = (flags) => pairs.filter(([f]) => flags.includes(f)).flat();
@@ -30,6 +36,13 @@ const runs = [];
 const mainSuites = only.filter((s) => MAIN_SUITES.includes(s));
 if (mainSuites.length) runs.push(['bench/main.ts', ['--only', mainSuites.join(','), ...pick(MAIN_FLAGS)]]);
 if (only.includes('lcbench')) runs.push(['bench/lcbench/main.ts', pick(LCBENCH_FLAGS)]);
+if (only.includes('eventloop')) runs.push(['bench/eventloop/main.ts', pick(EVENTLOOP_FLAGS)]);
+
+// The event-loop suite runs `nightshift serve` from the CLI bundle: build it from these sources first.
+if (only.includes('eventloop')) {
+  const built = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-cli.mjs')], { cwd: root, stdio: 'inherit' });
+  if (built.status !== 0) process.exit(built.status ?? 1);
+}
 
 for (const [entry, args] of runs) {
   const status = await runTs(entry, args);

@@ -11,6 +11,8 @@ describe('nvidia-smi CSV parsing', () => {
     const s = parseGpuLine('0, 127.76, 0, 0, 40, 405, 700.00, 0x0000000000000001, 2025/11/27 23:04:05.678', 5);
     expect(s?.smi_at_ms).toBe(new Date(2025, 10, 27, 23, 4, 5, 678).getTime());
     expect(parseSmiTimestamp('2025/11/27 23:04:05')).toBe(new Date(2025, 10, 27, 23, 4, 5).getTime());
+    // Captured from nvidia-smi on an H200 (driver 580): `--query-gpu=index,power.draw,timestamp`.
+    expect(parseGpuLine('0, 79.14, 2026/11/29 23:41:56.335', 0, ['index', 'power.draw', 'timestamp'])?.smi_at_ms).toBe(new Date(2026, 10, 29, 23, 41, 56, 335).getTime());
     for (const bad of ['N/A', '[Not Supported]', '27/11/2025 23:04:05', '2025-11-27T23:04:05Z', '']) expect(parseSmiTimestamp(bad)).toBeNull();
   });
 

@@ -13,8 +13,6 @@ import { Rng } from '../rng.js';
 import { SobolSequence } from '../sobol.js';
 import { StudySpecError } from '../../study/errors.js';
 import { SamplerError, type Sampler, type SamplerContext, type Suggestion } from '../types.js';
-import { collectObservations } from './dataset.js';
-import { encodingOf, type Encoding } from './encode.js';
 import { suggestWithModel, type GpModelOptions, type GpOutcome, type GpTask } from './suggest.js';
 
 /** Random streams of this sampler (distinct from rng.ts's STREAM values). */
@@ -66,7 +64,6 @@ export class GpSampler implements Sampler<GpSamplerState> {
   lastCostFallbackReason: string | null = null;
   private thetas: Record<string, number[]> = {};
   private readonly opts: GpModelOptions;
-  private readonly enc: Encoding;
 
   constructor(
     spec: SamplerSpec,
@@ -75,7 +72,6 @@ export class GpSampler implements Sampler<GpSamplerState> {
   ) {
     this.opts = readOptions('sampler', 'gp', spec.options, OPTIONS);
     if (this.opts.n_startup === 0) this.opts.n_startup = Math.max(5, space.dimension + 1);
-    this.enc = encodingOf(space);
     if (this.opts.cost_aware && (extra.objectives?.length ?? 1) > 1) {
       throw new StudySpecError(null, [
         {
@@ -113,7 +109,7 @@ export class GpSampler implements Sampler<GpSamplerState> {
       energyBudget: this.extra.energyBudget === true,
       seed: ctx.seed,
       trialCount: ctx.trials.length,
-      obs: collectObservations(this.enc, ctx.trials, objectives, constraints),
+      trials: ctx.trials.map(({ number, state, params, values, budget, metrics }) => ({ number, state, params, values, budget, metrics })),
       used: [...used],
       thetas: this.thetas,
     };
