@@ -21,9 +21,10 @@ const SECONDS = Number(args.get('--seconds') ?? 20);
 const FINISHED = Number(args.get('--trials') ?? 1000);
 const OUT = path.resolve(root, args.get('--out') ?? 'bench/results');
 const TARGET_P99_MS = 50;
+const LABELS = { inline: 'GP inline (before)', worker: 'GP in its worker thread (after)', random: 'random sampler (floor: no GP)' } as const;
 
 /** The study: four continuous parameters and one objective, trials that finish at once. */
-function seed(dir: string): string {
+function seed(dir: string, sampler: 'gp' | 'random'): string {
   const trialScript = path.join(dir, 'trial.mjs');
   writeFileSync(
     trialScript,
@@ -40,7 +41,7 @@ search_space:
   d: {type: float, low: 0, high: 1}
 objectives:
   - {metric: y, direction: minimize}
-sampler: {type: gp}
+sampler: {type: ${sampler}}
 budget: {trials: ${FINISHED + 10_000}}
 resources: {parallel: 1}
 seed: 7
@@ -48,7 +49,7 @@ seed: 7
   const file = path.join(dir, 'eventloop.yaml');
   writeFileSync(file, yaml);
   const spec = parseStudyText(yaml, { file, format: 'yaml' });
-  const db = path.join(dir, 'seed.db');
+  const db = path.join(dir, `seed-${sampler}.db`);
   const store = openStore(db);
   const { study } = store.createStudy(spec, specHash(spec));
   let rnd = 4242;
@@ -68,7 +69,7 @@ seed: 7
 }
 
 interface Run {
-  mode: 'inline' | 'worker';
+  mode: 'inline' | 'worker' | 'random';
   pings: number;
   p50: number;
   p99: number;
@@ -141,11 +142,13 @@ async function main(): Promise<void> {
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ns-bench-eventloop-'));
   try {
-    const seedDb = seed(dir);
+    const loadBefore = os.loadavg();
+    const seeds = { gp: seed(dir, 'gp'), random: seed(dir, 'random') };
     const runs: Run[] = [];
-    for (const mode of ['inline', 'worker'] as const) {
+    // The random sampler's run is the floor: the same campaign, server and machine without any GP work.
+    for (const mode of ['inline', 'worker', 'random'] as const) {
       process.stderr.write(`eventloop: ${mode}, ${SECONDS} s ...\n`);
-      runs.push(await measure(mode, seedDb, dir));
+      runs.push(await measure(mode, mode === 'random' ? seeds.random : seeds.gp, dir));
     }
     const f = (x: number) => x.toFixed(1);
     const lines = [
@@ -154,11 +157,13 @@ async function main(): Promise<void> {
       `${new Date().toISOString()} · ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length} · Node ${process.version} · ${SECONDS} s per mode`,
       '',
       'API ping (`db.info`) round trips, back to back, while the campaign runs trials that finish at once, so the GP is',
-      'asked again as soon as it answers. A ping waits for whatever holds the server’s event loop.',
+      'asked again as soon as it answers. A ping waits for whatever holds the server’s event loop, and for the',
+      'CPU: on a loaded machine the floor row shows what scheduling alone costs.',
+      `Load average (1/5/15 min) before the runs: ${loadBefore.map((x) => x.toFixed(1)).join(' / ')}.`,
       '',
-      '| GP step | pings | p50 ms | p99 ms | max ms | trials suggested | p99 < 50 ms |',
+      '| sampler | pings | p50 ms | p99 ms | max ms | trials suggested | p99 < 50 ms |',
       '|---|---:|---:|---:|---:|---:|---|',
-      ...runs.map((r) => `| ${r.mode === 'inline' ? 'inline (before)' : 'worker thread (after)'} | ${r.pings} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.max)} | ${r.trials} | ${r.p99 < TARGET_P99_MS ? 'yes' : 'no'} |`),
+      ...runs.map((r) => `| ${LABELS[r.mode]} | ${r.pings} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.max)} | ${r.trials} | ${r.p99 < TARGET_P99_MS ? 'yes' : 'no'} |`),
       '',
     ];
     process.stdout.write(lines.join('\n'));
