@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { StudyListItem } from '../../src/shared/api.js';
+import { STRATEGIES } from '../../src/main/engine/campaign/strategy.js';
 import { openStore } from '../../src/main/engine/storage/open.js';
 import { specHash } from '../../src/main/engine/study/spec-hash.js';
 import { parseStudyText } from '../../src/main/engine/study/spec.js';
@@ -48,7 +49,7 @@ seed: 7
 `;
   const file = path.join(dir, 'eventloop.yaml');
   writeFileSync(file, yaml);
-  const spec = parseStudyText(yaml, { file, format: 'yaml' });
+  const spec = parseStudyText(yaml, { file, format: 'yaml', strategies: STRATEGIES });
   const db = path.join(dir, `seed-${sampler}.db`);
   const store = openStore(db);
   const { study } = store.createStudy(spec, specHash(spec));
@@ -57,7 +58,7 @@ seed: 7
   store.transaction(() => {
     for (let i = 0; i < FINISHED; i++) {
       const p = { a: rand(), b: rand(), c: rand(), d: rand() };
-      const t = store.enqueueTrial(study.id, { params: p, budget: null, origin: 'bench' });
+      const t = store.enqueueTrial(study.id, { params: p, budget: null, lineage: { kind: 'imported', detail: 'bench' } });
       store.claimQueued(study.id, 'bench|1|x');
       const y = (p.a - 0.3) ** 2 + (p.b - 0.6) ** 2 + 0.5 * Math.sin(7 * p.c) + 0.1 * p.d;
       store.finishTrial(t.id, { state: 'complete', values: { y }, metrics: { duration_s: 1 }, reason: null });

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { ApiRouter } from '../../src/main/api/router.js';
+import { STRATEGIES } from '../../src/main/engine/campaign/strategy.js';
 import { startServer } from '../../src/main/server/server.js';
 import { openStore } from '../../src/main/engine/storage/open.js';
 import { specHash } from '../../src/main/engine/study/spec-hash.js';
@@ -27,7 +28,7 @@ objectives:
   - {metric: energy_j, direction: minimize}
 budget: {trials: ${TRIALS}}
 `,
-    { file: path.join(path.dirname(db), 'bench.yaml'), format: 'yaml' },
+    { file: path.join(path.dirname(db), 'bench.yaml'), format: 'yaml', strategies: STRATEGIES },
   );
   const store = openStore(db);
   const { study } = store.createStudy(spec, specHash(spec));
@@ -35,7 +36,7 @@ budget: {trials: ${TRIALS}}
   const rand = () => ((rnd = (rnd * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   store.transaction(() => {
     for (let i = 0; i < TRIALS; i++) {
-      const t = store.enqueueTrial(study.id, { params: { lr: 0.0001 + rand() * 0.0999, units: 16 + Math.floor(rand() * 496) }, budget: null, origin: 'bench' });
+      const t = store.enqueueTrial(study.id, { params: { lr: 0.0001 + rand() * 0.0999, units: 16 + Math.floor(rand() * 496) }, budget: null, lineage: { kind: 'enqueued' } });
       store.claimQueued(study.id, 'bench|1|x');
       const energy = 100 + rand() * 5000;
       const acc = Math.min(0.99, 0.5 + 0.45 * (1 - Math.exp(-energy / 1500)) * rand() ** 0.3);

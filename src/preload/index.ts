@@ -2,10 +2,22 @@
 // typed invoke for the contract's methods, an event subscription, and the native dialogs (open, save, PDF). Nothing else
 // of Electron or Node reaches the page; the raw IpcRendererEvent never does.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { ApiEvent, ApiMethod, DesktopBridge } from '../shared/api.js';
+import type { ApiEvent, ApiMethod, DesktopBridge, DesktopChannel, DesktopDialogs } from '../shared/api.js';
 import { API_METHODS, IPC_DESKTOP_CHANNELS, IPC_EVENT_CHANNEL, ipcChannel } from '../shared/api.js';
 
 const methods = new Set<string>(API_METHODS);
+
+/** The call that forwards a dialog's own arguments on its named channel (main's handler of the same name answers). */
+function desktopCall<C extends DesktopChannel>(name: C): (...args: Parameters<DesktopDialogs[C]>) => Promise<Awaited<ReturnType<DesktopDialogs[C]>>> {
+  return (...args) => ipcRenderer.invoke(IPC_DESKTOP_CHANNELS[name], ...args);
+}
+
+/** The desktop channels by name: a missing or misspelled name does not compile. */
+const dialogs: DesktopDialogs = {
+  pickFile: desktopCall('pickFile'),
+  saveExport: desktopCall('saveExport'),
+  saveReportPdf: desktopCall('saveReportPdf'),
+};
 
 const bridge: DesktopBridge = {
   invoke(method, request) {
@@ -19,9 +31,7 @@ const bridge: DesktopBridge = {
     ipcRenderer.on(IPC_EVENT_CHANNEL, handler);
     return () => void ipcRenderer.removeListener(IPC_EVENT_CHANNEL, handler);
   },
-  pickFile: (kind) => ipcRenderer.invoke(IPC_DESKTOP_CHANNELS[0], kind),
-  saveExport: (study, format) => ipcRenderer.invoke(IPC_DESKTOP_CHANNELS[1], study, format),
-  saveReportPdf: (study) => ipcRenderer.invoke(IPC_DESKTOP_CHANNELS[2], study),
+  ...dialogs,
 };
 
 contextBridge.exposeInMainWorld('nightshift', bridge);

@@ -2,6 +2,8 @@
 // Electron IPC (src/preload) or HTTP + WebSocket (`nightshift serve`). One typed map of methods
 // (name → request/response) and one of pushed events (name → payload). Types only, plus the name lists the
 // transports register, so the renderer bundle pulls in nothing from the engine.
+import type { TrialProvenance } from './provenance.js';
+import type { ParamSpec, StudySpec } from './spec.js';
 import type { Objective, Params, StateCounts, StudyExportJson, StudyState, TrialJson, TrialState } from './types.js';
 
 /** Sort keys of the trials table: a column, or `value.<metric>` / `metric.<name>` / `param.<name>`. */
@@ -61,8 +63,10 @@ export interface StudySummary {
   created_at: string;
   objectives: Objective[];
   counts: StateCounts;
-  /** The study as written (normalized StudySpec). */
-  spec: unknown;
+  /** The study as written (normalized); null for a study from another tool (an Optuna storage). */
+  spec: StudySpec | null;
+  /** The search space: the spec's, or for a study from another tool the one its trials were drawn from. */
+  search_space: Record<string, ParamSpec>;
   /** Trials on the first front (one best trial for a single objective), in trial order. */
   pareto: TrialJson[];
   /** Every complete trial with all objective values, with its front. */
@@ -202,7 +206,7 @@ export interface ApiEvents {
   'trial-state': { study: string; number: number; state: TrialState; reason: string | null };
   report: { study: string; number: number; step: number; metrics: Record<string, number> };
   /** What Nightshift measured for a trial that just finished (only when it measured something). */
-  measurement: { study: string; number: number; metrics: Record<string, number>; provenance: Record<string, unknown> | null };
+  measurement: { study: string; number: number; metrics: Record<string, number>; provenance: TrialProvenance | null };
   /** Budget use after each finished trial. */
   budget: { study: string; budget: BudgetSummary };
   log: { level: 'info' | 'warn'; message: string };
@@ -226,22 +230,31 @@ export interface ApiError {
 
 export type ApiResult<M extends ApiMethod> = { ok: true; result: ApiResponse<M> } | { ok: false; error: ApiError };
 
-/** What the preload exposes as `window.nightshift` (Electron only). */
-export interface DesktopBridge {
-  invoke<M extends ApiMethod>(method: M, request: ApiRequest<M>): Promise<ApiResult<M>>;
-  /** Returns the function that unsubscribes. */
-  onEvent(listener: (event: ApiEvent) => void): () => void;
-  /** Native dialogs; null when the user cancels. */
+/** The desktop-only calls: native dialogs, each on its own IPC channel; null when the user cancels. */
+export interface DesktopDialogs {
   pickFile(kind: 'study' | 'database'): Promise<string | null>;
   saveExport(study: string, format: 'json' | 'csv'): Promise<string | null>;
   /** The study's HTML report printed to PDF where a save dialog says; the file's path, null on cancel. */
   saveReportPdf(study: string): Promise<string | null>;
 }
+export type DesktopChannel = keyof DesktopDialogs;
+
+/** What the preload exposes as `window.nightshift` (Electron only). */
+export interface DesktopBridge extends DesktopDialogs {
+  invoke<M extends ApiMethod>(method: M, request: ApiRequest<M>): Promise<ApiResult<M>>;
+  /** Returns the function that unsubscribes. */
+  onEvent(listener: (event: ApiEvent) => void): () => void;
+}
 
 /** IPC channel names (Electron). Main registers exactly these handlers. */
 export const IPC_INVOKE_PREFIX = 'nightshift:api:';
 export const IPC_EVENT_CHANNEL = 'nightshift:event';
-export const IPC_DESKTOP_CHANNELS = ['nightshift:pick-file', 'nightshift:save-export', 'nightshift:save-report-pdf'] as const;
+/** One channel per desktop call, by name: the preload and main both look channels up here, never by position. */
+export const IPC_DESKTOP_CHANNELS = {
+  pickFile: 'nightshift:pick-file',
+  saveExport: 'nightshift:save-export',
+  saveReportPdf: 'nightshift:save-report-pdf',
+} as const satisfies { [C in DesktopChannel]: `nightshift:${string}` };
 export function ipcChannel(method: ApiMethod): string {
   return IPC_INVOKE_PREFIX + method;
 }

@@ -1,5 +1,7 @@
 // Value types shared by the engine, the CLI, the API contract and the renderer.
 // These shapes are user-facing contracts (CLI --json output, exports): change them only with care.
+import type { TrialProvenance } from './provenance.js';
+import type { StudySpec } from './spec.js';
 
 export type ParamValue = number | string | boolean;
 export type Params = Record<string, ParamValue>;
@@ -29,7 +31,7 @@ export interface TrialJson {
   ended_at: string | null;
   reason: string | null;
   /** How the measured metrics were obtained (source, interval, idle baseline, method, flags); null if unmeasured. */
-  provenance: Record<string, unknown> | null;
+  provenance: TrialProvenance | null;
 }
 
 export type StudyState = 'running' | 'idle' | 'finished';
@@ -60,7 +62,8 @@ export interface StudyExportJson {
     state: StudyState;
     created_at: string;
     objectives: Objective[];
-    spec: unknown;
+    /** The study file as validated; null for a study from another tool (an Optuna storage). */
+    spec: StudySpec | null;
     stop_reason: string | null;
   };
   trials: TrialJson[];

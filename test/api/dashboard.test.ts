@@ -64,17 +64,17 @@ describe('dashboard data and study.create (real engine, simulated GPUs)', () => 
 
   it('trial.detail gives the provenance and the power trace of the trial’s GPU within its window', async () => {
     const d = await call(router, 'trial.detail', { study: 'metered', number: 2 });
-    const prov = d.trial.provenance as { window: { start_ms: number; end_ms: number }; gpu: { source: string; energy_by_gpu_j: Record<string, number> } };
-    expect(prov.gpu.source).toBe('nvidia-smi');
-    const gpus = Object.keys(prov.gpu.energy_by_gpu_j).map(Number);
+    const prov = d.trial.provenance!;
+    expect(prov.gpu?.source).toBe('nvidia-smi');
+    const gpus = Object.keys(prov.gpu!.energy_by_gpu_j).map(Number);
     expect(gpus).toHaveLength(1);
     expect(d.trial.metrics.energy_j).toBeGreaterThan(0);
     expect(d.power.map((g) => g.gpu)).toEqual(gpus);
     const pts = d.power[0]!.points;
     expect(pts.length).toBeGreaterThan(2);
     for (const p of pts) {
-      expect(p.t_ms).toBeGreaterThanOrEqual(prov.window.start_ms);
-      expect(p.t_ms).toBeLessThanOrEqual(prov.window.end_ms);
+      expect(p.t_ms).toBeGreaterThanOrEqual(prov.window!.start_ms);
+      expect(p.t_ms).toBeLessThanOrEqual(prov.window!.end_ms);
       expect(p.power_w).toBeCloseTo(WATTS[gpus[0]!]!, 0);
     }
   });

@@ -6,7 +6,7 @@ import type { ApiEvent, ApiMethod, ApiRequest, ApiResponse } from '../../src/sha
 import { API_METHODS } from '../../src/shared/api.js';
 import { ApiRouter } from '../../src/main/api/router.js';
 import { bestTrials } from '../../src/main/engine/study/pareto.js';
-import { openStore } from '../../src/main/engine/storage/open.js';
+import { openStoreReader } from '../../src/main/engine/storage/open.js';
 import { tempDir } from '../helpers/cli.js';
 import { waitFor } from '../helpers/procs.js';
 import { writeStudy } from './helpers.js';
@@ -57,7 +57,7 @@ describe('API router (every method, real engine)', () => {
     expect(s.budget.trials).toEqual({ used: 10, limit: 10 });
     expect(s.points).toHaveLength(10);
 
-    const store = openStore(fx.db, { readonly: true });
+    const store = openStoreReader(fx.db);
     const study = store.getStudy('twoobj')!;
     const expected = bestTrials(store.trials(study.id), study.objectives).map((t) => t.number);
     store.close();

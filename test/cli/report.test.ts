@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/main/engine/storage/open.js';
+import { openStoreReader } from '../../src/main/engine/storage/open.js';
 import type { StudyListEntry, StudyShowJson } from '../../src/shared/types.js';
 import { loadScenario, makeFakeGpu } from '../fixtures/fake-gpu/fake-gpu.js';
 import { cliEnv, ROOT, runCli, tempDir } from '../helpers/cli.js';
@@ -80,10 +80,10 @@ describe('the HTML report of a finished study', () => {
     expect(html).not.toMatch(/url\(/i);
 
     // The numbers match the database.
-    const store = openStore(db, { readonly: true });
+    const store = openStoreReader(db);
     const study = store.getStudy('morning')!;
     const trials = store.trials(study.id);
-    const baseline = trials.find((t) => t.origin === 'baseline')!;
+    const baseline = trials.find((t) => t.lineage.kind === 'baseline')!;
     store.close();
     expect(baseline.state).toBe('complete');
     const show = await showJson(db);
@@ -152,10 +152,11 @@ describe('a one-study database and comparisons', () => {
     expect((JSON.parse(ls.stdout) as StudyListEntry[]).map((s) => s.name)).toEqual(['morning']);
     const [a, b] = [await showJson(db), await showJson(one)];
     expect(b).toEqual(a);
-    const src = openStore(db, { readonly: true });
-    const dst = openStore(one, { readonly: true });
+    const src = openStoreReader(db);
+    const dst = openStoreReader(one);
     const [ts, td] = [src.trials(src.getStudy('morning')!.id), dst.trials(dst.getStudy('morning')!.id)];
-    expect(td.map((t) => [t.number, t.origin, t.startedAt, t.endedAt])).toEqual(ts.map((t) => [t.number, t.origin, t.startedAt, t.endedAt]));
+    const row = (t: (typeof ts)[number]) => [t.number, t.lineage.kind, t.lineage.parentNumber, t.lineage.detail, t.startedAt, t.endedAt];
+    expect(td.map(row)).toEqual(ts.map(row));
     expect(td.map((t) => dst.reports(t.id))).toEqual(ts.map((t) => src.reports(t.id)));
     src.close();
     dst.close();

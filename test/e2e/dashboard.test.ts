@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/main/engine/storage/open.js';
+import { openStoreReader } from '../../src/main/engine/storage/open.js';
 import { bestTrials } from '../../src/main/engine/study/pareto.js';
 import type { StudyState } from '../../src/shared/types.js';
 import { cliEnv, ROOT } from '../helpers/cli.js';
@@ -19,7 +19,7 @@ const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
 
 /** What the database says right now (read-only, as a second process would see it). */
 function dbView(db: string): { state: StudyState; pareto: number[]; running: number; params: Map<number, Record<string, unknown>> } {
-  const store = openStore(db, { readonly: true });
+  const store = openStoreReader(db);
   try {
     const s = store.getStudy('e2e')!;
     const trials = store.trials(s.id);
@@ -129,7 +129,7 @@ describe.skipIf(!hasChromium)('dashboard end to end (Chromium, nightshift serve,
     expect(log).toContain(`x=${params.x}`);
     expect(await page.locator('[data-testid="trial-command"]').textContent()).toContain('trial.mjs --x');
     // Energy provenance as the database holds it, and the power trace of the trial's GPU.
-    const store = openStore(fx.db, { readonly: true });
+    const store = openStoreReader(fx.db);
     const t = store.trialByNumber(store.getStudy('e2e')!.id, n)!;
     const prov = store.provenance(t.id) as { gpu: { source: string; method: string; energy_by_gpu_j: Record<string, number> }; flags: string[] };
     store.close();

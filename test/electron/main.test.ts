@@ -3,7 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { API_METHODS, IPC_DESKTOP_CHANNELS, ipcChannel } from '../../src/shared/api.js';
+import { API_METHODS, IPC_DESKTOP_CHANNELS, ipcChannel, type DesktopBridge } from '../../src/shared/api.js';
+import type { StudyExportJson } from '../../src/shared/types.js';
 import { openStore } from '../../src/main/engine/storage/open.js';
 import { specHash } from '../../src/main/engine/study/spec-hash.js';
 import { tempDir } from '../helpers/cli.js';
@@ -22,6 +23,10 @@ const h = vi.hoisted(() => ({
   invoked: [] as unknown[][],
   rendererListeners: new Map<string, (e: unknown, payload: unknown) => void>(),
   savePath: null as string | null,
+  openPath: null as string | null,
+  openFilters: [] as unknown[],
+  // When set, the preload's invoke reaches main's registered handler of that channel, as this sender.
+  route: null as { senderFrame: { url: string } } | null,
   printed: [] as { webPreferences: Record<string, unknown>; html: string; options: unknown }[],
 }));
 
@@ -69,14 +74,21 @@ vi.mock('electron', () => {
     ipcMain: { handle: (channel: string, fn: Handler) => void h.handlers.set(channel, fn) },
     BrowserWindow,
     session: { defaultSession: { webRequest, setPermissionRequestHandler: () => {} } },
-    dialog: { showMessageBoxSync: () => 2, showOpenDialog: async () => ({ canceled: true, filePaths: [] }), showSaveDialog: async () => (h.savePath ? { canceled: false, filePath: h.savePath } : { canceled: true }) },
+    dialog: { showMessageBoxSync: () => 2, showOpenDialog: async (...args: { filters?: unknown }[]) => {
+        h.openFilters.push(args.at(-1)?.filters);
+        return h.openPath ? { canceled: false, filePaths: [h.openPath] } : { canceled: true, filePaths: [] };
+      }, showSaveDialog: async () => (h.savePath ? { canceled: false, filePath: h.savePath } : { canceled: true }) },
     Notification: Object.assign(function Notification() {}, { isSupported: () => false }),
     Tray: function Tray() {},
     Menu: { buildFromTemplate: () => ({}) },
     nativeImage: { createEmpty: () => ({}) },
     contextBridge: { exposeInMainWorld: (key: string, api: unknown) => void h.exposed.set(key, api) },
     ipcRenderer: {
-      invoke: (...args: unknown[]) => (h.invoked.push(args), Promise.resolve({ ok: true, result: 'sent' })),
+      invoke: (channel: string, ...args: unknown[]) => {
+        h.invoked.push([channel, ...args]);
+        const main = h.route && h.handlers.get(channel);
+        return main ? Promise.resolve(main(h.route, ...args)) : Promise.resolve({ ok: true, result: 'sent' });
+      },
       on: (ch: string, fn: (e: unknown, p: unknown) => void) => void h.rendererListeners.set(ch, fn),
       removeListener: (ch: string) => void h.rendererListeners.delete(ch),
     },
@@ -90,6 +102,9 @@ describe('Electron main (stub electron module)', () => {
     h.windows.length = 0;
     h.quit = 0;
     h.savePath = null;
+    h.openPath = null;
+    h.openFilters.length = 0;
+    h.route = null;
     h.printed.length = 0;
     process.env.NIGHTSHIFT_HOME = tempDir();
     delete process.env.NIGHTSHIFT_DB;
@@ -101,7 +116,7 @@ describe('Electron main (stub electron module)', () => {
     const { startDesktopApp } = await import('../../src/main/electron/app.js');
     const desktop = await startDesktopApp();
     expect(desktop).not.toBeNull();
-    expect([...h.handlers.keys()].sort()).toEqual([...API_METHODS.map(ipcChannel), ...IPC_DESKTOP_CHANNELS].sort());
+    expect([...h.handlers.keys()].sort()).toEqual([...API_METHODS.map(ipcChannel), ...Object.values(IPC_DESKTOP_CHANNELS)].sort());
 
     expect(h.windows).toHaveLength(1);
     const w = h.windows[0]!;
@@ -128,14 +143,14 @@ describe('Electron main (stub electron module)', () => {
     const db = path.join(process.env.NIGHTSHIFT_HOME!, 'nightshift.db');
     const store = openStore(db);
     const { study } = store.createStudy(PDF_SPEC, specHash(PDF_SPEC));
-    store.enqueueTrial(study.id, { params: { lr: 0.01 }, budget: null, origin: 'sampler:random' });
+    store.enqueueTrial(study.id, { params: { lr: 0.01 }, budget: null, lineage: { kind: 'sampler', detail: 'random' } });
     const t = store.claimQueued(study.id, 'test')!;
     store.finishTrial(t.id, { state: 'complete', values: { acc: 0.875 }, metrics: { energy_j: 321 }, reason: null, provenance: null });
     store.close();
 
     const { startDesktopApp } = await import('../../src/main/electron/app.js');
     const desktop = await startDesktopApp();
-    const exportPdf = h.handlers.get(IPC_DESKTOP_CHANNELS[2])!;
+    const exportPdf = h.handlers.get(IPC_DESKTOP_CHANNELS.saveReportPdf)!;
     expect(exportPdf).toBeDefined();
     const app = { senderFrame: { url: 'file:///x/index.html' } };
     // Another page, a cancelled dialog and an unknown study write nothing and print nothing.
@@ -164,6 +179,59 @@ describe('Electron main (stub electron module)', () => {
     await desktop!.router.close();
   });
 
+  it('the preload reaches main on every desktop channel by name: each dialog gets its own handler', async () => {
+    h.lock = true;
+    const store = openStore(path.join(process.env.NIGHTSHIFT_HOME!, 'nightshift.db'));
+    const { study } = store.createStudy(PDF_SPEC, specHash(PDF_SPEC));
+    store.enqueueTrial(study.id, { params: { lr: 0.01 }, budget: null, lineage: { kind: 'sampler', detail: 'random' } });
+    const t = store.claimQueued(study.id, 'test')!;
+    store.finishTrial(t.id, { state: 'complete', values: { acc: 0.875 }, metrics: { energy_j: 321 }, reason: null, provenance: null });
+    store.close();
+
+    const { startDesktopApp } = await import('../../src/main/electron/app.js');
+    const desktop = await startDesktopApp();
+    await import('../../src/preload/index.js');
+    const bridge = h.exposed.get('nightshift') as DesktopBridge;
+    const dir = tempDir();
+    try {
+      h.route = { senderFrame: { url: 'file:///x/index.html' } };
+      h.openPath = path.join(dir, 'study.yaml');
+      expect(await bridge.pickFile('study')).toBe(h.openPath);
+      expect(await bridge.pickFile('database')).toBe(h.openPath);
+      expect(h.openFilters).toEqual([[{ name: 'Study files', extensions: ['yaml', 'yml', 'json'] }], [{ name: 'Nightshift databases', extensions: ['db', 'sqlite'] }]]);
+      // Main checks what the page sends: an unknown kind opens no dialog.
+      expect(await bridge.pickFile('shell' as 'study')).toBeNull();
+      expect(h.openFilters).toHaveLength(2);
+
+      h.savePath = path.join(dir, 'export.json');
+      expect(await bridge.saveExport('pdfstudy', 'json')).toBe(h.savePath);
+      const exported = JSON.parse(readFileSync(h.savePath, 'utf8')) as StudyExportJson;
+      expect(exported.study.name).toBe('pdfstudy');
+      expect(exported.trials.map((x) => x.values)).toEqual([{ acc: 0.875 }]);
+      h.savePath = path.join(dir, 'export.csv');
+      expect(await bridge.saveExport('pdfstudy', 'csv')).toBe(h.savePath);
+      const [header, row] = readFileSync(h.savePath, 'utf8').split('\n');
+      expect(header).toContain('value.acc');
+      expect(row).toContain('0.875');
+
+      h.savePath = path.join(dir, 'report.pdf');
+      expect(await bridge.saveReportPdf('pdfstudy')).toBe(h.savePath);
+      expect(readFileSync(h.savePath, 'utf8')).toBe('%PDF-1.7 stub');
+
+      // Another page gets null from every dialog channel, and nothing is written.
+      h.route = { senderFrame: { url: 'https://evil.example/' } };
+      h.savePath = path.join(dir, 'evil.json');
+      expect(await bridge.pickFile('study')).toBeNull();
+      expect(await bridge.saveExport('pdfstudy', 'json')).toBeNull();
+      expect(await bridge.saveReportPdf('pdfstudy')).toBeNull();
+      expect(existsSync(h.savePath)).toBe(false);
+      expect(h.openFilters).toHaveLength(2);
+    } finally {
+      h.route = null;
+      await desktop!.router.close();
+    }
+  });
+
   it('a second instance quits at once and registers nothing', async () => {
     h.lock = false;
     const { startDesktopApp } = await import('../../src/main/electron/app.js');
@@ -181,7 +249,11 @@ describe('preload (stub electron module)', () => {
     const bridge = h.exposed.get('nightshift') as import('../../src/shared/api.js').DesktopBridge;
     expect(Object.keys(bridge).sort()).toEqual(['invoke', 'onEvent', 'pickFile', 'saveExport', 'saveReportPdf']);
     await bridge.saveReportPdf('a');
-    expect(h.invoked.at(-1)).toEqual([IPC_DESKTOP_CHANNELS[2], 'a']);
+    expect(h.invoked.at(-1)).toEqual([IPC_DESKTOP_CHANNELS.saveReportPdf, 'a']);
+    await bridge.saveExport('a', 'csv');
+    expect(h.invoked.at(-1)).toEqual([IPC_DESKTOP_CHANNELS.saveExport, 'a', 'csv']);
+    await bridge.pickFile('database');
+    expect(h.invoked.at(-1)).toEqual([IPC_DESKTOP_CHANNELS.pickFile, 'database']);
     expect(await bridge.invoke('study.summary', { study: 'a' })).toEqual({ ok: true, result: 'sent' });
     expect(h.invoked.at(-1)).toEqual([ipcChannel('study.summary'), { study: 'a' }]);
     const before = h.invoked.length;

@@ -8,6 +8,7 @@ import { ApiRouter } from '../../src/main/api/router.js';
 import { startServer, type RunningServer } from '../../src/main/server/server.js';
 import { cliEnv, collect, startCli, tempDir } from '../helpers/cli.js';
 import { writeStudy } from '../api/helpers.js';
+import { waitFor } from '../helpers/procs.js';
 
 interface Reply {
   status: number;
@@ -152,6 +153,11 @@ describe('nightshift serve: token, Host and Origin rules, malformed requests', (
     expect((await send(server.port, { path: '/../secret.txt', headers: auth })).body).not.toContain('secret');
     expect((await send(server.port, { path: '/%2e%2e/secret.txt', headers: auth })).status).toBe(404);
     expect((await api('study.summary', { study: 'nope' })).status).toBe(404);
+    for (const bad of ['%E0%A4%A', 'studies.list%', '%ZZ']) {
+      const r = await send(server.port, { method: 'POST', path: `/api/${bad}`, headers: auth, body: '{}' });
+      expect(r.status, bad).toBe(400);
+      expect(JSON.parse(r.body).error).toMatchObject({ code: 'invalid_request', message: expect.stringMatching(/malformed %-escape/) });
+    }
 
     const after = await api('study.summary', { study: 'web' });
     expect(after.status).toBe(200);
@@ -177,7 +183,31 @@ describe('nightshift serve (the command)', () => {
     const r = await send(port, { method: 'POST', path: '/api/db.info', headers: { Host: `127.0.0.1:${port}`, Authorization: `Bearer ${token}` }, body: '{}' });
     expect(JSON.parse(r.body).result.file).toBe(path.join(home, 'nightshift.db'));
     child.kill('SIGTERM');
-    expect((await done).code).toBe(0);
+    const result = await done;
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toMatch(/warning/);
+  });
+
+  it('warns on stderr when it listens beyond this machine (--host 0.0.0.0), keeping --json output one line', async () => {
+    const child = startCli(['serve', '--host', '0.0.0.0', '--port', '0', '--json'], { env: cliEnv(tempDir()) });
+    const done = collect(child);
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const line = await new Promise<string>((resolve) => {
+      let buf = '';
+      child.stdout!.on('data', (d: Buffer) => {
+        buf += d.toString();
+        if (buf.includes('\n')) resolve(buf.split('\n')[0]!);
+      });
+    });
+    expect(JSON.parse(line)).toMatchObject({ host: '0.0.0.0' });
+    await waitFor(() => stderr.includes('\n'), 10_000, 'the warning');
+    child.kill('SIGTERM');
+    const r = await done;
+    expect(r.code, JSON.stringify(r)).toBe(0);
+    const warning = r.stderr.trim().split('\n');
+    expect(warning).toHaveLength(1);
+    expect(warning[0]).toMatch(/^warning: listening on 0\.0\.0\.0: the dashboard is reachable from the network.*token/);
   });
 
   it('refuses a bad port with one clear line', async () => {

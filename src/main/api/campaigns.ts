@@ -4,6 +4,7 @@ import type { EventSink } from '../engine/campaign/events.js';
 import type { StudySpec } from '../engine/study/types.js';
 import type { GpuSample, Store } from '../engine/storage/types.js';
 import { Meter } from '../engine/metering/index.js';
+import { openAnyStudySource } from '../engine/optuna/index.js';
 import { nightshiftHome } from '../engine/paths.js';
 import { loadSettings, meterOptions } from '../engine/settings.js';
 import { ApiFailure } from './failure.js';
@@ -68,6 +69,7 @@ export class CampaignHost {
       store,
       spec,
       artifacts,
+      openSource: openAnyStudySource,
       emit: (e) => {
         if (e.type === 'study' && e.study === spec.name && e.state === 'running') started();
         this.emit(e);

@@ -1,12 +1,13 @@
 // Read-only views of a study that the API answers with. The engine computes fronts, best-so-far series
 // and downsampled curves here; the renderer only draws what it gets.
-import type { BudgetSummary, GpuTrace, ObjectivePoint, SeriesPoint, StudyListItem, StudySummary, TrialsPage, TrialsQuery } from '../../shared/api.js';
+import type { BudgetSummary, GpuTrace, ObjectivePoint, StudyListItem, StudySummary, TrialsPage, TrialsQuery } from '../../shared/api.js';
 import { MAX_REPORT_POINTS } from '../../shared/api.js';
 import type { Objective, TrialJson } from '../../shared/types.js';
 import { stateNow, trialJson } from '../engine/report/json.js';
 import { bestTrials } from '../engine/study/pareto.js';
-import type { ReportRecord, Store, StudyRecord, TrialRecord } from '../engine/storage/types.js';
-import { spentTotal } from '../engine/campaign/final-metrics.js';
+import type { ReportRecord, StoreReader, StudyRecord, TrialRecord } from '../engine/storage/types.js';
+import { EnergyLedger, spentTotal } from '../engine/lineage/index.js';
+import { convergence } from '../engine/report/convergence.js';
 import { hypervolumeSeries, learningCurves } from './series.js';
 
 /** Objective vector of a complete trial, or null when a value is missing or not finite. */
@@ -33,33 +34,20 @@ export function objectivePoints(trials: readonly TrialRecord[], objectives: read
   return points;
 }
 
-function bestSoFar(trials: readonly TrialRecord[], objectives: readonly Objective[]): StudySummary['best_so_far'] {
+/** The HTML report's series (report/convergence.ts), so the dashboard and the report agree. */
+function bestSoFar(trials: readonly TrialRecord[], objectives: readonly Objective[], ledger: EnergyLedger<TrialRecord>): StudySummary['best_so_far'] {
   const first = objectives[0];
-  const byTrial: SeriesPoint[] = [];
-  const byEnergy: SeriesPoint[] = [];
-  if (!first) return { by_trial: byTrial, by_energy: byEnergy };
-  const better = (a: number, b: number) => (first.direction === 'maximize' ? a > b : a < b);
-  let best: number | null = null;
-  let energy = 0;
-  let measured = false;
-  for (const t of trials) {
-    const e = t.metrics.energy_j;
-    if (typeof e === 'number' && Number.isFinite(e)) {
-      energy += e;
-      measured = true;
-    }
-    const v = t.state === 'complete' ? t.values[first.metric] : undefined;
-    if (v === undefined || !Number.isFinite(v)) continue;
-    if (best === null || better(v, best)) best = v;
-    byTrial.push({ x: t.number, y: best });
-    if (measured) byEnergy.push({ x: energy, y: best });
-  }
-  return { by_trial: byTrial, by_energy: byEnergy };
+  if (!first) return { by_trial: [], by_energy: [] };
+  const c = convergence(trials, first, ledger);
+  return { by_trial: c.byTrial, by_energy: c.byEnergy ?? [] };
 }
+
+const NO_BUDGET = { trials: null, wall_time_s: null, energy_j: null, deadline: null } as const;
 
 /** Budget use; `active` is the running campaign's start (wall time counts per run), null when none runs here. */
 export function budgetSummary(trials: readonly TrialRecord[], study: StudyRecord, active: { since: number } | null, now: number): BudgetSummary {
-  const budget = study.spec.budget;
+  // A foreign source (an Optuna storage) has no budget: every limit reads as none.
+  const budget = study.spec?.budget ?? NO_BUDGET;
   let used = 0;
   for (const t of trials) if (t.state !== 'queued' && t.state !== 'stopped') used++;
   return {
@@ -71,11 +59,12 @@ export function budgetSummary(trials: readonly TrialRecord[], study: StudyRecord
   };
 }
 
-export function studySummary(store: Store, study: StudyRecord, active: { since: number } | null, now: number, gpu: { live: boolean; gpus: GpuTrace[] }): StudySummary {
+export function studySummary(store: StoreReader, study: StudyRecord, active: { since: number } | null, now: number, gpu: { live: boolean; gpus: GpuTrace[] }): StudySummary {
   const trials = store.trials(study.id);
   const counts = store.counts(study.id);
   const points = objectivePoints(trials, study.objectives);
   const front = new Set(points.filter((p) => p.front === 0).map((p) => p.number));
+  const ledger = new EnergyLedger(trials);
   return {
     name: study.name,
     state: stateNow(study),
@@ -84,18 +73,19 @@ export function studySummary(store: Store, study: StudyRecord, active: { since: 
     objectives: study.objectives,
     counts,
     spec: study.spec,
+    search_space: study.searchSpace,
     pareto: trials.filter((t) => front.has(t.number)).map((t) => trialJson(t)),
     points,
-    best_so_far: bestSoFar(trials, study.objectives),
+    best_so_far: bestSoFar(trials, study.objectives, ledger),
     budget: budgetSummary(trials, study, active, now),
     active: active !== null,
     curves: learningCurves(store, trials, study.objectives),
-    hypervolume: hypervolumeSeries(trials, study.objectives),
+    hypervolume: hypervolumeSeries(trials, study.objectives, ledger),
     gpu,
   };
 }
 
-export function studyListItem(store: Store, study: StudyRecord, active: boolean): StudyListItem {
+export function studyListItem(store: StoreReader, study: StudyRecord, active: boolean): StudyListItem {
   const trials = store.trials(study.id);
   const best: Record<string, number> = {};
   let updated: string | null = null;
@@ -133,7 +123,7 @@ function sortValue(t: TrialJson, key: string): number | string | null {
   return v === undefined ? null : typeof v === 'boolean' ? String(v) : v;
 }
 
-export function trialsPage(store: Store, study: StudyRecord, q: TrialsQuery): TrialsPage {
+export function trialsPage(store: StoreReader, study: StudyRecord, q: TrialsQuery): TrialsPage {
   let rows = store.trials(study.id).map((t) => trialJson(t));
   const states = q.filter?.states;
   if (states && states.length > 0) rows = rows.filter((t) => states.includes(t.state));

@@ -6,16 +6,19 @@ import path from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import type { ApiError, ApiEvent, ApiMethod, ApiRequest, ApiResponse, ApiResult, DatabaseInfo, GpuTrace } from '../../shared/api.js';
 import { API_METHODS } from '../../shared/api.js';
+import type { TrialProvenance } from '../../shared/provenance.js';
 import { FINISHED_STATES } from '../../shared/types.js';
 import type { EngineEvent } from '../engine/campaign/events.js';
 import { EngineBusyError } from '../engine/campaign/recovery.js';
-import { trialDir } from '../engine/paths.js';
+import { STRATEGIES } from '../engine/campaign/strategy.js';
+import { studyDir, trialDir, UnsafeTrialPathError } from '../engine/paths.js';
 import { studyExportJson, trialJsonWith } from '../engine/report/json.js';
 import { StudySpecError } from '../engine/study/errors.js';
 import { SearchSpace } from '../engine/study/space.js';
-import { formatOf, loadStudyFile, parseStudySpec, parseStudyText } from '../engine/study/spec.js';
-import { openStore } from '../engine/storage/open.js';
-import type { GpuSample, Store, StudyRecord } from '../engine/storage/types.js';
+import { formatOf, loadStudyFile, parseStudyText } from '../engine/study/spec.js';
+import { openStore, openStoreReader } from '../engine/storage/open.js';
+import type { GpuSample, NightshiftStudyRecord, Store, StoreReader, StudyRecord } from '../engine/storage/types.js';
+import { originText } from '../engine/lineage/index.js';
 import { CampaignHost } from './campaigns.js';
 import { ApiFailure } from './failure.js';
 import { readCommand, tailLines } from './files.js';
@@ -28,21 +31,27 @@ export interface RouterOptions {
   db: string;
   /** Folder holding `studies/<study>/trials/<n>/`; default: the database's folder. */
   artifacts?: string;
+  /** Read-only for good (`serve --readonly`): every database opened later is read-only too. */
   readonly?: boolean;
 }
 
 type Handlers = { [M in ApiMethod]: (req: ApiRequest<M>) => ApiResponse<M> | Promise<ApiResponse<M>> };
 
 export class ApiRouter {
-  private store: Store;
+  private store: StoreReader;
+  /** The same database when it is open for writing; null when it is open read-only. */
+  private writer: Store | null;
   private info: DatabaseInfo;
   private readonly listeners = new Set<(e: ApiEvent) => void>();
   private readonly campaigns = new CampaignHost((e) => this.forward(e));
   private closed = false;
+  /** Whoever holds the token may call db.open; a server started read-only must not be reopened writable. */
+  private readonly alwaysReadonly: boolean;
 
   constructor(opts: RouterOptions) {
     const file = path.resolve(opts.db);
-    this.store = openStore(file, { readonly: opts.readonly ?? false });
+    this.alwaysReadonly = opts.readonly ?? false;
+    ({ store: this.store, writer: this.writer } = openDatabase(file, this.alwaysReadonly));
     this.info = { file, readonly: opts.readonly ?? false, artifacts: path.resolve(opts.artifacts ?? path.dirname(file)) };
   }
 
@@ -125,10 +134,10 @@ export class ApiRouter {
   }
 
   /** The trial's GPUs (those it was attributed energy on) within its measured window. */
-  private async powerTrace(s: StudyRecord, provenance: Record<string, unknown> | null): Promise<GpuTrace[]> {
-    const window = provenance?.window as { start_ms?: unknown; end_ms?: unknown } | undefined;
-    const byGpu = (provenance?.gpu as { energy_by_gpu_j?: unknown } | undefined)?.energy_by_gpu_j;
-    if (!window || typeof window.start_ms !== 'number' || typeof window.end_ms !== 'number' || !byGpu || typeof byGpu !== 'object') return [];
+  private async powerTrace(s: StudyRecord, provenance: TrialProvenance | null): Promise<GpuTrace[]> {
+    const window = provenance?.window;
+    const byGpu = provenance?.gpu?.energy_by_gpu_j;
+    if (!window || !byGpu) return [];
     const gpus = new Set(Object.keys(byGpu).map(Number).filter(Number.isInteger));
     if (gpus.size === 0) return [];
     const range = { gpus, from: window.start_ms, to: window.end_ms };
@@ -139,7 +148,15 @@ export class ApiRouter {
   }
 
   private study(name: string): StudyRecord {
-    const s = this.store.getStudy(name);
+    return this.found(this.store.getStudy(name), name);
+  }
+
+  /** A study of the database open for writing (whose studies always have their spec). */
+  private studyToWrite(store: Store, name: string): NightshiftStudyRecord {
+    return this.found(store.getStudy(name), name);
+  }
+
+  private found<S extends StudyRecord>(s: S | null, name: string): S {
     if (!s) {
       const names = this.store.listStudies().map((x) => x.name);
       throw new ApiFailure('not_found', `no study named "${name}" in ${this.info.file}${names.length ? ` (studies: ${names.join(', ')})` : ' (it has no studies yet)'}`);
@@ -147,8 +164,10 @@ export class ApiRouter {
     return s;
   }
 
-  private writable(what: string): void {
-    if (this.info.readonly) throw new ApiFailure('readonly', `${this.info.file} is open read-only; cannot ${what}. Open it writable to change it.`);
+  /** The database for a change, or a `readonly` failure saying what could not be done. */
+  private writable(what: string): Store {
+    if (!this.writer) throw new ApiFailure('readonly', `${this.info.file} is open read-only; cannot ${what}. Open it writable to change it.`);
+    return this.writer;
   }
 
   private readonly handlers: Handlers = {
@@ -158,15 +177,18 @@ export class ApiRouter {
         throw new ApiFailure('conflict', `campaigns are running here (${this.campaigns.names().join(', ')}); pause or stop them before opening another database`);
       }
       const file = path.resolve(req.file);
-      const readonly = req.readonly ?? false;
-      let next: Store;
+      if (this.alwaysReadonly && req.readonly === false) {
+        throw new ApiFailure('readonly', `this server is read-only (started with --readonly); cannot open ${file} writable. Restart it without --readonly to change data.`);
+      }
+      const readonly = this.alwaysReadonly || (req.readonly ?? false);
+      let next: { store: StoreReader; writer: Store | null };
       try {
-        next = openStore(file, { readonly });
+        next = openDatabase(file, readonly);
       } catch (e) {
         throw new ApiFailure('invalid_request', (e as Error).message);
       }
       this.store.close();
-      this.store = next;
+      ({ store: this.store, writer: this.writer } = next);
       this.info = { file, readonly, artifacts: path.dirname(file) };
       this.publish({ event: 'db', payload: this.info });
       return this.info;
@@ -183,7 +205,7 @@ export class ApiRouter {
     'study.validate': (req) => {
       const file = req.file ?? `study.${req.format ?? 'yaml'}`;
       try {
-        const spec = parseStudyText(req.text, { file, format: req.format ?? formatOf(file) });
+        const spec = parseStudyText(req.text, { file, format: req.format ?? formatOf(file), strategies: STRATEGIES });
         return { ok: true, issues: [], name: spec.name };
       } catch (e) {
         if (e instanceof StudySpecError) return { ok: false, issues: e.issues, name: null };
@@ -194,9 +216,11 @@ export class ApiRouter {
       this.writable('create and start a study');
       const file = path.resolve(this.info.artifacts, req.file);
       if (!/\.(ya?ml|json)$/i.test(file)) throw new ApiFailure('invalid_request', `study.create: file: "${req.file}" must end in .yaml, .yml or .json`, [{ path: 'file', message: 'must end in .yaml, .yml or .json' }]);
-      // Validated the way a later `nightshift run` reads it, so the file written is one that runs.
-      const spec = parseStudySpec(req.study, { file });
-      const text = formatOf(file) === 'json' ? `${JSON.stringify(req.study, null, 2)}\n` : toYaml(req.study);
+      // The very text to be written is validated, fully (sampler and scheduler options included), the way a
+      // later `nightshift run` reads it: a study that cannot start is refused before any file exists.
+      const format = formatOf(file);
+      const text = format === 'json' ? `${JSON.stringify(req.study, null, 2)}\n` : toYaml(req.study);
+      const spec = parseStudyText(text, { file, format, strategies: STRATEGIES });
       try {
         writeFileSync(file, text, { flag: 'wx' });
       } catch (e) {
@@ -204,24 +228,24 @@ export class ApiRouter {
         if (code === 'EEXIST') throw new ApiFailure('conflict', `${file} already exists; choose another file name (it is never overwritten)`, [{ path: 'file', message: 'already exists' }]);
         throw new ApiFailure('invalid_request', `cannot write ${file}: ${(e as Error).message}`, [{ path: 'file', message: (e as Error).message }]);
       }
-      if (req.start) await this.campaigns.start(this.store, loadStudyFile(file), this.info.artifacts);
+      if (req.start) await this.campaigns.start(this.writable('start a study'), loadStudyFile(file, STRATEGIES), this.info.artifacts);
       return { file, name: spec.name, started: req.start ?? false };
     },
     'trial.detail': async (req) => {
       const s = this.study(req.study);
       const t = this.store.trialByNumber(s.id, req.number);
       if (!t) throw new ApiFailure('not_found', `study "${s.name}" has no trial ${req.number}`);
-      const dir = trialDir(this.info.artifacts, s.name, t.number);
+      const dir = trialDirOrNull(this.info.artifacts, s.name, t.number);
       const reports = this.store.reports(t.id);
       const provenance = this.store.provenance(t.id);
       return {
         study: s.name,
         power: await this.powerTrace(s, provenance),
-        trial: { ...trialJsonWith(t, provenance), origin: t.origin, budget: t.budget, retries: t.retries },
+        trial: { ...trialJsonWith(t, provenance), origin: originText(t.lineage), budget: t.budget, retries: t.retries },
         reports: downsample(reports),
         report_count: reports.length,
-        command: readCommand(dir),
-        logs: { stdout: tailLines(path.join(dir, 'stdout.log')), stderr: tailLines(path.join(dir, 'stderr.log')) },
+        command: dir === null ? null : readCommand(dir),
+        logs: dir === null ? { stdout: '', stderr: '' } : { stdout: tailLines(path.join(dir, 'stdout.log')), stderr: tailLines(path.join(dir, 'stderr.log')) },
         events: this.store
           .events(s.id)
           .filter((e) => e.trialId === t.id)
@@ -229,42 +253,65 @@ export class ApiRouter {
       };
     },
     'trial.stop': async (req) => {
+      this.writable('stop a trial');
       this.study(req.study);
       return { stopped: await this.campaigns.stopTrial(req.study, req.number, req.reason ?? 'stopped by the user') };
     },
     'trial.enqueue': (req) => {
-      this.writable('enqueue a trial');
-      const s = this.study(req.study);
+      const store = this.writable('enqueue a trial');
+      const s = this.studyToWrite(store, req.study);
       const problem = new SearchSpace(s.spec.search_space).check(req.params);
       if (problem) throw new ApiFailure('invalid_request', `trial.enqueue: params: ${problem}`, [{ path: 'params', message: problem }]);
-      const t = this.store.enqueueTrial(s.id, { params: req.params, budget: s.spec.fidelity?.max ?? null, origin: 'enqueued' });
+      const t = store.enqueueTrial(s.id, { params: req.params, budget: s.spec.fidelity?.max ?? null, lineage: { kind: 'enqueued' } });
       this.publish({ event: 'trial-state', payload: { study: s.name, number: t.number, state: 'queued', reason: null } });
       return { number: t.number };
     },
     'campaign.start': async (req) => {
-      this.writable('run a campaign');
-      const spec = 'file' in req ? loadStudyFile(path.resolve(req.file)) : this.study(req.study).spec;
-      await this.campaigns.start(this.store, spec, this.info.artifacts);
+      const store = this.writable('run a campaign');
+      const spec = 'file' in req ? loadStudyFile(path.resolve(req.file), STRATEGIES) : this.studyToWrite(store, req.study).spec;
+      // A study read back from a crafted database may carry a name that is a path: refuse it before any trial
+      // folder is made (study files are checked when parsed; a stored spec is not parsed again).
+      studyDir(this.info.artifacts, spec.name);
+      await this.campaigns.start(store, spec, this.info.artifacts);
       return { study: spec.name, state: this.study(spec.name).state };
     },
     'campaign.pause': async (req) => {
+      this.writable('pause a campaign');
       this.study(req.study);
       const r = await this.campaigns.halt(req.study, 'paused by the user');
       return { study: req.study, state: r.state };
     },
     'campaign.stop': async (req) => {
+      this.writable('stop a campaign');
       const s = this.study(req.study);
       const reason = req.reason ?? 'stopped by the user';
       const r = await this.campaigns.halt(s.name, reason);
       // A campaign that ended on its own meanwhile keeps its own reason.
       if (r.state === 'idle') {
-        this.store.setStudyState(s.id, 'finished', reason);
+        this.writable('stop a campaign').setStudyState(s.id, 'finished', reason);
         this.publish({ event: 'study', payload: { study: s.name, state: 'finished', reason } });
         return { study: s.name, state: 'finished' as const };
       }
       return { study: s.name, state: r.state };
     },
   };
+}
+
+/** A crafted database's study name (`../..`) or trial number must not point the log reader elsewhere: no logs then. */
+function trialDirOrNull(artifacts: string, study: string, number: number): string | null {
+  try {
+    return trialDir(artifacts, study, number);
+  } catch (e) {
+    if (e instanceof UnsafeTrialPathError) return null;
+    throw e;
+  }
+}
+
+/** Read-only: a reader only, the file never written. Writable: one store that is both. */
+function openDatabase(file: string, readonly: boolean): { store: StoreReader; writer: Store | null } {
+  if (readonly) return { store: openStoreReader(file), writer: null };
+  const store = openStore(file);
+  return { store, writer: store };
 }
 
 function fail(error: ApiError): { ok: false; error: ApiError } {
@@ -275,6 +322,7 @@ function toApiError(e: unknown): ApiError {
   if (e instanceof ApiFailure) return e.issues ? { code: e.code, message: e.message, issues: e.issues } : { code: e.code, message: e.message };
   if (e instanceof StudySpecError) return { code: 'invalid_study', message: e.message, issues: e.issues };
   if (e instanceof EngineBusyError) return { code: 'conflict', message: e.message };
+  if (e instanceof UnsafeTrialPathError) return { code: 'invalid_request', message: e.message };
   return { code: 'internal', message: `internal error: ${(e as Error).message ?? String(e)}` };
 }
 

@@ -5,8 +5,8 @@ import type { GpuTrace, LearningCurves, SeriesPoint } from '../../shared/api.js'
 import { downsample as lttb } from '../../shared/charts/series.js';
 import type { Objective } from '../../shared/types.js';
 import { dominates, hypervolume, type Point } from '../engine/study/hypervolume.js';
-import { ownIncrements } from '../engine/campaign/final-metrics.js';
-import type { GpuSample, Store, TrialRecord } from '../engine/storage/types.js';
+import type { EnergyLedger } from '../engine/lineage/index.js';
+import type { GpuSample, StoreReader, TrialRecord } from '../engine/storage/types.js';
 
 /** Total curve points sent for a study; each trial gets an equal share (at least MIN_PER_TRIAL). */
 export const CURVE_POINT_BUDGET = 20_000;
@@ -14,7 +14,7 @@ const MIN_PER_TRIAL = 8;
 /** Points per GPU trace sent to the page. */
 export const GPU_TRACE_POINTS = 1000;
 
-export function learningCurves(store: Store, trials: readonly TrialRecord[], objectives: readonly Objective[]): LearningCurves | null {
+export function learningCurves(store: StoreReader, trials: readonly TrialRecord[], objectives: readonly Objective[]): LearningCurves | null {
   const metric = objectives[0]?.metric;
   if (!metric) return null;
   const started = trials.filter((t) => t.state !== 'queued');
@@ -42,7 +42,11 @@ export function learningCurves(store: Store, trials: readonly TrialRecord[], obj
  * The archive of non-dominated points stays small, so the volume is recomputed only when it changes:
  * O(N·F) plus one volume per improvement, not one per trial.
  */
-export function hypervolumeSeries(trials: readonly TrialRecord[], objectives: readonly Objective[]): { reference: Record<string, number>; by_trial: SeriesPoint[]; by_energy: SeriesPoint[] } | null {
+export function hypervolumeSeries(
+  trials: readonly TrialRecord[],
+  objectives: readonly Objective[],
+  ledger: EnergyLedger<TrialRecord>,
+): { reference: Record<string, number>; by_trial: SeriesPoint[]; by_energy: SeriesPoint[] } | null {
   const m = objectives.length;
   if (m < 2 || m > 3) return null;
   const sign = objectives.map((o) => (o.direction === 'maximize' ? -1 : 1));
@@ -62,17 +66,9 @@ export function hypervolumeSeries(trials: readonly TrialRecord[], objectives: re
   const refPoint = ref.map((r, k) => r + 0.1 * (r - lo[k]! || Math.abs(r) || 1));
   let archive: Point[] = [];
   let hv = 0;
-  let energy = 0;
-  let measured = false;
   const byTrial: SeriesPoint[] = [];
   const byEnergy: SeriesPoint[] = [];
-  const spent = ownIncrements(trials, 'energy_j');
   trials.forEach((t, i) => {
-    const e = spent[i];
-    if (e !== undefined && Number.isFinite(e)) {
-      energy += e;
-      measured = true;
-    }
     const v = all[i];
     if (!v) return;
     if (!archive.some((a) => dominates(a, v) || a.every((x, k) => x === v[k]))) {
@@ -81,7 +77,7 @@ export function hypervolumeSeries(trials: readonly TrialRecord[], objectives: re
       hv = hypervolume(archive, refPoint);
     }
     byTrial.push({ x: t.number, y: hv });
-    if (measured) byEnergy.push({ x: energy, y: hv });
+    if (ledger.measured) byEnergy.push({ x: ledger.cumulativeAt(t.number), y: hv });
   });
   return {
     reference: Object.fromEntries(objectives.map((o, k) => [o.metric, refPoint[k]! * sign[k]!])),

@@ -5,6 +5,7 @@ import { Campaign, type CampaignResult } from '../engine/campaign/campaign.js';
 import type { EngineEvent } from '../engine/campaign/events.js';
 import { EngineBusyError } from '../engine/campaign/recovery.js';
 import { Meter } from '../engine/metering/index.js';
+import { openAnyStudySource } from '../engine/optuna/index.js';
 import type { Store } from '../engine/storage/types.js';
 import type { StudySpec } from '../engine/study/types.js';
 import { CliError, EXIT } from './errors.js';
@@ -49,7 +50,7 @@ export async function runCampaign(opts: CampaignRunOptions): Promise<CampaignRes
     const progress = new Progress(process.stderr, !opts.quiet && process.stderr.isTTY === true, spec.objectives, spec.budget.trials);
     const emit = (e: EngineEvent) => progress.on(e);
     // Open (and validate) before metering starts: the idle baseline takes a moment.
-    campaign = Campaign.open({ store, spec, artifacts: opts.artifacts, emit });
+    campaign = Campaign.open({ store, spec, artifacts: opts.artifacts, emit, openSource: openAnyStudySource });
     meter = await Meter.start(meterOptions(settings));
     campaign.useMeter(meter);
     if (interrupted) void campaign.stop(interrupted);

@@ -1,4 +1,5 @@
 // The `nightshift` command. Every user error ends as one line on stderr and a non-zero exit code.
+import { UnsafeTrialPathError } from '../engine/paths.js';
 import { StudySpecError } from '../engine/study/errors.js';
 import { CliError, EXIT } from './errors.js';
 import { demoCommand, DEMO_HELP } from './commands/demo.js';
@@ -64,6 +65,11 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(rest, process.stdout);
   } catch (e) {
     if (e instanceof StudySpecError) {
+      process.stderr.write(`nightshift ${name}: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    // A database's content (a crafted study name) is input too: one line, never a stack trace.
+    if (e instanceof UnsafeTrialPathError) {
       process.stderr.write(`nightshift ${name}: ${e.message}\n`);
       return EXIT.usage;
     }

@@ -6,12 +6,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { htmlReport } from '../engine/report/index.js';
-import { openStore } from '../engine/storage/open.js';
+import { openStoreReader } from '../engine/storage/open.js';
 import { harden } from './window.js';
 
 /** The HTML report of `study` from the database file `db` (read-only), or null when there is no such study. */
 export function studyReportHtml(db: string, study: string, version?: string): string | null {
-  const store = openStore(db, { readonly: true });
+  const store = openStoreReader(db);
   try {
     const record = store.getStudy(study);
     return record ? htmlReport(store, record, { version }) : null;

@@ -32,6 +32,34 @@ export function resolveDataPaths(dbFlag: string | undefined, env: Env = process.
   return { db: path.join(home, 'nightshift.db'), artifacts: home };
 }
 
+/**
+ * A study name or trial number that cannot name a folder under `studies/`. Names are checked when a study
+ * file is read, but a database is also input (a colleague's file, a crafted one): a study named `../..`
+ * read back from it must never make Nightshift read or write outside the data folder.
+ */
+export class UnsafeTrialPathError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnsafeTrialPathError';
+  }
+}
+
+/** One folder name, never a way out of its parent: no separators, no NUL, not "." or "..". */
+function safeSegment(name: string): boolean {
+  return name.length > 0 && name.length <= 255 && name !== '.' && name !== '..' && !/[/\\\0]/.test(name);
+}
+
+/** `<artifacts>/studies/<study>`; throws UnsafeTrialPathError for a name that would leave that folder. */
+export function studyDir(artifacts: string, study: string): string {
+  if (!safeSegment(study)) {
+    throw new UnsafeTrialPathError(`study name ${JSON.stringify(study)} cannot name a folder (it holds a path separator or is "." or ".."); its trial files are not used`);
+  }
+  return path.join(artifacts, 'studies', study);
+}
+
 export function trialDir(artifacts: string, study: string, trialNumber: number): string {
-  return path.join(artifacts, 'studies', study, 'trials', String(trialNumber));
+  if (!Number.isSafeInteger(trialNumber) || trialNumber < 0) {
+    throw new UnsafeTrialPathError(`trial number ${String(trialNumber)} of study ${JSON.stringify(study)} is not a whole number ≥ 0; its trial files are not used`);
+  }
+  return path.join(studyDir(artifacts, study), 'trials', String(trialNumber));
 }

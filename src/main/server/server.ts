@@ -126,7 +126,14 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
           return sendError(res, 400, 'invalid_request', `the body is not JSON: ${(e as Error).message}`);
         }
       }
-      const answer = await router.handle(decodeURIComponent(url.pathname.slice('/api/'.length)), request);
+      let method: string;
+      try {
+        method = decodeURIComponent(url.pathname.slice('/api/'.length));
+      } catch {
+        // A lone or malformed %-escape (`/api/%E0%A4%A`) is the client's mistake, not the server's.
+        return sendError(res, 400, 'invalid_request', `the path ${url.pathname} holds a malformed %-escape; methods are plain names such as /api/studies.list`);
+      }
+      const answer = await router.handle(method, request);
       return sendJson(res, answer.ok ? 200 : STATUS[answer.error.code], answer);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'bad_method', 'only GET here', { Allow: 'GET, HEAD' });

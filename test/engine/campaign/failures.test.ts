@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Campaign } from '../../../src/main/engine/campaign/campaign.js';
 import { isProcessGroupAlive } from '../../../src/main/engine/runner/groups.js';
 import { openStore } from '../../../src/main/engine/storage/open.js';
+import { STRATEGIES } from '../../../src/main/engine/campaign/strategy.js';
 import { loadStudyFile } from '../../../src/main/engine/study/spec.js';
 import { trialDir } from '../../../src/main/engine/paths.js';
 import { ROOT, tempDir } from '../../helpers/cli.js';
@@ -33,7 +34,7 @@ budget: {trials: 6}
 resources: {parallel: 3}
 `,
     );
-    const spec = loadStudyFile(studyFile);
+    const spec = loadStudyFile(studyFile, STRATEGIES);
     const store = openStore(path.join(dir, 'x.db'));
     const campaign = Campaign.open({ store, spec, artifacts: dir });
     const result = await campaign.run();
@@ -105,7 +106,7 @@ budget: {trials: 5}
 `,
     );
     const store = openStore(path.join(dir, 'x.db'));
-    const campaign = Campaign.open({ store, spec: loadStudyFile(studyFile), artifacts: dir });
+    const campaign = Campaign.open({ store, spec: loadStudyFile(studyFile, STRATEGIES), artifacts: dir });
     await campaign.run();
     const seen = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]);
     expect(seen.map((a) => a[1]).sort()).toEqual([...values].sort());

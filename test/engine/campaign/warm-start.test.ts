@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Campaign } from '../../../src/main/engine/campaign/campaign.js';
 import { openStore } from '../../../src/main/engine/storage/open.js';
+import { STRATEGIES } from '../../../src/main/engine/campaign/strategy.js';
 import { loadStudyFile } from '../../../src/main/engine/study/spec.js';
 import { StudySpecError } from '../../../src/main/engine/study/errors.js';
 import { tempDir } from '../../helpers/cli.js';
@@ -30,7 +31,7 @@ describe('warm start', () => {
   it('enqueues the earlier study’s best configurations first, and names a missing study', async () => {
     const dir = tempDir();
     const store = openStore(path.join(dir, 'w.db'));
-    const first = Campaign.open({ store, spec: loadStudyFile(studyFile(dir, 'first', 'budget: {trials: 8}\nseed: 3')), artifacts: dir });
+    const first = Campaign.open({ store, spec: loadStudyFile(studyFile(dir, 'first', 'budget: {trials: 8}\nseed: 3'), STRATEGIES), artifacts: dir });
     await first.run();
     const best3 = store
       .trials(first.study.id)
@@ -40,17 +41,17 @@ describe('warm start', () => {
 
     const second = Campaign.open({
       store,
-      spec: loadStudyFile(studyFile(dir, 'second', 'budget: {trials: 5}\nwarm_start: {study: first, top: 3}\nseed: 9')),
+      spec: loadStudyFile(studyFile(dir, 'second', 'budget: {trials: 5}\nwarm_start: {study: first, top: 3}\nseed: 9'), STRATEGIES),
       artifacts: dir,
     });
     await second.run();
     const trials = store.trials(second.study.id);
-    expect(trials.slice(0, 3).map((t) => t.origin)).toEqual(['warm-start:first', 'warm-start:first', 'warm-start:first']);
+    expect(trials.slice(0, 3).map((t) => t.lineage)).toEqual(Array(3).fill({ kind: 'warm-start', parentId: null, parentNumber: null, detail: 'first' }));
     expect(trials.slice(0, 3).map((t) => t.params)).toEqual(best3);
-    expect(trials[3]!.origin).toBe('sampler:random');
+    expect(trials[3]!.lineage).toMatchObject({ kind: 'sampler', detail: 'random' });
 
     expect(() =>
-      Campaign.open({ store, spec: loadStudyFile(studyFile(dir, 'third', 'warm_start: {study: nope}')), artifacts: dir }),
+      Campaign.open({ store, spec: loadStudyFile(studyFile(dir, 'third', 'warm_start: {study: nope}'), STRATEGIES), artifacts: dir }),
     ).toThrow(StudySpecError);
     expect(store.getStudy('third')).toBeNull();
     store.close();

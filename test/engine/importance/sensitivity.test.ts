@@ -4,6 +4,7 @@ import type { Params } from '../../../src/shared/types.js';
 import { sensitivityPlan } from '../../../src/main/engine/importance/index.js';
 import { sensitivityEffects, suggestFromSensitivity } from '../../../src/main/engine/importance/sensitivity.js';
 import { SearchSpace } from '../../../src/main/engine/study/space.js';
+import type { LineageKind, TrialLineage } from '../../../src/main/engine/storage/types.js';
 
 const space = new SearchSpace({
   lr: { type: 'float', low: 1e-4, high: 1e-1, log: true, step: null, when: null },
@@ -17,9 +18,13 @@ const loss = (p: Params) => (Math.log10(p.lr as number) + 2.5) ** 2 + { relu: 0,
 function followUp(best: Params, points: number) {
   const plan = sensitivityPlan(best, space, points);
   return [
-    { number: 0, state: 'complete', origin: 'baseline', params: best, values: { loss: loss(best) } },
-    ...plan.map((p, i) => ({ number: i + 1, state: 'complete', origin: `sensitivity:${p.param}`, params: p.params, values: { loss: loss(p.params) } })),
+    { number: 0, state: 'complete', lineage: lineage('baseline'), params: best, values: { loss: loss(best) } },
+    ...plan.map((p, i) => ({ number: i + 1, state: 'complete', lineage: lineage('sensitivity', p.param), params: p.params, values: { loss: loss(p.params) } })),
   ];
+}
+
+function lineage(kind: LineageKind, detail: string | null = null, parentNumber: number | null = null): TrialLineage {
+  return { kind, parentId: parentNumber === null ? null : 100 + parentNumber, parentNumber, detail };
 }
 
 describe('sensitivity effects', () => {
@@ -39,10 +44,10 @@ describe('sensitivity effects', () => {
 
   it('traces a trial re-run after an interruption back to its parameter, and skips unfinished ones', () => {
     const trials = followUp(best, 3);
-    const i = trials.findIndex((t) => t.origin === 'sensitivity:act');
+    const i = trials.findIndex((t) => t.lineage.detail === 'act');
     const cut = { ...trials[i]!, state: 'stopped', values: {} };
-    const rerun = { ...trials[i]!, number: trials.length, origin: `retry:${cut.number}` };
-    const queued = { ...trials[i]!, number: trials.length + 1, state: 'queued', origin: 'sensitivity:act', params: { ...best, act: 'gelu' }, values: {} };
+    const rerun = { ...trials[i]!, number: trials.length, lineage: lineage('retry', null, cut.number) };
+    const queued = { ...trials[i]!, number: trials.length + 1, state: 'queued', lineage: lineage('sensitivity', 'act'), params: { ...best, act: 'gelu' }, values: {} };
     const fx = sensitivityEffects([...trials.slice(0, i), cut, ...trials.slice(i + 1), rerun, queued], space, [objective]);
     const act = fx.find((e) => e.param === 'act')!;
     expect(act.points.map((p) => p.number).sort()).toEqual([0, rerun.number, trials[i + 1]!.number].sort());
@@ -67,7 +72,7 @@ describe('suggestions from sensitivity', () => {
 
   it('suggests nothing for a parameter that matters over its whole range, and maximizes when asked', () => {
     const flat = new SearchSpace({ a: { type: 'float', low: 0, high: 1, log: false, step: null, when: null } });
-    const trials = [0, 0.5, 1].map((a, i) => ({ number: i, state: 'complete', origin: i === 2 ? 'baseline' : 'sensitivity:a', params: { a }, values: { acc: a } }));
+    const trials = [0, 0.5, 1].map((a, i) => ({ number: i, state: 'complete', lineage: i === 2 ? lineage('baseline') : lineage('sensitivity', 'a'), params: { a }, values: { acc: a } }));
     const fx = sensitivityEffects(trials, flat, [{ metric: 'acc', direction: 'maximize' }]);
     expect(fx[0]!.effect.acc).toBe(1);
     expect(suggestFromSensitivity(fx, flat, { metric: 'acc', direction: 'maximize' })).toEqual([{ param: 'a', kind: 'narrow', low: 0.5, high: 1, reason: expect.any(String) }]);

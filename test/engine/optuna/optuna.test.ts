@@ -4,10 +4,12 @@ import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { asOptunaReader, copyStudy, importOptunaStudy, openAnyStudySource, OptunaReader, parseDistribution, ReadOnlyOptunaError, ReplayClock } from '../../../src/main/engine/optuna/index.js';
+import { asOptunaReader, importOptunaStudy, openAnyStudySource, OptunaReader, parseDistribution } from '../../../src/main/engine/optuna/index.js';
+import { copyStudy, ReplayClock } from '../../../src/main/engine/storage/copy.js';
 import { studyListJson, studyShowJson } from '../../../src/main/engine/report/json.js';
-import { ForeignDatabaseError, openStore } from '../../../src/main/engine/storage/open.js';
+import { ForeignDatabaseError, openStore, openStoreReader } from '../../../src/main/engine/storage/open.js';
 import { tempDir } from '../../helpers/cli.js';
+import { storeReaderContract } from '../storage/store-reader-contract.js';
 import { fingerprint, makeOptunaDb, type OptunaTruth } from './helpers.js';
 
 let file: string;
@@ -65,26 +67,28 @@ describe('reading an Optuna storage', () => {
 
   it("derives the search space from Optuna's distributions", () => {
     const store = openAnyStudySource(file);
-    const space = store.getStudy('single')!.spec.search_space;
+    const single = store.getStudy('single')!;
+    // An Optuna study has a search space and objectives, but no Nightshift study file behind it.
+    expect(single.spec).toBeNull();
+    const space = single.searchSpace;
     expect(space.x).toEqual({ type: 'float', low: -5, high: 5, log: false, step: null, when: null });
     expect(space.lr).toMatchObject({ type: 'float', low: 1e-4, high: 0.1, log: true });
     expect(space.layers).toMatchObject({ type: 'int', low: 1, high: 8, step: 1, log: false });
     expect(space.dropout).toMatchObject({ type: 'float', step: 0.125 });
     expect(space.optimizer).toEqual({ type: 'categorical', choices: ['adam', 'sgd', 'rmsprop'], when: null });
-    expect(store.getStudy('multi')!.spec.search_space.units).toMatchObject({ type: 'int', low: 8, high: 256, log: true });
-    expect(store.getStudy('multi')!.spec.search_space.batch).toEqual({ type: 'categorical', choices: [16, 32, 64], when: null });
+    expect(store.getStudy('multi')!.searchSpace.units).toMatchObject({ type: 'int', low: 8, high: 256, log: true });
+    expect(store.getStudy('multi')!.searchSpace.batch).toEqual({ type: 'categorical', choices: [16, 32, 64], when: null });
     store.close();
   });
 
-  it('gives intermediate values as reports and refuses every write', () => {
+  it('gives intermediate values as reports, and has no write method', () => {
     const store = openAnyStudySource(file);
     const study = store.getStudy('single')!;
     for (const t of store.trials(study.id)) {
       const got = Object.fromEntries(store.reports(t.id).map((r) => [String(r.step), r.metrics.value]));
       expect(got).toEqual(truth.single.intermediate[String(t.number)]);
     }
-    expect(() => store.addReport(1, 1, { value: 1 })).toThrow(ReadOnlyOptunaError);
-    expect(() => store.setStudyState(study.id, 'idle', null)).toThrow(/never writes/);
+    for (const write of ['createStudy', 'setStudyState', 'enqueueTrial', 'claimQueued', 'addReport', 'finishTrial', 'addEvent', 'transaction']) expect(write in store).toBe(false);
     const waiting = store.trials(store.getStudy('partial')!.id).find((t) => t.state === 'queued');
     expect(waiting?.params).toEqual({ p: 0.25 });
     store.close();
@@ -116,7 +120,7 @@ describe('importing an Optuna study', () => {
     store.close();
 
     // Read the imported copy back from disk, as `show` would.
-    const copy = openStore(target, { readonly: true });
+    const copy = openStoreReader(target);
     const show = studyShowJson(copy, copy.getStudy('single')!);
     expect(show.state).toBe('finished');
     expect(show.best[0]!.values.value).toBe(truth.single.best_value);
@@ -126,6 +130,7 @@ describe('importing an Optuna study', () => {
     expect(imported.map((t) => t.number)).toEqual(original.map((t) => t.number));
     expect(imported.map((t) => t.startedAt)).toEqual(original.map((t) => t.startedAt));
     expect(imported.map((t) => t.endedAt)).toEqual(original.map((t) => t.endedAt));
+    expect(imported.every((t) => t.lineage.kind === 'imported' && t.lineage.detail === 'optuna' && t.lineage.parentId === null)).toBe(true);
     for (const t of imported) {
       const got = Object.fromEntries(copy.reports(t.id).map((r) => [String(r.step), r.metrics.value]));
       expect(got).toEqual(truth.single.intermediate[String(t.number)]);
@@ -176,4 +181,11 @@ describe('files that are neither Nightshift nor Optuna', () => {
       expect(fingerprint(f)).toEqual(fp);
     }
   });
+});
+
+storeReaderContract('Optuna storage', () => {
+  const { file } = makeOptunaDb();
+  const reader = openAnyStudySource(file);
+  expect(reader).toBeInstanceOf(OptunaReader);
+  return { reader, file, provenance: false, parents: false, dispose: () => reader.close() };
 });

@@ -3,7 +3,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bestSoFar, cumulative, downsample, linearScale, logScale, niceTicks, paretoStaircase } from '../../../src/shared/charts/index.js';
-import { buildStudyReport, htmlReport, warmStartTrials } from '../../../src/main/engine/report/index.js';
+import { warmStartTrials } from '../../../src/main/engine/campaign/warm-start.js';
+import { buildStudyReport, htmlReport } from '../../../src/main/engine/report/index.js';
 import { openStore } from '../../../src/main/engine/storage/open.js';
 import type { Store } from '../../../src/main/engine/storage/types.js';
 import { SearchSpace } from '../../../src/main/engine/study/space.js';
@@ -21,21 +22,21 @@ const spec = testSpec({
   baseline: { lr: 0.001, opt: 'sgd' },
 });
 
-/** Trials with known values: [origin, state, params, acc, energy_j, duration_s]. */
+/** Trials with known values: [lineage kind, state, params, acc, energy_j, duration_s]. */
 const ROWS = [
   ['baseline', 'complete', { lr: 0.001, opt: 'sgd' }, 0.8, 100, 10],
-  ['sampler:random', 'complete', { lr: 0.01, opt: 'adam' }, 0.9, 200, 20],
-  ['sampler:random', 'failed', { lr: 0.1, opt: 'adam' }, null, 50, 5],
-  ['sampler:random', 'complete', { lr: 0.02, opt: 'adam' }, 0.95, 300, 30],
-  ['sampler:random', 'complete', { lr: 0.0001, opt: 'sgd' }, 0.5, 400, 40],
+  ['sampler', 'complete', { lr: 0.01, opt: 'adam' }, 0.9, 200, 20],
+  ['sampler', 'failed', { lr: 0.1, opt: 'adam' }, null, 50, 5],
+  ['sampler', 'complete', { lr: 0.02, opt: 'adam' }, 0.95, 300, 30],
+  ['sampler', 'complete', { lr: 0.0001, opt: 'sgd' }, 0.5, 400, 40],
 ] as const;
 
 function fill(): { store: Store; studyId: number } {
   let t = Date.parse('2026-01-01T00:00:00Z');
   const store = openStore(path.join(tempDir(), 'r.db'), { clock: () => new Date((t += 1000)) });
   const { study } = store.createStudy(spec, specHash(spec));
-  for (const [origin, state, params, acc, energy, duration] of ROWS) {
-    store.enqueueTrial(study.id, { params: { ...params }, budget: null, origin });
+  for (const [kind, state, params, acc, energy, duration] of ROWS) {
+    store.enqueueTrial(study.id, { params: { ...params }, budget: null, lineage: { kind } });
     const running = store.claimQueued(study.id, 'test')!;
     for (let step = 1; step <= 3; step++) store.addReport(running.id, step, { acc: (acc ?? 0.1) * (step / 3) });
     store.finishTrial(running.id, {
@@ -43,7 +44,15 @@ function fill(): { store: Store; studyId: number } {
       values: acc === null ? {} : { acc },
       metrics: { energy_j: energy, duration_s: duration, co2_g: energy / 10 },
       reason: state === 'failed' ? 'exit code 1' : null,
-      provenance: { gpu: { source: 'nvidia-smi', interval_ms: 500, method: 'integral', baseline_w: { 0: 20 }, estimate: false }, cpu: { source: 'none', reason: 'no RAPL' }, flags: state === 'failed' ? ['short_window'] : [] },
+      provenance: {
+        gpu: { source: 'nvidia-smi', reason: '', interval_ms: 500, method: 'integral', baseline_w: { 0: 20 }, memory_source: 'device', energy_by_gpu_j: { 0: energy }, estimate: false },
+        cpu: { source: 'none', reason: 'no RAPL', method: '', baseline_w: null, estimate: false },
+        grid_intensity_g_per_kwh: null,
+        price_per_kwh: null,
+        flags: state === 'failed' ? ['short_window'] : [],
+        notes: [],
+        window: null,
+      },
     });
   }
   return { store, studyId: study.id };

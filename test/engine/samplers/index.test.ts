@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { availableSamplers, createSampler, registerSampler } from '../../../src/main/engine/samplers/index.js';
+import { createSampler, samplers } from '../../../src/main/engine/samplers/index.js';
 import { StudySpecError } from '../../../src/main/engine/study/errors.js';
+import { SearchSpace } from '../../../src/main/engine/study/space.js';
 import type { SamplerSpec } from '../../../src/main/engine/study/types.js';
-import { mixedSpace } from './spaces.js';
+import { float, mixedSpace, setupFor } from './spaces.js';
 
-function specError(spec: SamplerSpec): StudySpecError {
+function specError(spec: SamplerSpec, setup = setupFor(mixedSpace())): StudySpecError {
   try {
-    createSampler(spec, mixedSpace());
+    createSampler(spec, setup);
   } catch (e) {
     if (e instanceof StudySpecError) return e;
     throw e;
@@ -14,11 +15,22 @@ function specError(spec: SamplerSpec): StudySpecError {
   throw new Error(`createSampler(${JSON.stringify(spec)}) did not throw`);
 }
 
-describe('createSampler', () => {
-  it('creates random, sobol and grid samplers', () => {
-    expect(createSampler({ type: 'random', options: {} }, mixedSpace()).name).toBe('random');
-    expect(createSampler({ type: 'sobol', options: { scramble: false } }, mixedSpace()).name).toBe('sobol');
-    expect(createSampler({ type: 'grid', options: { levels: 3 } }, mixedSpace()).name).toBe('grid');
+const twoObjectives = [
+  { metric: 'loss', direction: 'minimize' },
+  { metric: 'energy_j', direction: 'minimize' },
+] as const;
+
+describe('the sampler registry', () => {
+  it('creates random, sobol, grid and gp samplers', () => {
+    for (const [type, options] of [
+      ['random', {}],
+      ['sobol', { scramble: false }],
+      ['grid', { levels: 3 }],
+      ['gp', { candidates: 64 }],
+    ] as const) {
+      expect(createSampler({ type, options }, setupFor(mixedSpace())).name).toBe(type);
+    }
+    expect(samplers.types()).toEqual(['random', 'sobol', 'grid', 'gp']);
   });
 
   it('rejects bad option values at sampler.<key>, naming the fix', () => {
@@ -29,29 +41,41 @@ describe('createSampler', () => {
   });
 
   it('rejects unknown option keys, suggesting the near miss', () => {
-    const typo = specError({ type: 'grid', options: { level: 4 } });
-    expect(typo.issues[0]!.path).toBe('sampler.level');
-    expect(typo.issues[0]!.message).toMatch(/did you mean "levels"/);
+    const typo = specError({ type: 'grid', options: { levelz: 4 } });
+    expect(typo.issues).toEqual([{ path: 'sampler.levelz', message: expect.stringMatching(/did you mean "levels"/) }]);
     const none = specError({ type: 'random', options: { levels: 4 } });
     expect(none.issues[0]).toEqual({ path: 'sampler.levels', message: expect.stringMatching(/random sampler takes no options/) });
   });
 
-  it('says a planned type is not available in this version and lists those that are', () => {
-    for (const type of ['gp', 'tpe']) {
-      const err = specError({ type, options: {} });
-      expect(err.issues).toHaveLength(1);
-      expect(err.issues[0]!.path).toBe('sampler.type');
-      expect(err.issues[0]!.message).toMatch(new RegExp(`${type} sampler is not available in this version; available: random, sobol, grid`));
-    }
-    expect(specError({ type: 'bayes', options: {} }).issues[0]!.message).toMatch(/unknown sampler "bayes"/);
+  it('names every real type, gp included, for an unknown one, with the near miss', () => {
+    expect(specError({ type: 'tpe', options: {} }).issues).toEqual([{ path: 'sampler.type', message: 'unknown sampler "tpe"; available: random, sobol, grid, gp' }]);
+    expect(specError({ type: 'sobl', options: {} }).issues[0]!.message).toBe('unknown sampler "sobl" (did you mean "sobol"?); available: random, sobol, grid, gp');
   });
 
-  it('lets other modules register a sampler type', () => {
-    registerSampler('gp', (options, space) => {
-      const inner = createSampler({ type: 'random', options: {} }, space);
-      return { ...inner, name: `gp-like(${JSON.stringify(options)})`, ask: (ctx) => inner.ask(ctx) };
-    });
-    expect(availableSamplers()).toContain('gp');
-    expect(createSampler({ type: 'gp', options: { xi: 1 } }, mixedSpace()).name).toBe('gp-like({"xi":1})');
+  it('validates with the same reading that creates: what validate accepts, create builds, and the reverse', () => {
+    const single = setupFor(mixedSpace());
+    const multi = setupFor(mixedSpace(), { objectives: [...twoObjectives] });
+    const cases: [SamplerSpec, typeof single][] = [
+      [{ type: 'gp', options: { cost_aware: true } }, single],
+      [{ type: 'gp', options: { cost_aware: true } }, multi],
+      [{ type: 'gp', options: {} }, setupFor(mixedSpace(), { objectives: [...twoObjectives, { metric: 'a', direction: 'maximize' }, { metric: 'b', direction: 'maximize' }] })],
+      [{ type: 'grid', options: { levelz: 3 } }, single],
+      [{ type: 'sobol', options: {} }, setupFor(new SearchSpace(Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`p${i}`, float(0, 1)]))))],
+    ];
+    for (const [spec, setup] of cases) {
+      const issues = samplers.validate(spec, setup);
+      let created = true;
+      try {
+        createSampler(spec, setup);
+      } catch (e) {
+        if (!(e instanceof StudySpecError)) throw e;
+        created = false;
+        expect(e.issues).toEqual(issues);
+      }
+      expect(created, JSON.stringify(spec)).toBe(issues.length === 0);
+    }
+    expect(samplers.validate({ type: 'gp', options: { cost_aware: true } }, multi)).toEqual([
+      { path: 'sampler.cost_aware', message: expect.stringMatching(/needs a single objective, the study has 2; remove cost_aware/) },
+    ]);
   });
 });

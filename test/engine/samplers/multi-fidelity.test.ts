@@ -7,9 +7,9 @@ import { createSampler } from '../../../src/main/engine/samplers/index.js';
 import type { Sampler, SamplerContext, Suggestion, TrialView } from '../../../src/main/engine/samplers/types.js';
 import { SearchSpace } from '../../../src/main/engine/study/space.js';
 import { samplerContract } from './sampler-contract.js';
-import { askNow } from './spaces.js';
+import { askNow, setupFor } from './spaces.js';
 
-samplerContract('withHighestRung(random)', () => withHighestRung(createSampler({ type: 'random', options: {} }, new SearchSpace({}))), { seeded: true });
+samplerContract('withHighestRung(random)', () => withHighestRung(createSampler({ type: 'random', options: {} }, setupFor(new SearchSpace({})))), { seeded: true });
 
 const space = new SearchSpace({ x: { type: 'float', low: 0, high: 1, log: false, step: null, when: null } });
 const objectives: Objective[] = [{ metric: 'acc', direction: 'maximize' }];

@@ -6,7 +6,7 @@ import { StudySpecError } from '../../../src/main/engine/study/errors.js';
 import { SearchSpace } from '../../../src/main/engine/study/space.js';
 import type { Sampler } from '../../../src/main/engine/samplers/types.js';
 import { samplerContract } from './sampler-contract.js';
-import { context, float, runStudy } from './spaces.js';
+import { context, float, runStudy, setupFor } from './spaces.js';
 
 samplerContract('sobol', () => new SobolSampler(), { seeded: true });
 samplerContract('sobol (unscrambled)', () => new SobolSampler(false), { seeded: false });
@@ -110,7 +110,7 @@ describe('SobolSampler', () => {
     const params = Object.fromEntries(Array.from({ length: SOBOL_MAX_DIMENSION + 1 }, (_, i) => [`p${i}`, float(0, 1)]));
     const err = (() => {
       try {
-        createSampler({ type: 'sobol', options: {} }, new SearchSpace(params));
+        createSampler({ type: 'sobol', options: {} }, setupFor(new SearchSpace(params)));
       } catch (e) {
         return e;
       }

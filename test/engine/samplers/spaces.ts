@@ -1,6 +1,7 @@
 // Search spaces and a simulated study loop shared by the sampler tests.
 import type { ParamValue, Params, TrialState } from '../../../src/shared/types.js';
 import type { Sampler, SamplerContext, Suggestion, TrialView } from '../../../src/main/engine/samplers/types.js';
+import type { SamplerSetup } from '../../../src/main/engine/samplers/index.js';
 import { SearchSpace } from '../../../src/main/engine/study/space.js';
 import type { CategoricalParam, Condition, FloatParam, IntParam } from '../../../src/main/engine/study/types.js';
 
@@ -12,6 +13,11 @@ export function int(low: number, high: number, extra: Partial<IntParam> = {}): I
 }
 export function cat(choices: ParamValue[], when: Condition | null = null): CategoricalParam {
   return { type: 'categorical', choices, when };
+}
+
+/** What creating a sampler needs for a one-objective study (minimize `loss`) without constraints or fidelity. */
+export function setupFor(space: SearchSpace, extra: Partial<SamplerSetup> = {}): SamplerSetup {
+  return { space, objectives: [{ metric: 'loss', direction: 'minimize' }], constraints: [], fidelity: null, energyBudget: false, log: () => {}, ...extra };
 }
 
 /** Every kind of parameter: log floats and ints, steps, categoricals, a two-level condition. */

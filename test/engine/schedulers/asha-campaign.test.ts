@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Campaign } from '../../../src/main/engine/campaign/campaign.js';
 import { trialDir } from '../../../src/main/engine/paths.js';
 import { openStore } from '../../../src/main/engine/storage/open.js';
+import { STRATEGIES } from '../../../src/main/engine/campaign/strategy.js';
 import { loadStudyFile } from '../../../src/main/engine/study/spec.js';
 import { tempDir } from '../../helpers/cli.js';
 
@@ -46,22 +47,23 @@ seed: 3
 `,
     );
     const store = openStore(path.join(dir, 'study.db'));
-    const campaign = Campaign.open({ store, spec: loadStudyFile(studyFile), artifacts: dir });
+    const campaign = Campaign.open({ store, spec: loadStudyFile(studyFile, STRATEGIES), artifacts: dir });
     expect((await campaign.run()).state).toBe('finished');
 
     const trials = store.trials(campaign.study.id);
     expect(trials).toHaveLength(14);
     expect(trials.every((t) => t.state === 'complete')).toBe(true);
     const byNumber = new Map(trials.map((t) => [t.number, t]));
-    const promoted = trials.filter((t) => t.origin.startsWith('promote:'));
+    const promoted = trials.filter((t) => t.lineage.kind === 'promote');
     // 9 configurations at 1 epoch give at least 3 promotions to 3 epochs (more when a newcomer enters the top
     // third after an earlier promotion, as asynchronous promotion allows), whose 3 results give one to 9.
     expect(promoted.filter((t) => t.budget === 3).length).toBeGreaterThanOrEqual(3);
     expect(promoted.filter((t) => t.budget === 9)).toHaveLength(1);
-    expect(trials.filter((t) => t.origin === 'sampler:sobol').every((t) => t.budget === 1)).toBe(true);
+    expect(trials.filter((t) => t.lineage.kind === 'sampler' && t.lineage.detail === 'sobol').every((t) => t.budget === 1)).toBe(true);
 
     for (const t of promoted) {
-      const parent = byNumber.get(Number(t.origin.slice('promote:'.length)))!;
+      const parent = byNumber.get(t.lineage.parentNumber!)!;
+      expect(t.lineage.parentId).toBe(parent.id);
       expect(t.params).toEqual(parent.params);
       expect(t.budget!).toBeGreaterThan(parent.budget!);
       // It resumed: its first report is the epoch after its parent's last, not epoch 1.
@@ -77,7 +79,7 @@ seed: 3
 
     // The configuration trained to 9 epochs kept one checkpoint directory, owned by its first trial.
     const top = promoted.find((t) => t.budget === 9)!;
-    const root = trials.find((t) => t.origin === 'sampler:sobol' && JSON.stringify(t.params) === JSON.stringify(top.params))!;
+    const root = trials.find((t) => t.lineage.kind === 'sampler' && JSON.stringify(t.params) === JSON.stringify(top.params))!;
     expect(readFileSync(path.join(trialDir(dir, 'asha', root.number), 'checkpoint', 'last_epoch'), 'utf8')).toBe('9');
     store.close();
   });
@@ -103,14 +105,14 @@ budget: {trials: 50}
 `,
     );
     const store = openStore(path.join(dir, 'study.db'));
-    const campaign = Campaign.open({ store, spec: loadStudyFile(studyFile), artifacts: dir });
+    const campaign = Campaign.open({ store, spec: loadStudyFile(studyFile, STRATEGIES), artifacts: dir });
     const result = await campaign.run();
     expect(result.reason).toMatch(/exhausted/);
     const trials = store.trials(campaign.study.id);
-    expect(trials[0]).toMatchObject({ origin: 'baseline', budget: 1 });
+    expect(trials[0]).toMatchObject({ lineage: { kind: 'baseline' }, budget: 1 });
     // 4 configurations at 1 epoch: the best one (x = 0.3) goes on to 3 epochs, after the grid ran out.
     expect(trials.filter((t) => t.budget === 1)).toHaveLength(4);
-    const promoted = trials.filter((t) => t.origin.startsWith('promote:'));
+    const promoted = trials.filter((t) => t.lineage.kind === 'promote');
     expect(promoted.map((t) => t.params.x)).toContain(0.3);
     expect(promoted.every((t) => t.state === 'complete')).toBe(true);
     store.close();

@@ -10,6 +10,7 @@ import {
   LATEST_SCHEMA_VERSION,
   NewerSchemaError,
   openStore,
+  openStoreReader,
   StoreOpenError,
 } from '../../../src/main/engine/storage/open.js';
 import { tempDir } from './helpers.js';
@@ -52,7 +53,7 @@ describe('files that are not a Nightshift database', () => {
     for (const readonly of [false, true]) {
       let thrown: unknown;
       try {
-        openStore(file, { readonly }).close();
+        (readonly ? openStoreReader(file) : openStore(file)).close();
       } catch (e) {
         thrown = e;
       }

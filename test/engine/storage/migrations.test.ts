@@ -5,9 +5,10 @@ import Database from 'better-sqlite3';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LATEST_SCHEMA_VERSION, openStore } from '../../../src/main/engine/storage/open.js';
+import { LATEST_SCHEMA_VERSION, openStore, openStoreReader } from '../../../src/main/engine/storage/open.js';
 import { migrate, schemaVersion } from '../../../src/main/engine/storage/sqlite/migrate.js';
 import { MIGRATIONS, type Migration } from '../../../src/main/engine/storage/sqlite/migrations/index.js';
+import { originText } from '../../../src/main/engine/storage/types.js';
 import { seedV1, V1_STUDY } from '../../fixtures/db/make-v1.js';
 import { tempDir } from './helpers.js';
 
@@ -44,7 +45,34 @@ const SEEDS: Record<number, (db: Database.Database) => void> = {
     const study = db.prepare('SELECT id FROM studies WHERE name = ?').get(V1_STUDY) as { id: number };
     db.prepare(`INSERT INTO sampler_state (study_id, name, state, updated_at) VALUES (?, 'sobol', '{"index":5}', '2025-11-03T08:00:00.000Z')`).run(study.id);
   },
+  4: (db) => {
+    // Every origin string versions 1-4 wrote, in a second study, finished (frozen) as most trials are.
+    const spec = JSON.parse((db.prepare('SELECT spec FROM studies WHERE name = ?').get(V1_STUDY) as { spec: string }).spec) as { name: string };
+    const study = Number(
+      db.prepare(`INSERT INTO studies (name, spec, spec_hash, state, created_at) VALUES ('chains', ?, 'h4', 'finished', '2025-12-01T00:00:00.000Z')`)
+        .run(JSON.stringify({ ...spec, name: 'chains' })).lastInsertRowid,
+    );
+    const trial = db.prepare(`INSERT INTO trials (study_id, number, state, budget, origin, retries, ended_at) VALUES (?, ?, 'complete', 1, ?, 0, '2025-12-01T01:00:00.000Z')`);
+    OLD_ORIGINS.forEach((origin, n) => trial.run(study, n, origin));
+  },
 };
+
+/** Origins as versions 1-4 wrote them, and the lineage each becomes (parent by number). */
+const OLD_ORIGINS = ['sampler:gp', 'promote:0', 'retry:1', 'baseline', 'warm-start:last week', 'sensitivity:lr', 'enqueued', 'optuna', 'retry:42', 'promote:9', 'mystery'];
+const NEW_LINEAGE = [
+  { kind: 'sampler', parentNumber: null, detail: 'gp' },
+  { kind: 'promote', parentNumber: 0, detail: null },
+  { kind: 'retry', parentNumber: 1, detail: null },
+  { kind: 'baseline', parentNumber: null, detail: null },
+  { kind: 'warm-start', parentNumber: null, detail: 'last week' },
+  { kind: 'sensitivity', parentNumber: null, detail: 'lr' },
+  { kind: 'enqueued', parentNumber: null, detail: null },
+  { kind: 'imported', parentNumber: null, detail: 'optuna' },
+  // A number that names no earlier trial points nowhere; its text is kept.
+  { kind: 'retry', parentNumber: null, detail: '42' },
+  { kind: 'promote', parentNumber: null, detail: '9' },
+  { kind: 'imported', parentNumber: null, detail: 'mystery' },
+];
 
 describe('migrations', () => {
   let tmp: ReturnType<typeof tempDir>;
@@ -95,8 +123,16 @@ describe('migrations', () => {
         expect(study?.objectives.map((o) => o.metric)).toEqual(['val_accuracy', 'energy_j']);
         expect(store.trials(study!.id).map((t) => t.state)).toEqual(['complete', 'pruned', 'failed', 'running', 'queued']);
         expect(store.samplerState(study!.id, 'sobol')).toEqual(k >= 2 ? { index: 5 } : null);
+        if (k >= 4) {
+          const chains = store.trials(store.getStudy('chains')!.id);
+          expect(chains.map((t) => ({ kind: t.lineage.kind, parentNumber: t.lineage.parentNumber, detail: t.lineage.detail }))).toEqual(NEW_LINEAGE);
+          expect(chains[2]!.lineage.parentId).toBe(chains[1]!.id);
+          // The display text is the old one, and the trials are still frozen.
+          expect(chains.map((t) => originText(t.lineage))).toEqual(OLD_ORIGINS);
+          expect(() => store.db.prepare(`UPDATE trials SET reason = 'x' WHERE id = ?`).run(chains[0]!.id)).toThrow(/immutable trial/);
+        }
         // The upgraded database takes new writes of the new version.
-        store.enqueueTrial(study!.id, { params: { lr: 0.5 }, budget: null, origin: 'enqueued' }, { name: 'random', state: [1, 2] });
+        store.enqueueTrial(study!.id, { params: { lr: 0.5 }, budget: null, lineage: { kind: 'enqueued' } }, { name: 'random', state: [1, 2] });
         expect(store.samplerState(study!.id, 'random')).toEqual([1, 2]);
         expect(schemaVersion(store.db)).toBe(LATEST_SCHEMA_VERSION);
         expect(schemaOf(store.db)).toEqual(freshSchema());
@@ -158,7 +194,8 @@ describe('migrations', () => {
           [3, 'running', null],
           [4, 'queued', null],
         ]);
-        expect(trials[0]).toMatchObject({ origin: 'baseline', budget: null, values: { val_accuracy: 0.7, energy_j: 1520.25 }, metrics: { loss: 0.333 } });
+        expect(trials[0]).toMatchObject({ lineage: { kind: 'baseline', parentId: null }, budget: null, values: { val_accuracy: 0.7, energy_j: 1520.25 }, metrics: { loss: 0.333 } });
+        expect(trials.slice(1).map((t) => t.lineage)).toEqual(Array(4).fill({ kind: 'sampler', parentId: null, parentNumber: null, detail: 'random' }));
         expect(trials[1]?.params).toStrictEqual({ lr: 0.01, optimizer: 'sgd', nesterov: true });
         expect(trials[3]).toMatchObject({ owner: 'engine-old', pgid: 5003, heartbeatAt: '2025-11-02T21:00:05.120Z' });
         const failedReports = store.reports(trials[2]!.id);
@@ -183,12 +220,14 @@ describe('migrations', () => {
       const file = path.join(tmp.dir, 'old-user.db');
       copyFileSync(FIXTURE_V1, file);
       const before = readFileSync(file);
-      const store = openStore(file, { readonly: true });
+      const store = openStoreReader(file);
       try {
         const study = store.getStudy(V1_STUDY)!;
         expect(store.trials(study.id)).toHaveLength(5);
-        expect(store.samplerState(study.id, 'sobol')).toBeNull();
-        expect(() => store.setStudyState(study.id, 'finished', null)).toThrow(/read-only/);
+        // Fields added to the spec after schema v1 read with the defaults a study file without them gets.
+        expect(study.spec.warm_start).toBeNull();
+        expect(study.spec.resources.allow_busy_gpus).toBe(false);
+        expect(() => store.db.exec(`UPDATE studies SET state = 'finished'`)).toThrow();
       } finally {
         store.close();
       }

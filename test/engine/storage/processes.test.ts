@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../../src/main/engine/storage/open.js';
+import { openStore, openStoreReader } from '../../../src/main/engine/storage/open.js';
 import { makeSpec, tempDir } from './helpers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -94,7 +94,7 @@ describe('several processes on one database', () => {
     const file = path.join(tmp.dir, 'claim.db');
     const setup = openStore(file);
     const study = setup.createStudy(makeSpec('mlp'), 'h').study;
-    for (let i = 0; i < 200; i++) setup.enqueueTrial(study.id, { params: { i }, budget: null, origin: 'enqueued' });
+    for (let i = 0; i < 200; i++) setup.enqueueTrial(study.id, { params: { i }, budget: null, lineage: { kind: 'enqueued' } });
     setup.close();
 
     const results = await runTogether(file, [
@@ -105,7 +105,7 @@ describe('several processes on one database', () => {
     const all = results.flatMap((r) => r.numbers).sort((a, b) => a - b);
     expect(all).toEqual([...Array(200).keys()]);
 
-    const store = openStore(file, { readonly: true });
+    const store = openStoreReader(file);
     try {
       const trials = store.trials(study.id);
       expect(store.counts(study.id)).toMatchObject({ queued: 0, running: 0, complete: 200 });

@@ -4,9 +4,10 @@ import Database from 'better-sqlite3';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type SqliteStore } from '../../../src/main/engine/storage/open.js';
+import { openStore, openStoreReader, type SqliteStore } from '../../../src/main/engine/storage/open.js';
 import { makeSpec, tempDir } from './helpers.js';
 import { storeContract } from './store-contract.js';
+import { storeReaderContract, writeReaderFixture } from './store-reader-contract.js';
 
 function integrityProblems(file: string): string[] {
   const db = new Database(file, { readonly: true });
@@ -29,6 +30,25 @@ storeContract('SQLite file', () => {
     integrityProblems: () => integrityProblems(file),
     dispose: () => {
       store.close();
+      tmp.cleanup();
+    },
+  };
+});
+
+storeReaderContract('SQLite file opened read-only', () => {
+  const tmp = tempDir();
+  const file = path.join(tmp.dir, 'nightshift.db');
+  const writer = openStore(file);
+  writeReaderFixture(writer);
+  writer.close();
+  const reader = openStoreReader(file);
+  return {
+    reader,
+    file,
+    provenance: true,
+    parents: true,
+    dispose: () => {
+      reader.close();
       tmp.cleanup();
     },
   };
@@ -68,7 +88,7 @@ describe('SQLite store specifics', () => {
 
   it('stores objectives and params in their own typed columns', () => {
     const s = store.createStudy(makeSpec('m', [{ metric: 'a', direction: 'minimize' }, { metric: 'b', direction: 'maximize' }]), 'h').study;
-    const tr = store.enqueueTrial(s.id, { params: { n: 3, on: true, opt: 'sgd' }, budget: null, origin: 'enqueued' });
+    const tr = store.enqueueTrial(s.id, { params: { n: 3, on: true, opt: 'sgd' }, budget: null, lineage: { kind: 'enqueued' } });
     expect(store.db.prepare('SELECT idx, metric, direction FROM study_objectives WHERE study_id = ? ORDER BY idx').all(s.id)).toEqual([
       { idx: 0, metric: 'a', direction: 'minimize' },
       { idx: 1, metric: 'b', direction: 'maximize' },
@@ -82,7 +102,7 @@ describe('SQLite store specifics', () => {
 
   it('freezes finished trials in the database itself, not only in the store', () => {
     const s = store.createStudy(makeSpec('m'), 'h').study;
-    store.enqueueTrial(s.id, { params: { lr: 1 }, budget: null, origin: 'enqueued' });
+    store.enqueueTrial(s.id, { params: { lr: 1 }, budget: null, lineage: { kind: 'enqueued' } });
     const tr = store.claimQueued(s.id, 'e')!;
     store.addReport(tr.id, 0, { loss: 1 });
     store.finishTrial(tr.id, { state: 'complete', values: { val_accuracy: 1 }, metrics: {}, reason: null });
@@ -110,31 +130,31 @@ describe('SQLite store specifics', () => {
     store = openStore(file, { clock: () => new Date(now) });
     const s = store.createStudy(makeSpec('m'), 'h').study;
     expect(s.createdAt).toBe('2030-01-02T03:04:05.678Z');
-    store.enqueueTrial(s.id, { params: {}, budget: null, origin: 'enqueued' });
+    store.enqueueTrial(s.id, { params: {}, budget: null, lineage: { kind: 'enqueued' } });
     const tr = store.claimQueued(s.id, 'e')!;
     now += 90_000;
     store.heartbeat('e');
     expect(store.getTrial(tr.id)?.heartbeatAt).toBe('2030-01-02T03:05:35.678Z');
   });
 
-  it('opens read-only without writing the file, and refuses writes', () => {
+  it('opens a reader without writing the file; it has no write method and its connection refuses writes', () => {
     const s = store.createStudy(makeSpec('m'), 'h').study;
-    store.enqueueTrial(s.id, { params: { lr: 0.5 }, budget: null, origin: 'enqueued' });
+    store.enqueueTrial(s.id, { params: { lr: 0.5 }, budget: null, lineage: { kind: 'enqueued' } });
     store.close();
     const before = readFileSync(file);
     const mtime = statSync(file).mtimeMs;
-    const ro = openStore(file, { readonly: true });
+    const ro = openStoreReader(file);
     try {
       expect(ro.trials(s.id).map((t) => t.params)).toEqual([{ lr: 0.5 }]);
-      expect(() => ro.enqueueTrial(s.id, { params: {}, budget: null, origin: 'x' })).toThrow(/read-only/);
+      expect('enqueueTrial' in ro).toBe(false);
       expect(() => ro.db.exec(`DELETE FROM trials`)).toThrow();
-      expect(ro.transaction(() => ro.counts(s.id).queued)).toBe(1);
+      expect(ro.counts(s.id).queued).toBe(1);
     } finally {
       ro.close();
     }
     expect(readFileSync(file).equals(before)).toBe(true);
     expect(statSync(file).mtimeMs).toBe(mtime);
-    expect(() => openStore(path.join(tmp.dir, 'missing.db'), { readonly: true })).toThrow(/does not exist/);
+    expect(() => openStoreReader(path.join(tmp.dir, 'missing.db'))).toThrow(/does not exist/);
     expect(existsSync(path.join(tmp.dir, 'missing.db'))).toBe(false);
   });
 });

@@ -46,7 +46,7 @@ export function storeContract(name: string, fresh: () => StoreUnderTest): void {
 
     const newStudy = (name = 'mlp') => store.createStudy(makeSpec(name), `hash-${name}`).study;
     const running = (studyId: number, params: Params = { lr: 0.01 }) => {
-      store.enqueueTrial(studyId, { params, budget: null, origin: 'enqueued' });
+      store.enqueueTrial(studyId, { params, budget: null, lineage: { kind: 'enqueued' } });
       const claimed = store.claimQueued(studyId, 'engine-a');
       if (claimed === null) throw new Error('nothing to claim');
       return claimed;
@@ -90,7 +90,7 @@ export function storeContract(name: string, fresh: () => StoreUnderTest): void {
       it('numbers trials 0, 1, 2, ... per study', () => {
         const a = newStudy('a');
         const b = newStudy('b');
-        const numbers = [a, b, a, a, b].map((s) => store.enqueueTrial(s.id, { params: {}, budget: null, origin: 'enqueued' }).number);
+        const numbers = [a, b, a, a, b].map((s) => store.enqueueTrial(s.id, { params: {}, budget: null, lineage: { kind: 'enqueued' } }).number);
         expect(numbers).toEqual([0, 0, 1, 2, 1]);
         expect(store.trials(a.id).map((tr) => tr.number)).toEqual([0, 1, 2]);
       });
@@ -113,24 +113,24 @@ export function storeContract(name: string, fresh: () => StoreUnderTest): void {
           shell: '$(id); touch X',
           unicode: 'Größe 学习率 🌙',
         };
-        const q = store.enqueueTrial(s.id, { params, budget: 27, origin: 'sampler:random', retries: 1 });
+        const q = store.enqueueTrial(s.id, { params, budget: 27, lineage: { kind: 'sampler', detail: 'random' }, retries: 1 });
         for (const got of [q, store.getTrial(q.id), store.trialByNumber(s.id, 0), store.trials(s.id)[0]]) {
           expect(got?.params).toStrictEqual(params);
           for (const [k, v] of Object.entries(params)) expect(typeof got?.params[k]).toBe(typeof v);
         }
-        expect(q).toMatchObject({ state: 'queued', budget: 27, origin: 'sampler:random', retries: 1, values: {}, metrics: {} });
+        expect(q).toMatchObject({ state: 'queued', budget: 27, lineage: { kind: 'sampler', detail: 'random' }, retries: 1, values: {}, metrics: {} });
         expect(q).toMatchObject({ reason: null, startedAt: null, endedAt: null, owner: null, heartbeatAt: null, pgid: null });
-        expect(store.enqueueTrial(s.id, { params: {}, budget: null, origin: 'baseline' }).retries).toBe(0);
+        expect(store.enqueueTrial(s.id, { params: {}, budget: null, lineage: { kind: 'baseline' } }).retries).toBe(0);
       });
 
       it('rejects a parameter it cannot store exactly, leaving nothing behind', () => {
         const s = newStudy();
         expect(() =>
-          store.enqueueTrial(s.id, { params: { a: 1, lr: Number.NaN }, budget: null, origin: 'enqueued' }, { name: 'random', state: { n: 1 } }),
+          store.enqueueTrial(s.id, { params: { a: 1, lr: Number.NaN }, budget: null, lineage: { kind: 'enqueued' } }, { name: 'random', state: { n: 1 } }),
         ).toThrow(/lr/);
         expect(store.trials(s.id)).toEqual([]);
         expect(store.samplerState(s.id, 'random')).toBeNull();
-        expect(store.enqueueTrial(s.id, { params: {}, budget: null, origin: 'enqueued' }).number).toBe(0);
+        expect(store.enqueueTrial(s.id, { params: {}, budget: null, lineage: { kind: 'enqueued' } }).number).toBe(0);
       });
 
       it('saves the sampler state with the trial it produced', () => {
@@ -138,9 +138,9 @@ export function storeContract(name: string, fresh: () => StoreUnderTest): void {
         const other = newStudy('other');
         expect(store.samplerState(s.id, 'sobol')).toBeNull();
         const state = { index: 7, seed: 42, nested: { direction: [0.5, -1e-12], skip: null, ok: true }, label: 'é' };
-        store.enqueueTrial(s.id, { params: { lr: 0.1 }, budget: null, origin: 'sampler:sobol' }, { name: 'sobol', state });
+        store.enqueueTrial(s.id, { params: { lr: 0.1 }, budget: null, lineage: { kind: 'sampler', detail: 'sobol' } }, { name: 'sobol', state });
         expect(store.samplerState(s.id, 'sobol')).toEqual(state);
-        store.enqueueTrial(s.id, { params: { lr: 0.2 }, budget: null, origin: 'sampler:sobol' }, { name: 'sobol', state: { index: 8 } });
+        store.enqueueTrial(s.id, { params: { lr: 0.2 }, budget: null, lineage: { kind: 'sampler', detail: 'sobol' } }, { name: 'sobol', state: { index: 8 } });
         expect(store.samplerState(s.id, 'sobol')).toEqual({ index: 8 });
         expect(store.samplerState(s.id, 'gp')).toBeNull();
         expect(store.samplerState(other.id, 'sobol')).toBeNull();
@@ -149,8 +149,8 @@ export function storeContract(name: string, fresh: () => StoreUnderTest): void {
       it('claims the oldest queued trial first, then none', () => {
         const s = newStudy();
         const other = newStudy('other');
-        for (let i = 0; i < 3; i++) store.enqueueTrial(s.id, { params: { i }, budget: null, origin: 'enqueued' });
-        store.enqueueTrial(other.id, { params: {}, budget: null, origin: 'enqueued' });
+        for (let i = 0; i < 3; i++) store.enqueueTrial(s.id, { params: { i }, budget: null, lineage: { kind: 'enqueued' } });
+        store.enqueueTrial(other.id, { params: {}, budget: null, lineage: { kind: 'enqueued' } });
         const got = [store.claimQueued(s.id, 'e1'), store.claimQueued(s.id, 'e2'), store.claimQueued(s.id, 'e1')];
         expect(got.map((tr) => tr?.number)).toEqual([0, 1, 2]);
         expect(got.map((tr) => tr?.params)).toEqual([{ i: 0 }, { i: 1 }, { i: 2 }]);
@@ -166,7 +166,7 @@ export function storeContract(name: string, fresh: () => StoreUnderTest): void {
       it('never gives the same queued trial to two stores on the same storage', () => {
         const s = newStudy();
         const second = again();
-        for (let i = 0; i < 10; i++) store.enqueueTrial(s.id, { params: { i }, budget: null, origin: 'enqueued' });
+        for (let i = 0; i < 10; i++) store.enqueueTrial(s.id, { params: { i }, budget: null, lineage: { kind: 'enqueued' } });
         const claimed: number[] = [];
         for (;;) {
           const a = store.claimQueued(s.id, 'a');
@@ -181,7 +181,7 @@ export function storeContract(name: string, fresh: () => StoreUnderTest): void {
       it('numbers without gaps when two stores enqueue into the same study', () => {
         const s = newStudy();
         const second = again();
-        for (let i = 0; i < 20; i++) (i % 3 === 0 ? second : store).enqueueTrial(s.id, { params: { i }, budget: null, origin: 'enqueued' });
+        for (let i = 0; i < 20; i++) (i % 3 === 0 ? second : store).enqueueTrial(s.id, { params: { i }, budget: null, lineage: { kind: 'enqueued' } });
         expect(store.trials(s.id).map((tr) => tr.number)).toEqual([...Array(20).keys()]);
         expect(second.trials(s.id).map((tr) => tr.params.i)).toEqual([...Array(20).keys()]);
       });
@@ -189,7 +189,7 @@ export function storeContract(name: string, fresh: () => StoreUnderTest): void {
       it('records the process group and renews only the owner’s leases', () => {
         const s = newStudy();
         const mine = running(s.id);
-        store.enqueueTrial(s.id, { params: {}, budget: null, origin: 'enqueued' });
+        store.enqueueTrial(s.id, { params: {}, budget: null, lineage: { kind: 'enqueued' } });
         const theirs = store.claimQueued(s.id, 'engine-b');
         store.setPgid(mine.id, 4242);
         tick();
@@ -199,7 +199,7 @@ export function storeContract(name: string, fresh: () => StoreUnderTest): void {
         expect(renewed?.heartbeatAt).toMatch(ISO_MS);
         expect(renewed!.heartbeatAt! > mine.heartbeatAt!).toBe(true);
         expect(store.getTrial(theirs!.id)?.heartbeatAt).toBe(theirs?.heartbeatAt);
-        const queued = store.enqueueTrial(s.id, { params: {}, budget: null, origin: 'enqueued' });
+        const queued = store.enqueueTrial(s.id, { params: {}, budget: null, lineage: { kind: 'enqueued' } });
         expect(() => store.setPgid(queued.id, 1)).toThrow(/queued/);
       });
     });
@@ -238,7 +238,7 @@ export function storeContract(name: string, fresh: () => StoreUnderTest): void {
 
       it('refuses reports that are not for a running trial or have a fractional step', () => {
         const s = newStudy();
-        const queued = store.enqueueTrial(s.id, { params: {}, budget: null, origin: 'enqueued' });
+        const queued = store.enqueueTrial(s.id, { params: {}, budget: null, lineage: { kind: 'enqueued' } });
         expect(() => store.addReport(queued.id, 0, { loss: 1 })).toThrow(/queued/);
         const tr = store.claimQueued(s.id, 'e')!;
         expect(() => store.addReport(tr.id, 0.5, { loss: 1 })).toThrow(RangeError);
@@ -268,8 +268,8 @@ export function storeContract(name: string, fresh: () => StoreUnderTest): void {
 
       it('stops or fails a queued trial', () => {
         const s = newStudy();
-        const a = store.enqueueTrial(s.id, { params: {}, budget: null, origin: 'enqueued' });
-        const b = store.enqueueTrial(s.id, { params: {}, budget: null, origin: 'enqueued' });
+        const a = store.enqueueTrial(s.id, { params: {}, budget: null, lineage: { kind: 'enqueued' } });
+        const b = store.enqueueTrial(s.id, { params: {}, budget: null, lineage: { kind: 'enqueued' } });
         expect(store.finishTrial(a.id, { state: 'stopped', values: {}, metrics: {}, reason: 'stopped by the user' })).toMatchObject({
           state: 'stopped',
           reason: 'stopped by the user',
@@ -311,8 +311,8 @@ export function storeContract(name: string, fresh: () => StoreUnderTest): void {
         store.finishTrial(running(s.id).id, { state, values: {}, metrics: {}, reason: null });
       }
       running(s.id);
-      store.enqueueTrial(s.id, { params: {}, budget: null, origin: 'enqueued' });
-      store.enqueueTrial(s.id, { params: {}, budget: null, origin: 'enqueued' });
+      store.enqueueTrial(s.id, { params: {}, budget: null, lineage: { kind: 'enqueued' } });
+      store.enqueueTrial(s.id, { params: {}, budget: null, lineage: { kind: 'enqueued' } });
       const counts = store.counts(s.id);
       expect(Object.keys(counts).sort()).toEqual([...TRIAL_STATES].sort());
       expect(counts).toEqual({ queued: 2, running: 1, complete: 1, pruned: 2, failed: 1, stopped: 1 });
@@ -341,7 +341,7 @@ export function storeContract(name: string, fresh: () => StoreUnderTest): void {
         const s = newStudy();
         expect(() =>
           store.transaction(() => {
-            store.enqueueTrial(s.id, { params: {}, budget: null, origin: 'enqueued' }, { name: 'random', state: 1 });
+            store.enqueueTrial(s.id, { params: {}, budget: null, lineage: { kind: 'enqueued' } }, { name: 'random', state: 1 });
             store.setStudyState(s.id, 'running', null);
             throw new Error('boom');
           }),
@@ -349,20 +349,20 @@ export function storeContract(name: string, fresh: () => StoreUnderTest): void {
         expect(store.trials(s.id)).toEqual([]);
         expect(store.samplerState(s.id, 'random')).toBeNull();
         expect(store.getStudy('mlp')?.state).toBe('idle');
-        expect(store.enqueueTrial(s.id, { params: {}, budget: null, origin: 'enqueued' }).number).toBe(0);
+        expect(store.enqueueTrial(s.id, { params: {}, budget: null, lineage: { kind: 'enqueued' } }).number).toBe(0);
       });
 
       it('nests: an inner failure rolls back only the inner part', () => {
         const s = newStudy();
         const result = store.transaction(() => {
-          store.enqueueTrial(s.id, { params: { keep: true }, budget: null, origin: 'enqueued' });
+          store.enqueueTrial(s.id, { params: { keep: true }, budget: null, lineage: { kind: 'enqueued' } });
           expect(() =>
             store.transaction(() => {
-              store.enqueueTrial(s.id, { params: { keep: false }, budget: null, origin: 'enqueued' });
+              store.enqueueTrial(s.id, { params: { keep: false }, budget: null, lineage: { kind: 'enqueued' } });
               throw new Error('inner');
             }),
           ).toThrow('inner');
-          return store.transaction(() => store.enqueueTrial(s.id, { params: { keep: true }, budget: null, origin: 'enqueued' }).number);
+          return store.transaction(() => store.enqueueTrial(s.id, { params: { keep: true }, budget: null, lineage: { kind: 'enqueued' } }).number);
         });
         expect(result).toBe(1);
         expect(store.trials(s.id).map((tr) => [tr.number, tr.params.keep])).toEqual([
@@ -378,7 +378,7 @@ export function storeContract(name: string, fresh: () => StoreUnderTest): void {
       store.setPgid(tr.id, 999);
       store.addReport(tr.id, 1, { loss: 0.3 });
       store.finishTrial(tr.id, { state: 'complete', values: { val_accuracy: 0.9 }, metrics: { loss: 0.3 }, reason: null });
-      store.enqueueTrial(s.id, { params: { lr: 0.1 }, budget: 3, origin: 'sampler:random' }, { name: 'random', state: { calls: 2 } });
+      store.enqueueTrial(s.id, { params: { lr: 0.1 }, budget: 3, lineage: { kind: 'sampler', detail: 'random' } }, { name: 'random', state: { calls: 2 } });
       store.setStudyState(s.id, 'idle', 'interrupted');
       const snapshot = {
         studies: store.listStudies(),

@@ -18,7 +18,7 @@ const numbers: number[] = [];
 if (command === 'enqueue') {
   const { study: s } = store.createStudy(makeSpec(study), 'h');
   for (let i = 0; i < Number(arg); i++) {
-    numbers.push(store.enqueueTrial(s.id, { params: { pid: process.pid, i }, budget: null, origin: 'enqueued' }).number);
+    numbers.push(store.enqueueTrial(s.id, { params: { pid: process.pid, i }, budget: null, lineage: { kind: 'enqueued' } }).number);
   }
 } else if (command === 'claim') {
   const s = store.getStudy(study);

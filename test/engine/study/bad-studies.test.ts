@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StudySpecError } from '../../../src/main/engine/study/errors.js';
+import { STRATEGIES } from '../../../src/main/engine/campaign/strategy.js';
 import { loadStudyFile } from '../../../src/main/engine/study/spec.js';
 
 const dir = path.resolve(import.meta.dirname, '../../fixtures/bad-studies');
@@ -11,7 +12,7 @@ const cases = JSON.parse(readFileSync(path.join(dir, 'cases.json'), 'utf8')) as 
 
 function failureOf(file: string): StudySpecError {
   try {
-    loadStudyFile(file);
+    loadStudyFile(file, STRATEGIES);
   } catch (e) {
     if (e instanceof StudySpecError) return e;
     throw e;

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { STRATEGIES } from '../../../src/main/engine/campaign/strategy.js';
 import { loadStudyFile } from '../../../src/main/engine/study/spec.js';
 import { describeSpecChange, specHash } from '../../../src/main/engine/study/spec-hash.js';
 import type { StudySpec } from '../../../src/main/engine/study/types.js';
@@ -12,7 +13,7 @@ let count = 0;
 function load(yaml: string): StudySpec {
   const file = path.join(dir, `study-${count++}.yaml`);
   writeFileSync(file, yaml);
-  return loadStudyFile(file);
+  return loadStudyFile(file, STRATEGIES);
 }
 
 const base = `

@@ -4,7 +4,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StudySpecError } from '../../../src/main/engine/study/errors.js';
 import { SearchSpace } from '../../../src/main/engine/study/space.js';
-import { SAMPLER_TYPES, SCHEDULER_TYPES, loadStudyFile, parseStudyText } from '../../../src/main/engine/study/spec.js';
+import { STRATEGIES } from '../../../src/main/engine/campaign/strategy.js';
+import { samplers } from '../../../src/main/engine/samplers/index.js';
+import { schedulers } from '../../../src/main/engine/schedulers/index.js';
+import { loadStudyFile, parseStudyText } from '../../../src/main/engine/study/spec.js';
 import type { StudySpec } from '../../../src/main/engine/study/types.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'nightshift-spec-'));
@@ -88,7 +91,7 @@ function architectureSpec(folder: string): StudySpec {
 describe('valid studies', () => {
   it('reads the ARCHITECTURE.md example into the normalized spec', () => {
     const file = write('arch/study.yaml', architectureExample);
-    const spec = loadStudyFile(file);
+    const spec = loadStudyFile(file, STRATEGIES);
     expect(spec).toEqual(architectureSpec(path.dirname(file)));
     // The normalized space is what the samplers use: the baseline must be valid in it.
     expect(new SearchSpace(spec.search_space).check(spec.baseline!)).toBeNull();
@@ -118,12 +121,12 @@ describe('valid studies', () => {
       seed: 42,
     };
     const file = write('json/study.json', JSON.stringify(json, null, 2));
-    expect(loadStudyFile(file)).toEqual(architectureSpec(path.dirname(file)));
+    expect(loadStudyFile(file, STRATEGIES)).toEqual(architectureSpec(path.dirname(file)));
   });
 
   it('fills in the defaults of a minimal study', () => {
     const file = write('minimal/study.yml', 'name: tiny\ntrainer: {command: [node, t.mjs, "{x}"]}\nsearch_space: {x: {type: int, low: 0, high: 3}}\nobjectives: [{metric: loss, direction: minimize}]\n');
-    expect(loadStudyFile(file)).toEqual({
+    expect(loadStudyFile(file, STRATEGIES)).toEqual({
       name: 'tiny',
       trainer: { kind: 'command', command: ['node', 't.mjs', '{x}'], cwd: path.dirname(file), env: {}, timeout_s: null },
       search_space: { x: { type: 'int', low: 0, high: 3, log: false, step: 1, when: null } },
@@ -161,7 +164,7 @@ objectives: [{metric: loss, direction: minimize}]
 constraints: [{metric: duration_s, min: 1, max: 60}]
 fidelity: {param: steps, min: 10, max: 1000}
 sampler: sobol
-scheduler: {type: median, warmup_steps: 5, min_trials: 3}
+scheduler: {type: median, n_warmup_steps: 5, n_startup_trials: 3}
 budget: {wall_time: 90m, energy: 500Wh}
 resources: {parallel: 4, gpus: [0, 2], trials_per_gpu: 2}
 baseline: {opt: sgd, momentum: 0.5, nesterov: true, width: 16}
@@ -169,7 +172,7 @@ seed: 7
 retries: 0
 `,
     );
-    const spec = loadStudyFile(file);
+    const spec = loadStudyFile(file, STRATEGIES);
     expect(spec.name).toBe('forms.v2_x');
     expect(spec.trainer).toEqual({
       kind: 'command',
@@ -185,7 +188,7 @@ retries: 0
     expect(spec.constraints).toEqual([{ metric: 'duration_s', min: 1, max: 60 }]);
     expect(spec.fidelity).toEqual({ param: 'steps', min: 10, max: 1000, eta: 3 });
     expect(spec.sampler).toEqual({ type: 'sobol', options: {} });
-    expect(spec.scheduler).toEqual({ type: 'median', options: { warmup_steps: 5, min_trials: 3 } });
+    expect(spec.scheduler).toEqual({ type: 'median', options: { n_warmup_steps: 5, n_startup_trials: 3 } });
     expect(spec.budget).toEqual({ trials: null, wall_time_s: 5400, energy_j: 1.8e6, deadline: null });
     expect(spec.resources).toEqual({ parallel: 4, gpus: [0, 2], trials_per_gpu: 2, allow_busy_gpus: false });
     expect(spec.seed).toBe(7);
@@ -198,32 +201,33 @@ retries: 0
     const spec = parseStudyText(study('{"model": "mlp", "dataset": {"csv": "data/train.csv", "target": "label"}}'), {
       file: '/studies/b.json',
       format: 'json',
+      strategies: STRATEGIES,
     });
     expect(spec.trainer).toEqual({
       kind: 'builtin',
       builtin: { model: 'mlp', dataset: { csv: '/studies/data/train.csv', target: 'label' } },
       timeout_s: 600,
     });
-    expect(() => parseStudyText(study('{"model": "mlp", "layers": [64, 32]}'), { file: '/studies/b.json', format: 'json' })).toThrow(
+    expect(() => parseStudyText(study('{"model": "mlp", "layers": [64, 32]}'), { file: '/studies/b.json', format: 'json', strategies: STRATEGIES })).toThrow(
       /trainer\.builtin\.layers: unknown key/,
     );
   });
 
   it('accepts a UTF-8 byte order mark', () => {
     const file = write('bom/study.yaml', `\uFEFF${architectureExample}`);
-    expect(loadStudyFile(file).name).toBe('mlp-digits');
+    expect(loadStudyFile(file, STRATEGIES).name).toBe('mlp-digits');
   });
 
-  it('offers the sampler and scheduler names it accepts', () => {
-    expect([...SAMPLER_TYPES]).toEqual(['random', 'sobol', 'grid', 'gp', 'tpe']);
-    expect([...SCHEDULER_TYPES]).toEqual(['none', 'median', 'asha', 'hyperband', 'patience']);
+  it('takes the sampler and scheduler names from the registries, and no sampler that does not exist', () => {
+    expect(samplers.types()).toEqual(['random', 'sobol', 'grid', 'gp']);
+    expect(schedulers.types()).toEqual(['none', 'median', 'patience', 'asha', 'hyperband']);
   });
 });
 
 describe('files that are not studies', () => {
   it('reports a missing file', () => {
     const file = path.join(dir, 'nope', 'missing.yaml');
-    const error = failure(() => loadStudyFile(file));
+    const error = failure(() => loadStudyFile(file, STRATEGIES));
     expect(error.issues).toEqual([{ path: '', message: expect.stringContaining('file not found') }]);
     expect(error.message).toBe(`${file}: ${error.issues[0]!.message}`);
   });
@@ -231,32 +235,32 @@ describe('files that are not studies', () => {
   it('reports a folder', () => {
     const folder = path.join(dir, 'a-folder.yaml');
     mkdirSync(folder, { recursive: true });
-    const error = failure(() => loadStudyFile(folder));
+    const error = failure(() => loadStudyFile(folder, STRATEGIES));
     expect(error.issues).toEqual([{ path: '', message: expect.stringContaining('is a folder') }]);
   });
 
   it.skipIf(process.getuid?.() === 0)('reports a file it may not read (skipped as root, who may read anything)', () => {
     const file = write('locked/study.yaml', architectureExample);
     chmodSync(file, 0o000);
-    const error = failure(() => loadStudyFile(file));
+    const error = failure(() => loadStudyFile(file, STRATEGIES));
     expect(error.issues).toEqual([{ path: '', message: expect.stringContaining('permission denied') }]);
   });
 
   it('reads a .json file as JSON, not YAML', () => {
     const file = write('yaml-in-json/study.json', architectureExample);
-    const error = failure(() => loadStudyFile(file));
+    const error = failure(() => loadStudyFile(file, STRATEGIES));
     expect(error.issues[0]!.message).toMatch(/^JSON syntax error at line 1, column 1/);
   });
 
   it('reports where invalid UTF-8 starts', () => {
     const file = write('latin1/study.yaml', Buffer.concat([Buffer.from('name: x\n# gr'), Buffer.from([0xfc]), Buffer.from('n\n')]));
-    const error = failure(() => loadStudyFile(file));
+    const error = failure(() => loadStudyFile(file, STRATEGIES));
     expect(error.issues).toEqual([{ path: '', message: 'is not valid UTF-8 text (byte 0xFC on line 2); save the file with UTF-8 encoding' }]);
   });
 
   it('lists every problem up to a screenful', () => {
     const keys = Array.from({ length: 30 }, (_, i) => `extra_${i}: 1`).join('\n');
-    const error = failure(() => parseStudyText(`${architectureExample}${keys}\n`, { file: 'many.yaml', format: 'yaml' }));
+    const error = failure(() => parseStudyText(`${architectureExample}${keys}\n`, { file: 'many.yaml', format: 'yaml', strategies: STRATEGIES }));
     expect(error.issues).toHaveLength(12);
     expect(error.issues[0]).toEqual({ path: 'extra_0', message: expect.stringContaining('unknown key "extra_0"') });
     expect(error.issues[11]).toEqual({ path: '', message: 'and 19 more problems' });
@@ -264,7 +268,7 @@ describe('files that are not studies', () => {
 
   it('reports several independent problems at once', () => {
     const text = architectureExample.replace('low: 16, high: 512', 'low: 512, high: 16').replace('seed: 42', 'seed: -1');
-    const error = failure(() => parseStudyText(text, { file: 'two.yaml', format: 'yaml' }));
+    const error = failure(() => parseStudyText(text, { file: 'two.yaml', format: 'yaml', strategies: STRATEGIES }));
     expect(error.issues.map((i) => i.path)).toEqual(['search_space.units.low', 'seed']);
   });
 });

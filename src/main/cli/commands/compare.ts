@@ -3,13 +3,13 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { openAnyStudySource, OptunaFormatError } from '../../engine/optuna/index.js';
-import { resolveDataPaths } from '../../engine/paths.js';
 import { buildComparison, compareHtml, comparisonJson, energyText, htmlToPdf, PdfUnavailableError, type CompareInput } from '../../engine/report/index.js';
 import { StoreOpenError } from '../../engine/storage/open.js';
-import type { Store } from '../../engine/storage/types.js';
+import type { StoreReader } from '../../engine/storage/types.js';
 import { parse } from '../args.js';
 import { CliError, EXIT } from '../errors.js';
 import { num, table } from '../format.js';
+import { dataPathsFor } from '../store.js';
 
 export const COMPARE_HELP = `Usage: nightshift compare STUDY[@FILE] STUDY[@FILE] ... [--db FILE] [--json | --format html|pdf --out FILE]
 
@@ -41,10 +41,10 @@ export async function compareCommand(argv: string[], out: NodeJS.WritableStream)
   const format = values.format ?? 'text';
   if (!['text', 'html', 'pdf'].includes(format)) throw new CliError(`compare: --format must be text, html or pdf (got "${format}")`, EXIT.usage);
   if (format === 'pdf' && !values.out) throw new CliError('compare: --format pdf writes a file; give it with --out FILE', EXIT.usage);
-  const defaultDb = resolveDataPaths(values.db).db;
+  const defaultDb = dataPathsFor(values.db).db;
   const refs = positionals.map((r) => parseStudyRef(r, defaultDb));
 
-  const stores = new Map<string, Store>();
+  const stores = new Map<string, StoreReader>();
   try {
     const inputs: CompareInput[] = refs.map(({ name, file }) => {
       let store = stores.get(file);

@@ -1,10 +1,11 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { asOptunaReader, importedSpec } from '../../engine/optuna/index.js';
 import { copyStudy, htmlReport, htmlToPdf, PdfUnavailableError, ReplayClock } from '../../engine/report/index.js';
 import { trialsCsv } from '../../engine/report/csv.js';
 import { studyExportJson } from '../../engine/report/json.js';
 import { openStore } from '../../engine/storage/open.js';
-import type { Store, StudyRecord } from '../../engine/storage/types.js';
+import type { Store, StoreReader, StudyRecord } from '../../engine/storage/types.js';
 import { onePositional, parse } from '../args.js';
 import { CliError, EXIT } from '../errors.js';
 import { openForRead, requireStudy } from '../store.js';
@@ -77,7 +78,7 @@ function write(file: string | undefined, text: string, out: NodeJS.WritableStrea
 }
 
 /** A new database file holding only this study; an existing file is never overwritten or added to. */
-function exportDb(store: Store, study: StudyRecord, file: string): number {
+function exportDb(store: StoreReader, study: StudyRecord, file: string): number {
   const target = path.resolve(file);
   if (existsSync(target) && statSync(target).size > 0) {
     throw new CliError(`export: ${file} already exists; --format db writes a new database file, choose another name`, EXIT.usage);
@@ -90,7 +91,9 @@ function exportDb(store: Store, study: StudyRecord, file: string): number {
     throw new CliError(`export: cannot create ${file}: ${(e as Error).message}`, EXIT.usage);
   }
   try {
-    const result = copyStudy(store, study.name, copy, { clock });
+    // An Optuna study has no Nightshift spec; the copy gets the one `nightshift import` would give it.
+    const optuna = asOptunaReader(store);
+    const result = copyStudy(store, study.name, copy, { clock, spec: optuna ? (s, as) => importedSpec(optuna, s, as) : undefined });
     const n = Object.values(result.counts).reduce((a, b) => a + b, 0);
     process.stderr.write(`wrote study ${study.name} (${n} trials) to ${target}\n`);
   } finally {

@@ -2,12 +2,13 @@
 // the Nightshift database. The source is only ever opened read-only.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { asOptunaReader, copyStudy, CopyStudyError, importOptunaStudy, openAnyStudySource, OptunaFormatError, ReplayClock } from '../../engine/optuna/index.js';
-import { resolveDataPaths } from '../../engine/paths.js';
+import { asOptunaReader, importOptunaStudy, openAnyStudySource, OptunaFormatError } from '../../engine/optuna/index.js';
+import { copyStudy, CopyStudyError, ReplayClock } from '../../engine/storage/copy.js';
 import { openStore, StoreOpenError } from '../../engine/storage/open.js';
 import type { Store } from '../../engine/storage/types.js';
 import { parse } from '../args.js';
 import { CliError, EXIT } from '../errors.js';
+import { dataPathsFor } from '../store.js';
 
 export const IMPORT_HELP = `Usage: nightshift import --from FILE --study NAME [--as NEW_NAME] [--db FILE] [--json]
 
@@ -32,7 +33,7 @@ export function importCommand(argv: string[], out: NodeJS.WritableStream): numbe
   if (!values.study) throw new CliError('import: --study NAME is required (`nightshift ls --db FILE` lists the studies in a file)', EXIT.usage);
   const from = path.resolve(values.from);
   if (!existsSync(from)) throw new CliError(`import: ${values.from}: no such file`, EXIT.usage);
-  const { db } = resolveDataPaths(values.db);
+  const { db } = dataPathsFor(values.db);
   if (path.resolve(db) === from) throw new CliError(`import: --from and the target database are the same file (${db}); pass --db OTHER_FILE`, EXIT.usage);
 
   const source = openOrExplain(() => openAnyStudySource(from));

@@ -39,7 +39,7 @@ export function importanceCommand(argv: string[], out: NodeJS.WritableStream): n
     if (objectives.length === 0) {
       throw new CliError(`importance: study "${name}" has no objective "${values.objective}"; its objectives: ${study.objectives.map((o) => o.metric).join(', ')}`, EXIT.usage);
     }
-    const space = new SearchSpace(study.spec.search_space);
+    const space = new SearchSpace(study.searchSpace);
     const trials = store.trials(study.id);
     const result: ImportanceJson = {
       study: study.name,

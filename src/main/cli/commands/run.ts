@@ -1,3 +1,4 @@
+import { STRATEGIES } from '../../engine/campaign/strategy.js';
 import { studyShowJson } from '../../engine/report/json.js';
 import { loadStudyFile } from '../../engine/study/spec.js';
 import { onePositional, parse } from '../args.js';
@@ -21,7 +22,7 @@ export async function runCommand(argv: string[], out: NodeJS.WritableStream): Pr
   const { values, positionals } = parse('run', argv, {});
   if (values.help) return void out.write(RUN_HELP), 0;
   const file = onePositional('run', positionals, 'study file');
-  const spec = loadStudyFile(file);
+  const spec = loadStudyFile(file, STRATEGIES);
   const { store, paths } = openForWrite(values.db);
   try {
     const result = await runCampaign({ store, spec, artifacts: paths.artifacts, quiet: values.json === true });

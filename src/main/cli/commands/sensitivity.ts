@@ -14,6 +14,7 @@ import {
 } from '../../engine/importance/sensitivity.js';
 import { sensitivityHtml, suggestionText } from '../../engine/report/sensitivity.js';
 import { SearchSpace } from '../../engine/study/space.js';
+import { studyDir } from '../../engine/paths.js';
 import { runCampaign } from '../campaign-runner.js';
 import { onePositional, parse } from '../args.js';
 import { CliError, EXIT } from '../errors.js';
@@ -71,7 +72,7 @@ export async function sensitivityCommand(argv: string[], out: NodeJS.WritableStr
     const space = new SearchSpace(study.spec.search_space);
     const effects = sensitivityEffects(store.trials(study.id), space, study.objectives);
     const suggestions = suggestFromSensitivity(effects, space, objective);
-    const report = path.resolve(values.out ?? path.join(paths.artifacts, 'studies', study.name, 'sensitivity.html'));
+    const report = path.resolve(values.out ?? path.join(studyDir(paths.artifacts, study.name), 'sensitivity.html'));
     mkdirSync(path.dirname(report), { recursive: true });
     writeFileSync(report, sensitivityHtml({ source: source.name, study: study.name, objectives: study.objectives, objective, effects, suggestions, space }, { version: process.env.npm_package_version }));
     const json: SensitivityJson = { study: study.name, source: source.name, objective, state: study.state, stop_reason: study.stopReason, counts: store.counts(study.id), effects, suggestions, report };

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { ApiRouter } from '../../api/router.js';
 import { packageRoot } from '../../engine/campaign/command.js';
-import { resolveDataPaths } from '../../engine/paths.js';
 import { startServer } from '../../server/server.js';
 import { parse } from '../args.js';
 import { CliError, EXIT } from '../errors.js';
+import { dataPathsFor } from '../store.js';
 
 export const SERVE_HELP = `Usage: nightshift serve [--port N] [--host H] [--db FILE] [--readonly]
 
@@ -22,6 +22,12 @@ Options:
 `;
 
 const DEFAULT_PORT = 8477;
+
+/** 127.0.0.0/8, ::1 (also IPv4-mapped) and localhost reach only this machine; anything else may be reachable from others. */
+function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 export async function serveCommand(argv: string[], out: NodeJS.WritableStream): Promise<number> {
@@ -36,7 +42,7 @@ export async function serveCommand(argv: string[], out: NodeJS.WritableStream): 
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port ${values.port} is not a port number (0-65535)`, EXIT.usage);
   const host = values.host ?? '127.0.0.1';
 
-  const paths = resolveDataPaths(values.db);
+  const paths = dataPathsFor(values.db);
   let router: ApiRouter;
   try {
     router = new ApiRouter({ db: paths.db, artifacts: paths.artifacts, readonly: values.readonly });
@@ -52,9 +58,8 @@ export async function serveCommand(argv: string[], out: NodeJS.WritableStream): 
     if (code === 'EADDRINUSE') throw new CliError(`port ${port} on ${host} is in use; pick another with --port (0 picks a free one)`, EXIT.failure);
     throw new CliError(`cannot listen on ${host}:${port}: ${(e as Error).message}`, EXIT.failure);
   }
-  out.write(values.json ? JSON.stringify({ url: server.url, host: server.host, port: server.port }) + '\n' : `Nightshift dashboard: ${server.url}\nDatabase: ${paths.db}\nPress Ctrl-C to stop.\n`);
-
-  await new Promise<void>((resolve) => {
+  // Handlers first: a script that reads the URL and at once sends SIGTERM must get a clean stop, not a kill.
+  const stopped = new Promise<void>((resolve) => {
     let stopping = false;
     const onSignal = (signal: NodeJS.Signals) => {
       if (stopping) process.exit(EXIT.interrupted);
@@ -70,5 +75,14 @@ export async function serveCommand(argv: string[], out: NodeJS.WritableStream): 
     };
     for (const s of SIGNALS) process.on(s, onSignal);
   });
+  if (!isLoopback(host)) {
+    // stderr, so `--json` output stays one parseable line.
+    process.stderr.write(
+      `warning: listening on ${host}: the dashboard is reachable from the network, not only from this machine; the token in the URL is all that protects it (it can start trial commands here). Share the URL only over a trusted channel, or use the default --host 127.0.0.1 with an SSH tunnel.\n`,
+    );
+  }
+  out.write(values.json ? JSON.stringify({ url: server.url, host: server.host, port: server.port }) + '\n' : `Nightshift dashboard: ${server.url}\nDatabase: ${paths.db}\nPress Ctrl-C to stop.\n`);
+
+  await stopped;
   return EXIT.ok;
 }

@@ -2,9 +2,8 @@
 // It is the only writer of its study's trials while it runs; every state change goes through the store
 // in one transaction, so killing the process at any instant loses nothing (see recovery in `run`).
 import type { StudyState } from '../../../shared/types.js';
+import { EnergyLedger, ownEnergy } from '../lineage/index.js';
 import type { Meter } from '../metering/index.js';
-import { openAnyStudySource } from '../optuna/index.js';
-import { warmStartTrials, WarmStartError } from '../report/warm-start.js';
 import type { Sampler } from '../samplers/types.js';
 import type { Scheduler } from '../schedulers/types.js';
 import { resolveDeadline } from '../study/deadline.js';
@@ -12,7 +11,7 @@ import { StudySpecError } from '../study/errors.js';
 import { SearchSpace } from '../study/space.js';
 import { describeSpecChange, specHash } from '../study/spec-hash.js';
 import type { StudySpec } from '../study/types.js';
-import type { Store, StudyRecord, TrialRecord } from '../storage/types.js';
+import type { NightshiftStudyRecord, Store, StoreReader, TrialRecord } from '../storage/types.js';
 import { timeUp, trialsUsedUp, evaluated } from './budget.js';
 import type { EventSink } from './events.js';
 import { newOwner } from './owner.js';
@@ -22,6 +21,7 @@ import { RunningTrial } from './running-trial.js';
 import { planSlots, type Slot } from './slots.js';
 import { createStrategy } from './strategy.js';
 import { TrialViews } from './views.js';
+import { warmStartTrials, WarmStartError } from './warm-start.js';
 
 export interface CampaignOptions {
   store: Store;
@@ -32,6 +32,12 @@ export interface CampaignOptions {
   now?: () => number;
   /** Energy and memory metering; without it trials get no measured metrics and GPU slots are not used. */
   meter?: Meter | null;
+  /**
+   * Opens `warm_start.db` (another Nightshift database, or an Optuna storage) for reading. The host
+   * passes it in (the CLI and the API give `openAnyStudySource`): readers of foreign formats sit above
+   * the campaign, which knows only the StoreReader interface.
+   */
+  openSource?: (file: string) => StoreReader;
 }
 
 export interface CampaignResult {
@@ -60,7 +66,7 @@ export class Campaign {
 
   private constructor(
     private readonly store: Store,
-    readonly study: StudyRecord,
+    readonly study: NightshiftStudyRecord,
     private readonly spec: StudySpec,
     private readonly artifacts: string,
     private readonly sampler: Sampler,
@@ -95,8 +101,8 @@ export class Campaign {
       const { study, created } = store.createStudy(spec, hash);
       // Queued configurations start where the scheduler starts new ones (ASHA's lowest rung), so they compete.
       const budget = spec.fidelity ? (scheduler.initialBudget?.({ objectives: spec.objectives, trials: [] }) ?? spec.fidelity.max) : null;
-      if (created && spec.baseline) store.enqueueTrial(study.id, { params: spec.baseline, budget, origin: 'baseline' });
-      if (created && spec.warm_start) enqueueWarmStart(store, study.id, spec, space, budget);
+      if (created && spec.baseline) store.enqueueTrial(study.id, { params: spec.baseline, budget, lineage: { kind: 'baseline' } });
+      if (created && spec.warm_start) enqueueWarmStart(store, study.id, spec, space, budget, opts.openSource);
       return study;
     });
     const state = store.samplerState(study.id, sampler.name);
@@ -133,7 +139,7 @@ export class Campaign {
     await recoverOrphans({ store, study, spec, emit: this.emit, now: this.now() });
     const views = TrialViews.load(store, study.id, study.objectives);
     // Every finished trial spent energy, failed and stopped ones too (views keep metrics only for results).
-    this.energySpent = store.trials(study.id).reduce((sum, t) => sum + energyOf(t), 0);
+    this.energySpent = new EnergyLedger(store.trials(study.id)).total();
     const busy = this.meter && spec.resources.gpus !== null && !spec.resources.allow_busy_gpus ? await this.meter.busyGpus() : new Map<number, number>();
     const { slots, note } = planSlots(spec.resources, this.meter?.sources().gpu.gpus ?? [], busy);
     this.freeSlots = slots;
@@ -171,7 +177,8 @@ export class Campaign {
           );
           void trial.finished.then(
             (done) => {
-              this.energySpent += energyOf(done);
+              const own = ownEnergy(done, (n) => store.trialByNumber(study.id, n));
+              if (!Number.isNaN(own)) this.energySpent += own;
               this.freeSlots.push(slot);
             },
             () => this.freeSlots.push(slot),
@@ -236,7 +243,7 @@ export class Campaign {
       }
       const queued = store.enqueueTrial(
         study.id,
-        { params: plan.params, budget: plan.budget, origin: plan.origin },
+        { params: plan.params, budget: plan.budget, lineage: plan.lineage },
         { name: this.sampler.name, state: this.sampler.snapshot() },
       );
       views.upsert(queued);
@@ -274,15 +281,23 @@ export class Campaign {
 }
 
 /** The best configurations of an earlier study (this database or another file) run right after the baseline. */
-function enqueueWarmStart(store: Store, studyId: number, spec: StudySpec, space: SearchSpace, budget: number | null): void {
+function enqueueWarmStart(
+  store: Store,
+  studyId: number,
+  spec: StudySpec,
+  space: SearchSpace,
+  budget: number | null,
+  openSource: ((file: string) => StoreReader) | undefined,
+): void {
   const ws = spec.warm_start!;
-  const source = ws.db ? openAnyStudySource(ws.db) : store;
+  if (ws.db && !openSource) throw new StudySpecError(null, [{ path: 'warm_start.db', message: 'this host cannot open other databases; leave out db to warm-start from a study in this one' }]);
+  const source: StoreReader = ws.db && openSource ? openSource(ws.db) : store;
   try {
     const configs = warmStartTrials(source, ws.study, space, ws.top);
     const baselineKey = spec.baseline ? space.key(spec.baseline) : null;
     for (const params of configs) {
       if (space.key(params) === baselineKey) continue;
-      store.enqueueTrial(studyId, { params, budget, origin: `warm-start:${ws.study}` });
+      store.enqueueTrial(studyId, { params, budget, lineage: { kind: 'warm-start', detail: ws.study } });
     }
   } catch (e) {
     if (e instanceof WarmStartError) throw new StudySpecError(null, [{ path: 'warm_start', message: e.message.replace(/^warm_start\.?\w*: /, '') }]);
@@ -290,11 +305,6 @@ function enqueueWarmStart(store: Store, studyId: number, spec: StudySpec, space:
   } finally {
     if (source !== store) source.close();
   }
-}
-
-/** What a finished trial itself spent (a promoted trial's energy_j includes its ancestors'). */
-function energyOf(t: TrialRecord): number {
-  return t.metrics.energy_increment_j ?? t.metrics.energy_j ?? t.values.energy_j ?? 0;
 }
 
 function formatEnergy(j: number): string {

@@ -3,8 +3,8 @@
 // on the same model. Without that, a 12-epoch result promoted from 2 and 6 epochs would look as cheap as
 // its last 6 epochs, and the accuracy-against-energy front would flatter promoted trials.
 
-/** Measured metrics that accumulate along a chain of promotions. */
-export const CHAIN_METRICS = ['energy_j', 'energy_above_idle_j', 'gpu_energy_j', 'cpu_energy_j', 'co2_g', 'cost'] as const;
+// What each trial spent itself, totals and cumulative series are the energy ledger's (lineage/energy.ts).
+import { CHAIN_METRICS, OWN_ENERGY_METRIC } from '../lineage/index.js';
 
 export interface FinalMetricsInput {
   /** The last value of each metric the trial printed itself. */
@@ -28,7 +28,6 @@ export function finalMetrics(i: FinalMetricsInput): { metrics: Record<string, nu
     } else out[k] = v;
   }
   if (i.inherited && i.measured) {
-    if (out.energy_j !== undefined && i.measured.energy_j !== undefined) out.energy_increment_j = i.measured.energy_j;
     const added: string[] = [];
     for (const k of CHAIN_METRICS) {
       const parent = i.inherited[k];
@@ -37,6 +36,8 @@ export function finalMetrics(i: FinalMetricsInput): { metrics: Record<string, nu
         added.push(k);
       }
     }
+    // Written only when energy_j does include the ancestors': the ledger takes it as this trial's own part.
+    if (added.includes('energy_j')) out[OWN_ENERGY_METRIC] = i.measured.energy_j!;
     if (added.length) notes.push(`${added.join(', ')} include the trials this one continued from (energy_increment_j is this trial's own)`);
   }
   return { metrics: out, notes };
@@ -50,34 +51,4 @@ export function chainMetricsOf(t: { values: Record<string, number>; metrics: Rec
     if (v !== undefined) out[k] = v;
   }
   return out;
-}
-
-interface ChainTrial {
-  number: number;
-  origin: string;
-  values: Record<string, number>;
-  metrics: Record<string, number>;
-}
-
-/**
- * What each trial itself spent of a chain metric (energy_j, co2_g, ...): a promoted trial's figure
- * includes its ancestors', so its parent's is taken off. Totals and "against cumulative energy" plots
- * add these, so no joule is counted twice. Aligned with `trials`; NaN where the trial has no figure.
- */
-export function ownIncrements(trials: readonly ChainTrial[], metric: string): number[] {
-  const byNumber = new Map(trials.map((t) => [t.number, t] as const));
-  const valueOf = (t: ChainTrial): number | undefined => t.values[metric] ?? t.metrics[metric];
-  return trials.map((t) => {
-    const v = valueOf(t);
-    if (v === undefined || !Number.isFinite(v)) return NaN;
-    const m = /^promote:(\d+)$/.exec(t.origin);
-    const parent = m ? byNumber.get(Number(m[1])) : undefined;
-    const p = parent ? valueOf(parent) : undefined;
-    return (CHAIN_METRICS as readonly string[]).includes(metric) && p !== undefined && Number.isFinite(p) ? v - p : v;
-  });
-}
-
-/** Sum of what the trials themselves spent of a metric (see `ownIncrements`). */
-export function spentTotal(trials: readonly ChainTrial[], metric: string): number {
-  return ownIncrements(trials, metric).reduce((s, v) => (Number.isFinite(v) ? s + v : s), 0);
 }

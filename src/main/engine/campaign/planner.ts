@@ -6,8 +6,9 @@ import type { Sampler, TrialView } from '../samplers/types.js';
 import type { Scheduler } from '../schedulers/types.js';
 import type { SearchSpace } from '../study/space.js';
 import type { FidelitySpec } from '../study/types.js';
+import type { NewLineage } from '../storage/types.js';
 
-export type Plan = { kind: 'trial'; params: Params; budget: number | null; origin: string } | { kind: 'exhausted'; reason: string };
+export type Plan = { kind: 'trial'; params: Params; budget: number | null; lineage: NewLineage } | { kind: 'exhausted'; reason: string };
 
 export interface PlannerDeps {
   space: SearchSpace;
@@ -24,10 +25,10 @@ export async function planNext(d: PlannerDeps, trials: readonly TrialView[]): Pr
   if (promotion) {
     const parent = trials.find((t) => t.number === promotion.parent);
     if (!parent) throw new Error(`scheduler ${d.scheduler.name} promoted unknown trial ${promotion.parent}`);
-    return { kind: 'trial', params: parent.params, budget: promotion.budget, origin: `promote:${parent.number}` };
+    return { kind: 'trial', params: parent.params, budget: promotion.budget, lineage: { kind: 'promote', parentNumber: parent.number } };
   }
   const s = await d.sampler.ask({ space: d.space, objectives: d.objectives, trials, seed: d.seed });
   if (s.kind === 'exhausted') return { kind: 'exhausted', reason: s.reason };
   const budget = d.fidelity ? (d.scheduler.initialBudget?.(ctx) ?? d.fidelity.max) : null;
-  return { kind: 'trial', params: s.params, budget, origin: `sampler:${d.sampler.name}` };
+  return { kind: 'trial', params: s.params, budget, lineage: { kind: 'sampler', detail: d.sampler.name } };
 }

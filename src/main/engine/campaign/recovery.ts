@@ -34,7 +34,7 @@ export async function recoverOrphans(o: { store: Store; study: StudyRecord; spec
     const retry = t.retries < spec.max_retries;
     store.transaction(() => {
       store.finishTrial(t.id, { state: 'stopped', values: {}, metrics: {}, reason: 'interrupted: the engine running it stopped unexpectedly' });
-      if (retry) store.enqueueTrial(study.id, { params: t.params, budget: t.budget, origin: `retry:${t.number}`, retries: t.retries + 1 });
+      if (retry) store.enqueueTrial(study.id, { params: t.params, budget: t.budget, lineage: { kind: 'retry', parentNumber: t.number }, retries: t.retries + 1 });
       else store.addEvent(study.id, t.id, 'retry-limit', `not re-queued: already retried ${t.retries} time(s)`);
     });
     o.emit({

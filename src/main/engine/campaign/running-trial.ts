@@ -11,6 +11,7 @@ import type { StudySpec } from '../study/types.js';
 import type { Store, StudyRecord, TrialRecord } from '../storage/types.js';
 import { trialDir } from '../paths.js';
 import { buildTrialCommand } from './command.js';
+import { chainRoot, promotionParent } from '../lineage/index.js';
 import { chainMetricsOf, finalMetrics } from './final-metrics.js';
 import type { EventSink } from './events.js';
 import type { TrialViews } from './views.js';
@@ -52,9 +53,9 @@ export class RunningTrial {
     private readonly deps: TrialRunDeps,
     readonly record: TrialRecord,
   ) {
-    const parent = /^promote:(\d+)$/.exec(record.origin);
-    const parentRecord = parent ? deps.store.trialByNumber(record.studyId, Number(parent[1])) : null;
-    this.inherited = parentRecord ? chainMetricsOf(parentRecord) : null;
+    // A retry of a promoted trial continues from the same rung, so it inherits the same figures.
+    const parent = promotionParent(record, (n) => deps.store.trialByNumber(record.studyId, n));
+    this.inherited = parent ? chainMetricsOf(parent) : null;
     this.finished = this.run().finally(() => {
       this.settled = true;
     });
@@ -75,7 +76,7 @@ export class RunningTrial {
     const t = this.record;
     const dir = trialDir(artifacts, study.name, t.number);
     // Retries share the first attempt's checkpoints, so a resumable trainer continues where it was.
-    const root = rootNumber(store, t);
+    const root = chainRoot(t, (n) => store.trialByNumber(t.studyId, n)).number;
     const checkpointDir = path.join(trialDir(artifacts, study.name, root), 'checkpoint');
     mkdirSync(dir, { recursive: true });
     mkdirSync(checkpointDir, { recursive: true });
@@ -204,7 +205,7 @@ export class RunningTrial {
       const rec = store.finishTrial(t.id, { state, values, metrics, reason, provenance });
       // An interruption is not the trial's fault: its copy keeps the retry count (crash retries are limited elsewhere).
       if (requeue) {
-        store.enqueueTrial(study.id, { params: t.params, budget: t.budget, origin: `retry:${t.number}`, retries: t.retries });
+        store.enqueueTrial(study.id, { params: t.params, budget: t.budget, lineage: { kind: 'retry', parentNumber: t.number }, retries: t.retries });
       }
       return rec;
     });
@@ -212,19 +213,6 @@ export class RunningTrial {
     emit({ type: 'trial-state', study: study.name, number: t.number, state, reason });
     return done;
   }
-}
-
-/** The number of the first trial of a configuration's chain of retries and promotions (it owns the checkpoints). */
-export function rootNumber(store: Store, t: TrialRecord): number {
-  let cur = t;
-  for (let hops = 0; hops < 1000; hops++) {
-    const m = /^(?:retry|promote):(\d+)$/.exec(cur.origin);
-    if (!m) return cur.number;
-    const prev = store.trialByNumber(cur.studyId, Number(m[1]));
-    if (!prev) return Number(m[1]);
-    cur = prev;
-  }
-  return cur.number;
 }
 
 /** The built-in trainer writes backend.json (which TF.js backend ran, and why others were not used). */

@@ -5,14 +5,14 @@
 // freeze or narrow. One-at-a-time only sees main effects at the best point (Saltelli et al., "Global
 // Sensitivity Analysis: The Primer", 2008, ch. 1); the fANOVA importance in ./index.ts is the global view.
 import type { Objective, Params, ParamValue } from '../../../shared/types.js';
-import type { Store, StudyRecord } from '../storage/types.js';
+import { byNumberIn, plannedLineage, type LineageNode } from '../lineage/index.js';
+import type { NightshiftStudyRecord, Store, TrialLineage } from '../storage/types.js';
 import { SearchSpace } from '../study/space.js';
 import { specHash } from '../study/spec-hash.js';
 import type { StudySpec } from '../study/types.js';
 import { sensitivityPlan, type NarrowingSuggestion } from './index.js';
 
 export const SENSITIVITY_SUFFIX = '-sensitivity';
-const ORIGIN = 'sensitivity:';
 
 /** A user-facing problem (no finished trial to start from, nothing to vary). */
 export class SensitivityError extends Error {
@@ -23,7 +23,7 @@ export class SensitivityError extends Error {
 }
 
 export interface SensitivityStudy {
-  study: StudyRecord;
+  study: NightshiftStudyRecord;
   /** False when the follow-up study already existed (it is resumed as it was planned). */
   created: boolean;
   /** Trials planned (baseline included). */
@@ -57,13 +57,13 @@ export function pickObjective(objectives: readonly Objective[], metric: string |
  * trial of `source` on `objective` when it does not exist yet. An existing one is returned as it was
  * planned: running the command again continues it.
  */
-export function openSensitivityStudy(store: Store, source: StudyRecord, opts: { points: number; objective: Objective }): SensitivityStudy {
+export function openSensitivityStudy(store: Store, source: NightshiftStudyRecord, opts: { points: number; objective: Objective }): SensitivityStudy {
   const name = source.name + SENSITIVITY_SUFFIX;
   const existing = store.getStudy(name);
   if (existing) return { study: existing, created: false, planned: existing.spec.budget.trials ?? 0 };
   const best = bestTrialOn(store.trials(source.id), opts.objective);
   if (!best) throw new SensitivityError(`study "${source.name}" has no complete trial with a value of ${opts.objective.metric}; run it first`);
-  const space = new SearchSpace(source.spec.search_space);
+  const space = new SearchSpace(source.searchSpace);
   const plan = sensitivityPlan(best.params, space, opts.points);
   if (plan.length === 0) throw new SensitivityError(`study "${source.name}" has no parameter that can take another value`);
   const spec: StudySpec = {
@@ -80,8 +80,8 @@ export function openSensitivityStudy(store: Store, source: StudyRecord, opts: { 
   const budget = spec.fidelity?.max ?? null;
   const study = store.transaction(() => {
     const { study } = store.createStudy(spec, specHash(spec));
-    store.enqueueTrial(study.id, { params: best.params, budget, origin: 'baseline' });
-    for (const p of plan) store.enqueueTrial(study.id, { params: p.params, budget, origin: ORIGIN + p.param });
+    store.enqueueTrial(study.id, { params: best.params, budget, lineage: { kind: 'baseline' } });
+    for (const p of plan) store.enqueueTrial(study.id, { params: p.params, budget, lineage: { kind: 'sensitivity', detail: p.param } });
     store.addEvent(study.id, null, 'sensitivity', `one-at-a-time around trial #${best.number} of "${source.name}" (best ${opts.objective.metric}), ${plan.length} points`);
     return study;
   });
@@ -105,36 +105,26 @@ export interface ParamEffect {
   effect: Record<string, number | null>;
 }
 
-interface EffectTrial {
-  number: number;
+interface EffectTrial extends LineageNode {
   state: string;
-  origin: string;
   params: Params;
   values: Readonly<Record<string, number>>;
 }
 
 /**
- * Effects from the follow-up study's trials. A trial re-run after an interruption has origin `retry:<n>`;
- * it is traced back to the original trial's `sensitivity:<param>` origin.
+ * Effects from the follow-up study's trials. A trial re-run after an interruption is a retry; it counts
+ * for the point its first attempt was planned as.
  */
 export function sensitivityEffects(trials: readonly EffectTrial[], space: SearchSpace, objectives: readonly Objective[]): ParamEffect[] {
-  const byNumber = new Map(trials.map((t) => [t.number, t]));
-  const rootOrigin = (t: EffectTrial): string => {
-    let cur = t;
-    for (let hops = 0; hops < trials.length; hops++) {
-      const m = /^retry:(\d+)$/.exec(cur.origin);
-      const prev = m ? byNumber.get(Number(m[1])) : undefined;
-      if (!prev) break;
-      cur = prev;
-    }
-    return cur.origin;
-  };
+  const byNumber = byNumberIn(trials);
+  const planned = (t: EffectTrial): TrialLineage => plannedLineage(t, byNumber);
+  const isBaseline = (t: EffectTrial) => planned(t).kind === 'baseline';
   const finished = trials.filter((t) => t.state !== 'queued' && t.state !== 'running' && t.state !== 'stopped');
-  const base = finished.find((t) => rootOrigin(t) === 'baseline' && t.state === 'complete') ?? finished.find((t) => rootOrigin(t) === 'baseline');
+  const base = finished.find((t) => isBaseline(t) && t.state === 'complete') ?? finished.find(isBaseline);
   const out: ParamEffect[] = [];
   for (const param of space.names) {
     const points: EffectPoint[] = finished
-      .filter((t) => rootOrigin(t) === ORIGIN + param && t.params[param] !== undefined)
+      .filter((t) => planned(t).kind === 'sensitivity' && planned(t).detail === param && t.params[param] !== undefined)
       .map((t) => ({ value: t.params[param]!, number: t.number, state: t.state, values: t.values, best: false }));
     if (base && base.params[param] !== undefined) points.push({ value: base.params[param]!, number: base.number, state: base.state, values: base.values, best: true });
     if (points.length === 0) continue;

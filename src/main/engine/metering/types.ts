@@ -1,4 +1,8 @@
 // Public shapes of the metering subsystem. Metric names match the user-facing contract in ARCHITECTURE.md.
+import type { MeasuredWindow, MeasurementProvenance } from '../../../shared/provenance.js';
+
+// Provenance is read by the API, reports and dashboard too, so its types live in src/shared.
+export type { CpuProvenance, GpuProvenance, MeasuredWindow, MeasurementFlag, MeasurementProvenance } from '../../../shared/provenance.js';
 
 /** One row of `nvidia-smi --query-gpu=...`; every field the driver could not give is null. */
 export interface GpuSample {
@@ -62,8 +66,6 @@ export interface CumulativeEnergy {
   cpu_energy_j: number | null;
 }
 
-export type MeasurementFlag = 'short_window' | 'foreign_processes' | 'throttled' | 'stale_sampler' | 'gpu_vanished';
-
 /** Measured metrics; a key is absent when it could not be measured (never a fake 0). */
 export interface TrialMetrics {
   energy_j?: number;
@@ -78,40 +80,10 @@ export interface TrialMetrics {
   cost?: number;
 }
 
-export interface GpuProvenance {
-  source: 'nvidia-smi' | 'none';
-  reason: string;
-  interval_ms: number;
-  /** Idle power per GPU index measured at engine start. */
-  baseline_w: Record<string, number>;
-  method: string;
-  /** Where peak_gpu_mem_mb came from: the trial's own processes, or the whole device (trial alone on it). */
-  memory_source: 'per_process' | 'device' | 'none';
-  /** The trial's attributed energy on each of its GPUs (J), by GPU index. */
-  energy_by_gpu_j: Record<string, number>;
-  estimate: boolean;
-}
-
-export interface CpuProvenance {
-  source: 'rapl' | 'estimate' | 'none';
-  reason: string;
-  method: string;
-  /** Package idle power (RAPL) measured at engine start, when known. */
-  baseline_w: number | null;
-  estimate: boolean;
-}
-
 export interface TrialMeasurement {
   metrics: TrialMetrics;
-  provenance: {
-    gpu: GpuProvenance;
-    cpu: CpuProvenance;
-    grid_intensity_g_per_kwh: number;
-    price_per_kwh: number;
-    flags: MeasurementFlag[];
-    notes: string[];
-  };
-  window: { start_ms: number; end_ms: number };
+  provenance: MeasurementProvenance;
+  window: MeasuredWindow;
 }
 
 export interface GpuSeriesPoint {

@@ -1,14 +1,16 @@
-// An Optuna SQLite storage seen through Nightshift's Store interface, READ-ONLY: `ls`, `show`, exports,
-// reports and comparisons work on a colleague's Optuna file unchanged, and the file is never written
-// (the connection is opened read-only and query_only; every write method throws). Schema: Optuna's
+// An Optuna SQLite storage seen through Nightshift's StoreReader: `ls`, `show`, exports, reports and
+// comparisons work on a colleague's Optuna file unchanged, and the file is never written (the connection
+// is read-only and query_only, and a reader has no write method). An Optuna study has a search space and
+// objectives but no Nightshift spec (no trainer, sampler, budget), so its `spec` is null. Schema: Optuna's
 // storages/_rdb/models.py (studies, study_directions, trials, trial_params, trial_values,
 // trial_intermediate_values, trial_user_attributes, trial_system_attributes, version_info).
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
+import type { TrialProvenance } from '../../../shared/provenance.js';
 import { emptyCounts, type Objective, type ParamValue, type Params, type StateCounts, type TrialState } from '../../../shared/types.js';
-import { specHash } from '../study/spec-hash.js';
-import type { ParamSpec, StudySpec } from '../study/types.js';
-import type { FinishTrial, GpuSample, NewTrial, ReportRecord, Store, StudyRecord, TrialRecord } from '../storage/types.js';
+import { openReadOnly } from '../storage/sqlite/connection.js';
+import type { ParamSpec } from '../study/types.js';
+import type { GpuSample, ReportRecord, StoreEvent, StoreReader, StudyRecord, TrialRecord } from '../storage/types.js';
 import { decodeParamValue, mergeSpecs, OptunaFormatError, parseDistribution } from './distributions.js';
 
 /** Optuna's trial state names and what Nightshift calls them when viewing (import maps open ones to stopped). */
@@ -19,13 +21,6 @@ export const OPTUNA_STATES: Record<string, TrialState> = {
   RUNNING: 'running',
   WAITING: 'queued',
 };
-
-export class ReadOnlyOptunaError extends Error {
-  constructor(file: string) {
-    super(`${file} is an Optuna database: Nightshift reads it but never writes to it (copy a study with \`nightshift import --from ${file} --study NAME\`)`);
-    this.name = 'ReadOnlyOptunaError';
-  }
-}
 
 interface TrialRow {
   trial_id: number;
@@ -56,16 +51,15 @@ function storedFloat(value: number | null, type: string | null): number {
   return value ?? NaN;
 }
 
-export class OptunaReader implements Store {
+export class OptunaReader implements StoreReader {
   private readonly db: Database.Database;
   private readonly tables: Set<string>;
-  private readonly specs = new Map<number, StudySpec>();
+  private readonly spaces = new Map<number, Record<string, ParamSpec>>();
   private readonly stepColumn: boolean;
 
   constructor(readonly file: string) {
-    this.db = new Database(file, { readonly: true, fileMustExist: true, timeout: 5000 });
+    this.db = openReadOnly(file);
     try {
-      this.db.pragma('query_only = ON');
       this.tables = new Set(
         (this.db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table'`).all() as { name: string }[]).map((r) => r.name),
       );
@@ -122,9 +116,9 @@ export class OptunaReader implements Store {
     return fallback;
   }
 
-  /** The study as a Nightshift spec: one search space merged over every trial's distributions. */
-  spec(studyId: number, name: string): StudySpec {
-    const cached = this.specs.get(studyId);
+  /** The study's search space: one space merged over every trial's distributions. */
+  searchSpace(studyId: number): Record<string, ParamSpec> {
+    const cached = this.spaces.get(studyId);
     if (cached) return cached;
     const rows = this.db
       .prepare(
@@ -138,38 +132,20 @@ export class OptunaReader implements Store {
       const prev = space[r.param_name];
       space[r.param_name] = prev ? mergeSpecs(prev, d, r.param_name) : d;
     }
-    const spec: StudySpec = {
-      name,
-      trainer: { kind: 'builtin', builtin: { imported_from: 'optuna', file: this.file }, timeout_s: null },
-      search_space: space,
-      objectives: this.objectives(studyId),
-      constraints: [],
-      fidelity: null,
-      sampler: { type: 'random', options: {} },
-      scheduler: { type: 'none', options: {} },
-      budget: { trials: null, wall_time_s: null, energy_j: null, deadline: null },
-      resources: { parallel: 1, gpus: null, trials_per_gpu: 1, allow_busy_gpus: false },
-      baseline: null,
-      warm_start: null,
-      seed: 0,
-      max_retries: 0,
-      kill_grace_s: 10,
-    };
-    this.specs.set(studyId, spec);
-    return spec;
+    this.spaces.set(studyId, space);
+    return space;
   }
 
   private studyRecord(row: { study_id: number; study_name: string }): StudyRecord {
-    const spec = this.spec(row.study_id, row.study_name);
     const times = this.db
       .prepare(`SELECT MIN(datetime_start) AS first, SUM(state = 'RUNNING') AS running FROM trials WHERE study_id = ?`)
       .get(row.study_id) as { first: string | null; running: number | null };
     return {
       id: row.study_id,
       name: row.study_name,
-      spec,
-      specHash: specHash(spec),
-      objectives: spec.objectives,
+      spec: null,
+      searchSpace: this.searchSpace(row.study_id),
+      objectives: this.objectives(row.study_id),
       // Optuna has no study state; a RUNNING trial means some process is (or was, if it crashed) optimizing.
       state: (times.running ?? 0) > 0 ? 'running' : 'finished',
       stopReason: null,
@@ -202,9 +178,7 @@ export class OptunaReader implements Store {
   }
 
   trials(studyId: number): TrialRecord[] {
-    const study = this.db.prepare('SELECT study_name FROM studies WHERE study_id = ?').get(studyId) as { study_name: string } | undefined;
-    if (!study) return [];
-    const spec = this.spec(studyId, study.study_name);
+    const objectives = this.objectives(studyId);
     const rows = this.db
       .prepare('SELECT trial_id, number, study_id, state, datetime_start, datetime_complete FROM trials WHERE study_id = ? ORDER BY number, trial_id')
       .all(studyId) as TrialRow[];
@@ -217,10 +191,10 @@ export class OptunaReader implements Store {
     const sysAttrs = this.tables.has('trial_system_attributes')
       ? group(ofStudy(`SELECT x.trial_id, x.key, x.value_json FROM trial_system_attributes x $T AND x.key IN ('fixed_params', 'fail_reason')`) as AttrRow[])
       : new Map<number, AttrRow[]>();
-    return rows.map((r) => this.trialRecord(r, spec, params.get(r.trial_id) ?? [], values.get(r.trial_id) ?? [], userAttrs.get(r.trial_id) ?? [], sysAttrs.get(r.trial_id) ?? []));
+    return rows.map((r) => this.trialRecord(r, objectives, params.get(r.trial_id) ?? [], values.get(r.trial_id) ?? [], userAttrs.get(r.trial_id) ?? [], sysAttrs.get(r.trial_id) ?? []));
   }
 
-  private trialRecord(r: TrialRow, spec: StudySpec, params: ParamRow[], values: ValueRow[], user: AttrRow[], sys: AttrRow[]): TrialRecord {
+  private trialRecord(r: TrialRow, objectives: readonly Objective[], params: ParamRow[], values: ValueRow[], user: AttrRow[], sys: AttrRow[]): TrialRecord {
     const config: Params = {};
     for (const p of params) {
       // Decode with the trial's own distribution: its choices define what the stored index means.
@@ -237,7 +211,7 @@ export class OptunaReader implements Store {
     }
     const objectiveValues: Record<string, number> = {};
     for (const v of values) {
-      const o = spec.objectives[v.objective];
+      const o = objectives[v.objective];
       if (o) objectiveValues[o.metric] = storedFloat(v.value, v.value_type);
     }
     const metrics: Record<string, number> = {};
@@ -262,7 +236,7 @@ export class OptunaReader implements Store {
       values: objectiveValues,
       metrics,
       reason: state === 'failed' ? (typeof failReason === 'string' ? failReason : OPTUNA_STATES[r.state] ? 'failed in Optuna' : `unknown Optuna state ${r.state}`) : null,
-      origin: 'optuna',
+      lineage: { kind: 'imported', parentId: null, parentNumber: null, detail: 'optuna' },
       retries: 0,
       startedAt,
       endedAt,
@@ -313,16 +287,12 @@ export class OptunaReader implements Store {
     return rows.map((r) => ({ step: r.step, metrics: { [metric]: storedFloat(r.intermediate_value, r.intermediate_value_type) }, at }));
   }
 
-  samplerState(): unknown | null {
-    return null;
-  }
-
   /** Optuna records no energy measurements. */
-  provenance(): Record<string, unknown> | null {
+  provenance(): TrialProvenance | null {
     return null;
   }
 
-  provenanceOfStudy(): Map<number, Record<string, unknown>> {
+  provenanceOfStudy(): Map<number, TrialProvenance> {
     return new Map();
   }
 
@@ -330,50 +300,12 @@ export class OptunaReader implements Store {
     return [];
   }
 
-  events(): { at: string; trialId: number | null; kind: string; message: string }[] {
+  events(): StoreEvent[] {
     return [];
-  }
-
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn).deferred();
   }
 
   close(): void {
     if (this.db.open) this.db.close();
-  }
-
-  private refuse(): never {
-    throw new ReadOnlyOptunaError(this.file);
-  }
-  createStudy(): { study: StudyRecord; created: boolean } {
-    return this.refuse();
-  }
-  setStudyState(): void {
-    this.refuse();
-  }
-  enqueueTrial(_studyId: number, _trial: NewTrial): TrialRecord {
-    return this.refuse();
-  }
-  claimQueued(): TrialRecord | null {
-    return this.refuse();
-  }
-  setPgid(): void {
-    this.refuse();
-  }
-  heartbeat(): void {
-    this.refuse();
-  }
-  addReport(): void {
-    this.refuse();
-  }
-  finishTrial(_trialId: number, _finish: FinishTrial): TrialRecord {
-    return this.refuse();
-  }
-  addEvent(): void {
-    this.refuse();
-  }
-  addGpuSamples(): void {
-    this.refuse();
   }
 }
 

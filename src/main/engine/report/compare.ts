@@ -1,16 +1,17 @@
 // Comparing studies, from one database or several (Nightshift or Optuna files): a table of best results
 // and total energy, and in HTML the Pareto fronts and convergence curves of all studies on shared axes.
 import type { Objective, StateCounts } from '../../../shared/types.js';
-import { bestSoFar, cumulative, paretoStaircase, type Point } from '../../../shared/charts/index.js';
+import { bestSoFar, paretoStaircase, type Point } from '../../../shared/charts/index.js';
+import { EnergyLedger } from '../lineage/index.js';
 import { bestTrials } from '../study/pareto.js';
-import type { Store, StudyRecord, TrialRecord } from '../storage/types.js';
+import type { StoreReader, StudyRecord, TrialRecord } from '../storage/types.js';
 import { esc, num, table } from './html/escape.js';
 import { energyText, page, type PageOptions } from './html/study.js';
 import { chartSvg, type Layer } from './html/svg.js';
 import { paramsText } from './model.js';
 
 export interface CompareInput {
-  store: Store;
+  store: StoreReader;
   study: StudyRecord;
   /** How the study is named in tables and legends (unique among the inputs). */
   label: string;
@@ -30,6 +31,7 @@ export interface ComparedStudy {
   /** Pareto set on the shared objectives (one trial for one shared objective). */
   front: TrialRecord[];
   totalEnergyJ: number | null;
+  ledger: EnergyLedger<TrialRecord>;
 }
 
 export interface StudyComparison {
@@ -45,15 +47,7 @@ export function buildComparison(inputs: readonly CompareInput[]): StudyCompariso
     const trials = store.trials(study.id);
     const bestBy: Record<string, TrialRecord | null> = {};
     for (const o of shared) bestBy[o.metric] = bestTrials(trials, [o])[0] ?? null;
-    let energy = 0;
-    let any = false;
-    for (const t of trials) {
-      const e = t.metrics.energy_j ?? t.values.energy_j;
-      if (e !== undefined && Number.isFinite(e)) {
-        energy += e;
-        any = true;
-      }
-    }
+    const ledger = new EnergyLedger(trials);
     return {
       label,
       name: study.name,
@@ -63,7 +57,8 @@ export function buildComparison(inputs: readonly CompareInput[]): StudyCompariso
       trials,
       bestBy,
       front: bestTrials(trials, shared),
-      totalEnergyJ: any ? energy : null,
+      totalEnergyJ: ledger.measured ? ledger.total() : null,
+      ledger,
     };
   });
   return { shared, studies };
@@ -86,8 +81,9 @@ export function comparisonJson(c: StudyComparison): unknown {
 }
 
 function convergence(s: ComparedStudy, o: Objective, byEnergy: boolean): Point[] {
-  const energyAt = cumulative(s.trials.map((t) => t.metrics.energy_j ?? t.values.energy_j));
-  const pts = s.trials.flatMap((t, i) => (t.state === 'complete' && Number.isFinite(t.values[o.metric]) ? [{ x: byEnergy ? energyAt[i]! / 1000 : t.number, y: t.values[o.metric]! }] : []));
+  const pts = s.trials.flatMap((t) =>
+    t.state === 'complete' && Number.isFinite(t.values[o.metric]) ? [{ x: byEnergy ? s.ledger.cumulativeAt(t.number) / 1000 : t.number, y: t.values[o.metric]! }] : [],
+  );
   const best = bestSoFar(pts, o.direction);
   const out: Point[] = [];
   best.forEach((p, i) => {

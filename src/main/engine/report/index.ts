@@ -1,17 +1,16 @@
 // Reports of studies: JSON and CSV (./json.ts, ./csv.ts), the self-contained HTML report and its PDF,
-// a standalone database holding one study (./copy.ts), and the comparison of several studies.
-import type { Store, StudyRecord } from '../storage/types.js';
+// a standalone database holding one study (../storage/copy.ts), and the comparison of several studies.
+import type { StoreReader, StudyRecord } from '../storage/types.js';
 import { studyReportHtml, type PageOptions } from './html/study.js';
 import { buildStudyReport, type ReportOptions } from './model.js';
 
 export { buildStudyReport, paramsText, type StudyReport, type BudgetUsed, type Comparison, type ReportOptions } from './model.js';
 export { studyReportHtml, energyText, type PageOptions } from './html/study.js';
 export { htmlToPdf, findChromium, PdfUnavailableError, CHROMIUM_ARGS } from './pdf.js';
-export { copyStudy, CopyStudyError, ReplayClock, type CopyOptions, type CopyResult } from './copy.js';
+export { copyStudy, CopyStudyError, ReplayClock, type CopyOptions, type CopyResult } from '../storage/copy.js';
 export { buildComparison, compareHtml, comparisonJson, type CompareInput, type ComparedStudy, type StudyComparison } from './compare.js';
-export { warmStartTrials, project, rankTrials, WarmStartError, type WarmStartOptions } from './warm-start.js';
 
 /** The HTML report of one study (self-contained, no script). */
-export function htmlReport(store: Store, study: StudyRecord, opts: ReportOptions & PageOptions = {}): string {
+export function htmlReport(store: StoreReader, study: StudyRecord, opts: ReportOptions & PageOptions = {}): string {
   return studyReportHtml(buildStudyReport(store, study, opts), opts);
 }

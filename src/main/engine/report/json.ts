@@ -1,16 +1,17 @@
 // The JSON shapes of the CLI and exports (src/shared/types.ts), built from store records.
+import type { TrialProvenance } from '../../../shared/provenance.js';
 import type { StudyExportJson, StudyListEntry, StudyShowJson, StudyState, TrialJson } from '../../../shared/types.js';
 import { effectiveStudyState } from '../campaign/owner.js';
 import { STALE_LEASE_MS } from '../campaign/recovery.js';
 import { bestTrials } from '../study/pareto.js';
-import type { Store, StudyRecord, TrialRecord } from '../storage/types.js';
+import type { StoreReader, StudyRecord, TrialRecord } from '../storage/types.js';
 
 /** A trial without its provenance (use `studyTrialsJson` or `store.provenance(id)` to include it). */
 export function trialJson(t: TrialRecord): TrialJson {
   return trialJsonWith(t, null);
 }
 
-export function trialJsonWith(t: TrialRecord, provenance: Record<string, unknown> | null): TrialJson {
+export function trialJsonWith(t: TrialRecord, provenance: TrialProvenance | null): TrialJson {
   return {
     number: t.number,
     state: t.state,
@@ -24,12 +25,12 @@ export function trialJsonWith(t: TrialRecord, provenance: Record<string, unknown
   };
 }
 
-function withProvenance(store: Store, studyId: number): (t: TrialRecord) => TrialJson {
+function withProvenance(store: StoreReader, studyId: number): (t: TrialRecord) => TrialJson {
   const prov = store.provenanceOfStudy(studyId);
   return (t) => trialJsonWith(t, prov.get(t.id) ?? null);
 }
 
-export function studyShowJson(store: Store, study: StudyRecord): StudyShowJson {
+export function studyShowJson(store: StoreReader, study: StudyRecord): StudyShowJson {
   const trials = store.trials(study.id);
   return {
     name: study.name,
@@ -41,11 +42,11 @@ export function studyShowJson(store: Store, study: StudyRecord): StudyShowJson {
   };
 }
 
-export function studyListJson(store: Store): StudyListEntry[] {
+export function studyListJson(store: StoreReader): StudyListEntry[] {
   return store.listStudies().map((s) => ({ name: s.name, state: stateNow(s), created_at: s.createdAt, counts: store.counts(s.id) }));
 }
 
-export function studyExportJson(store: Store, study: StudyRecord): StudyExportJson {
+export function studyExportJson(store: StoreReader, study: StudyRecord): StudyExportJson {
   return {
     study: {
       name: study.name,

@@ -1,12 +1,14 @@
 // What a report says about one study, computed from the store: every number the HTML report shows comes
 // from here, so it can be tested against the database directly.
+import type { TrialProvenance } from '../../../shared/provenance.js';
 import type { Objective, Params, StateCounts } from '../../../shared/types.js';
-import { bestSoFar, cumulative, type Point } from '../../../shared/charts/index.js';
+import type { Point } from '../../../shared/charts/index.js';
 import { importance, type ParamImportance } from '../importance/index.js';
+import { byNumberIn, EnergyLedger, plannedLineage } from '../lineage/index.js';
 import { bestTrials } from '../study/pareto.js';
 import { SearchSpace } from '../study/space.js';
-import { ownIncrements, spentTotal } from '../campaign/final-metrics.js';
-import type { Store, StudyRecord, TrialRecord } from '../storage/types.js';
+import type { StoreReader, StudyRecord, TrialRecord } from '../storage/types.js';
+import { convergence } from './convergence.js';
 
 export interface BudgetUsed {
   trials: number;
@@ -73,7 +75,8 @@ const ENERGY_KEYS = ['energy_j', 'gpu_energy_j', 'cpu_energy_j', 'energy_above_i
 
 /** A promoted trial's energy includes its parent's: totals count each trial's own part (null when none has it). */
 function spent(trials: readonly TrialRecord[], key: string): number | null {
-  return trials.some((t) => Number.isFinite(t.metrics[key] ?? t.values[key] ?? NaN)) ? spentTotal(trials, key) : null;
+  const ledger = new EnergyLedger(trials, key);
+  return ledger.measured ? ledger.total() : null;
 }
 
 function sum(trials: readonly TrialRecord[], key: string): number | null {
@@ -102,7 +105,7 @@ export interface ReportOptions {
   seed?: number;
 }
 
-export function buildStudyReport(store: Store, study: StudyRecord, opts: ReportOptions = {}): StudyReport {
+export function buildStudyReport(store: StoreReader, study: StudyRecord, opts: ReportOptions = {}): StudyReport {
   const trials = store.trials(study.id);
   const finished = trials.filter((t) => t.state !== 'queued' && t.state !== 'running');
   const complete = trials.filter((t) => t.state === 'complete');
@@ -113,22 +116,21 @@ export function buildStudyReport(store: Store, study: StudyRecord, opts: ReportO
   const ends = trials.map((t) => t.endedAt).filter((s): s is string => s !== null).sort();
   const budget: BudgetUsed = {
     trials: finished.length,
-    trialsLimit: study.spec.budget.trials,
+    trialsLimit: study.spec?.budget.trials ?? null,
     wallSeconds: starts[0] && ends.at(-1) ? Math.max(0, (Date.parse(ends.at(-1)!) - Date.parse(starts[0])) / 1000) : null,
-    wallLimitSeconds: study.spec.budget.wall_time_s,
+    wallLimitSeconds: study.spec?.budget.wall_time_s ?? null,
     trialSeconds: sum(finished, 'duration_s'),
     energyJ: spent(finished, 'energy_j'),
-    energyLimitJ: study.spec.budget.energy_j,
+    energyLimitJ: study.spec?.budget.energy_j ?? null,
     co2G: spent(finished, 'co2_g'),
     cost: spent(finished, 'cost'),
   };
 
   // Cumulative energy at the end of each trial, in trial order: what had been spent when it finished.
-  const energyAt = new Map<number, number>();
-  cumulative(ownIncrements(trials, 'energy_j')).forEach((e, i) => energyAt.set(trials[i]!.number, e));
-  const hasEnergy = trials.some((t) => Number.isFinite(metricOf(t, 'energy_j')));
-
-  const baseline = trials.find((t) => t.origin === 'baseline' && t.state === 'complete') ?? null;
+  const ledger = new EnergyLedger(trials);
+  const byNumber = byNumberIn(trials);
+  // A baseline re-run after an interruption is still the baseline.
+  const baseline = trials.find((t) => t.state === 'complete' && plannedLineage(t, byNumber).kind === 'baseline') ?? null;
   const comparisons: Comparison[] = [];
   for (const o of objectives) {
     const scored = complete.filter((t) => Number.isFinite(t.values[o.metric]));
@@ -143,24 +145,15 @@ export function buildStudyReport(store: Store, study: StudyRecord, opts: ReportO
       best: { number: top.number, value, energyJ: metricOf(top, 'energy_j') ?? null },
       change,
       improvementPct: base === 0 ? null : ((o.direction === 'minimize' ? -change : change) / Math.abs(base)) * 100,
-      energyToBestJ: hasEnergy ? (energyAt.get(top.number) ?? null) : null,
+      energyToBestJ: ledger.measured ? ledger.cumulativeAt(top.number) : null,
     });
   }
 
-  const convergence = objectives.map((o) => {
-    const scored = complete.filter((t) => Number.isFinite(t.values[o.metric]));
-    const all = scored.map((t) => ({ x: t.number, y: t.values[o.metric]! }));
-    return {
-      objective: o,
-      all,
-      byTrial: bestSoFar(all, o.direction),
-      byEnergy: hasEnergy ? bestSoFar(scored.map((t) => ({ x: energyAt.get(t.number)!, y: t.values[o.metric]! })), o.direction) : null,
-    };
-  });
+  const series = objectives.map((o) => ({ objective: o, ...convergence(trials, o, ledger) }));
 
   const curves = learningCurves(store, trials, objectives[0], best, opts.maxCurves ?? 60);
 
-  const space = new SearchSpace(study.spec.search_space);
+  const space = new SearchSpace(study.searchSpace);
   const imp = objectives.map((o) => ({ objective: o, params: safeImportance(trials, space, o, opts.seed ?? 0) }));
 
   const events = store.events(study.id);
@@ -176,7 +169,7 @@ export function buildStudyReport(store: Store, study: StudyRecord, opts: ReportO
     budget,
     baseline,
     comparisons,
-    convergence,
+    convergence: series,
     curves,
     importance: imp,
     provenance,
@@ -194,7 +187,7 @@ function safeImportance(trials: readonly TrialRecord[], space: SearchSpace, o: O
   }
 }
 
-function learningCurves(store: Store, trials: readonly TrialRecord[], objective: Objective | undefined, best: readonly TrialRecord[], max: number): CurveSet | null {
+function learningCurves(store: StoreReader, trials: readonly TrialRecord[], objective: Objective | undefined, best: readonly TrialRecord[], max: number): CurveSet | null {
   if (!objective) return null;
   const metric = objective.metric;
   const bestIds = new Set(best.map((t) => t.id));
@@ -228,44 +221,44 @@ export function paramsText(p: Params): string {
     .join(', ');
 }
 
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
-const str = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
-
-/** Metering provenance (see engine/metering/types.ts TrialMeasurement) in words, grouped by method and flags. */
-export function groupProvenance(byTrial: ReadonlyMap<number, Record<string, unknown>>, numberOf: ReadonlyMap<number, number>): ProvenanceGroup[] {
+/** Metering provenance in words, grouped over the trials measured the same way. */
+export function groupProvenance(byTrial: ReadonlyMap<number, TrialProvenance>, numberOf: ReadonlyMap<number, number>): ProvenanceGroup[] {
   const groups = new Map<string, ProvenanceGroup>();
   for (const [trialId, p] of byTrial) {
-    const g = obj(p.gpu);
-    const c = obj(p.cpu);
-    const baseline = Object.entries(obj(g.baseline_w))
-      .map(([i, w]) => `GPU ${i} ${typeof w === 'number' ? +w.toPrecision(4) : str(w)} W`)
-      .join(', ');
+    const g = p.gpu;
+    const c = p.cpu;
     const gpu =
-      str(g.source) === 'none' || !str(g.source)
-        ? `not measured${str(g.reason) ? ` (${str(g.reason)})` : ''}`
-        : `${str(g.source)}${str(g.interval_ms) ? ` every ${str(g.interval_ms)} ms` : ''}${str(g.method) ? `, ${str(g.method)}` : ''}${baseline ? `, idle baseline ${baseline}` : ''}`;
+      !g || g.source === 'none'
+        ? `not measured${g?.reason ? ` (${g.reason})` : ''}`
+        : `${g.source}${g.interval_ms !== null ? ` every ${g.interval_ms} ms` : ''}${g.method ? `, ${g.method}` : ''}${gpuBaseline(g.baseline_w)}`;
     const cpu =
-      str(c.source) === 'none' || !str(c.source)
-        ? `not measured${str(c.reason) ? ` (${str(c.reason)})` : ''}`
-        : `${str(c.source)}${str(c.method) ? ` (${str(c.method)})` : ''}${typeof c.baseline_w === 'number' ? `, idle ${+c.baseline_w.toPrecision(4)} W` : ''}`;
+      !c || c.source === 'none'
+        ? `not measured${c?.reason ? ` (${c.reason})` : ''}`
+        : `${c.source}${c.method ? ` (${c.method})` : ''}${c.baseline_w !== null ? `, idle ${+c.baseline_w.toPrecision(4)} W` : ''}`;
     const factors = [
-      typeof p.grid_intensity_g_per_kwh === 'number' ? `${p.grid_intensity_g_per_kwh} g CO₂/kWh` : '',
-      typeof p.price_per_kwh === 'number' ? `${p.price_per_kwh} per kWh` : '',
+      p.grid_intensity_g_per_kwh !== null ? `${p.grid_intensity_g_per_kwh} g CO₂/kWh` : '',
+      p.price_per_kwh !== null ? `${p.price_per_kwh} per kWh` : '',
     ]
       .filter(Boolean)
       .join(', ');
-    const flags = (Array.isArray(p.flags) ? p.flags : []).filter((f): f is string => typeof f === 'string').sort();
+    const flags = [...p.flags].sort();
     const key = `${gpu}|${cpu}|${factors}|${flags.join(',')}`;
     let group = groups.get(key);
     if (!group) {
       group = { gpu, cpu, factors, estimate: false, flags, trials: [] };
       groups.set(key, group);
     }
-    group.estimate ||= g.estimate === true || c.estimate === true;
+    group.estimate ||= g?.estimate === true || c?.estimate === true;
     const n = numberOf.get(trialId);
     if (n !== undefined) group.trials.push(n);
   }
   for (const g of groups.values()) g.trials.sort((a, b) => a - b);
   return [...groups.values()];
+}
+
+function gpuBaseline(baseline: Readonly<Record<string, number>>): string {
+  const text = Object.entries(baseline)
+    .map(([i, w]) => `GPU ${i} ${+w.toPrecision(4)} W`)
+    .join(', ');
+  return text ? `, idle baseline ${text}` : '';
 }

@@ -1,5 +1,6 @@
 // Builds a trial's argv from the study's command template. There is never a shell in between: each template
 // element becomes exactly one argv element, so a value like `1; touch X` or `$(id)` reaches the trial literally.
+import { parseTemplate, PlaceholderSyntaxError, type TemplatePart } from '../study/placeholders.js';
 
 export type ArgvValue = string | number | boolean;
 
@@ -11,49 +12,14 @@ export class ArgvTemplateError extends Error {
   }
 }
 
-type Piece = { literal: string } | { placeholder: string };
-
-function parseElement(element: string, index: number): Piece[] {
-  const pieces: Piece[] = [];
-  let literal = '';
-  let i = 0;
-  while (i < element.length) {
-    const c = element[i];
-    const next = element[i + 1];
-    if (c === '{' && next === '{') {
-      literal += '{';
-      i += 2;
-    } else if (c === '}' && next === '}') {
-      literal += '}';
-      i += 2;
-    } else if (c === '{') {
-      const close = element.indexOf('}', i + 1);
-      if (close < 0) {
-        throw new ArgvTemplateError(
-          `command[${index}] ${JSON.stringify(element)}: unclosed "{"; write "{{" for a literal brace`,
-        );
-      }
-      const name = element.slice(i + 1, close);
-      if (name === '' || name.includes('{')) {
-        throw new ArgvTemplateError(
-          `command[${index}] ${JSON.stringify(element)}: invalid placeholder "{${name}}"; write "{{" and "}}" for literal braces`,
-        );
-      }
-      if (literal !== '') pieces.push({ literal });
-      literal = '';
-      pieces.push({ placeholder: name });
-      i = close + 1;
-    } else if (c === '}') {
-      throw new ArgvTemplateError(
-        `command[${index}] ${JSON.stringify(element)}: stray "}"; write "}}" for a literal brace`,
-      );
-    } else {
-      literal += c;
-      i += 1;
-    }
+/** The element's pieces in the study validator's grammar (study/placeholders.ts), errors named by index. */
+function parseElement(element: string, index: number): TemplatePart[] {
+  try {
+    return parseTemplate(element);
+  } catch (e) {
+    if (e instanceof PlaceholderSyntaxError) throw new ArgvTemplateError(`command[${index}]: ${e.message}`);
+    throw e;
   }
-  if (literal !== '') pieces.push({ literal });
-  return pieces;
 }
 
 /** The placeholder names a template uses, in order of first use (for validating a study before it runs). */

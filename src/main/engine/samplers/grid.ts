@@ -3,7 +3,7 @@
 // their values; continuous ones get `levels` evenly spaced values (evenly in log space when log), ends
 // included. Inactive conditional parameters are not multiplied in.
 import type { ParamValue } from '../../../shared/types.js';
-import type { SearchSpace } from '../study/space.js';
+import { lerp, type SearchSpace } from '../study/space.js';
 import { enumerateConfigs } from './enumerate.js';
 import { usedKeys } from './dedupe.js';
 import { SamplerError, type Sampler, type SamplerContext, type Suggestion } from './types.js';
@@ -85,7 +85,7 @@ function evenlySpaced(space: SearchSpace, name: string, levels: number): ParamVa
   const out: ParamValue[] = [];
   for (let i = 0; i < levels; i++) {
     const t = i / (levels - 1);
-    const x = p.log ? Math.exp(Math.log(p.low) + t * (Math.log(p.high) - Math.log(p.low))) : p.low + t * (p.high - p.low);
+    const x = p.log ? Math.exp(Math.log(p.low) + t * (Math.log(p.high) - Math.log(p.low))) : lerp(p.low, p.high, t);
     // 12 significant digits drop exp/log noise (1e-4 instead of 1.0000000000000002e-4); ends stay exact.
     const v = space.snap(name, i === 0 ? p.low : i === levels - 1 ? p.high : Number(x.toPrecision(12)));
     if (!out.includes(v)) out.push(v);

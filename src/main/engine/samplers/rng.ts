@@ -122,4 +122,5 @@ export const STREAM = {
   random: 1,
   sobolScramble: 2,
   fallback: 3,
+  design: 4,
 } as const;

@@ -55,6 +55,27 @@ export class SobolSequence {
   }
 }
 
+/** Points of the unit cube by index, the same for the same seed: what the GP's design and candidates draw from. */
+export interface UnitDesign {
+  point(index: number): number[];
+}
+
+/**
+ * Scrambled Sobol points where its direction numbers reach (64 dimensions), seeded uniform random points
+ * beyond: past 64 parameters a few hundred points cannot fill the cube evenly either way, and a GP study
+ * must not stop at the first ask because the space is wide.
+ */
+export function unitDesign(dimension: number, seed: number): UnitDesign {
+  const d = Math.max(dimension, 1);
+  if (d <= SOBOL_MAX_DIMENSION) return new SobolSequence(d, { seed });
+  return {
+    point: (index) => {
+      const rng = new Rng(seed, index, STREAM.design);
+      return Array.from({ length: d }, () => rng.uniform());
+    },
+  };
+}
+
 export class SobolSampler implements Sampler<SobolState> {
   readonly name = 'sobol';
   private nextIndex: number | null = null;

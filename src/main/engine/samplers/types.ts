@@ -1,26 +1,10 @@
 // The Sampler contract. A sampler proposes the next configuration; it never changes trial state.
 // It sees every trial of the study, finished and pending, so it can avoid duplicating running work.
-import type { Objective, Params, TrialState } from '../../../shared/types.js';
+import type { Objective, Params } from '../../../shared/types.js';
 import type { SearchSpace } from '../study/space.js';
+import type { TrialView } from '../study/trial-view.js';
 
-/** What a sampler (or scheduler) may know about one trial. */
-export interface TrialView {
-  number: number;
-  state: TrialState;
-  params: Params;
-  /** Objective values, present for complete trials (and pruned ones, from their last report). */
-  values: Record<string, number> | null;
-  /** Intermediate objective values by step (first objective), for schedulers and multi-fidelity samplers. */
-  intermediate: ReadonlyMap<number, number>;
-  /** The fidelity value (e.g. epochs) this trial was run with, when the study has a fidelity. */
-  budget: number | null;
-  /**
-   * Every final metric of a finished trial, objectives included: reported ones and measured ones such as
-   * `energy_j` (for a promoted trial, cumulative along its chain). Absent while the trial runs or when the
-   * engine built the view without them.
-   */
-  metrics?: Record<string, number>;
-}
+export type { TrialView } from '../study/trial-view.js';
 
 export interface SamplerContext {
   space: SearchSpace;

@@ -7,9 +7,9 @@
 // With several objectives a rung is ranked by non-dominated front, then crowding distance (MO-ASHA,
 // Schmucker et al. 2021; see mo-rank.ts).
 import { StudySpecError } from '../study/errors.js';
+import { readOptions } from '../study/strategy-options.js';
 import type { FidelitySpec } from '../study/types.js';
 import { ashaPromotion, byConfig, rungLadder } from './rungs.js';
-import { readSchedulerOptions } from './scheduler-options.js';
 import type { Decision, Promotion, Scheduler, SchedulerContext } from './types.js';
 
 export class AshaScheduler implements Scheduler {
@@ -37,11 +37,13 @@ export class AshaScheduler implements Scheduler {
   }
 }
 
-/** Builds ASHA from `scheduler:` options: only `eta` (an integer >= 2), defaulting to the fidelity's eta. */
-export function createAsha(options: Readonly<Record<string, unknown>>, fidelity: FidelitySpec | null): AshaScheduler {
-  const f = requireFidelity('asha', fidelity);
-  const o = readSchedulerOptions('asha', options, etaOption(f), {});
-  return new AshaScheduler(f, o.eta);
+/**
+ * Reads the `scheduler:` options of a rung-based scheduler (asha, hyperband): only `eta` (an integer >= 2),
+ * defaulting to the fidelity's eta; the study must have a fidelity.
+ */
+export function readRungOptions(type: string, options: Readonly<Record<string, unknown>>, fidelity: FidelitySpec | null): { fidelity: FidelitySpec; eta: number } {
+  const f = requireFidelity(type, fidelity);
+  return { fidelity: f, eta: readOptions('scheduler', type, options, etaOption(f)).eta };
 }
 
 export function etaOption(f: FidelitySpec) {

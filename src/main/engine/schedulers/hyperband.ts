@@ -9,11 +9,9 @@
 // belongs to is read from its lowest budget, and new configurations go to the bracket furthest below its
 // share, with Hyperband's allocation n_s = ⌈(s_max+1)/(s+1)·eta^s⌉ configurations per bracket (equal budget
 // per bracket): both from the trials alone, no hidden state.
-import type { TrialView } from '../samplers/types.js';
+import type { TrialView } from '../study/trial-view.js';
 import type { FidelitySpec } from '../study/types.js';
-import { etaOption, requireFidelity } from './asha.js';
 import { ashaPromotion, byConfig, rungIndex, rungLadder } from './rungs.js';
-import { readSchedulerOptions } from './scheduler-options.js';
 import type { Decision, Promotion, Scheduler, SchedulerContext } from './types.js';
 
 export class HyperbandScheduler implements Scheduler {
@@ -81,10 +79,4 @@ export class HyperbandScheduler implements Scheduler {
     }
     return this.bracketLadder(pick)[0]!;
   }
-}
-
-export function createHyperband(options: Readonly<Record<string, unknown>>, fidelity: FidelitySpec | null): HyperbandScheduler {
-  const f = requireFidelity('hyperband', fidelity);
-  const o = readSchedulerOptions('hyperband', options, etaOption(f), {});
-  return new HyperbandScheduler(f, o.eta);
 }

@@ -7,7 +7,7 @@
 // Multi-objective studies are never pruned: one intermediate curve (the first objective's) cannot say
 // that a trial is worse on a Pareto front where it may win on another objective.
 import type { Direction, Objective } from '../../../shared/types.js';
-import type { TrialView } from '../samplers/types.js';
+import type { TrialView } from '../study/trial-view.js';
 import type { Decision, Scheduler, SchedulerContext } from './types.js';
 
 export interface MedianOptions {

@@ -5,8 +5,8 @@
 // default min_delta 0 a flat curve runs on; staying below its earlier best for patience + 1 reports stops it.
 //
 // Multi-objective studies are never stopped (as in median.ts: one curve cannot judge a Pareto trade-off).
-import type { TrialView } from '../samplers/types.js';
-import { readSchedulerOptions } from './scheduler-options.js';
+import type { TrialView } from '../study/trial-view.js';
+import { readOptions } from '../study/strategy-options.js';
 import type { Decision, Scheduler, SchedulerContext } from './types.js';
 
 export interface PatienceOptions {
@@ -60,12 +60,9 @@ function curveUpTo(trial: TrialView, step: number): number[] {
     .map(([, v]) => v);
 }
 
-export function createPatience(options: Readonly<Record<string, unknown>>): PatienceScheduler {
-  const o = readSchedulerOptions(
-    'patience',
-    options,
-    { patience: { kind: 'int', min: 0, default: PATIENCE_DEFAULTS.patience, description: 'reports without improvement before a trial is stopped' } },
-    { min_delta: { kind: 'number', min: 0, default: PATIENCE_DEFAULTS.min_delta, description: 'the smallest change that counts as an improvement' } },
-  );
-  return new PatienceScheduler(o);
+export function readPatienceOptions(options: Readonly<Record<string, unknown>>): PatienceOptions {
+  return readOptions('scheduler', 'patience', options, {
+    patience: { kind: 'int', min: 0, default: PATIENCE_DEFAULTS.patience, description: 'reports without improvement before a trial is stopped' },
+    min_delta: { kind: 'number', min: 0, default: PATIENCE_DEFAULTS.min_delta, description: 'the smallest change that counts as an improvement' },
+  });
 }

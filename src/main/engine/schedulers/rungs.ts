@@ -7,7 +7,7 @@
 // whatever its state. Queued and running trials count, so two free slots never promote the same
 // configuration twice; a failed promotion is not retried here (the engine's retries handle crashes).
 import type { Objective, Params } from '../../../shared/types.js';
-import type { TrialView } from '../samplers/types.js';
+import type { TrialView } from '../study/trial-view.js';
 import { rankPoints } from './mo-rank.js';
 import type { Promotion } from './types.js';
 

@@ -3,7 +3,7 @@
 // larger one. A scheduler keeps no hidden state beyond what it can rebuild from the trials it is shown
 // (so a restarted engine agrees with the one that died).
 import type { Objective } from '../../../shared/types.js';
-import type { TrialView } from '../samplers/types.js';
+import type { TrialView } from '../study/trial-view.js';
 
 export interface SchedulerContext {
   objectives: readonly Objective[];

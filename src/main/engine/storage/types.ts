@@ -1,4 +1,8 @@
-// The Store contract. Every implementation must pass test/engine/storage/store-contract.ts.
+// The Store contract, in two halves. `StoreReader` is everything that only looks: listing, showing,
+// exporting, comparing, reports and `serve --readonly` need nothing more, and foreign sources (an Optuna
+// storage) implement only it. `Store extends StoreReader` adds the writes a campaign makes; only a
+// Nightshift database opened writable implements it. Every implementation must pass
+// test/engine/storage/store-contract.ts (the reader half: store-reader-contract.ts).
 // Rules the engine relies on:
 // - Every state change of a trial happens in one transaction together with what it records
 //   (reports, values, events), so a crash at any instant leaves the database consistent.
@@ -7,15 +11,25 @@
 // - Trials are numbered 0, 1, 2, ... per study, in creation order, without gaps.
 // - A running trial carries a lease (owner id + heartbeat time + the trial's process group id) so a new
 //   engine can tell trials orphaned by a dead engine from trials another live engine is running.
+import type { TrialProvenance } from '../../../shared/provenance.js';
+import type { ParamSpec, StudySpec } from '../../../shared/spec.js';
 import type { Objective, Params, StateCounts, StudyState, TrialState } from '../../../shared/types.js';
-import type { StudySpec } from '../study/types.js';
+import type { NewLineage, TrialLineage } from './lineage.js';
 
+export type { LineageKind, NewLineage, TrialLineage } from './lineage.js';
+export { LINEAGE_KINDS, originText } from './lineage.js';
+
+/** A study as any source shows it. */
 export interface StudyRecord {
   id: number;
   name: string;
-  spec: StudySpec;
-  /** Hash of the parts that must not change on resume (search space, objectives, fidelity). */
-  specHash: string;
+  /**
+   * The study file as Nightshift validated it; null for a foreign source (an Optuna storage), which has
+   * no trainer, sampler, budget or resources to speak of. Its search space and objectives are below.
+   */
+  spec: StudySpec | null;
+  /** The search space (the spec's, or for a foreign source the one its trials were drawn from). */
+  searchSpace: Record<string, ParamSpec>;
   objectives: Objective[];
   state: StudyState;
   stopReason: string | null;
@@ -23,6 +37,13 @@ export interface StudyRecord {
   /** The engine running the study and its last heartbeat (null when no engine runs it). */
   owner: string | null;
   heartbeatAt: string | null;
+}
+
+/** A study Nightshift created: its spec is always there. */
+export interface NightshiftStudyRecord extends StudyRecord {
+  spec: StudySpec;
+  /** Hash of the parts that must not change on resume (search space, objectives, fidelity). */
+  specHash: string;
 }
 
 export interface ReportRecord {
@@ -44,8 +65,8 @@ export interface TrialRecord {
   /** Other final metrics: last reported non-objective metrics and measured ones. */
   metrics: Record<string, number>;
   reason: string | null;
-  /** How this trial came to be: 'baseline', 'sampler:<name>', 'retry:<number>', 'enqueued'. */
-  origin: string;
+  /** What this trial was made from (its kind, parent trial and detail); `originText` gives it as text. */
+  lineage: TrialLineage;
   /** How many times this configuration has been re-queued after an engine crash. */
   retries: number;
   startedAt: string | null;
@@ -59,7 +80,8 @@ export interface TrialRecord {
 export interface NewTrial {
   params: Params;
   budget: number | null;
-  origin: string;
+  /** A parent must be an earlier trial of the same study. */
+  lineage: NewLineage;
   retries?: number;
 }
 
@@ -69,7 +91,7 @@ export interface FinishTrial {
   metrics: Record<string, number>;
   reason: string | null;
   /** How the measured metrics were obtained (metering provenance), kept with the trial. */
-  provenance?: Record<string, unknown> | null;
+  provenance?: TrialProvenance | null;
 }
 
 /** One point of a GPU's downsampled power and memory series (for plots). */
@@ -87,14 +109,45 @@ export class ImmutableTrialError extends Error {
   }
 }
 
-export interface Store {
-  /** Creates a study, or returns the existing one of that name unchanged. */
-  createStudy(spec: StudySpec, specHash: string): { study: StudyRecord; created: boolean };
+/** What every study source answers: reading never changes the source. */
+export interface StoreReader {
   getStudy(name: string): StudyRecord | null;
   listStudies(): StudyRecord[];
+  counts(studyId: number): StateCounts;
+
+  getTrial(trialId: number): TrialRecord | null;
+  trialByNumber(studyId: number, number: number): TrialRecord | null;
+  trials(studyId: number): TrialRecord[];
+  /** Trials in state running (the engine checks their leases to find those orphaned by a dead engine). */
+  runningTrials(studyId: number): TrialRecord[];
+
+  reports(trialId: number): ReportRecord[];
+  /** One metric's reports for every trial of a study, by trial id, in step order (one query for plots). */
+  metricSeries(studyId: number, metric: string): Map<number, { step: number; value: number }[]>;
+  /** Metering provenance of a finished trial, or null when nothing was measured. */
+  provenance(trialId: number): TrialProvenance | null;
+  provenanceOfStudy(studyId: number): Map<number, TrialProvenance>;
+  gpuSamples(studyId: number): GpuSample[];
+  events(studyId: number, limit?: number): StoreEvent[];
+
+  close(): void;
+}
+
+export interface StoreEvent {
+  at: string;
+  trialId: number | null;
+  kind: string;
+  message: string;
+}
+
+/** A Nightshift database open for writing: the reader plus every write a campaign makes. */
+export interface Store extends StoreReader {
+  /** Creates a study, or returns the existing one of that name unchanged. */
+  createStudy(spec: StudySpec, specHash: string): { study: NightshiftStudyRecord; created: boolean };
+  getStudy(name: string): NightshiftStudyRecord | null;
+  listStudies(): NightshiftStudyRecord[];
   /** `owner` is the engine running the study (its lease, renewed by `heartbeat`); null when none is. */
   setStudyState(studyId: number, state: StudyState, stopReason: string | null, owner?: string | null): void;
-  counts(studyId: number): StateCounts;
 
   /** Adds a queued trial with the next number (and, in the same transaction, the sampler's new state if given). */
   enqueueTrial(studyId: number, trial: NewTrial, samplerState?: { name: string; state: unknown }): TrialRecord;
@@ -106,31 +159,15 @@ export interface Store {
   setPgid(trialId: number, pgid: number): void;
   /** Renews the lease of every trial `owner` is running. */
   heartbeat(owner: string): void;
-  /** Trials in state running (the engine checks their leases to find those orphaned by a dead engine). */
-  runningTrials(studyId: number): TrialRecord[];
 
   addReport(trialId: number, step: number, metrics: Record<string, number>): void;
-  reports(trialId: number): ReportRecord[];
-  /** One metric's reports for every trial of a study, by trial id, in step order (one query for plots). */
-  metricSeries(studyId: number, metric: string): Map<number, { step: number; value: number }[]>;
   /** Finishes a running trial: state, values, metrics, reason and an event, in one transaction. */
   finishTrial(trialId: number, finish: FinishTrial): TrialRecord;
-  /** Metering provenance of a finished trial, or null when nothing was measured. */
-  provenance(trialId: number): Record<string, unknown> | null;
-  provenanceOfStudy(studyId: number): Map<number, Record<string, unknown>>;
   addGpuSamples(studyId: number, samples: readonly GpuSample[]): void;
-  gpuSamples(studyId: number): GpuSample[];
 
   /** Runs `fn` in one transaction (nested calls become savepoints). */
   transaction<T>(fn: () => T): T;
 
-  getTrial(trialId: number): TrialRecord | null;
-  trialByNumber(studyId: number, number: number): TrialRecord | null;
-  trials(studyId: number): TrialRecord[];
-
   /** Appends to the study's event log (state changes are logged by the store itself). */
   addEvent(studyId: number, trialId: number | null, kind: string, message: string): void;
-  events(studyId: number, limit?: number): { at: string; trialId: number | null; kind: string; message: string }[];
-
-  close(): void;
 }

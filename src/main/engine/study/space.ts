@@ -39,9 +39,10 @@ export class SearchSpace {
     } else if (p.type === 'int' || p.step !== null) {
       // Stretch by half a step on each side so every grid value gets an equal share of [0,1].
       const step = p.step ?? 1;
-      x = p.low - step / 2 + t * (p.high - p.low + step);
+      const width = p.high - p.low + step;
+      x = Number.isFinite(width) ? p.low - step / 2 + t * width : lerp(p.low - step / 2, p.high + step / 2, t);
     } else {
-      x = p.low + t * (p.high - p.low);
+      x = lerp(p.low, p.high, t);
     }
     return this.snap(name, x);
   }
@@ -57,9 +58,10 @@ export class SearchSpace {
     if (p.log) return (Math.log(x) - Math.log(p.low)) / (Math.log(p.high) - Math.log(p.low));
     if (p.type === 'int' || p.step !== null) {
       const step = p.step ?? 1;
-      return (x - p.low + step / 2) / (p.high - p.low + step);
+      const width = p.high - p.low + step;
+      return Number.isFinite(width) ? (x - p.low + step / 2) / width : unlerp(p.low - step / 2, p.high + step / 2, x);
     }
-    return p.high === p.low ? 0.5 : (x - p.low) / (p.high - p.low);
+    return p.high === p.low ? 0.5 : unlerp(p.low, p.high, x);
   }
 
   /** Rounds a numeric value onto the parameter's grid and range. */
@@ -67,7 +69,10 @@ export class SearchSpace {
     const p = this.spec(name);
     if (p.type === 'categorical') throw new Error(`snap: ${name} is categorical`);
     let v = x;
-    if (p.step !== null) v = p.low + Math.round((v - p.low) / p.step) * p.step;
+    if (p.step !== null) {
+      const steps = Number.isFinite(v - p.low) ? (v - p.low) / p.step : (v / 2 - p.low / 2) / (p.step / 2);
+      v = p.low + Math.round(steps) * p.step;
+    }
     if (p.type === 'int') v = Math.round(v);
     v = Math.min(Math.max(v, p.low), p.high);
     // Keep decimal steps free of binary noise (0.1 * 3 = 0.30000000000000004).
@@ -169,4 +174,19 @@ export function topologicalOrder(params: Readonly<Record<string, ParamSpec>>): s
   };
   for (const name of Object.keys(params)) visit(name, []);
   return order;
+}
+
+/**
+ * The point a fraction t of the way from a to b. Ranges wider than the largest double (low -1e308, high
+ * 1e308) overflow `b - a` to Infinity, which made every draw the upper bound; there the halves are used.
+ */
+export function lerp(a: number, b: number, t: number): number {
+  const width = b - a;
+  return Number.isFinite(width) ? a + t * width : 2 * (a / 2 + t * (b / 2 - a / 2));
+}
+
+/** Inverse of `lerp`: how far x lies from a towards b, as a fraction. */
+export function unlerp(a: number, b: number, x: number): number {
+  const width = b - a;
+  return Number.isFinite(width) && Number.isFinite(x - a) ? (x - a) / width : (x / 2 - a / 2) / (b / 2 - a / 2);
 }

@@ -2,13 +2,11 @@
 // several fields (low < high, `when` parents, placeholders, baseline) are checked by hand in spec.ts, after
 // this shape holds. `toSpecIssues` turns zod's issues into `path: what is wrong and how to fix it`.
 import { z } from 'zod';
+import { closest } from './did-you-mean.js';
 import type { SpecIssue } from './errors.js';
 import { deadlineError } from './deadline.js';
 import type { Condition, ParamSpec } from './types.js';
 import { parseDuration, parseEnergy } from './units.js';
-
-export const SAMPLER_TYPES = ['random', 'sobol', 'grid', 'gp', 'tpe'] as const;
-export const SCHEDULER_TYPES = ['none', 'median', 'asha', 'hyperband', 'patience'] as const;
 
 /** An object that rejects unknown keys; the message lists the allowed ones (toSpecIssues adds the key). */
 function strict<T extends z.ZodRawShape>(shape: T) {
@@ -81,8 +79,11 @@ const categoricalParam = strict({
   choices: z.array(scalar).min(1, 'must list at least one choice, e.g. choices: [adam, sgd]'),
   when: when.optional(),
 }).superRefine((p, ctx) => {
+  // A Set, not indexOf per choice: a generated list of 300k choices must not take minutes (and block `serve`).
+  const seen = new Set<string | number | boolean>();
   p.choices.forEach((c, i) => {
-    if (p.choices.indexOf(c) < i) ctx.addIssue({ code: 'custom', path: ['choices', i], message: `duplicate choice ${describeValue(c)}; list each choice once` });
+    if (seen.has(c)) ctx.addIssue({ code: 'custom', path: ['choices', i], message: `duplicate choice ${describeValue(c)}; list each choice once` });
+    seen.add(c);
   });
 });
 
@@ -227,7 +228,8 @@ const fidelitySchema = strict({
   if (f.min >= f.max) ctx.addIssue({ code: 'custom', path: ['min'], message: `must be < max (${f.max}), got ${f.min}` });
 });
 
-// `sampler: gp` or `sampler: {type: gp, ...options}`; options are validated by the sampler factory.
+// `sampler: gp` or `sampler: {type: gp, ...options}`; the type and options are checked by the sampler and
+// scheduler registries (study/strategies.ts), which know which types exist.
 const strategySchema = z.union([z.string(), z.looseObject({ type: z.string().optional() })], {
   error: 'must be a name such as random, or a mapping {type: ..., options...}',
 });
@@ -324,29 +326,6 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
     v = (v as Record<PropertyKey, unknown>)[seg];
   }
   return v;
-}
-
-/** Edit distance, for "did you mean" on unknown keys. */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
-}
-
-function closest(key: string, allowed: readonly string[]): string | null {
-  let best: string | null = null;
-  let bestDistance = Math.max(1, Math.min(2, Math.floor(key.length / 3)));
-  for (const candidate of allowed) {
-    const d = distance(key.toLowerCase(), candidate.toLowerCase());
-    if (d <= bestDistance) [best, bestDistance] = [candidate, d - 1];
-  }
-  return best;
 }
 
 /** zod issues as SpecIssues; `raw` is the parsed file, read to show what was actually written. */

@@ -1,44 +1,49 @@
 // Reading a study file: bytes → text → YAML/JSON → shape (spec-schema.ts) → cross-field rules → the
 // normalized StudySpec. Every problem a user can cause becomes a StudySpecError naming the path and the fix;
 // nothing here throws anything else for bad input.
-import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import type { ParamValue } from '../../../shared/types.js';
+import { RegularFileError, readRegularFile } from '../regular-file.js';
 import { StudySpecError, type SpecIssue } from './errors.js';
+import { BUILTIN_PLACEHOLDERS, parseTemplate } from './placeholders.js';
 import { SearchSpace } from './space.js';
-import { SAMPLER_TYPES, SCHEDULER_TYPES, describeValue, formatPath, studySchema, toSpecIssues, type RawStudy } from './spec-schema.js';
+import { describeValue, formatPath, studySchema, toSpecIssues, type RawStudy } from './spec-schema.js';
+import type { StrategyCatalog } from './strategies.js';
+import { decodeUtf8, parseJson, parseYaml } from './study-text.js';
 import { resolveBuiltinPaths, validateBuiltinConfig } from '../trainers/config.js';
-import type { StudySpec, TrainerSpec } from './types.js';
-
-export { SAMPLER_TYPES, SCHEDULER_TYPES } from './spec-schema.js';
+import type { FidelitySpec, SamplerSpec, StudySpec, TrainerSpec } from './types.js';
 
 /** Study files are a few lines; anything this big is the wrong file. */
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
 export type StudyFormat = 'yaml' | 'json';
 
-/** Reads, parses and validates a study file (.json as JSON, anything else as YAML). */
-export function loadStudyFile(file: string): StudySpec {
+/**
+ * Reads, parses and validates a study file (.json as JSON, anything else as YAML). `strategies` are the
+ * sampler and scheduler registries (campaign/strategy.ts STRATEGIES): their options are checked too.
+ */
+export function loadStudyFile(file: string, strategies: StrategyCatalog): StudySpec {
   const fail = (message: string): never => {
     throw new StudySpecError(file, [{ path: '', message }]);
   };
   let bytes: Buffer;
   try {
-    const stat = statSync(file);
-    if (stat.isDirectory()) fail('is a folder, not a study file; give the path of a .yaml or .json file');
-    if (stat.size > MAX_FILE_BYTES) fail(`is ${stat.size} bytes; a study file is a few lines of YAML or JSON (is this the right file?)`);
-    bytes = readFileSync(file);
+    bytes = readRegularFile(file, MAX_FILE_BYTES);
   } catch (e) {
-    if (e instanceof StudySpecError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return fail(`file not found (looked for ${path.resolve(file)}); check the path`);
-    if (code === 'EACCES' || code === 'EPERM') return fail('cannot read the file: permission denied; check its permissions');
-    if (code === 'EISDIR') return fail('is a folder, not a study file; give the path of a .yaml or .json file');
-    return fail(`cannot read the file (${code ?? (e as Error).message})`);
+    if (!(e instanceof RegularFileError)) throw e;
+    const p = e.problem;
+    if (p.kind === 'missing') return fail(`file not found (looked for ${path.resolve(file)}); check the path`);
+    if (p.kind === 'folder') return fail('is a folder, not a study file; give the path of a .yaml or .json file');
+    if (p.kind === 'not-regular') return fail(`is ${p.what}, not a regular file; give the path of a .yaml or .json study file`);
+    if (p.kind === 'too-large') {
+      return fail(`is ${p.bytes === null ? `over ${MAX_FILE_BYTES}` : p.bytes} bytes; a study file is a few lines of YAML or JSON (is this the right file?)`);
+    }
+    if (p.code === 'EACCES' || p.code === 'EPERM') return fail('cannot read the file: permission denied; check its permissions');
+    if (p.code === 'EISDIR') return fail('is a folder, not a study file; give the path of a .yaml or .json file');
+    return fail(`cannot read the file (${p.code})`);
   }
   const text = decodeUtf8(bytes, fail);
-  return parseStudyText(text, { file, format: formatOf(file) });
+  return parseStudyText(text, { file, format: formatOf(file), strategies });
 }
 
 /** The format a file name implies: .json is JSON; .yaml, .yml and anything else are read as YAML. */
@@ -47,26 +52,34 @@ export function formatOf(file: string): StudyFormat {
 }
 
 /** Parses and validates study text; `file` names the file in messages and anchors a relative trainer.cwd. */
-export function parseStudyText(text: string, opts: { file: string; format: StudyFormat }): StudySpec {
+export function parseStudyText(text: string, opts: { file: string; format: StudyFormat; strategies: StrategyCatalog }): StudySpec {
   const fail = (message: string): never => {
     throw new StudySpecError(opts.file, [{ path: '', message }]);
   };
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '') fail('the file is empty; write a study (name, trainer, search_space, objectives), see resources/examples');
-  const raw = opts.format === 'json' ? parseJson(body, fail) : parseYaml(body, fail);
+  const failAt = (at: PropertyKey[], message: string): never => {
+    throw new StudySpecError(opts.file, [{ path: formatPath(at), message }]);
+  };
+  const raw = opts.format === 'json' ? parseJson(body, fail, failAt) : parseYaml(body, fail);
   if (raw === null || raw === undefined) fail('the file holds no study (only comments?); write name, trainer, search_space and objectives');
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     fail(`the top level must be a mapping with keys such as name, trainer, search_space and objectives, got ${Array.isArray(raw) ? 'a list' : 'a single value'}`);
   }
-  return parseStudySpec(raw, { file: opts.file });
+  return parseStudySpec(raw, opts);
 }
 
 /** Validates an already-parsed study (for example one sent over the API) and normalizes it. */
-export function parseStudySpec(raw: unknown, opts: { file: string }): StudySpec {
+export function parseStudySpec(raw: unknown, opts: { file: string; strategies: StrategyCatalog }): StudySpec {
+  const reserved = reservedKeyPath(raw);
+  if (reserved) {
+    const message = '"__proto__" cannot be a name here: JavaScript objects reserve it, so it would be dropped; rename it';
+    throw new StudySpecError(opts.file, [{ path: formatPath(reserved), message }]);
+  }
   const parsed = studySchema.safeParse(raw);
   if (!parsed.success) throw specError(opts.file, toSpecIssues(parsed.error.issues, raw));
   const issues: SpecIssue[] = [];
-  const spec = checkStudy(parsed.data, path.dirname(path.resolve(opts.file)), issues);
+  const spec = checkStudy(parsed.data, path.dirname(path.resolve(opts.file)), opts.strategies, issues);
   if (issues.length > 0 || spec === null) throw specError(opts.file, issues);
   return spec;
 }
@@ -88,7 +101,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const DEFAULT_TRIALS = 100;
 const DEFAULT_KILL_GRACE_S = 10;
 
-function checkStudy(raw: RawStudy, folder: string, issues: SpecIssue[]): StudySpec | null {
+function checkStudy(raw: RawStudy, folder: string, strategies: StrategyCatalog, issues: SpecIssue[]): StudySpec | null {
   const add = (p: readonly PropertyKey[], message: string): void => void issues.push({ path: formatPath(p), message });
   if (!STUDY_NAME.test(raw.name)) {
     add(['name'], `${describeValue(raw.name)} is not a valid name; use 1-64 letters, digits, ".", "_" or "-", not starting with "." (it names a folder)`);
@@ -96,27 +109,37 @@ function checkStudy(raw: RawStudy, folder: string, issues: SpecIssue[]): StudySp
   const searchSpace = raw.search_space;
   const spaceOk = issues.length === 0;
   const fidelityParam = raw.fidelity?.param ?? null;
-  if (fidelityParam !== null && fidelityParam in raw.search_space) {
+  if (fidelityParam !== null && Object.prototype.hasOwnProperty.call(raw.search_space, fidelityParam)) {
     add(['fidelity', 'param'], `"${fidelityParam}" is also in search_space; remove it there (the scheduler sets the fidelity parameter)`);
   }
+  checkBuiltinNames(raw, add);
   const placeholders = new Set<string>([...Object.keys(raw.search_space), ...BUILTIN_PLACEHOLDERS]);
   if (fidelityParam !== null) placeholders.add(fidelityParam);
   const trainer = checkTrainer(raw, folder, placeholders, add);
-  const sampler = strategy(raw.sampler, 'random', SAMPLER_TYPES, 'sampler', add);
-  const scheduler = strategy(raw.scheduler, 'none', SCHEDULER_TYPES, 'scheduler', add);
+  const fidelity: FidelitySpec | null = raw.fidelity ? { param: raw.fidelity.param, min: raw.fidelity.min, max: raw.fidelity.max, eta: raw.fidelity.eta ?? 3 } : null;
+  const constraints = (raw.constraints ?? []).map((c) => ({ metric: c.metric, min: c.min ?? null, max: c.max ?? null }));
+  // The zod schema already refused `when` cycles and unknown parents, so the space can be built here.
+  const context = { space: new SearchSpace(searchSpace), objectives: raw.objectives, constraints, fidelity };
+  const sampler = strategy(raw.sampler, 'random');
+  const scheduler = strategy(raw.scheduler, 'none');
+  // `sampler: tpe` has no `type` key to point at: its issues point at `sampler`.
+  const shortForm = (key: 'sampler' | 'scheduler') => (issue: SpecIssue): SpecIssue =>
+    typeof raw[key] === 'string' && issue.path === `${key}.type` ? { ...issue, path: key } : issue;
+  issues.push(...strategies.sampler.validate(sampler, context).map(shortForm('sampler')));
+  issues.push(...strategies.scheduler.validate(scheduler, context).map(shortForm('scheduler')));
   const budget = raw.budget;
   if (budget === null || (budget !== undefined && Object.values(budget).every((v) => v === undefined))) {
     add(['budget'], 'set at least one limit: trials, wall_time, energy or deadline (or leave budget out for 100 trials)');
   }
-  if (raw.baseline !== undefined && spaceOk) checkBaseline(raw.baseline, new SearchSpace(searchSpace), add);
+  if (raw.baseline !== undefined && spaceOk) checkBaseline(raw.baseline, context.space, add);
   if (issues.length > 0 || trainer === null) return null;
   return {
     name: raw.name,
     trainer,
     search_space: searchSpace,
     objectives: raw.objectives,
-    constraints: (raw.constraints ?? []).map((c) => ({ metric: c.metric, min: c.min ?? null, max: c.max ?? null })),
-    fidelity: raw.fidelity ? { param: raw.fidelity.param, min: raw.fidelity.min, max: raw.fidelity.max, eta: raw.fidelity.eta ?? 3 } : null,
+    constraints,
+    fidelity,
     sampler,
     scheduler,
     budget: {
@@ -184,7 +207,7 @@ function checkTrainer(raw: RawStudy, folder: string, placeholders: ReadonlySet<s
     if (typeof arg === 'string') {
       if (i === 0 && arg.trim() === '') add(at, 'must name the program to run');
       try {
-        for (const part of parseArgTemplate(arg)) {
+        for (const part of parseTemplate(arg)) {
           if ('placeholder' in part && !placeholders.has(part.placeholder)) {
             add(at, `unknown placeholder {${part.placeholder}}; use a search_space parameter, the fidelity param or one of ${BUILTIN_PLACEHOLDERS.join(', ')}`);
           }
@@ -216,18 +239,37 @@ function isYamlPlaceholder(v: unknown): v is Record<string, null> {
   return entries.length === 1 && entries[0]![1] === null;
 }
 
-function strategy(
-  raw: RawStudy['sampler'],
-  fallback: string,
-  types: readonly string[],
-  key: string,
-  add: Add,
-): { type: string; options: Record<string, unknown> } {
+function strategy(raw: RawStudy['sampler'], fallback: string): SamplerSpec {
   const { type = fallback, ...options } = typeof raw === 'string' ? { type: raw } : (raw ?? {});
-  if (!types.includes(type)) {
-    add(typeof raw === 'string' ? [key] : [key, 'type'], `must be one of ${types.join(', ')}, got ${describeValue(type)}`);
-  }
   return { type, options };
+}
+
+/** Parameters (and the fidelity param) named like a built-in placeholder would be shadowed by it in the command. */
+function checkBuiltinNames(raw: RawStudy, add: Add): void {
+  const builtin = (name: string): boolean => (BUILTIN_PLACEHOLDERS as readonly string[]).includes(name);
+  const why = (name: string): string =>
+    `"${name}" is a built-in placeholder ({${name}} is filled in by Nightshift for every trial, so it could not mean this parameter); rename it, e.g. ${name}_`;
+  for (const name of Object.keys(raw.search_space)) if (builtin(name)) add(['search_space', name], why(name));
+  const param = raw.fidelity?.param;
+  if (param !== undefined && param !== 'budget' && builtin(param)) add(['fidelity', 'param'], why(param));
+}
+
+/** The path of the first `__proto__` key anywhere in the parsed study, or null (zod drops such keys silently). */
+function reservedKeyPath(raw: unknown): PropertyKey[] | null {
+  const stack: { value: unknown; at: PropertyKey[] }[] = [{ value: raw, at: [] }];
+  while (stack.length > 0) {
+    const { value, at } = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (Array.isArray(value)) {
+      value.forEach((v: unknown, i) => {
+        if (v !== null && typeof v === 'object') stack.push({ value: v, at: [...at, i] });
+      });
+      continue;
+    }
+    if (Object.prototype.hasOwnProperty.call(value, '__proto__')) return [...at, '__proto__'];
+    for (const [k, v] of Object.entries(value)) if (v !== null && typeof v === 'object') stack.push({ value: v, at: [...at, k] });
+  }
+  return null;
 }
 
 function checkBaseline(baseline: Record<string, ParamValue>, space: SearchSpace, add: Add): void {
@@ -246,174 +288,5 @@ function checkBaseline(baseline: Record<string, ParamValue>, space: SearchSpace,
       const k = (v - p.low) / p.step;
       if (Math.abs(k - Math.round(k)) > 1e-9) add(['baseline', name], `${v} is not on the step grid (low ${p.low} + multiples of ${p.step})`);
     }
-  }
-}
-
-// ── placeholders ────────────────────────────────────────────────────────────────────────────────────
-
-/** Placeholders every trial can use in trainer.command besides its parameters and the fidelity param. */
-export const BUILTIN_PLACEHOLDERS = ['trial_id', 'trial_number', 'seed', 'checkpoint_dir', 'budget', 'study'] as const;
-
-type ArgPart = { text: string } | { placeholder: string };
-
-const PLACEHOLDER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/**
- * Splits one argv entry into literal text and `{name}` placeholders; `{{`/`}}` are literal braces. Stricter
- * than the runner's fillArgv (names must be identifiers), so a study that validates always fills.
- */
-function parseArgTemplate(arg: string): ArgPart[] {
-  const parts: ArgPart[] = [];
-  let text = '';
-  for (let i = 0; i < arg.length; i++) {
-    const c = arg[i]!;
-    if ((c === '{' || c === '}') && arg[i + 1] === c) {
-      text += c;
-      i++;
-    } else if (c === '{') {
-      const end = arg.indexOf('}', i + 1);
-      if (end < 0) throw new RangeError(`unclosed "{" in ${JSON.stringify(arg)}; write {{ for a literal brace`);
-      const name = arg.slice(i + 1, end);
-      if (!PLACEHOLDER.test(name)) {
-        throw new RangeError(`"{${name}}" in ${JSON.stringify(arg)} is not a placeholder such as {lr}; write {{ and }} for literal braces`);
-      }
-      if (text !== '') parts.push({ text });
-      text = '';
-      parts.push({ placeholder: name });
-      i = end;
-    } else if (c === '}') {
-      throw new RangeError(`lone "}" in ${JSON.stringify(arg)}; write }} for a literal brace`);
-    } else {
-      text += c;
-    }
-  }
-  if (text !== '' || parts.length === 0) parts.push({ text });
-  return parts;
-}
-
-// ── bytes and syntax ────────────────────────────────────────────────────────────────────────────────
-
-function decodeUtf8(bytes: Uint8Array, fail: (message: string) => never): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    const at = firstInvalidUtf8(bytes);
-    const where = at < 0 ? '' : ` (byte 0x${bytes[at]!.toString(16).toUpperCase()} on line ${lineOfByte(bytes, at)})`;
-    return fail(`is not valid UTF-8 text${where}; save the file with UTF-8 encoding`);
-  }
-}
-
-function firstInvalidUtf8(bytes: Uint8Array): number {
-  for (let i = 0; i < bytes.length; ) {
-    const b = bytes[i]!;
-    const extra = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
-    if (extra < 0) return i;
-    for (let k = 1; k <= extra; k++) if (((bytes[i + k] ?? 0) & 0xc0) !== 0x80) return i;
-    i += extra + 1;
-  }
-  return -1;
-}
-
-function lineOfByte(bytes: Uint8Array, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset; i++) if (bytes[i] === 0x0a) line++;
-  return line;
-}
-
-function parseYaml(text: string, fail: (message: string) => never): unknown {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const error = doc.errors[0];
-  if (error) {
-    const { line, col } = lineCounter.linePos(error.pos[0]);
-    const key = error.code === 'DUPLICATE_KEY' ? ` (${`key ${/^[^:\n]*/.exec(text.slice(error.pos[0]))![0].trim()}`})` : '';
-    return fail(`YAML syntax error at line ${line}, column ${col}: ${error.message.split('\n')[0]!}${key}`);
-  }
-  try {
-    return doc.toJS({ maxAliasCount: 100 });
-  } catch (e) {
-    return fail(`YAML error: ${(e as Error).message}`);
-  }
-}
-
-function parseJson(text: string, fail: (message: string) => never): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    // V8 echoes (part of) the text in some messages; keep only the reason, on one line.
-    const reason = (e as Error).message
-      .replace(/, (\.\.\.)?".*" is not valid JSON$/s, '')
-      .replace(/ in JSON at position \d+.*$/s, '')
-      .replace(/^Unexpected end of JSON input$/, 'the text ends too early (a missing } or ]?)')
-      .split('\n')[0]!;
-    const offset = jsonErrorOffset(text);
-    if (offset < 0) return fail(`JSON syntax error: ${reason}`);
-    const before = text.slice(0, offset);
-    const line = before.split('\n').length;
-    const col = offset - before.lastIndexOf('\n');
-    return fail(`JSON syntax error at line ${line}, column ${col}: ${reason}`);
-  }
-}
-
-/** Offset of the first character a JSON parser rejects (V8's messages give it only sometimes); -1 if unknown. */
-function jsonErrorOffset(text: string): number {
-  let i = 0;
-  const LITERAL = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
-  const ws = (): void => {
-    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
-  };
-  const fail = (): never => {
-    throw i;
-  };
-  const string = (): void => {
-    for (i++; ; i++) {
-      const c = text[i];
-      if (c === undefined || c < ' ') fail();
-      if (c === '"') return void i++;
-      if (c === '\\') {
-        i++;
-        if (text[i] === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail();
-          i += 4;
-        } else if (!'"\\/bfnrt'.includes(text[i] ?? 'x')) fail();
-      }
-    }
-  };
-  const value = (): void => {
-    ws();
-    const open = text[i];
-    if (open === '{' || open === '[') {
-      const close = open === '{' ? '}' : ']';
-      i++;
-      ws();
-      if (text[i] === close) return void i++;
-      for (;;) {
-        ws();
-        if (open === '{') {
-          if (text[i] !== '"') fail();
-          string();
-          ws();
-          if (text[i] !== ':') fail();
-          i++;
-        }
-        value();
-        ws();
-        if (text[i] === close) return void i++;
-        if (text[i] !== ',') fail();
-        i++;
-      }
-    }
-    if (open === '"') return string();
-    LITERAL.lastIndex = i;
-    if (!LITERAL.test(text)) fail();
-    i = LITERAL.lastIndex;
-  };
-  try {
-    value();
-    ws();
-    return i < text.length ? i : -1;
-  } catch (e) {
-    if (typeof e === 'number') return e;
-    return -1;
   }
 }

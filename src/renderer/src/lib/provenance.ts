@@ -1,5 +1,6 @@
-// Reads a trial's stored provenance (an untyped JSON object written by the engine's meter) into the rows the
-// trial page shows. Defensive on purpose: databases written by older versions lack fields.
+// A trial's provenance (typed in src/shared/provenance.ts, decoded by the engine where it is read) as the
+// rows the trial page shows. A part an older database did not record is null there and is left out here.
+import type { MeasuredWindow, TrialProvenance } from '../../../shared/provenance.js';
 import { num } from './format.js';
 
 export interface ProvenanceView {
@@ -7,50 +8,39 @@ export interface ProvenanceView {
   flags: string[];
   notes: string[];
   estimate: boolean;
-  window: { start_ms: number; end_ms: number } | null;
+  window: MeasuredWindow | null;
 }
 
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj | null => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : null);
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+const perGpu = (byGpu: Readonly<Record<string, number>>, digits: number, unit: string): string | null =>
+  Object.entries(byGpu)
+    .map(([k, v]) => `GPU ${k}: ${num(v, digits)} ${unit}`)
+    .join(', ') || null;
+const joined = (...parts: string[]): string | null => parts.filter(Boolean).join(' — ') || null;
 
-function watts(v: unknown): string | null {
-  if (typeof v === 'number') return `${num(v, 4)} W`;
-  const o = obj(v);
-  if (!o) return null;
-  const parts = Object.entries(o).flatMap(([k, w]) => (typeof w === 'number' ? [`GPU ${k}: ${num(w, 4)} W`] : []));
-  return parts.length ? parts.join(', ') : null;
-}
-
-export function provenanceView(p: Record<string, unknown> | null): ProvenanceView | null {
+export function provenanceView(p: TrialProvenance | null): ProvenanceView | null {
   if (!p) return null;
-  const gpu = obj(p.gpu);
-  const cpu = obj(p.cpu);
+  const { gpu, cpu, window } = p;
   const rows: { label: string; value: string }[] = [];
   const add = (label: string, value: string | null) => {
     if (value !== null) rows.push({ label, value });
   };
   if (gpu) {
-    add('GPU source', [str(gpu.source), str(gpu.reason)].filter(Boolean).join(' — ') || null);
-    add('GPU sampling interval', typeof gpu.interval_ms === 'number' ? `${gpu.interval_ms} ms` : null);
-    add('GPU idle baseline', watts(gpu.baseline_w));
-    add('GPU attribution', str(gpu.method));
-    add('GPU memory from', str(gpu.memory_source));
-    const by = obj(gpu.energy_by_gpu_j);
-    if (by) add('GPU energy by device', Object.entries(by).map(([k, j]) => `GPU ${k}: ${typeof j === 'number' ? num(j, 5) : '–'} J`).join(', ') || null);
+    add('GPU source', joined(gpu.source, gpu.reason));
+    add('GPU sampling interval', gpu.interval_ms === null ? null : `${gpu.interval_ms} ms`);
+    add('GPU idle baseline', perGpu(gpu.baseline_w, 4, 'W'));
+    add('GPU attribution', gpu.method || null);
+    add('GPU memory from', gpu.memory_source);
+    add('GPU energy by device', perGpu(gpu.energy_by_gpu_j, 5, 'J'));
   }
   if (cpu) {
-    add('CPU source', [str(cpu.source), str(cpu.reason)].filter(Boolean).join(' — ') || null);
-    add('CPU idle baseline', watts(cpu.baseline_w));
-    add('CPU attribution', str(cpu.method));
+    add('CPU source', joined(cpu.source, cpu.reason));
+    add('CPU idle baseline', cpu.baseline_w === null ? null : `${num(cpu.baseline_w, 4)} W`);
+    add('CPU attribution', cpu.method || null);
   }
-  add('Grid intensity', typeof p.grid_intensity_g_per_kwh === 'number' ? `${p.grid_intensity_g_per_kwh} g CO₂/kWh` : null);
-  add('Price', typeof p.price_per_kwh === 'number' ? `${p.price_per_kwh} per kWh` : null);
-  const w = obj(p.window);
-  const window = w && typeof w.start_ms === 'number' && typeof w.end_ms === 'number' ? { start_ms: w.start_ms, end_ms: w.end_ms } : null;
+  add('Grid intensity', p.grid_intensity_g_per_kwh === null ? null : `${p.grid_intensity_g_per_kwh} g CO₂/kWh`);
+  add('Price', p.price_per_kwh === null ? null : `${p.price_per_kwh} per kWh`);
   if (window) add('Measured window', `${new Date(window.start_ms).toLocaleTimeString()} – ${new Date(window.end_ms).toLocaleTimeString()} (${((window.end_ms - window.start_ms) / 1000).toFixed(1)} s)`);
-  return { rows, flags: strings(p.flags), notes: strings(p.notes), estimate: gpu?.estimate === true || cpu?.estimate === true, window };
+  return { rows, flags: p.flags, notes: p.notes, estimate: gpu?.estimate === true || cpu?.estimate === true, window };
 }
 
 /** The metrics Nightshift measures (architecture: "Metrics Nightshift measures"), in display order. */

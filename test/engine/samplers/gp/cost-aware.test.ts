@@ -145,7 +145,7 @@ describe('cost-aware GP sampler', () => {
     const views = new TrialViews('y');
     const record = (state: TrialRecord['state'], values: Record<string, number>, metrics: Record<string, number>): TrialRecord => ({
       id: 1, studyId: 1, number: 0, state, params: { x1: 0, x2: 0, width: 0.5 }, budget: null, values, metrics, reason: null,
-      origin: 'sampler:gp', retries: 0, startedAt: null, endedAt: null, owner: null, heartbeatAt: null, pgid: null,
+      lineage: { kind: 'sampler', parentId: null, parentNumber: null, detail: 'gp' }, retries: 0, startedAt: null, endedAt: null, owner: null, heartbeatAt: null, pgid: null,
     });
     expect(views.upsert(record('running', {}, {})).metrics).toBeUndefined();
     const done = views.upsert(record('complete', { y: 1.5 }, { energy_j: 120, y: 9 }));

@@ -2,6 +2,7 @@
 // opens the same anywhere (mail attachment, file share, scripts disabled) and prints well. The markup is
 // also well-formed XML (XHTML), which the tests check with a strict parser.
 import { paretoStaircase, type Point } from '../../../../shared/charts/index.js';
+import { ENERGY_METRIC, recorded } from '../../lineage/index.js';
 import type { TrialRecord } from '../../storage/types.js';
 import { paramsText, type StudyReport } from '../model.js';
 import { esc, num, table } from './escape.js';
@@ -81,18 +82,23 @@ function baselineSection(r: StudyReport): string {
   return `<h2>Baseline against best</h2>${table(['objective', 'baseline', 'best', 'gain', 'baseline energy', 'best energy', 'energy spent to find it'], rows)}`;
 }
 
+/** The energy column, unless energy_j is an objective and has its own (one column per metric). */
+function energyColumn(r: StudyReport): boolean {
+  return !r.study.objectives.some((o) => o.metric === ENERGY_METRIC);
+}
+
 function trialRow(t: TrialRecord, r: StudyReport): string[] {
   return [
     `#${t.number}`,
     ...r.study.objectives.map((o) => `<span title="${esc(String(t.values[o.metric] ?? ''))}">${num(t.values[o.metric])}</span>`),
-    esc(energyText(t.metrics.energy_j ?? t.values.energy_j)),
+    ...(energyColumn(r) ? [esc(energyText(recorded(t)))] : []),
     esc(paramsText(t.params)),
   ];
 }
 
 function bestSection(r: StudyReport): string {
   const objs = r.study.objectives;
-  const head = ['trial', ...objs.map((o) => `${o.metric} (${o.direction === 'minimize' ? 'min' : 'max'})`), 'energy', 'parameters'];
+  const head = ['trial', ...objs.map((o) => `${o.metric} (${o.direction === 'minimize' ? 'min' : 'max'})`), ...(energyColumn(r) ? ['energy'] : []), 'parameters'];
   if (r.best.length === 0) return `<h2>Best</h2><p class="note">No trial has completed yet.</p>`;
   if (objs.length < 2) return `<h2>Best trial</h2>${table(head, r.best.map((t) => trialRow(t, r)), 'best')}`;
   const [ox, oy] = [objs[0]!, objs[1]!];
@@ -198,6 +204,9 @@ function trialList(ns: readonly number[]): string {
 
 function environmentSection(r: StudyReport): string {
   const s = r.study.spec;
+  const events = r.environment.length ? table(['time', 'kind', 'detail'], r.environment.map((e) => [esc(e.at), esc(e.kind), esc(e.message)])) : '';
+  // A study from another tool (an Optuna storage) has no trainer, sampler or resources of Nightshift's.
+  if (!s) return `<h2>Environment</h2>${dl([['Source', 'another tool; no Nightshift study file']])}${events}`;
   const trainer = s.trainer.kind === 'command' ? s.trainer.command.join(' ') : `built-in ${JSON.stringify(s.trainer.builtin)}`;
   const rows: [string, string][] = [
     ['Trainer', esc(trainer)],
@@ -206,7 +215,6 @@ function environmentSection(r: StudyReport): string {
     ['Seed', esc(String(s.seed))],
     ['Resources', esc(s.resources.gpus === null ? `${s.resources.parallel} parallel` : `GPUs ${JSON.stringify(s.resources.gpus)}, ${s.resources.trials_per_gpu} per GPU`)],
   ];
-  const events = r.environment.length ? table(['time', 'kind', 'detail'], r.environment.map((e) => [esc(e.at), esc(e.kind), esc(e.message)])) : '';
   return `<h2>Environment</h2>${dl(rows)}${events}`;
 }
 
@@ -216,13 +224,13 @@ function trialsSection(r: StudyReport, max = 1000): string {
     `#${t.number}`,
     esc(t.state),
     ...objs.map((o) => num(t.values[o.metric])),
-    esc(energyText(t.metrics.energy_j ?? t.values.energy_j)),
+    ...(energyColumn(r) ? [esc(energyText(recorded(t)))] : []),
     esc(durationText(t.metrics.duration_s ?? null)),
     esc(paramsText(t.params)),
     esc(t.reason ?? ''),
   ]);
   const more = r.trials.length > max ? `<p class="note">First ${max} of ${r.trials.length} trials; the CSV export holds all.</p>` : '';
-  return `<h2>All trials</h2>${table(['trial', 'state', ...objs.map((o) => o.metric), 'energy', 'duration', 'parameters', 'reason'], rows, 'wide')}${more}`;
+  return `<h2>All trials</h2>${table(['trial', 'state', ...objs.map((o) => o.metric), ...(energyColumn(r) ? ['energy'] : []), 'duration', 'parameters', 'reason'], rows, 'wide')}${more}`;
 }
 
 export function studyReportHtml(r: StudyReport, opts: PageOptions = {}): string {

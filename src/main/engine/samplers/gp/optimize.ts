@@ -5,7 +5,7 @@
 // parameters are judged by the value that will actually run.
 import type { Params } from '../../../../shared/types.js';
 import type { Rng } from '../rng.js';
-import { SobolSequence } from '../sobol.js';
+import { unitDesign } from '../sobol.js';
 import { decode, encode, type Encoding } from './encode.js';
 import { minimizeBox } from './lbfgsb.js';
 
@@ -51,7 +51,7 @@ export function optimizeAcquisition(enc: Encoding, acq: AcquisitionFn, opts: Opt
     return point;
   };
 
-  const seq = new SobolSequence(Math.max(D, 1), { seed: opts.rng.uint32() });
+  const seq = unitDesign(D, opts.rng.uint32());
   for (let i = 0; i < opts.candidates; i++) add(enc.space.fromUnitVector(seq.point(i)));
 
   const scales = [0.005, 0.03, 0.1, 0.3];

@@ -8,12 +8,12 @@ import type { Objective } from '../../../../shared/types.js';
 import type { SearchSpace } from '../../study/space.js';
 import type { ConstraintSpec, SamplerSpec } from '../../study/types.js';
 import { exhaustedReason, pickUnused, spaceSize, usedKeys } from '../dedupe.js';
-import { readOptions } from '../options.js';
 import { Rng } from '../rng.js';
-import { SobolSequence } from '../sobol.js';
+import { unitDesign } from '../sobol.js';
 import { StudySpecError } from '../../study/errors.js';
+import { readOptions, type OptionValues } from '../../study/strategy-options.js';
 import { SamplerError, type Sampler, type SamplerContext, type Suggestion } from '../types.js';
-import { suggestWithModel, type GpModelOptions, type GpOutcome, type GpTask } from './suggest.js';
+import { suggestWithModel, type GpOutcome, type GpTask } from './suggest.js';
 
 /** Random streams of this sampler (distinct from rng.ts's STREAM values). */
 const STREAM_GP_DESIGN = 0x6771;
@@ -51,8 +51,37 @@ export interface GpSamplerState {
   fallbacks: number;
 }
 
+export type GpOptions = OptionValues<typeof OPTIONS>;
+
+/** The GP supports 1 to 3 objectives: hypervolume improvement over non-dominated boxes grows fast beyond. */
+export const GP_MAX_OBJECTIVES = 3;
+
+/**
+ * Reads the `sampler:` options of a GP for a study with these objectives; throws StudySpecError. The
+ * registry's validation and creation both come through here, so what validates also builds.
+ */
+export function readGpOptions(options: Readonly<Record<string, unknown>>, ctx: { space: SearchSpace; objectives?: readonly Objective[] }): GpOptions {
+  const opts = readOptions('sampler', 'gp', options, OPTIONS);
+  if (opts.n_startup === 0) opts.n_startup = Math.max(5, ctx.space.dimension + 1);
+  const objectives = ctx.objectives?.length ?? 1;
+  if (objectives > GP_MAX_OBJECTIVES) {
+    throw new StudySpecError(null, [
+      { path: 'sampler.type', message: `the gp sampler supports 1 to ${GP_MAX_OBJECTIVES} objectives, the study has ${objectives}; keep at most ${GP_MAX_OBJECTIVES} objectives (others can be constraints), or use the random or sobol sampler` },
+    ]);
+  }
+  if (opts.cost_aware && objectives > 1) {
+    throw new StudySpecError(null, [
+      {
+        path: 'sampler.cost_aware',
+        message: `expected improvement per joule needs a single objective, the study has ${objectives}; remove cost_aware, or make energy_j one of the objectives instead`,
+      },
+    ]);
+  }
+  return opts;
+}
+
 export function createGpSampler(spec: SamplerSpec, space: SearchSpace, extra: GpSamplerExtra = {}): GpSampler {
-  return new GpSampler(spec, space, extra);
+  return new GpSampler(readGpOptions(spec.options, { space, objectives: extra.objectives }), extra);
 }
 
 export class GpSampler implements Sampler<GpSamplerState> {
@@ -63,24 +92,12 @@ export class GpSampler implements Sampler<GpSamplerState> {
   /** Why the last cost-aware suggestion used plain log EI (too few energy values, or a failed energy fit). */
   lastCostFallbackReason: string | null = null;
   private thetas: Record<string, number[]> = {};
-  private readonly opts: GpModelOptions;
 
+  /** `opts` as `readGpOptions` returned them (n_startup resolved); the space comes with every ask. */
   constructor(
-    spec: SamplerSpec,
-    space: SearchSpace,
+    private readonly opts: GpOptions,
     private readonly extra: GpSamplerExtra,
-  ) {
-    this.opts = readOptions('sampler', 'gp', spec.options, OPTIONS);
-    if (this.opts.n_startup === 0) this.opts.n_startup = Math.max(5, space.dimension + 1);
-    if (this.opts.cost_aware && (extra.objectives?.length ?? 1) > 1) {
-      throw new StudySpecError(null, [
-        {
-          path: 'sampler.cost_aware',
-          message: `expected improvement per joule needs a single objective, the study has ${extra.objectives!.length}; remove cost_aware, or make energy_j one of the objectives instead`,
-        },
-      ]);
-    }
-  }
+  ) {}
 
   ask(ctx: SamplerContext): Suggestion {
     const step = this.prepare(ctx);
@@ -98,7 +115,7 @@ export class GpSampler implements Sampler<GpSamplerState> {
     if (used.size >= size) return { kind: 'done', suggestion: { kind: 'exhausted', reason: exhaustedReason(size) } };
     const objectives = this.extra.objectives ?? ctx.objectives;
     if (objectives.length === 0) throw new SamplerError('the GP sampler needs at least one objective', this.name);
-    if (objectives.length > 3) throw new SamplerError(`the GP sampler supports 1 to 3 objectives, the study has ${objectives.length}`, this.name);
+    if (objectives.length > GP_MAX_OBJECTIVES) throw new SamplerError(`the GP sampler supports 1 to ${GP_MAX_OBJECTIVES} objectives, the study has ${objectives.length}`, this.name);
     if (ctx.trials.length < this.opts.n_startup) return { kind: 'done', suggestion: this.design(ctx, used, size) };
     const constraints = this.extra.constraints ?? [];
     const task: GpTask = {
@@ -149,10 +166,10 @@ export class GpSampler implements Sampler<GpSamplerState> {
     this.fallbacks = typeof state.fallbacks === 'number' ? state.fallbacks : 0;
   }
 
-  /** Scrambled Sobol point number `trials.length`: the initial design and the fallback. */
+  /** Design point number `trials.length` (scrambled Sobol up to 64 dimensions): the initial design and the fallback. */
   private design(ctx: SamplerContext, used: ReadonlySet<string>, size: number): Suggestion {
     const space = ctx.space;
-    const seq = new SobolSequence(Math.max(space.dimension, 1), { seed: ctx.seed });
+    const seq = unitDesign(space.dimension, ctx.seed);
     for (let i = 0; i < 32; i++) {
       const config = space.fromUnitVector(seq.point(ctx.trials.length + i * 9973));
       if (!used.has(space.key(config))) return { kind: 'params', params: config };

@@ -1,10 +1,12 @@
 // Looks at a database file before Nightshift writes to it. A user may pass `--db` a colleague's Optuna
 // storage, a CSV, or a damaged copy; opening those for writing would switch them to WAL and add our
 // tables, so the first look is at the raw header bytes and then through a READ-ONLY connection.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { ForeignDatabaseError, StoreOpenError } from './errors.js';
+import { openReadOnly } from './connection.js';
+import { ForeignDatabaseError, NewerSchemaError, StoreOpenError } from './errors.js';
 import { schemaVersion } from './migrate.js';
+import { LATEST_SCHEMA_VERSION } from './migrations/index.js';
 
 export type DatabaseFileState =
   /** No file: it will be created. */
@@ -34,8 +36,13 @@ export function inspectDatabaseFile(file: string): DatabaseFileState {
   }
   let db: Database.Database;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true, timeout: 5000 });
+    db = openReadOnly(file);
   } catch (e) {
+    if (e instanceof StoreOpenError) throw e;
+    const code = (e as { code?: unknown }).code;
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+      throw new ForeignDatabaseError(file, 'corrupt', `is a damaged SQLite database (${(e as Error).message})`);
+    }
     throw new StoreOpenError(file, `${file}: cannot open the database file (${(e as Error).message})`);
   }
   try {
@@ -66,6 +73,11 @@ export function classifyConnection(db: Database.Database, file: string): Databas
     const app = db.prepare(`SELECT value FROM meta WHERE key = 'app'`).get() as { value: unknown } | undefined;
     if (app?.value === 'nightshift') {
       const version = schemaVersion(db);
+      // PRAGMA user_version mirrors the schema version (migrate.ts). A newer Nightshift (or a tool that
+      // bumped only this) may have moved past what meta says: refuse the file rather than write to a schema
+      // this build does not know.
+      const userVersion = Number(db.pragma('user_version', { simple: true }));
+      if (userVersion > LATEST_SCHEMA_VERSION) throw new NewerSchemaError(file, userVersion, LATEST_SCHEMA_VERSION);
       if (!Number.isSafeInteger(version) || version < 1) {
         throw new ForeignDatabaseError(file, 'corrupt', 'is a damaged Nightshift database (its schema version is missing)');
       }

@@ -2,8 +2,9 @@
 // in (types the schema cannot express) and decoded on the way out (NULL metric = NaN, typed params).
 import type { Objective, ParamValue, Params, StudyState, TrialState } from '../../../../shared/types.js';
 import { TRIAL_STATES } from '../../../../shared/types.js';
-import type { StudySpec } from '../../study/types.js';
-import type { StudyRecord, TrialRecord } from '../types.js';
+import { isLineageKind } from '../lineage.js';
+import type { NightshiftStudyRecord, TrialLineage, TrialRecord } from '../types.js';
+import { decodeStudySpec } from './decode.js';
 
 export interface StudyRow {
   id: number;
@@ -28,6 +29,11 @@ export interface TrialRow {
   state: string;
   budget: number | null;
   origin: string;
+  lineage_kind: string;
+  parent_trial_id: number | null;
+  lineage_detail: string | null;
+  /** The parent's number, joined in by the trial queries (statements.ts TRIAL_SELECT). */
+  parent_number: number | null;
   retries: number;
   reason: string | null;
   started_at: string | null;
@@ -101,11 +107,13 @@ function asTrialState(s: string): TrialState {
   throw new Error(`database holds an unknown trial state '${s}'`);
 }
 
-export function toStudyRecord(row: StudyRow, objectives: readonly ObjectiveRow[]): StudyRecord {
+export function toStudyRecord(row: StudyRow, objectives: readonly ObjectiveRow[]): NightshiftStudyRecord {
+  const spec = decodeStudySpec(row.spec);
   return {
     id: row.id,
     name: row.name,
-    spec: JSON.parse(row.spec) as StudySpec,
+    spec,
+    searchSpace: spec.search_space,
     specHash: row.spec_hash,
     objectives: objectives.map((o): Objective => ({ metric: o.metric, direction: o.direction === 'maximize' ? 'maximize' : 'minimize' })),
     state: row.state as StudyState,
@@ -132,13 +140,24 @@ export function toTrialRecord(row: TrialRow, params: readonly ParamRow[], values
     values: objectives,
     metrics,
     reason: row.reason,
-    origin: row.origin,
+    lineage: toLineage(row),
     retries: row.retries,
     startedAt: row.started_at,
     endedAt: row.ended_at,
     owner: row.owner,
     heartbeatAt: row.heartbeat_at,
     pgid: row.pgid,
+  };
+}
+
+function toLineage(row: TrialRow): TrialLineage {
+  // The schema's CHECK admits only known kinds; a newer writer's kind reads as imported, its text kept.
+  const known = isLineageKind(row.lineage_kind);
+  return {
+    kind: known ? (row.lineage_kind as TrialLineage['kind']) : 'imported',
+    parentId: row.parent_trial_id,
+    parentNumber: row.parent_number,
+    detail: known ? row.lineage_detail : row.origin,
   };
 }
 

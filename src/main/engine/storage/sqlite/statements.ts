@@ -2,6 +2,9 @@
 import type Database from 'better-sqlite3';
 import type { EventRow, ObjectiveRow, ParamRow, ReportRow, StudyRow, TrialRow, ValueRow } from './rows.js';
 
+/** Trial rows with their parent's number (a trial's lineage names its parent by id). */
+const TRIAL_SELECT = 'SELECT t.*, p.number AS parent_number FROM trials t LEFT JOIN trials p ON p.id = t.parent_trial_id';
+
 export function prepareStatements(db: Database.Database) {
   const q = <P extends unknown[], R = unknown>(sql: string) => db.prepare<P, R>(sql);
   return {
@@ -23,16 +26,17 @@ export function prepareStatements(db: Database.Database) {
 
     counts: q<[number], { state: string; n: number }>('SELECT state, COUNT(*) AS n FROM trials WHERE study_id = ? GROUP BY state'),
     nextNumber: q<[number], { n: number }>('SELECT COALESCE(MAX(number) + 1, 0) AS n FROM trials WHERE study_id = ?'),
-    insertTrial: q<[number, number, number | null, string, number]>(
-      `INSERT INTO trials (study_id, number, state, budget, origin, retries) VALUES (?, ?, 'queued', ?, ?, ?)`,
+    insertTrial: q<[number, number, number | null, string, string, number | null, string | null, number]>(
+      `INSERT INTO trials (study_id, number, state, budget, origin, lineage_kind, parent_trial_id, lineage_detail, retries)
+       VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?)`,
     ),
     insertParam: q<[number, string, string, number | null, string | null]>(
       'INSERT INTO trial_params (trial_id, name, kind, value_num, value_text) VALUES (?, ?, ?, ?, ?)',
     ),
-    trialById: q<[number], TrialRow>('SELECT * FROM trials WHERE id = ?'),
-    trialByNumber: q<[number, number], TrialRow>('SELECT * FROM trials WHERE study_id = ? AND number = ?'),
-    trialsOfStudy: q<[number], TrialRow>('SELECT * FROM trials WHERE study_id = ? ORDER BY number'),
-    runningOfStudy: q<[number], TrialRow>(`SELECT * FROM trials WHERE study_id = ? AND state = 'running' ORDER BY number`),
+    trialById: q<[number], TrialRow>(`${TRIAL_SELECT} WHERE t.id = ?`),
+    trialByNumber: q<[number, number], TrialRow>(`${TRIAL_SELECT} WHERE t.study_id = ? AND t.number = ?`),
+    trialsOfStudy: q<[number], TrialRow>(`${TRIAL_SELECT} WHERE t.study_id = ? ORDER BY t.number`),
+    runningOfStudy: q<[number], TrialRow>(`${TRIAL_SELECT} WHERE t.study_id = ? AND t.state = 'running' ORDER BY t.number`),
     paramsOfTrial: q<[number], ParamRow>('SELECT * FROM trial_params WHERE trial_id = ? ORDER BY rowid'),
     valuesOfTrial: q<[number], ValueRow>('SELECT * FROM trial_values WHERE trial_id = ? ORDER BY rowid'),
     paramsOfStudy: q<[number], ParamRow>(

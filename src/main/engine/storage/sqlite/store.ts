@@ -4,33 +4,27 @@
 // through busy_timeout. A deferred transaction would instead fail at once with SQLITE_BUSY when it tries
 // to upgrade its read snapshot after another writer committed (WAL mode never retries that case).
 import type Database from 'better-sqlite3';
-import { emptyCounts, FINISHED_STATES, TRIAL_STATES } from '../../../../shared/types.js';
-import type { StateCounts, StudyState, TrialState } from '../../../../shared/types.js';
+import { FINISHED_STATES } from '../../../../shared/types.js';
+import type { StudyState, TrialState } from '../../../../shared/types.js';
 import type { StudySpec } from '../../study/types.js';
-import { ImmutableTrialError } from '../types.js';
-import type { FinishTrial, GpuSample, NewTrial, ReportRecord, Store, StudyRecord, TrialRecord } from '../types.js';
-import { encodeMetric, encodeParam, decodeMetric, groupByTrial, toStudyRecord, toTrialRecord } from './rows.js';
+import { ImmutableTrialError, originText } from '../types.js';
+import type { FinishTrial, GpuSample, NewTrial, NightshiftStudyRecord, Store, TrialRecord } from '../types.js';
+import { SqliteReader } from './reader.js';
+import { encodeMetric, encodeParam } from './rows.js';
 import type { StudyRow, TrialRow } from './rows.js';
-import { prepareStatements, type Statements } from './statements.js';
 
 export interface SqliteStoreOptions {
   file: string;
-  readonly: boolean;
   /** Source of timestamps; tests of lease expiry pass their own. */
   clock: () => Date;
 }
 
-type StoreEvent = { at: string; trialId: number | null; kind: string; message: string };
-
-export class SqliteStore implements Store {
-  private readonly s: Statements;
-
+export class SqliteStore extends SqliteReader implements Store {
   constructor(
-    /** The connection, for callers that need raw SQL (integrity checks, exports). */
-    readonly db: Database.Database,
+    db: Database.Database,
     private readonly opts: SqliteStoreOptions,
   ) {
-    this.s = prepareStatements(db);
+    super(db, opts.file);
   }
 
   private now(): string {
@@ -42,7 +36,6 @@ export class SqliteStore implements Store {
     // Created on first use: these wrappers are class fields, initialized before the constructor body runs.
     let tx: Database.Transaction<(...args: A) => R> | undefined;
     return (...args: A) => {
-      if (this.opts.readonly) throw new Error(`${this.opts.file} is open read-only; it cannot be changed`);
       tx ??= this.db.transaction(fn);
       return tx.immediate(...args);
     };
@@ -70,15 +63,7 @@ export class SqliteStore implements Store {
     if (state !== 'running') throw new Error(`trial ${row.number} (id ${row.id}) is ${state}; only a running trial can ${action}`);
   }
 
-  private studyRecord(row: StudyRow): StudyRecord {
-    return toStudyRecord(row, this.s.objectives.all(row.id));
-  }
-
-  private trialRecord(row: TrialRow): TrialRecord {
-    return toTrialRecord(row, this.s.paramsOfTrial.all(row.id), this.s.valuesOfTrial.all(row.id));
-  }
-
-  createStudy = this.write((spec: StudySpec, specHash: string): { study: StudyRecord; created: boolean } => {
+  createStudy = this.write((spec: StudySpec, specHash: string): { study: NightshiftStudyRecord; created: boolean } => {
     const existing = this.s.studyByName.get(spec.name);
     if (existing !== undefined) return { study: this.studyRecord(existing), created: false };
     const id = Number(this.s.insertStudy.run(spec.name, JSON.stringify(spec), specHash, 'idle', this.now()).lastInsertRowid);
@@ -87,35 +72,23 @@ export class SqliteStore implements Store {
     return { study: this.studyRecord(this.requireStudy(id)), created: true };
   });
 
-  getStudy(name: string): StudyRecord | null {
-    const row = this.s.studyByName.get(name);
-    return row === undefined ? null : this.studyRecord(row);
-  }
-
-  listStudies(): StudyRecord[] {
-    const objectives = groupBy(this.s.allObjectives.all(), (o) => o.study_id);
-    return this.s.allStudies.all().map((row) => toStudyRecord(row, objectives.get(row.id) ?? []));
-  }
-
   setStudyState = this.write((studyId: number, state: StudyState, stopReason: string | null, owner: string | null = null): void => {
     const row = this.requireStudy(studyId);
     this.s.setStudyState.run(state, stopReason, owner, owner === null ? null : this.now(), studyId);
     this.event(studyId, null, 'study.state', `study ${row.name} ${state}${stopReason === null ? '' : `: ${stopReason}`}`);
   });
 
-  counts(studyId: number): StateCounts {
-    const out = emptyCounts();
-    for (const { state, n } of this.s.counts.all(studyId)) {
-      if ((TRIAL_STATES as readonly string[]).includes(state)) out[state as TrialState] = n;
-    }
-    return out;
-  }
-
   enqueueTrial = this.write(
     (studyId: number, trial: NewTrial, samplerState?: { name: string; state: unknown }): TrialRecord => {
       this.requireStudy(studyId);
       const { n } = this.s.nextNumber.get(studyId) ?? { n: 0 };
-      const id = Number(this.s.insertTrial.run(studyId, n, trial.budget, trial.origin, trial.retries ?? 0).lastInsertRowid);
+      const lineage = { kind: trial.lineage.kind, parentNumber: trial.lineage.parentNumber ?? null, detail: trial.lineage.detail ?? null };
+      const origin = originText(lineage);
+      const parent = lineage.parentNumber === null ? null : this.s.trialByNumber.get(studyId, lineage.parentNumber);
+      if (parent === undefined) throw new Error(`trial ${n} (${origin}): its parent must be an earlier trial of the same study`);
+      const id = Number(
+        this.s.insertTrial.run(studyId, n, trial.budget, origin, lineage.kind, parent?.id ?? null, lineage.detail, trial.retries ?? 0).lastInsertRowid,
+      );
       for (const [name, value] of Object.entries(trial.params)) {
         const p = encodeParam(name, value);
         this.s.insertParam.run(id, name, p.kind, p.num, p.text);
@@ -125,7 +98,7 @@ export class SqliteStore implements Store {
         if (json === undefined) throw new TypeError(`sampler ${samplerState.name}: its state is not JSON-serializable`);
         this.s.upsertSamplerState.run(studyId, samplerState.name, json, this.now());
       }
-      this.event(studyId, id, 'trial.queued', `trial ${n} queued (${trial.origin})`);
+      this.event(studyId, id, 'trial.queued', `trial ${n} queued (${origin})`);
       return this.trialRecord(this.requireTrial(id));
     },
   );
@@ -156,30 +129,12 @@ export class SqliteStore implements Store {
     this.s.heartbeatStudies.run(now, owner);
   });
 
-  runningTrials(studyId: number): TrialRecord[] {
-    return this.s.runningOfStudy.all(studyId).map((row) => this.trialRecord(row));
-  }
-
   addReport = this.write((trialId: number, step: number, metrics: Record<string, number>): void => {
     if (!Number.isSafeInteger(step)) throw new RangeError(`report step must be an integer, got ${step}`);
     this.requireRunning(this.requireTrial(trialId), 'report');
     const at = this.now();
     for (const [metric, value] of Object.entries(metrics)) this.s.upsertReport.run(trialId, step, metric, encodeMetric(value), at);
   });
-
-  reports(trialId: number): ReportRecord[] {
-    const out: ReportRecord[] = [];
-    for (const r of this.s.reportsOfTrial.all(trialId)) {
-      let last = out[out.length - 1];
-      if (last === undefined || last.step !== r.step) {
-        last = { step: r.step, metrics: {}, at: r.at };
-        out.push(last);
-      }
-      last.metrics[r.metric] = decodeMetric(r.value);
-      if (r.at > last.at) last.at = r.at;
-    }
-    return out;
-  }
 
   finishTrial = this.write((trialId: number, finish: FinishTrial): TrialRecord => {
     const row = this.requireTrial(trialId);
@@ -201,33 +156,10 @@ export class SqliteStore implements Store {
     return this.trialRecord(this.requireTrial(trialId));
   });
 
-  metricSeries(studyId: number, metric: string): Map<number, { step: number; value: number }[]> {
-    const out = new Map<number, { step: number; value: number }[]>();
-    for (const r of this.s.metricOfStudy.all(studyId, metric)) {
-      const list = out.get(r.trial_id) ?? [];
-      list.push({ step: r.step, value: decodeMetric(r.value) });
-      out.set(r.trial_id, list);
-    }
-    return out;
-  }
-
-  provenance(trialId: number): Record<string, unknown> | null {
-    const row = this.s.provenanceOfTrial.get(trialId);
-    return row ? (JSON.parse(row.provenance) as Record<string, unknown>) : null;
-  }
-
-  provenanceOfStudy(studyId: number): Map<number, Record<string, unknown>> {
-    return new Map(this.s.provenanceOfStudy.all(studyId).map((r) => [r.trial_id, JSON.parse(r.provenance) as Record<string, unknown>]));
-  }
-
   addGpuSamples = this.write((studyId: number, samples: readonly GpuSample[]): void => {
     this.requireStudy(studyId);
     for (const x of samples) this.s.insertGpuSample.run(studyId, x.gpu, Math.round(x.atMs), x.powerW, x.memoryMb);
   });
-
-  gpuSamples(studyId: number): GpuSample[] {
-    return this.s.gpuSamplesOfStudy.all(studyId).map((r) => ({ gpu: r.gpu, atMs: r.at_ms, powerW: r.power_w, memoryMb: r.memory_mb }));
-  }
 
   transaction<T>(fn: () => T): T {
     const tx = this.db.transaction(() => {
@@ -238,24 +170,7 @@ export class SqliteStore implements Store {
       }
       return result;
     });
-    return this.opts.readonly ? tx.deferred() : tx.immediate();
-  }
-
-  getTrial(trialId: number): TrialRecord | null {
-    const row = this.s.trialById.get(trialId);
-    return row === undefined ? null : this.trialRecord(row);
-  }
-
-  trialByNumber(studyId: number, number: number): TrialRecord | null {
-    const row = this.s.trialByNumber.get(studyId, number);
-    return row === undefined ? null : this.trialRecord(row);
-  }
-
-  trials(studyId: number): TrialRecord[] {
-    // Three queries for the whole study instead of two per trial: `show` and exports read thousands.
-    const params = groupByTrial(this.s.paramsOfStudy.all(studyId));
-    const values = groupByTrial(this.s.valuesOfStudy.all(studyId));
-    return this.s.trialsOfStudy.all(studyId).map((row) => toTrialRecord(row, params.get(row.id) ?? [], values.get(row.id) ?? []));
+    return tx.immediate();
   }
 
   addEvent = this.write((studyId: number, trialId: number | null, kind: string, message: string): void => {
@@ -266,24 +181,5 @@ export class SqliteStore implements Store {
     this.event(studyId, trialId, kind, message);
   });
 
-  events(studyId: number, limit?: number): StoreEvent[] {
-    if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0)) throw new RangeError(`events: limit must be a whole number, got ${limit}`);
-    const rows = limit === undefined ? this.s.allEvents.all(studyId) : this.s.lastEvents.all(studyId, limit);
-    return rows.map((r) => ({ at: r.at, trialId: r.trial_id, kind: r.kind, message: r.message }));
-  }
-
-  close(): void {
-    if (this.db.open) this.db.close();
-  }
 }
 
-function groupBy<T, K>(items: readonly T[], key: (t: T) => K): Map<K, T[]> {
-  const out = new Map<K, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = out.get(k);
-    if (list === undefined) out.set(k, [item]);
-    else list.push(item);
-  }
-  return out;
-}

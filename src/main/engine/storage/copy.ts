@@ -1,13 +1,14 @@
-// Copies one study from any Store (a Nightshift database, or an Optuna file through OptunaReader) into
-// another, through the Store API and in one transaction, so the copy is all or nothing. Each trial goes
+// Copies one study from any StoreReader (a Nightshift database, or an Optuna file through OptunaReader)
+// into a Store, through the Store API and in one transaction, so the copy is all or nothing. Each trial goes
 // the way a live trial goes (enqueue → claim → reports → finish); with a ReplayClock as the target's
 // clock the copy keeps the source's times instead of the time of copying. Measurement provenance and
 // GPU power samples go along; the sampler's saved state does not (a resumed copy's sampler starts over
 // from the copied trials).
+import type { TrialProvenance } from '../../../shared/provenance.js';
 import type { StateCounts } from '../../../shared/types.js';
 import { specHash } from '../study/spec-hash.js';
 import type { StudySpec } from '../study/types.js';
-import type { FinishTrial, Store, StudyRecord, TrialRecord } from '../storage/types.js';
+import type { FinishTrial, NewLineage, NightshiftStudyRecord, Store, StoreReader, StudyRecord, TrialLineage, TrialRecord } from './types.js';
 
 export class CopyStudyError extends Error {
   constructor(message: string) {
@@ -35,8 +36,11 @@ export interface CopyOptions {
   clock?: ReplayClock;
   /** What becomes of queued trials: kept queued (a copy that can be resumed) or closed as stopped. Running ones are always stopped. */
   queued?: 'keep' | 'stop';
-  /** Replaces parts of the spec (an imported study's placeholder trainer). */
-  spec?: (spec: StudySpec) => StudySpec;
+  /**
+   * The copy's spec, named `as`. Default: the source's spec renamed; a source without one (an Optuna
+   * storage) needs this, since only the caller knows how the copy is meant to run.
+   */
+  spec?: (source: StudyRecord, as: string) => StudySpec;
   /** Words for the stop reason of trials that were still open in the source. */
   openNote?: string;
   /** Final state and reason of the copy (default: the source's). */
@@ -46,14 +50,14 @@ export interface CopyOptions {
 }
 
 export interface CopyResult {
-  study: StudyRecord;
+  study: NightshiftStudyRecord;
   counts: StateCounts;
 }
 
 /** Event kinds the store writes itself on each state change; they are re-created by the copy, not copied. */
 const STORE_EVENT = /^(study\.(created|state)|trial\.(queued|running|complete|pruned|failed|stopped))$/;
 
-function finishOf(t: TrialRecord, note: string, provenance: Record<string, unknown> | null): FinishTrial {
+function finishOf(t: TrialRecord, note: string, provenance: TrialProvenance | null): FinishTrial {
   switch (t.state) {
     case 'complete':
     case 'pruned':
@@ -67,11 +71,17 @@ function finishOf(t: TrialRecord, note: string, provenance: Record<string, unkno
   }
 }
 
+/** A trial's lineage in the copy: its parent is the copy of its parent (copied before it: trials go in order). */
+function copiedLineage(l: TrialLineage, numbers: ReadonlyMap<number, number>): NewLineage {
+  const parent = l.parentNumber === null ? undefined : numbers.get(l.parentNumber);
+  return { kind: l.kind, parentNumber: parent ?? null, detail: l.parentNumber !== null && parent === undefined ? (l.detail ?? String(l.parentNumber)) : l.detail };
+}
+
 function withoutValues(t: TrialRecord): Record<string, number> {
   return Object.fromEntries(Object.entries(t.metrics).filter(([k]) => !(k in t.values)));
 }
 
-export function copyStudy(source: Store, name: string, target: Store, opts: CopyOptions = {}): CopyResult {
+export function copyStudy(source: StoreReader, name: string, target: Store, opts: CopyOptions = {}): CopyResult {
   const found = source.getStudy(name);
   if (!found) {
     const names = source.listStudies().map((s) => s.name);
@@ -79,8 +89,8 @@ export function copyStudy(source: Store, name: string, target: Store, opts: Copy
   }
   const as = opts.as ?? name;
   if (target.getStudy(as)) throw new CopyStudyError(`the target database already has a study named "${as}"; choose another name`);
-  const base: StudySpec = { ...found.spec, name: as };
-  const spec = opts.spec ? opts.spec(base) : base;
+  const spec = opts.spec ? opts.spec(found, as) : found.spec && { ...found.spec, name: as };
+  if (!spec) throw new CopyStudyError(`study "${name}" has no Nightshift study spec to copy (it comes from another tool); import it instead`);
   const trials = source.trials(found.id);
   const provenance = source.provenanceOfStudy(found.id);
   const samples = source.gpuSamples(found.id);
@@ -92,10 +102,12 @@ export function copyStudy(source: Store, name: string, target: Store, opts: Copy
     const { study, created } = target.createStudy(spec, specHash(spec));
     if (!created) throw new CopyStudyError(`the target database already has a study named "${as}"`);
     const ids = new Map<number, number>();
+    const numbers = new Map<number, number>();
     for (const t of trials) {
       clock?.set(t.startedAt ?? t.endedAt);
-      const queued = target.enqueueTrial(study.id, { params: t.params, budget: t.budget, origin: t.origin, retries: t.retries });
+      const queued = target.enqueueTrial(study.id, { params: t.params, budget: t.budget, lineage: copiedLineage(t.lineage, numbers), retries: t.retries });
       ids.set(t.id, queued.id);
+      numbers.set(t.number, queued.number);
       if (t.state === 'queued' && opts.queued !== 'stop') continue;
       const running = target.claimQueued(study.id, 'copy');
       if (running?.id !== queued.id) throw new Error(`copy: trial ${t.number} could not be started in the target`);

@@ -5,7 +5,7 @@
 import type { Objective, Params } from '../../../shared/types.js';
 import { nonDominatedSort } from '../study/pareto.js';
 import type { SearchSpace } from '../study/space.js';
-import type { Store, TrialRecord } from '../storage/types.js';
+import type { StoreReader, TrialRecord } from '../storage/types.js';
 
 export class WarmStartError extends Error {
   constructor(message: string) {
@@ -61,7 +61,7 @@ export function project(params: Params, space: SearchSpace): Params | null {
  * Up to `k` of the best configurations of study `fromStudy` in `from`, that fit `space`, best first,
  * without repeats.
  */
-export function warmStartTrials(from: Store, fromStudy: string, space: SearchSpace, k: number, opts: WarmStartOptions = {}): Params[] {
+export function warmStartTrials(from: StoreReader, fromStudy: string, space: SearchSpace, k: number, opts: WarmStartOptions = {}): Params[] {
   const study = from.getStudy(fromStudy);
   if (!study) {
     const names = from.listStudies().map((s) => s.name);

@@ -1,0 +1,246 @@
+#!/usr/bin/env node
+// `npm run soak [-- --trials 5000 --parallel 4]`: a long campaign under injected faults, driven through the
+// real `nightshift run` as a user would, with the engine SIGKILLed and restarted every ~250 trials and the
+// data folder's disk full for a minute. Not a test (it takes an hour at 5,000 trials); the closing table
+// says whether a night would have been lost.
+//
+//   --trials N        budget of the study (default 5000)
+//   --parallel N      trials at once (default 4)
+//   --kill-every N    SIGKILL the engine about every N evaluated trials (default 250; 0: never)
+//   --disk-full-s S   how long the data folder stays full (default 60; 0: never). Needs root (tmpfs).
+//   --timeout S       a trial's timeout in seconds; hanging trials run this long (default 2)
+//   --seed N          the study's seed, which fixes each trial's fault (default 1)
+//   --out FILE        also write the table (markdown) and the numbers (FILE.json)
+//   --keep            keep the work folder (database, logs, ledger) for a look afterwards
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { analyze, evaluatedOf, stateCounts } from './checks.mjs';
+import { fillDisk, freeDisk, mountTmpfs, unmount } from './disk.mjs';
+import { killAll, processStats, trialProcesses } from './procs.mjs';
+import { formatTable } from './table.mjs';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const t0 = Date.now();
+const flags = parseFlags(process.argv.slice(2));
+const opts = {
+  trials: int(flags.trials, 5000),
+  parallel: int(flags.parallel, 4),
+  killEvery: int(flags['kill-every'], 250),
+  diskFullS: int(flags['disk-full-s'], 60),
+  timeoutS: int(flags.timeout, 2),
+  seed: int(flags.seed, 1),
+  out: flags.out ?? null,
+  keep: flags.keep === true,
+};
+
+const work = mkdtempSync(path.join(os.tmpdir(), 'nightshift-soak-'));
+const data = path.join(work, 'data');
+const home = path.join(work, 'home');
+mkdirSync(data);
+mkdirSync(home);
+// Engine settings: no 2-second idle-power baseline at each of the many restarts.
+writeFileSync(path.join(home, 'settings.json'), JSON.stringify({ idle_seconds: 0 }));
+const study = `soak-${Date.now().toString(36)}`;
+const dbFile = path.join(data, 'soak.db');
+const ledgerFile = path.join(work, 'ledger.jsonl');
+const studyFile = path.join(work, 'soak.yaml');
+writeFileSync(
+  studyFile,
+  `name: ${study}
+trainer:
+  command: [/usr/bin/python3, ${JSON.stringify(path.join(root, 'bench/soak/trial.py'))}, "{u}", ${JSON.stringify(ledgerFile)}]
+  timeout: ${opts.timeoutS}s
+  kill_grace: 1s
+search_space:
+  u: {type: float, low: 0, high: 1}
+objectives:
+  - {metric: score, direction: maximize}
+sampler: {type: random}
+budget: {trials: ${opts.trials}}
+resources: {parallel: ${opts.parallel}}
+seed: ${opts.seed}
+`,
+);
+
+const disk = opts.diskFullS > 0 ? mountTmpfs(data, Math.max(64, Math.ceil(opts.trials / 20))) : { ok: false, reason: 'disabled (--disk-full-s 0)' };
+log(`work folder ${work}; study ${study}; data folder ${disk.ok ? 'a tmpfs' : `on ${work}`}${disk.ok ? '' : ` (disk-full fault: ${disk.reason})`}`);
+
+const segments = []; // one per engine process: { pid, planned kill?, exit, samples }
+let plannedKills = 0;
+let unplannedExits = 0;
+let diskFull = { planned: disk.ok, at: null, until: null, bytes: 0 };
+let nextKill = opts.killEvery > 0 ? jittered(opts.killEvery) : Infinity;
+const diskFullAt = Math.floor(opts.trials * 0.4);
+const MAX_UNPLANNED = 100;
+
+for (;;) {
+  const seg = await runEngine();
+  segments.push(seg);
+  const counts = stateCounts(dbFile, study);
+  if (seg.killed) {
+    plannedKills += 1;
+    continue;
+  }
+  if (seg.code === 0 && evaluatedOf(counts) >= opts.trials) break;
+  if (seg.code === 0) {
+    log(`engine exited 0 with ${evaluatedOf(counts)}/${opts.trials} evaluated; the study says it is done`);
+    break;
+  }
+  unplannedExits += 1;
+  log(`engine exited unexpectedly (code ${seg.code}, signal ${seg.signal}): ${seg.lastError}`);
+  if (unplannedExits >= MAX_UNPLANNED) {
+    log(`giving up after ${MAX_UNPLANNED} unplanned exits`);
+    break;
+  }
+  await sleep(1000);
+}
+const wallS = (Date.now() - t0) / 1000;
+if (diskFull.file) freeDisk(diskFull.file);
+
+// Whatever should have ended has had time to; what is left now is an orphan.
+await sleep(2000);
+const orphans = trialProcesses(study);
+const result = analyze({ dbFile, study, ledgerFile, budget: opts.trials });
+killAll(orphans.map((o) => o.pid));
+
+const warm = segments.find((s) => s.warm)?.warm ?? segments[0]?.samples[0] ?? null;
+const last = [...segments].reverse().find((s) => s.samples.length > 0);
+const end = last?.samples.at(-1) ?? null;
+const worstGrowth = segments.reduce((worst, s) => {
+  if (!s.warm || s.samples.length === 0) return worst;
+  const e = s.samples.at(-1);
+  return Math.max(worst, e.rssKb / s.warm.rssKb - 1);
+}, 0);
+const report = {
+  options: opts,
+  machine: { cpus: os.cpus().length, node: process.version, host: os.hostname() },
+  wall_s: wallS,
+  trials_per_minute: result.evaluated / (wallS / 60),
+  engine: { planned_kills: plannedKills, unplanned_exits: unplannedExits, segments: segments.length, start: warm, end, worst_in_segment_rss_growth: worstGrowth },
+  disk_full: disk.ok ? { seconds: opts.diskFullS, started_at_evaluated: diskFull.atEvaluated ?? null, bytes: diskFull.bytes, happened: diskFull.at !== null } : { skipped: disk.reason },
+  orphans: orphans.map((o) => ({ pid: o.pid, trial: o.trial, cmd: o.cmd })),
+  ...result,
+};
+const table = formatTable(report);
+process.stdout.write(`\n${table}\n`);
+if (opts.out) {
+  writeFileSync(opts.out, table + '\n');
+  writeFileSync(`${opts.out}.json`, JSON.stringify(report, null, 2) + '\n');
+}
+if (disk.ok) {
+  // The tmpfs goes with the unmount: keep a copy of what it held for --keep.
+  if (opts.keep) cpSync(data, path.join(work, 'data-copy'), { recursive: true });
+  unmount(data);
+}
+if (!opts.keep) rmSync(work, { recursive: true, force: true });
+else log(`kept ${work}${disk.ok ? ' (the data folder as data-copy/)' : ''}`);
+
+// ── one engine process ────────────────────────────────────────────────────────────────────────────────
+
+/** Runs `nightshift run` until it exits or the soak kills it; samples its RSS and descriptors meanwhile. */
+function runEngine() {
+  const child = spawn(process.execPath, [path.join(root, 'bin/nightshift.mjs'), 'run', studyFile, '--db', dbFile, '--json'], {
+    env: engineEnv(),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const seg = { pid: child.pid, killed: false, code: null, signal: null, lastError: '', samples: [], warm: null, startEvaluated: null };
+  child.stderr.on('data', (d) => {
+    // The headline of an error ("nightshift run: ..."), not the last frame of a stack trace under it.
+    const headline = d
+      .toString()
+      .split('\n')
+      .find((l) => l.startsWith('nightshift '));
+    if (headline) seg.lastError = headline.slice(0, 300);
+  });
+  const timer = setInterval(() => {
+    const counts = stateCounts(dbFile, study);
+    const evaluated = evaluatedOf(counts);
+    if (seg.startEvaluated === null && counts) seg.startEvaluated = evaluated;
+    const stats = processStats(child.pid);
+    if (stats) {
+      const sample = { t: Date.now() - t0, evaluated, ...stats };
+      seg.samples.push(sample);
+      // "Start" is after the first few dozen trials, once modules are loaded and caches warm.
+      if (!seg.warm && seg.startEvaluated !== null && evaluated - seg.startEvaluated >= Math.min(50, opts.killEvery / 5 || 50)) seg.warm = sample;
+    }
+    diskFault(evaluated);
+    if (!seg.killed && evaluated >= nextKill && evaluated < opts.trials) {
+      seg.killed = true;
+      nextKill = evaluated + jittered(opts.killEvery);
+      log(`SIGKILL engine ${child.pid} at ${evaluated} evaluated`);
+      child.kill('SIGKILL');
+    }
+  }, 500);
+  return new Promise((resolve) => {
+    child.on('close', (code, signal) => {
+      clearInterval(timer);
+      seg.code = code;
+      seg.signal = signal;
+      resolve(seg);
+    });
+  });
+}
+
+function diskFault(evaluated) {
+  if (!disk.ok) return;
+  if (diskFull.at === null && evaluated >= diskFullAt) {
+    const filled = fillDisk(data);
+    diskFull = { ...diskFull, at: Date.now(), atEvaluated: evaluated, file: filled.file, bytes: filled.bytes };
+    log(`disk full at ${evaluated} evaluated (${(filled.bytes / 2 ** 20).toFixed(1)} MiB written) for ${opts.diskFullS} s`);
+  } else if (diskFull.file && Date.now() - diskFull.at >= opts.diskFullS * 1000) {
+    freeDisk(diskFull.file);
+    diskFull = { ...diskFull, file: null, until: Date.now() };
+    log(`disk freed at ${evaluated} evaluated`);
+  }
+}
+
+// ── small helpers ─────────────────────────────────────────────────────────────────────────────────────
+
+function engineEnv() {
+  const env = { ...process.env, NIGHTSHIFT_HOME: home };
+  delete env.NIGHTSHIFT_DB;
+  return env;
+}
+
+function jittered(every) {
+  // ±20 %, so kills land at different moments of a trial's life rather than always right after a commit.
+  return Math.max(1, Math.round(every * (0.8 + 0.4 * Math.random())));
+}
+
+function log(message) {
+  const s = ((Date.now() - t0) / 1000).toFixed(0).padStart(5);
+  process.stderr.write(`[soak ${s}s] ${message}\n`);
+}
+
+function sleep(ms) {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function parseFlags(argv) {
+  const out = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--')) fail(`unexpected argument "${a}"`);
+    const name = a.slice(2);
+    if (name === 'keep') out.keep = true;
+    else if (['trials', 'parallel', 'kill-every', 'disk-full-s', 'timeout', 'seed', 'out'].includes(name)) {
+      if (argv[i + 1] === undefined) fail(`--${name} needs a value`);
+      out[name] = argv[++i];
+    } else fail(`unknown option --${name}`);
+  }
+  return out;
+}
+
+function int(value, dflt) {
+  if (value === undefined) return dflt;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) fail(`expected a whole number >= 0, got "${value}"`);
+  return n;
+}
+
+function fail(message) {
+  process.stderr.write(`soak: ${message}. See the header of bench/soak/soak.mjs for the options.\n`);
+  process.exit(2);
+}

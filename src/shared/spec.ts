@@ -1,0 +1,104 @@
+// The normalized study specification: what the engine's `parseStudySpec` returns after validation, and what
+// the API hands the dashboard. Durations are in seconds, energy in joules, so nothing re-parses units.
+import type { Objective, ParamValue } from './types.js';
+
+/** `when: {optimizer: sgd}` or `when: {optimizer: [sgd, rmsprop]}`: active only if every listed parent matches. */
+export type Condition = Record<string, ParamValue[]>;
+
+export interface FloatParam {
+  type: 'float';
+  low: number;
+  high: number;
+  log: boolean;
+  step: number | null;
+  when: Condition | null;
+}
+export interface IntParam {
+  type: 'int';
+  low: number;
+  high: number;
+  log: boolean;
+  step: number;
+  when: Condition | null;
+}
+export interface CategoricalParam {
+  type: 'categorical';
+  choices: ParamValue[];
+  when: Condition | null;
+}
+export type ParamSpec = FloatParam | IntParam | CategoricalParam;
+
+export interface CommandTrainer {
+  kind: 'command';
+  /** argv; `{name}` placeholders are filled per trial, never through a shell. */
+  command: string[];
+  /** Working directory for the trial, resolved against the study file's folder. */
+  cwd: string;
+  env: Record<string, string>;
+  timeout_s: number | null;
+}
+export interface BuiltinTrainer {
+  kind: 'builtin';
+  builtin: Record<string, unknown>;
+  timeout_s: number | null;
+}
+export type TrainerSpec = CommandTrainer | BuiltinTrainer;
+
+export interface ConstraintSpec {
+  metric: string;
+  min: number | null;
+  max: number | null;
+}
+
+export interface FidelitySpec {
+  param: string;
+  min: number;
+  max: number;
+  eta: number;
+}
+
+export interface SamplerSpec {
+  type: string;
+  options: Record<string, unknown>;
+}
+export interface SchedulerSpec {
+  type: string;
+  options: Record<string, unknown>;
+}
+
+export interface BudgetSpec {
+  trials: number | null;
+  wall_time_s: number | null;
+  energy_j: number | null;
+  /** "07:00" (next occurrence, local time) or an ISO date-time; kept as written, resolved at run start. */
+  deadline: string | null;
+}
+
+export interface ResourcesSpec {
+  parallel: number;
+  gpus: 'all' | number[] | null;
+  trials_per_gpu: number;
+  /** Use GPUs that other (non-Nightshift) processes are computing on; by default they are skipped. */
+  allow_busy_gpus: boolean;
+}
+
+export interface StudySpec {
+  name: string;
+  trainer: TrainerSpec;
+  search_space: Record<string, ParamSpec>;
+  objectives: Objective[];
+  constraints: ConstraintSpec[];
+  fidelity: FidelitySpec | null;
+  sampler: SamplerSpec;
+  scheduler: SchedulerSpec;
+  budget: BudgetSpec;
+  resources: ResourcesSpec;
+  baseline: Record<string, ParamValue> | null;
+  /** Start from an earlier study: its best `top` configurations that fit this space run first. */
+  warm_start: { study: string; db: string | null; top: number } | null;
+  seed: number;
+  /** How often a trial left running by a dead engine is retried (default 1). */
+  max_retries: number;
+  /** Grace period between SIGTERM and SIGKILL when stopping a trial. */
+  kill_grace_s: number;
+}
