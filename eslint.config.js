@@ -23,6 +23,7 @@ const ENGINE_LAYERS = [
   ['samplers', 'schedulers'],
   ['runner', 'metering', 'storage'],
   ['lineage'],
+  ['finalists'],
   ['campaign'],
   ['importance'],
   ['report', 'optuna'],

@@ -5,6 +5,8 @@
 //   synthetic, timing, zeus   bench/main.ts          options: --seeds --evals --functions --repeats --data --out
 //   lcbench                   bench/lcbench/main.ts  options: --seeds --tasks --methods --workers --gp-options --data --out
 //   eventloop                 bench/eventloop/main.ts options: --seconds --trials --out (serve's event-loop delay, GP inline vs worker)
+//   realtrain                 bench/realtrain/main.ts options: --seeds --epochs --parallel --methods --out
+//                             (real TF.js training, minutes per run: not in the default set; builds the trainer first)
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { root, runTs } from './lib/run-ts.mjs';
@@ -13,8 +15,9 @@ const MAIN_SUITES = ['synthetic', 'timing', 'zeus'];
 const MAIN_FLAGS = ['--seeds', '--evals', '--functions', '--repeats', '--data', '--out'];
 const LCBENCH_FLAGS = ['--seeds', '--tasks', '--methods', '--workers', '--gp-options', '--data', '--out'];
 const EVENTLOOP_FLAGS = ['--seconds', '--trials', '--out'];
+const REALTRAIN_FLAGS = ['--seeds', '--epochs', '--parallel', '--methods', '--out'];
 // Suites run only when named in --only.
-const EXTRA_SUITES = ['eventloop'];
+const EXTRA_SUITES = ['eventloop', 'realtrain'];
 
 const argv = process.argv.slice(2);
 const pairs = [];
@@ -37,9 +40,11 @@ const mainSuites = only.filter((s) => MAIN_SUITES.includes(s));
 if (mainSuites.length) runs.push(['bench/main.ts', ['--only', mainSuites.join(','), ...pick(MAIN_FLAGS)]]);
 if (only.includes('lcbench')) runs.push(['bench/lcbench/main.ts', pick(LCBENCH_FLAGS)]);
 if (only.includes('eventloop')) runs.push(['bench/eventloop/main.ts', pick(EVENTLOOP_FLAGS)]);
+if (only.includes('realtrain')) runs.push(['bench/realtrain/main.ts', pick(REALTRAIN_FLAGS)]);
 
-// The event-loop suite runs `nightshift serve` from the CLI bundle: build it from these sources first.
-if (only.includes('eventloop')) {
+// The event-loop suite runs `nightshift serve` from the CLI bundle, and realtrain's trials run the bundled
+// trainer (out/trainers/builtin-trainer.mjs): build them from these sources first.
+if (only.includes('eventloop') || only.includes('realtrain')) {
   const built = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-cli.mjs')], { cwd: root, stdio: 'inherit' });
   if (built.status !== 0) process.exit(built.status ?? 1);
 }

@@ -38,7 +38,7 @@ export async function runNightshift(
 ): Promise<RunResult> {
   const space = new SearchSpace(LCBENCH_SPACE);
   const fidelity: FidelitySpec = { param: 'epoch', min: MIN_EPOCH, max: MAX_EPOCH, eta: 3 };
-  const scheduler = createScheduler({ type: method === 'nightshift-gp-asha' ? 'asha' : 'hyperband', options: {} }, fidelity);
+  const scheduler = createScheduler({ type: method === 'nightshift-gp-asha' ? 'asha' : 'hyperband', options: { mode: 'promote' } }, fidelity);
   const gp = createGpSampler({ type: 'gp', options: gpOptions }, space);
   const sampler = withHighestRung(gp);
   const trials: TrialView[] = [];

@@ -1,7 +1,8 @@
-// Render benchmark: frame times of the Pareto and curve views with 10,000 trials (and one trial with
-// 100,000 report points), in Debian's Chromium against the real server and router. Prints a table.
-// Run: node bench/render/run.mjs   (needs `npx electron-vite build` first for out/renderer)
-import { mkdtempSync } from 'node:fs';
+// Render benchmark, in Debian's Chromium against the real server and router: how long the study page of a
+// 10,000-trial study (one trial with 100,000 report points) takes to be ready against a 12-trial study's page
+// measured in the same run, the size of their `study.summary`, and frame times while hovering and resizing.
+// Run: node bench/render/run.mjs [--out FILE.md]   (needs `npx electron-vite build` first for out/renderer)
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
@@ -14,11 +15,22 @@ import { parseStudyText } from '../../src/main/engine/study/spec.js';
 
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 10_000);
 const REPORTS = Number(process.env.BENCH_REPORTS ?? 100_000);
+const SMALL = 12;
+/** Page loads per study; the median is reported (the machine is shared, single loads are noisy). */
+const LOADS = Number(process.env.BENCH_LOADS ?? 3);
 const root = process.env.NIGHTSHIFT_ROOT ?? process.cwd();
+const outArg = process.argv.indexOf('--out');
+const outFile = outArg > 0 ? process.argv[outArg + 1] : undefined;
 
-function seed(db: string): void {
+/**
+ * What "the page is ready" means: every panel that shows data has drawn it. Selectors of panels this build
+ * does not have are skipped (so the same script measures builds before and after a panel was added).
+ */
+const READY = ['[data-pareto-point]', '[data-testid="trials-table"] tbody tr', '[data-testid="learning-curves"]', '[data-testid="morning-summary"]', '[data-testid="timeline"]'];
+
+function seed(db: string, name: string, trials: number, reportsOnFirst: number): void {
   const spec = parseStudyText(
-    `name: bench
+    `name: ${name}
 trainer: {command: [node, t.mjs]}
 search_space:
   lr: {type: float, low: 0.0001, high: 0.1, log: true}
@@ -26,21 +38,21 @@ search_space:
 objectives:
   - {metric: val_accuracy, direction: maximize}
   - {metric: energy_j, direction: minimize}
-budget: {trials: ${TRIALS}}
+budget: {trials: ${trials}}
 `,
-    { file: path.join(path.dirname(db), 'bench.yaml'), format: 'yaml', strategies: STRATEGIES },
+    { file: path.join(path.dirname(db), `${name}.yaml`), format: 'yaml', strategies: STRATEGIES },
   );
   const store = openStore(db);
   const { study } = store.createStudy(spec, specHash(spec));
   let rnd = 12345;
   const rand = () => ((rnd = (rnd * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   store.transaction(() => {
-    for (let i = 0; i < TRIALS; i++) {
+    for (let i = 0; i < trials; i++) {
       const t = store.enqueueTrial(study.id, { params: { lr: 0.0001 + rand() * 0.0999, units: 16 + Math.floor(rand() * 496) }, budget: null, lineage: { kind: 'enqueued' } });
       store.claimQueued(study.id, 'bench|1|x');
       const energy = 100 + rand() * 5000;
       const acc = Math.min(0.99, 0.5 + 0.45 * (1 - Math.exp(-energy / 1500)) * rand() ** 0.3);
-      const steps = i === 0 ? REPORTS : 5;
+      const steps = i === 0 ? reportsOnFirst : 5;
       for (let s = 1; s <= steps; s++) store.addReport(t.id, s, { val_accuracy: acc * (1 - Math.exp(-s / (steps / 4))), loss: 1 / s });
       store.finishTrial(t.id, { state: 'complete', values: { val_accuracy: acc, energy_j: energy }, metrics: { duration_s: 1 }, reason: null });
     }
@@ -76,6 +88,8 @@ function stats(xs: number[]): { median: number; p95: number; max: number } {
   const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN;
   return { median: q(0.5), p95: q(0.95), max: s.at(-1) ?? NaN };
 }
+const fmt = (x: { median: number; p95: number; max: number }) => `${x.median.toFixed(1)} / ${x.p95.toFixed(1)} / ${x.max.toFixed(1)}`;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function resizes(page: Page): Promise<void> {
   for (let i = 0; i < 20; i++) {
@@ -84,30 +98,64 @@ async function resizes(page: Page): Promise<void> {
   }
 }
 
+/** From the library, click the study and wait until each of `panels` is drawn; milliseconds. */
+async function pageReady(page: Page, url: string, study: string, panels: readonly string[]): Promise<number> {
+  await page.goto(url);
+  await page.locator(`tr[data-study="${study}"]`).waitFor();
+  const start = await page.evaluate(() => performance.now());
+  await page.click(`a[href="#/study/${study}"]`);
+  for (const sel of panels) await page.locator(sel).first().waitFor({ timeout: 120_000 });
+  await page.evaluate(() => new Promise(requestAnimationFrame));
+  return (await page.evaluate(() => performance.now())) - start;
+}
+
+/** The panels of READY that this build has (a test id is known when the page's script contains it). */
+async function panelsOfThisBuild(page: Page): Promise<string[]> {
+  const script = await page.evaluate(async () => {
+    const srcs = Array.from(document.querySelectorAll('script[src]'), (s) => (s as HTMLScriptElement).src);
+    return (await Promise.all(srcs.map(async (src) => (await fetch(src)).text()))).join('\n');
+  });
+  return READY.filter((sel) => {
+    const id = /data-testid="([^"]+)"/.exec(sel)?.[1];
+    return id === undefined || script.includes(id);
+  });
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'nightshift-render-bench-'));
   const db = path.join(dir, 'bench.db');
   const t0 = performance.now();
-  seed(db);
-  process.stderr.write(`seeded ${TRIALS} trials, ${REPORTS} reports on trial 0 in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  seed(db, 'bench', TRIALS, REPORTS);
+  seed(db, 'small', SMALL, 5);
+  process.stderr.write(`seeded ${TRIALS} trials (${REPORTS} reports on trial 0) and ${SMALL} trials in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   const router = new ApiRouter({ db });
+  const bytes = async (study: string) => {
+    const r = await router.handle('study.summary', { study });
+    if (!r.ok) throw new Error(r.error.message);
+    return Buffer.byteLength(JSON.stringify(r.result));
+  };
   const server = await startServer({ router, port: 0, rendererDir: path.join(root, 'out', 'renderer') });
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+  const pages: string[][] = [];
   const rows: string[][] = [];
+  let panels: string[] = [];
   try {
     const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
     await page.goto(server.url);
-    await page.locator('tr[data-study="bench"]').waitFor();
+    panels = await panelsOfThisBuild(page);
+    const loads: Record<string, number[]> = { small: [], bench: [] };
+    // Alternating, so a burst of load on the shared machine hits both studies alike.
+    for (let i = 0; i < LOADS; i++) for (const s of ['small', 'bench']) loads[s]!.push(await pageReady(page, server.url, s, panels));
+    const small = median(loads.small!);
+    const big = median(loads.bench!);
+    pages.push([`${SMALL} trials`, small.toFixed(0), loads.small!.map((x) => x.toFixed(0)).join(', '), `${((await bytes('small')) / 1024).toFixed(1)}`, '1.00']);
+    pages.push([`${TRIALS} trials, one with ${REPORTS} reports`, big.toFixed(0), loads.bench!.map((x) => x.toFixed(0)).join(', '), `${((await bytes('bench')) / 1024).toFixed(1)}`, (big / small).toFixed(2)]);
 
-    let start = await page.evaluate(() => performance.now());
-    await page.click('a[href="#/study/bench"]');
-    await page.locator('[data-pareto-point]').first().waitFor();
-    await page.evaluate(() => new Promise(requestAnimationFrame));
-    const paretoLoad = (await page.evaluate(() => performance.now())) - start;
+    // The big study is on screen now: interactions.
     const box = (await page.locator('svg[aria-label^="Pareto front"]').boundingBox())!;
     const hover = stats(
       await frames(page, async () => {
@@ -116,25 +164,45 @@ async function main(): Promise<void> {
     );
     const redraw = stats(await frames(page, () => resizes(page)));
     const pts = await page.locator('[data-pareto-point]').count();
-    rows.push([`Pareto (${TRIALS} points, ${pts} on front)`, paretoLoad.toFixed(0), `hover ${hover.median.toFixed(1)} / ${hover.p95.toFixed(1)} / ${hover.max.toFixed(1)}`, `resize ${redraw.median.toFixed(1)} / ${redraw.p95.toFixed(1)} / ${redraw.max.toFixed(1)}`]);
+    rows.push([`Study page (${TRIALS} trials, ${pts} on front)`, `hover Pareto ${fmt(hover)}`, `resize ${fmt(redraw)}`]);
+    const timeline = page.locator('[data-testid="timeline"]');
+    if ((await timeline.count()) > 0) {
+      await timeline.scrollIntoViewIfNeeded();
+      const tb = (await timeline.boundingBox())!;
+      const th = stats(
+        await frames(page, async () => {
+          for (let i = 0; i < 120; i++) await page.mouse.move(tb.x + (tb.width * (i % 60)) / 60, tb.y + (tb.height * ((i * 7) % 20)) / 20);
+        }),
+      );
+      rows.push([`Timeline (${TRIALS} bars)`, `hover ${fmt(th)}`, '']);
+    }
 
-    start = await page.evaluate(() => performance.now());
+    const start = await page.evaluate(() => performance.now());
     await page.evaluate(() => (location.hash = '#/study/bench/trial/0'));
     await page.locator('[data-testid="trial-params"]').waitFor();
     await page.evaluate(() => new Promise(requestAnimationFrame));
     const curveLoad = (await page.evaluate(() => performance.now())) - start;
     const curve = stats(await frames(page, () => resizes(page)));
-    rows.push([`Curves (trial with ${REPORTS} reports)`, curveLoad.toFixed(0), '', `resize ${curve.median.toFixed(1)} / ${curve.p95.toFixed(1)} / ${curve.max.toFixed(1)}`]);
+    rows.push([`Trial page (${REPORTS} reports), ready in ${curveLoad.toFixed(0)} ms`, '', `resize ${fmt(curve)}`]);
   } finally {
     await browser.close();
     await server.close();
     await router.close();
   }
-  const head = ['view', 'first render ms', 'frame ms median / p95 / max', 'frame ms median / p95 / max'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => '| ' + r.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
-  process.stdout.write([line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n');
-  process.stdout.write('Chromium headless, --disable-gpu (software rendering); first render includes the API call.\n');
+  const table = (head: string[], body: string[][]) => {
+    const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
+    const line = (r: string[]) => '| ' + r.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
+    return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+  };
+  const text = [
+    table(['study page', 'ready ms (median)', `ready ms (${LOADS} loads)`, 'study.summary KB', 'x the 12-trial page'], pages),
+    '',
+    table(['view', 'frame ms median / p95 / max', 'frame ms median / p95 / max'], rows),
+    '',
+    `Chromium headless, --disable-gpu (software rendering); "ready" runs from the click in the library until every data panel is drawn (${panels.join(', ')}), API calls included. Load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores.`,
+  ].join('\n');
+  process.stdout.write(text + '\n');
+  if (outFile) writeFileSync(outFile, text + '\n');
 }
 
 await main();

@@ -17,6 +17,10 @@ Example::
         nightshift.report(epoch, loss=loss, val_accuracy=acc)
         save(os.path.join(ckpt, "last.pt"))      # your code
 
+A finalist run (the study's ``finalists`` stage re-runs its top configurations with other seeds, overrides
+and folds) also gets ``fold()`` and ``folds()`` when the study asks for folds: train on every fold but
+``fold()`` of ``folds()`` and report on that one. ``is_finalist()`` says whether this run is one.
+
 A report is one stdout line, ``@nightshift {"step": 3, "val_accuracy": 0.91}``; every other line is log.
 Stopping is SIGTERM to the trial's process group, then SIGKILL after a grace period.
 """
@@ -27,7 +31,19 @@ import operator
 import os
 import sys
 
-__all__ = ["params", "report", "checkpoint_dir", "budget", "trial_id", "trial_number", "study", "seed"]
+__all__ = [
+    "params",
+    "report",
+    "checkpoint_dir",
+    "budget",
+    "trial_id",
+    "trial_number",
+    "study",
+    "seed",
+    "fold",
+    "folds",
+    "is_finalist",
+]
 
 _PREFIX = "@nightshift "
 _DEFAULT_CHECKPOINT_DIR = "nightshift-checkpoint"
@@ -118,3 +134,18 @@ def study():
 def seed():
     """A seed derived from the study's seed for this trial, or None outside Nightshift."""
     return _int_env("NIGHTSHIFT_SEED")
+
+
+def fold():
+    """The cross-validation fold to hold out (0 .. folds()-1) in a finalist run with folds, else None."""
+    return _int_env("NIGHTSHIFT_FOLD")
+
+
+def folds():
+    """How many cross-validation folds the finalist stage uses, or None when it uses none (or outside one)."""
+    return _int_env("NIGHTSHIFT_FOLDS")
+
+
+def is_finalist():
+    """True when this run re-runs a top configuration in the study's finalists stage (not a search trial)."""
+    return os.environ.get("NIGHTSHIFT_FINALIST") == "1"

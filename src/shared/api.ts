@@ -2,9 +2,13 @@
 // Electron IPC (src/preload) or HTTP + WebSocket (`nightshift serve`). One typed map of methods
 // (name → request/response) and one of pushed events (name → payload). Types only, plus the name lists the
 // transports register, so the renderer bundle pulls in nothing from the engine.
+import type { CompareView, Download, DownloadFormat, ImportanceJson, SensitivityView, SourceStudy } from './analysis.js';
 import type { TrialProvenance } from './provenance.js';
 import type { ParamSpec, StudySpec } from './spec.js';
-import type { Objective, Params, StateCounts, StudyExportJson, StudyState, TrialJson, TrialState } from './types.js';
+import type { MorningSummary, StudyTimeline } from './study-views.js';
+import type { Objective, ParamValue, Params, StateCounts, StudyExportJson, StudyState, TrialJson, TrialState } from './types.js';
+
+export type { MorningSummary, StudyTimeline } from './study-views.js';
 
 /** Sort keys of the trials table: a column, or `value.<metric>` / `metric.<name>` / `param.<name>`. */
 export type TrialSortKey = 'number' | 'state' | 'started_at' | 'ended_at' | `value.${string}` | `metric.${string}` | `param.${string}`;
@@ -15,7 +19,15 @@ export interface TrialsQuery {
   /** At most 1000 rows per page. */
   limit?: number;
   sort?: { key: TrialSortKey; direction: 'asc' | 'desc' };
-  filter?: { states?: TrialState[]; /** Substring matched against the trial's params and reason. */ text?: string };
+  filter?: { states?: TrialState[]; /** Substring matched against the trial's params and reason. */ text?: string; ranges?: TrialRange[] };
+}
+
+/** A brushed axis: trials whose value at `key` lies in [min, max] (either end open), or is one of `values`. */
+export interface TrialRange {
+  key: TrialSortKey;
+  min?: number;
+  max?: number;
+  values?: ParamValue[];
 }
 
 export interface StudyListItem {
@@ -67,10 +79,20 @@ export interface StudySummary {
   spec: StudySpec | null;
   /** The search space: the spec's, or for a study from another tool the one its trials were drawn from. */
   search_space: Record<string, ParamSpec>;
-  /** Trials on the first front (one best trial for a single objective), in trial order. */
+  /**
+   * Trials on the first front (one best trial for a single objective), in trial order; a front of more than
+   * 100 trials is sampled evenly along the first objective (every front point is in `points`).
+   */
   pareto: TrialJson[];
-  /** Every complete trial with all objective values, with its front. */
+  /** Trials on the first front. */
+  pareto_total: number;
+  /**
+   * Complete trials with all objective values, with their front: every front point, and at 10,000 trials one
+   * dominated point per small cell of the objective space (see `points_total`).
+   */
   points: ObjectivePoint[];
+  /** Complete trials with all objective values, before decimation. */
+  points_total: number;
   /** Best value of the first objective so far, against trial number and against cumulative energy_j. */
   best_so_far: { by_trial: SeriesPoint[]; by_energy: SeriesPoint[] };
   budget: BudgetSummary;
@@ -94,9 +116,27 @@ export interface BudgetSummary {
   co2_g: BudgetUse;
 }
 
+/** Quantiles of many learning curves' values at one step (or step bin); `n` curves had a value there. */
+export interface CurveBand {
+  x: number;
+  q10: number;
+  q25: number;
+  q50: number;
+  q75: number;
+  q90: number;
+  n: number;
+}
+
 export interface LearningCurves {
   metric: string;
+  /**
+   * Each trial's curve; with bands (many trials), only the best few and the running ones, drawn over them.
+   */
   trials: { number: number; state: TrialState; budget: number | null; points: SeriesPoint[] }[];
+  /** Quantile bands over every trial's curve when there are too many to draw one by one, else null. */
+  bands: CurveBand[] | null;
+  /** Trials with a curve (all of them, also those summarised by the bands). */
+  trial_count: number;
   /** Distinct fidelity budgets of the trials (the rungs a multi-fidelity scheduler stops at), ascending. */
   rungs: number[];
   /** Report points over all trials before downsampling. */
@@ -140,6 +180,8 @@ export interface DatabaseInfo {
   file: string;
   readonly: boolean;
   artifacts: string;
+  /** An Optuna storage is always shown read-only. */
+  kind: 'nightshift' | 'optuna';
 }
 
 export const MAX_REPORT_POINTS = 2000;
@@ -148,11 +190,29 @@ export const LOG_TAIL_LINES = 200;
 /** Every method: its request and response. */
 export interface ApiMethods {
   'db.info': { request: Record<string, never>; response: DatabaseInfo };
+  /** Studies of another database file (Nightshift or Optuna, opened read-only), or of this one without `file`. */
+  'compare.sources': { request: { file?: string }; response: { file: string; studies: SourceStudy[] } };
+  /** Studies side by side, each from this database or the `file` given: `nightshift compare --json` and its lines. */
+  'studies.compare': { request: { studies: { study: string; file?: string }[] }; response: CompareView };
+  /** `nightshift importance --json`: fANOVA importance per objective (or the one named) and suggestions. */
+  'study.importance': { request: { study: string; objective?: string }; response: ImportanceJson };
+  /** The sensitivity follow-up of a study and its effects, null before one was started. */
+  'study.sensitivity': { request: { study: string; objective?: string }; response: SensitivityView | null };
+  /** Creates `<study>-sensitivity` around the best trial on `objective` (as `nightshift sensitivity`) and runs it here. */
+  'sensitivity.start': { request: { study: string; points?: number; objective?: string }; response: { study: string; created: boolean; planned: number } };
+  /** A file to save: the HTML report (as `nightshift export --format html`), CSV or JSON. */
+  'study.download': { request: { study: string; format: DownloadFormat }; response: Download };
+  /** The stored study written back as a study file (object and YAML), to duplicate and edit. */
+  'study.source': { request: { study: string }; response: { study: Record<string, unknown>; yaml: string } };
   /** Switches this window/server to another database file (refused while a campaign runs here). */
   'db.open': { request: { file: string; readonly?: boolean }; response: DatabaseInfo };
   'studies.list': { request: Record<string, never>; response: StudyListItem[] };
   'study.summary': { request: { study: string }; response: StudySummary };
   'study.trials': { request: TrialsQuery; response: TrialsPage };
+  /** What happened since the last campaign run started ('run', the default), since the study began, or since an ISO time. */
+  'study.morning': { request: { study: string; since?: string }; response: MorningSummary };
+  /** Every started trial as a bar on its GPU slot or parallel lane over wall-clock time. */
+  'study.timeline': { request: { study: string }; response: StudyTimeline };
   'study.export': { request: { study: string }; response: StudyExportJson };
   /** Parses study text and reports every problem with its path; `name` when it is valid. */
   'study.validate': { request: { text: string; format?: 'yaml' | 'json'; file?: string }; response: { ok: boolean; issues: SpecIssueJson[]; name: string | null } };
@@ -184,6 +244,8 @@ export const API_METHODS = [
   'studies.list',
   'study.summary',
   'study.trials',
+  'study.morning',
+  'study.timeline',
   'study.export',
   'study.validate',
   'study.create',
@@ -193,6 +255,13 @@ export const API_METHODS = [
   'campaign.start',
   'campaign.pause',
   'campaign.stop',
+  'compare.sources',
+  'studies.compare',
+  'study.importance',
+  'study.sensitivity',
+  'sensitivity.start',
+  'study.download',
+  'study.source',
 ] as const satisfies readonly ApiMethod[];
 
 // Compile-time check that the list names every method exactly.

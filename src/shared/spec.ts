@@ -66,6 +66,20 @@ export interface SchedulerSpec {
   options: Record<string, unknown>;
 }
 
+/** The study file's `finalists` key: after the search, re-run the top configurations with several seeds (and folds). */
+export interface FinalistsSpec {
+  /** How many configurations to validate (by `objective`, or the Pareto set's knee points). */
+  top: number;
+  /** Runs per configuration and fold, each with its own seed (the same seeds for every configuration). */
+  seeds: number;
+  /** Values that replace the configuration's own (a search parameter, or the fidelity parameter). */
+  overrides: Record<string, ParamValue>;
+  /** Cross-validation folds (NIGHTSHIFT_FOLD 0..folds-1), or null for none. */
+  folds: number | null;
+  /** The objective that ranks configurations and names the winner; null: the first, or knee points. */
+  objective: string | null;
+}
+
 export interface BudgetSpec {
   trials: number | null;
   wall_time_s: number | null;
@@ -96,6 +110,8 @@ export interface StudySpec {
   baseline: Record<string, ParamValue> | null;
   /** Start from an earlier study: its best `top` configurations that fit this space run first. */
   warm_start: { study: string; db: string | null; top: number } | null;
+  /** The finalists stage after the search; absent (older stored studies) or null when there is none. */
+  finalists?: FinalistsSpec | null;
   seed: number;
   /** How often a trial left running by a dead engine is retried (default 1). */
   max_retries: number;

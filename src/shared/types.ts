@@ -1,5 +1,6 @@
 // Value types shared by the engine, the CLI, the API contract and the renderer.
 // These shapes are user-facing contracts (CLI --json output, exports): change them only with care.
+import type { FinalistsJson } from './finalists.js';
 import type { TrialProvenance } from './provenance.js';
 import type { StudySpec } from './spec.js';
 
@@ -42,9 +43,31 @@ export interface StudyShowJson {
   state: StudyState;
   objectives: Objective[];
   counts: StateCounts;
-  /** The best trial (one objective) or the Pareto set (several). */
+  /** The best trial (one objective) or the Pareto set (several); once finalists are validated, the validated winner. */
   best: TrialJson[];
+  /** Whether `best` is the finalists stage's validated winner (true) or the search's best (false). */
+  best_validated?: boolean;
+  /** Finalist runs, counted apart from the search's `counts`. */
+  finalist_counts?: StateCounts;
+  /** The finalists stage's results, once it has runs. */
+  finalists?: FinalistsJson | null;
   stop_reason: string | null;
+  /** What the study's finished trials cost in processes and energy (see StudyCostJson). */
+  cost: StudyCostJson;
+}
+
+/** Totals over a study's finished trials; null where nothing was measured. */
+export interface StudyCostJson {
+  /** Trial processes that ran (each trial record is one process). */
+  processes: number;
+  /** Wall time × processes: the sum of the trial processes' wall times (their duration_s). */
+  process_seconds: number;
+  energy_j: number | null;
+  /** The fixed cost: the sum over trials of the time, and energy, from launch to the first report. */
+  startup_s: number | null;
+  startup_energy_j: number | null;
+  /** startup_energy_j / energy_j. */
+  startup_energy_share: number | null;
 }
 
 /** One entry of `nightshift ls --json`. */

@@ -57,7 +57,7 @@ objectives:
   - {metric: energy_j, direction: minimize}
 fidelity: {param: epochs, min: 1, max: 3, eta: 3}
 sampler: {type: sobol}
-scheduler: {type: asha}
+scheduler: {type: asha, mode: promote}
 budget: {trials: 9}
 resources: {gpus: all, trials_per_gpu: 1}
 seed: 3

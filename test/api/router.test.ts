@@ -32,7 +32,7 @@ describe('API router (every method, real engine)', () => {
 
   it('studies.list, db.info and study.validate before any study', async () => {
     expect(await call(router, 'studies.list', {})).toEqual([]);
-    expect(await call(router, 'db.info', {})).toEqual({ file: fx.db, readonly: false, artifacts: fx.dir });
+    expect(await call(router, 'db.info', {})).toEqual({ file: fx.db, readonly: false, artifacts: fx.dir, kind: 'nightshift' });
     const good = await call(router, 'study.validate', { text: 'name: a\ntrainer: {command: [node, t.mjs]}\nsearch_space: {x: {type: float, low: 0, high: 1}}\nobjectives: [{metric: m, direction: minimize}]\n' });
     expect(good).toEqual({ ok: true, issues: [], name: 'a' });
     const bad = await call(router, 'study.validate', { text: 'name: a\ntrainer: {command: [node, t.mjs]}\nsearch_space: {x: {type: float, low: 0, high: 1, log: true}}\nobjectives: [{metric: m, direction: minimize}]\n' });
@@ -152,7 +152,7 @@ describe('API router (every method, real engine)', () => {
   it('db.open switches to another file (and refuses what a read-only file cannot do)', async () => {
     const other = path.join(tempDir(), 'other.db');
     expect((await error(router, 'db.open', { file: other, readonly: true })).message).toMatch(/does not exist/);
-    expect(await call(router, 'db.open', { file: other })).toEqual({ file: other, readonly: false, artifacts: path.dirname(other) });
+    expect(await call(router, 'db.open', { file: other })).toEqual({ file: other, readonly: false, artifacts: path.dirname(other), kind: 'nightshift' });
     expect(existsSync(other)).toBe(true);
     expect(await call(router, 'studies.list', {})).toEqual([]);
     expect(events.at(-1)?.event).toBe('db');

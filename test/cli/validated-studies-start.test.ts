@@ -63,6 +63,8 @@ const CASES: Record<string, string> = {
   'gp-cost-aware-one-objective': `${xy}${oneObjective}sampler: {type: gp, cost_aware: true, n_startup: 2}\nbudget: {trials: 4}\n`,
   'gp-70-parameters': `search_space:\n${Array.from({ length: 70 }, (_, i) => `  p${i}: {type: float, low: 0, high: 1}\n`).join('')}${oneObjective}sampler: {type: gp, n_startup: 2}\nbudget: {trials: 4}\n`,
   'asha-with-fidelity': `${xy}${oneObjective}fidelity: {param: epochs, min: 1, max: 9}\nsampler: gp\nscheduler: {type: asha, eta: 3}\nbudget: {trials: 4}\n`,
+  'asha-promote': `${xy}${oneObjective}fidelity: {param: epochs, min: 1, max: 9}\nsampler: gp\nscheduler: {type: asha, mode: promote}\nbudget: {trials: 4}\n`,
+  'hyperband-stop': `${xy}${oneObjective}fidelity: {param: epochs, min: 1, max: 9}\nscheduler: {type: hyperband, mode: stop}\nbudget: {trials: 4}\n`,
   'float-range-1e308': `search_space:\n  x: {type: float, low: -1.0e+308, high: 1.0e+308}\n${oneObjective}budget: {trials: 6}\nseed: 5\n`,
   '300k-choices': `search_space:\n  c: {type: categorical, choices: [${Array.from({ length: 300_000 }, (_, i) => `c${i}`).join(', ')}]}\n${oneObjective}budget: {trials: 2}\n`,
 };
@@ -76,7 +78,10 @@ describe('the sampler and scheduler cases the validator accepts also start', () 
     writeFileSync(file, study(name, body));
     const show = await runStudy(file);
     const budget = Number(/trials: (\d+)/.exec(body)![1]);
-    expect(show.counts.complete, JSON.stringify(show)).toBe(budget);
+    // Stop-based ASHA and Hyperband (their default mode) end a trial that does not pass a rung as pruned.
+    expect(show.counts.complete + show.counts.pruned, JSON.stringify(show)).toBe(budget);
+    expect(show.counts.failed + show.counts.stopped, JSON.stringify(show)).toBe(0);
+    if (!/scheduler: \{type: (asha|hyperband)/.test(body)) expect(show.counts.pruned, JSON.stringify(show)).toBe(0);
     expect(show.stop_reason).toMatch(/budget/);
   });
 

@@ -9,6 +9,8 @@ import { openStore } from '../../src/main/engine/storage/open.js';
 import { specHash } from '../../src/main/engine/study/spec-hash.js';
 import { tempDir } from '../helpers/cli.js';
 import { testSpec } from '../helpers/spec.js';
+import { waitFor } from '../helpers/procs.js';
+import { writeStudy } from '../api/helpers.js';
 
 const PDF_SPEC = testSpec({ name: 'pdfstudy' });
 
@@ -28,6 +30,10 @@ const h = vi.hoisted(() => ({
   // When set, the preload's invoke reaches main's registered handler of that channel, as this sender.
   route: null as { senderFrame: { url: string } } | null,
   printed: [] as { webPreferences: Record<string, unknown>; html: string; options: unknown }[],
+  notifications: [] as { options: { title: string; body: string }; handlers: Map<string, () => void>; shown: boolean }[],
+  notificationsSupported: false,
+  executed: [] as string[],
+  windowShown: 0,
 }));
 
 vi.mock('electron', () => {
@@ -37,6 +43,7 @@ vi.mock('electron', () => {
       on: (ev: string, fn: (e: { preventDefault(): void }) => void) => void;
       send: () => void;
       printToPDF: (options: unknown) => Promise<Buffer>;
+      executeJavaScript: (code: string) => Promise<unknown>;
     };
     constructor(options: { webPreferences: Record<string, unknown> }) {
       const rec = { options, contents: { listeners: new Map(), openHandler: null as (() => unknown) | null }, loaded: null as string | null, destroyed: false };
@@ -45,6 +52,7 @@ vi.mock('electron', () => {
         setWindowOpenHandler: (fn) => void (rec.contents.openHandler = fn),
         on: (ev, fn) => void rec.contents.listeners.set(ev, fn),
         send: () => {},
+        executeJavaScript: (code: string) => (h.executed.push(code), Promise.resolve(undefined)),
         // Records what Chromium would print: the window's settings and the page it loaded.
         printToPDF: async (opts) => {
           h.printed.push({ webPreferences: options.webPreferences, html: readFileSync(rec.loaded!, 'utf8'), options: opts });
@@ -58,7 +66,7 @@ vi.mock('electron', () => {
     destroy: () => void;
     loadURL = () => Promise.resolve();
     on = () => this;
-    show = () => {};
+    show = () => void h.windowShown++;
     focus = () => {};
     hide = () => {};
     isDestroyed = () => false;
@@ -78,7 +86,21 @@ vi.mock('electron', () => {
         h.openFilters.push(args.at(-1)?.filters);
         return h.openPath ? { canceled: false, filePaths: [h.openPath] } : { canceled: true, filePaths: [] };
       }, showSaveDialog: async () => (h.savePath ? { canceled: false, filePath: h.savePath } : { canceled: true }) },
-    Notification: Object.assign(function Notification() {}, { isSupported: () => false }),
+    Notification: class Notification {
+      static isSupported = () => h.notificationsSupported;
+      private readonly rec: (typeof h.notifications)[number];
+      constructor(options: { title: string; body: string }) {
+        this.rec = { options, handlers: new Map(), shown: false };
+        h.notifications.push(this.rec);
+      }
+      on(ev: string, fn: () => void) {
+        this.rec.handlers.set(ev, fn);
+        return this;
+      }
+      show() {
+        this.rec.shown = true;
+      }
+    },
     Tray: function Tray() {},
     Menu: { buildFromTemplate: () => ({}) },
     nativeImage: { createEmpty: () => ({}) },
@@ -136,6 +158,33 @@ describe('Electron main (stub electron module)', () => {
     expect(await list({ senderFrame: { url: 'https://evil.example/' } }, {})).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
     expect(await list({ senderFrame: { url: 'file:///x/index.html' } }, { study: 1 })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
     await desktop!.router.close();
+  });
+
+  it("a campaign's end notifies, and clicking the notification shows the window on the study's summary", async () => {
+    h.lock = true;
+    h.notificationsSupported = true;
+    h.notifications.length = 0;
+    h.executed.length = 0;
+    const fx = writeStudy({ name: 'notify', trials: 2, delayMs: 5, dir: process.env.NIGHTSHIFT_HOME! });
+    const { startDesktopApp } = await import('../../src/main/electron/app.js');
+    const desktop = (await startDesktopApp())!;
+    try {
+      // A real campaign of two trials runs to its budget; its end is the notification.
+      const r = await desktop.router.handle('campaign.start', { file: fx.file });
+      expect(r.ok ? 'ok' : r.error.message).toBe('ok');
+      await waitFor(() => h.notifications.length > 0, 30_000, 'the end-of-campaign notification');
+      const n = h.notifications[0]!;
+      expect(n.shown).toBe(true);
+      expect(n.options.title).toBe('Campaign notify finished');
+      expect(n.options.body).toContain('Click for the summary');
+      const shownBefore = h.windowShown;
+      n.handlers.get('click')!();
+      expect(h.windowShown).toBe(shownBefore + 1);
+      expect(h.executed).toEqual(['location.hash = "#/study/notify/summary"']);
+    } finally {
+      h.notificationsSupported = false;
+      await desktop.router.close();
+    }
   });
 
   it('exports the study report as a PDF printed in a hidden window with JavaScript off', async () => {

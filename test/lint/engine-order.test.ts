@@ -16,7 +16,7 @@ describe('engine folder order lint rule', () => {
   it('refuses an import from a higher folder, naming both folders and the order', async () => {
     const [message] = await problems('storage/x.ts', '../campaign/campaign.js');
     expect(message).toMatch(/storage must not import from campaign/);
-    expect(message).toContain('study -> samplers / schedulers -> runner / metering / storage -> lineage -> campaign');
+    expect(message).toContain('study -> samplers / schedulers -> runner / metering / storage -> lineage -> finalists -> campaign');
     // The cycles this rule was written against, each planted again.
     expect(await problems('campaign/x.ts', '../report/index.js')).toHaveLength(1);
     expect(await problems('campaign/x.ts', '../optuna/index.js')).toHaveLength(1);
@@ -24,6 +24,8 @@ describe('engine folder order lint rule', () => {
     expect(await problems('storage/sqlite/x.ts', '../../lineage/walk.js')).toHaveLength(1);
     expect(await problems('study/x.ts', '../samplers/types.js')).toHaveLength(1);
     expect(await problems('samplers/gp/x.ts', '../../campaign/campaign.js')).toHaveLength(1);
+    expect(await problems('finalists/x.ts', '../campaign/campaign.js')).toHaveLength(1);
+    expect(await problems('storage/x.ts', '../finalists/stage.js')).toHaveLength(1);
   });
 
   it('refuses imports between folders of the same row', async () => {
@@ -44,6 +46,8 @@ describe('engine folder order lint rule', () => {
   it('allows downward and same-folder imports, and still refuses Electron', async () => {
     expect(await problems('campaign/x.ts', '../storage/types.js')).toEqual([]);
     expect(await problems('campaign/x.ts', '../lineage/walk.js')).toEqual([]);
+    expect(await problems('campaign/x.ts', '../finalists/stage.js')).toEqual([]);
+    expect(await problems('report/x.ts', '../finalists/stage.js')).toEqual([]);
     expect(await problems('report/x.ts', '../campaign/owner.js')).toEqual([]);
     expect(await problems('report/x.ts', '../importance/index.js')).toEqual([]);
     expect(await problems('optuna/x.ts', '../storage/copy.js')).toEqual([]);

@@ -1,6 +1,6 @@
 // Read-only views of a study that the API answers with. The engine computes fronts, best-so-far series
 // and downsampled curves here; the renderer only draws what it gets.
-import type { BudgetSummary, GpuTrace, ObjectivePoint, StudyListItem, StudySummary, TrialsPage, TrialsQuery } from '../../shared/api.js';
+import type { BudgetSummary, GpuTrace, ObjectivePoint, StudyListItem, StudySummary, TrialRange, TrialsPage, TrialsQuery } from '../../shared/api.js';
 import { MAX_REPORT_POINTS } from '../../shared/api.js';
 import type { Objective, TrialJson } from '../../shared/types.js';
 import { stateNow, trialJson } from '../engine/report/json.js';
@@ -8,6 +8,8 @@ import { bestTrials } from '../engine/study/pareto.js';
 import type { ReportRecord, StoreReader, StudyRecord, TrialRecord } from '../engine/storage/types.js';
 import { EnergyLedger, spentTotal } from '../engine/lineage/index.js';
 import { convergence } from '../engine/report/convergence.js';
+import { lastRunStart, runWallSeconds } from './morning.js';
+import { changePoints, decimatePoints, evenly } from './decimate.js';
 import { hypervolumeSeries, learningCurves } from './series.js';
 
 /** Objective vector of a complete trial, or null when a value is missing or not finite. */
@@ -44,8 +46,11 @@ function bestSoFar(trials: readonly TrialRecord[], objectives: readonly Objectiv
 
 const NO_BUDGET = { trials: null, wall_time_s: null, energy_j: null, deadline: null } as const;
 
-/** Budget use; `active` is the running campaign's start (wall time counts per run), null when none runs here. */
-export function budgetSummary(trials: readonly TrialRecord[], study: StudyRecord, active: { since: number } | null, now: number): BudgetSummary {
+/**
+ * Budget use; `active` is the running campaign's start (wall time counts per run), null when none runs here;
+ * then wall time is what the last run used (`lastRun`: its start, null for every trial).
+ */
+export function budgetSummary(trials: readonly TrialRecord[], study: StudyRecord, active: { since: number } | null, now: number, lastRun: string | null = null): BudgetSummary {
   // A foreign source (an Optuna storage) has no budget: every limit reads as none.
   const budget = study.spec?.budget ?? NO_BUDGET;
   let used = 0;
@@ -53,10 +58,18 @@ export function budgetSummary(trials: readonly TrialRecord[], study: StudyRecord
   return {
     trials: { used, limit: budget.trials },
     // Wall time counts per run (a resumed campaign gets a fresh allowance), so it is the running campaign's age.
-    wall_time_s: { used: active ? Math.max(0, (now - active.since) / 1000) : 0, limit: budget.wall_time_s },
+    wall_time_s: { used: active ? Math.max(0, (now - active.since) / 1000) : runWallSeconds(trials, lastRun), limit: budget.wall_time_s },
     energy_j: { used: spentTotal(trials, 'energy_j'), limit: budget.energy_j },
     co2_g: { used: spentTotal(trials, 'co2_g'), limit: null },
   };
+}
+
+/** The front's trials in trial order; a front of hundreds is sampled evenly along the first objective. */
+function paretoTrials(trials: readonly TrialRecord[], front: ReadonlySet<number>, first: Objective | undefined): TrialJson[] {
+  const on = trials.filter((t) => front.has(t.number));
+  const key = (t: TrialRecord) => (first ? (t.values[first.metric] ?? 0) : t.number);
+  const kept = new Set(evenly([...on].sort((a, b) => key(a) - key(b))).map((t) => t.number));
+  return on.filter((t) => kept.has(t.number)).map((t) => trialJson(t));
 }
 
 export function studySummary(store: StoreReader, study: StudyRecord, active: { since: number } | null, now: number, gpu: { live: boolean; gpus: GpuTrace[] }): StudySummary {
@@ -65,6 +78,8 @@ export function studySummary(store: StoreReader, study: StudyRecord, active: { s
   const points = objectivePoints(trials, study.objectives);
   const front = new Set(points.filter((p) => p.front === 0).map((p) => p.number));
   const ledger = new EnergyLedger(trials);
+  const best = bestSoFar(trials, study.objectives, ledger);
+  const hv = hypervolumeSeries(trials, study.objectives, ledger);
   return {
     name: study.name,
     state: stateNow(study),
@@ -74,13 +89,15 @@ export function studySummary(store: StoreReader, study: StudyRecord, active: { s
     counts,
     spec: study.spec,
     search_space: study.searchSpace,
-    pareto: trials.filter((t) => front.has(t.number)).map((t) => trialJson(t)),
-    points,
-    best_so_far: bestSoFar(trials, study.objectives, ledger),
-    budget: budgetSummary(trials, study, active, now),
+    pareto: paretoTrials(trials, front, study.objectives[0]),
+    pareto_total: front.size,
+    points: decimatePoints(points, study.objectives.map((o) => o.metric)),
+    points_total: points.length,
+    best_so_far: { by_trial: changePoints(best.by_trial), by_energy: changePoints(best.by_energy) },
+    budget: budgetSummary(trials, study, active, now, active ? null : lastRunStart(store, study)),
     active: active !== null,
     curves: learningCurves(store, trials, study.objectives),
-    hypervolume: hypervolumeSeries(trials, study.objectives, ledger),
+    hypervolume: hv && { ...hv, by_trial: changePoints(hv.by_trial), by_energy: changePoints(hv.by_energy) },
     gpu,
   };
 }
@@ -123,12 +140,23 @@ function sortValue(t: TrialJson, key: string): number | string | null {
   return v === undefined ? null : typeof v === 'boolean' ? String(v) : v;
 }
 
+/** A brushed axis keeps a trial whose value lies in it; a trial without a value there is left out. */
+function inRange(v: number | string | null, r: TrialRange): boolean {
+  if (v === null) return false;
+  if (r.values) return r.values.some((x) => String(x) === String(v));
+  if (typeof v !== 'number') return false;
+  return (r.min === undefined || v >= r.min) && (r.max === undefined || v <= r.max);
+}
+
 export function trialsPage(store: StoreReader, study: StudyRecord, q: TrialsQuery): TrialsPage {
-  let rows = store.trials(study.id).map((t) => trialJson(t));
+  const records = store.trials(study.id);
+  const ids = new Map(records.map((t) => [t.number, t.id]));
+  let rows = records.map((t) => trialJson(t));
   const states = q.filter?.states;
   if (states && states.length > 0) rows = rows.filter((t) => states.includes(t.state));
   const text = q.filter?.text?.trim().toLowerCase();
   if (text) rows = rows.filter((t) => `${t.number} ${JSON.stringify(t.params)} ${t.reason ?? ''}`.toLowerCase().includes(text));
+  for (const r of q.filter?.ranges ?? []) rows = rows.filter((t) => inRange(sortValue(t, r.key), r));
   if (q.sort) {
     const { key, direction } = q.sort;
     const sign = direction === 'asc' ? 1 : -1;
@@ -143,7 +171,9 @@ export function trialsPage(store: StoreReader, study: StudyRecord, q: TrialsQuer
     });
   }
   const offset = q.offset ?? 0;
-  return { total: rows.length, offset, trials: rows.slice(offset, offset + (q.limit ?? 100)) };
+  // Provenance for the page's rows only: the table marks energy below the meter's resolution (short_window).
+  const page = rows.slice(offset, offset + (q.limit ?? 100)).map((t) => ({ ...t, provenance: store.provenance(ids.get(t.number)!) }));
+  return { total: rows.length, offset, trials: page };
 }
 
 /** Evenly spaced reports, first and last kept, so a 100,000-step curve stays a few KB. */

@@ -16,15 +16,20 @@ import { studyExportJson, trialJsonWith } from '../engine/report/json.js';
 import { StudySpecError } from '../engine/study/errors.js';
 import { SearchSpace } from '../engine/study/space.js';
 import { formatOf, loadStudyFile, parseStudyText } from '../engine/study/spec.js';
-import { openStore, openStoreReader } from '../engine/storage/open.js';
 import type { GpuSample, NightshiftStudyRecord, Store, StoreReader, StudyRecord } from '../engine/storage/types.js';
 import { originText } from '../engine/lineage/index.js';
+import { compareStudies, sensitivityObjective, sensitivityView, sourceStudies, studyDownload, studyImportance, studySource } from './analysis.js';
+import { openSensitivityStudy, SensitivityError } from '../engine/importance/sensitivity.js';
 import { CampaignHost } from './campaigns.js';
 import { ApiFailure } from './failure.js';
 import { readCommand, tailLines } from './files.js';
+import { morningSummary } from './morning.js';
+import { openDatabase, type OpenedDatabase } from './open-db.js';
 import { budgetSummary, downsample, studyListItem, studySummary, trialsPage } from './queries.js';
 import { gpuTraces } from './series.js';
 import { REQUEST_SCHEMAS } from './schemas.js';
+import { ReadCache } from './read-cache.js';
+import { studyTimeline } from './timeline.js';
 
 export interface RouterOptions {
   /** Database file; opened (and created when writable) at construction. */
@@ -45,14 +50,17 @@ export class ApiRouter {
   private readonly listeners = new Set<(e: ApiEvent) => void>();
   private readonly campaigns = new CampaignHost((e) => this.forward(e));
   private closed = false;
+  /** Shared whole-study reads for the page's parallel requests; cleared on every write and engine event. */
+  private readonly cache = new ReadCache();
   /** Whoever holds the token may call db.open; a server started read-only must not be reopened writable. */
   private readonly alwaysReadonly: boolean;
 
   constructor(opts: RouterOptions) {
     const file = path.resolve(opts.db);
     this.alwaysReadonly = opts.readonly ?? false;
-    ({ store: this.store, writer: this.writer } = openDatabase(file, this.alwaysReadonly));
-    this.info = { file, readonly: opts.readonly ?? false, artifacts: path.resolve(opts.artifacts ?? path.dirname(file)) };
+    const opened = openDatabase(file, this.alwaysReadonly);
+    ({ store: this.store, writer: this.writer } = opened);
+    this.info = { file, readonly: opened.readonly, artifacts: path.resolve(opts.artifacts ?? path.dirname(file)), kind: opened.kind };
   }
 
   /** Studies whose campaign runs in this process. */
@@ -70,6 +78,7 @@ export class ApiRouter {
       return fail({ code: 'unknown_method', message: `unknown method ${JSON.stringify(method)}; methods: ${API_METHODS.join(', ')}` });
     }
     const m = method as ApiMethod;
+    if (!READ_METHODS.has(m)) this.cache.clear();
     if (this.closed) return fail({ code: 'conflict', message: 'the engine is shutting down' });
     const parsed = REQUEST_SCHEMAS[m].safeParse(request ?? {});
     if (!parsed.success) {
@@ -93,6 +102,7 @@ export class ApiRouter {
   }
 
   private forward(e: EngineEvent): void {
+    this.cache.clear();
     const { type, ...payload } = e;
     this.publish({ event: type, payload } as ApiEvent);
     if (e.type === 'trial-state' && FINISHED_STATES.includes(e.state)) this.afterTrial(e.study, e.number);
@@ -181,7 +191,7 @@ export class ApiRouter {
         throw new ApiFailure('readonly', `this server is read-only (started with --readonly); cannot open ${file} writable. Restart it without --readonly to change data.`);
       }
       const readonly = this.alwaysReadonly || (req.readonly ?? false);
-      let next: { store: StoreReader; writer: Store | null };
+      let next: OpenedDatabase;
       try {
         next = openDatabase(file, readonly);
       } catch (e) {
@@ -189,7 +199,7 @@ export class ApiRouter {
       }
       this.store.close();
       ({ store: this.store, writer: this.writer } = next);
-      this.info = { file, readonly, artifacts: path.dirname(file) };
+      this.info = { file, readonly: next.readonly, artifacts: path.dirname(file), kind: next.kind };
       this.publish({ event: 'db', payload: this.info });
       return this.info;
     },
@@ -198,9 +208,11 @@ export class ApiRouter {
       const s = this.study(req.study);
       const gpu = await this.gpuSamples(s);
       const since = this.campaigns.since(s.name);
-      return studySummary(this.store, s, since === null ? null : { since }, Date.now(), { live: gpu.live, gpus: gpuTraces(gpu.samples) });
+      return studySummary(this.cache.reader(this.store), s, since === null ? null : { since }, Date.now(), { live: gpu.live, gpus: gpuTraces(gpu.samples) });
     },
-    'study.trials': (req) => trialsPage(this.store, this.study(req.study), req),
+    'study.trials': (req) => trialsPage(this.cache.reader(this.store), this.study(req.study), req),
+    'study.morning': (req) => morningSummary(this.cache.reader(this.store), this.study(req.study), req.since ?? 'run', Date.now()),
+    'study.timeline': (req) => studyTimeline(this.cache.reader(this.store), this.study(req.study), Date.now()),
     'study.export': (req) => studyExportJson(this.store, this.study(req.study)),
     'study.validate': (req) => {
       const file = req.file ?? `study.${req.format ?? 'yaml'}`;
@@ -281,6 +293,28 @@ export class ApiRouter {
       const r = await this.campaigns.halt(req.study, 'paused by the user');
       return { study: req.study, state: r.state };
     },
+    'compare.sources': (req) => sourceStudies({ store: this.store, file: this.info.file }, req.file),
+    'studies.compare': (req) => compareStudies({ store: this.store, file: this.info.file }, req.studies),
+    'study.importance': (req) => studyImportance(this.store, this.study(req.study), req.objective),
+    'study.sensitivity': (req) => sensitivityView(this.store, this.study(req.study), req.objective),
+    'sensitivity.start': async (req) => {
+      const store = this.writable('start a sensitivity follow-up');
+      const source = this.studyToWrite(store, req.study);
+      const objective = sensitivityObjective(source.objectives, req.objective);
+      let follow;
+      try {
+        follow = openSensitivityStudy(store, source, { points: req.points ?? 5, objective });
+      } catch (e) {
+        if (e instanceof SensitivityError) throw new ApiFailure('conflict', e.message);
+        throw e;
+      }
+      studyDir(this.info.artifacts, follow.study.name);
+      // A follow-up whose plan is done is only shown; one with trials left runs here, as the CLI runs it.
+      if (follow.study.state !== 'finished' && !this.campaigns.isActive(follow.study.name)) await this.campaigns.start(store, follow.study.spec, this.info.artifacts);
+      return { study: follow.study.name, created: follow.created, planned: follow.planned };
+    },
+    'study.download': (req) => studyDownload(this.store, this.study(req.study), req.format, process.env.npm_package_version),
+    'study.source': (req) => studySource(this.study(req.study)),
     'campaign.stop': async (req) => {
       this.writable('stop a campaign');
       const s = this.study(req.study);
@@ -307,12 +341,8 @@ function trialDirOrNull(artifacts: string, study: string, number: number): strin
   }
 }
 
-/** Read-only: a reader only, the file never written. Writable: one store that is both. */
-function openDatabase(file: string, readonly: boolean): { store: StoreReader; writer: Store | null } {
-  if (readonly) return { store: openStoreReader(file), writer: null };
-  const store = openStore(file);
-  return { store, writer: store };
-}
+/** Methods that only read: they leave the read cache as it is (any other method clears it first). */
+const READ_METHODS: ReadonlySet<ApiMethod> = new Set(['db.info', 'studies.list', 'study.summary', 'study.trials', 'study.morning', 'study.timeline', 'study.export', 'study.validate', 'trial.detail']);
 
 function fail(error: ApiError): { ok: false; error: ApiError } {
   return { ok: false, error };

@@ -24,8 +24,19 @@ export const REQUEST_SCHEMAS: Schemas = {
     offset: number.optional(),
     limit: z.number().int().min(1).max(1000).optional(),
     sort: z.strictObject({ key: sortKey, direction: z.enum(['asc', 'desc']) }).optional(),
-    filter: z.strictObject({ states: z.array(z.enum(TRIAL_STATES)).optional(), text: z.string().max(200).optional() }).optional(),
+    filter: z
+      .strictObject({
+        states: z.array(z.enum(TRIAL_STATES)).optional(),
+        text: z.string().max(200).optional(),
+        ranges: z.array(z.strictObject({ key: sortKey, min: z.number().optional(), max: z.number().optional(), values: z.array(paramValue).max(1000).optional() })).max(100).optional(),
+      })
+      .optional(),
   }) as z.ZodType<ApiRequest<'study.trials'>>,
+  'study.morning': z.strictObject({
+    study: name,
+    since: z.union([z.enum(['run', 'study']), z.iso.datetime({ offset: true })], { error: "must be 'run', 'study' or an ISO date-time such as 2026-11-30T07:00:00Z" }).optional(),
+  }),
+  'study.timeline': z.strictObject({ study: name }),
   'study.export': z.strictObject({ study: name }),
   'study.validate': z.strictObject({ text: z.string().max(4 * 1024 * 1024), format: z.enum(['yaml', 'json']).optional(), file: z.string().max(4096).optional() }),
   'study.create': z.strictObject({ file: z.string().min(1, 'must not be empty').max(4096), study: z.record(z.string(), z.unknown()), start: z.boolean().optional() }),
@@ -35,4 +46,11 @@ export const REQUEST_SCHEMAS: Schemas = {
   'campaign.start': z.union([z.strictObject({ file: z.string().min(1).max(4096) }), z.strictObject({ study: name })]),
   'campaign.pause': z.strictObject({ study: name }),
   'campaign.stop': z.strictObject({ study: name, reason: z.string().max(500).optional() }),
+  'compare.sources': z.strictObject({ file: z.string().min(1).max(4096).optional() }),
+  'studies.compare': z.strictObject({ studies: z.array(z.strictObject({ study: name, file: z.string().min(1).max(4096).optional() })).min(1, 'pick at least one study').max(20, 'compare at most 20 studies') }),
+  'study.importance': z.strictObject({ study: name, objective: name.optional() }),
+  'study.sensitivity': z.strictObject({ study: name, objective: name.optional() }),
+  'sensitivity.start': z.strictObject({ study: name, points: z.number().int().min(2).max(50).optional(), objective: name.optional() }),
+  'study.download': z.strictObject({ study: name, format: z.enum(['html', 'csv', 'json']) }),
+  'study.source': z.strictObject({ study: name }),
 };

@@ -2,6 +2,7 @@
 // trial (downsampled so 10,000 trials × 100 steps stay a few hundred KB), hypervolume as the front grows,
 // and GPU power / memory traces.
 import type { GpuTrace, LearningCurves, SeriesPoint } from '../../shared/api.js';
+import { BAND_TRIALS, curveBands, HIGHLIGHTED_CURVES } from './decimate.js';
 import { downsample as lttb } from '../../shared/charts/series.js';
 import type { Objective } from '../../shared/types.js';
 import { dominates, hypervolume, type Point } from '../engine/study/hypervolume.js';
@@ -15,14 +16,16 @@ const MIN_PER_TRIAL = 8;
 export const GPU_TRACE_POINTS = 1000;
 
 export function learningCurves(store: StoreReader, trials: readonly TrialRecord[], objectives: readonly Objective[]): LearningCurves | null {
-  const metric = objectives[0]?.metric;
-  if (!metric) return null;
+  const first = objectives[0];
+  const metric = first?.metric;
+  if (!first || !metric) return null;
   const started = trials.filter((t) => t.state !== 'queued');
   const per = Math.max(MIN_PER_TRIAL, Math.floor(CURVE_POINT_BUDGET / Math.max(1, started.length)));
   let total = 0;
   const rungs = new Set<number>();
   const out: LearningCurves['trials'] = [];
   const series = started.length ? store.metricSeries(started[0]!.studyId, metric) : new Map<number, { step: number; value: number }[]>();
+  if (started.length > BAND_TRIALS) return bandedCurves(started, series, first);
   for (const t of started) {
     if (t.budget !== null) rungs.add(t.budget);
     const points: SeriesPoint[] = [];
@@ -34,7 +37,42 @@ export function learningCurves(store: StoreReader, trials: readonly TrialRecord[
     // LTTB keeps the shape (a late drop, a plateau) that an even stride can skip over.
     out.push({ number: t.number, state: t.state, budget: t.budget, points: lttb(points, per) });
   }
-  return { metric, trials: out, rungs: [...rungs].sort((a, b) => a - b), total_points: total };
+  return { metric, trials: out, bands: null, trial_count: out.length, rungs: [...rungs].sort((a, b) => a - b), total_points: total };
+}
+
+/** Points per highlighted curve drawn over the bands. */
+const HIGHLIGHT_POINTS = 500;
+
+/** Many trials: quantile bands over all curves, and on top the best few complete trials and every running one. */
+function bandedCurves(started: readonly TrialRecord[], series: Map<number, { step: number; value: number }[]>, objective: Objective): LearningCurves {
+  const rungs = new Set<number>();
+  const curves: SeriesPoint[][] = [];
+  const withCurve: { t: TrialRecord; points: SeriesPoint[] }[] = [];
+  let total = 0;
+  for (const t of started) {
+    if (t.budget !== null) rungs.add(t.budget);
+    const points: SeriesPoint[] = [];
+    for (const r of series.get(t.id) ?? []) if (Number.isFinite(r.value)) points.push({ x: r.step, y: r.value });
+    if (points.length === 0) continue;
+    total += points.length;
+    curves.push(points);
+    withCurve.push({ t, points });
+  }
+  const sign = objective.direction === 'maximize' ? -1 : 1;
+  const score = (t: TrialRecord) => t.values[objective.metric];
+  const best = withCurve
+    .filter((c) => c.t.state === 'complete' && Number.isFinite(score(c.t) ?? NaN))
+    .sort((a, b) => sign * (score(a.t)! - score(b.t)!))
+    .slice(0, HIGHLIGHTED_CURVES);
+  const running = withCurve.filter((c) => c.t.state === 'running').slice(0, 20);
+  return {
+    metric: objective.metric,
+    trials: [...best, ...running].map((c) => ({ number: c.t.number, state: c.t.state, budget: c.t.budget, points: lttb(c.points, HIGHLIGHT_POINTS) })),
+    bands: curveBands(curves),
+    trial_count: withCurve.length,
+    rungs: [...rungs].sort((a, b) => a - b),
+    total_points: total,
+  };
 }
 
 /**

@@ -23,6 +23,8 @@ export interface CampaignRunOptions {
   artifacts: string;
   /** No progress on stderr (the command prints JSON at the end). */
   quiet: boolean;
+  /** Run only the finalists stage (`nightshift validate`), for the top `top` configurations. */
+  finalistsOnly?: { top: number | null };
 }
 
 /**
@@ -54,7 +56,7 @@ export async function runCampaign(opts: CampaignRunOptions): Promise<CampaignRes
     meter = await Meter.start(meterOptions(settings));
     campaign.useMeter(meter);
     if (interrupted) void campaign.stop(interrupted);
-    const result = await campaign.run();
+    const result = await campaign.run(opts.finalistsOnly ? { finalistsOnly: true, top: opts.finalistsOnly.top } : {});
     progress.end();
     return result;
   } catch (e) {

@@ -13,11 +13,13 @@ import { lsCommand, LS_HELP } from './commands/ls.js';
 import { runCommand, RUN_HELP } from './commands/run.js';
 import { serveCommand, SERVE_HELP } from './commands/serve.js';
 import { showCommand, SHOW_HELP } from './commands/show.js';
+import { validateCommand, VALIDATE_HELP } from './commands/validate.js';
 
 type Command = { help: string; summary: string; run: (argv: string[], out: NodeJS.WritableStream) => number | Promise<number> };
 
 const COMMANDS: Record<string, Command> = {
   run: { help: RUN_HELP, summary: 'create or resume a study and run it until its budget is spent', run: runCommand },
+  validate: { help: VALIDATE_HELP, summary: 're-run the top configurations with several seeds (finalists) and name the validated winner', run: validateCommand },
   ls: { help: LS_HELP, summary: 'list studies', run: lsCommand },
   show: { help: SHOW_HELP, summary: "a study's state, counts and best trials", run: showCommand },
   export: { help: EXPORT_HELP, summary: 'write all trials (CSV, JSON), a report (HTML, PDF) or a one-study database', run: exportCommand },

@@ -5,6 +5,7 @@ import { app, dialog, ipcMain, Menu, nativeImage, Notification, Tray, type Brows
 import { ApiRouter } from '../api/router.js';
 import { resolveDataPaths } from '../engine/paths.js';
 import { registerIpc } from './ipc.js';
+import { campaignNotice, routeScript } from './notify.js';
 import { createMainWindow, isAppUrl } from './window.js';
 
 export { secureWebPreferences } from './window.js';
@@ -30,16 +31,21 @@ export async function startDesktopApp(): Promise<DesktopApp | null> {
 
   registerIpc(ipcMain, router, (e) => isAppUrl(e.senderFrame?.url ?? '', devUrl), () => win);
 
-  router.subscribe((e) => {
-    if (e.event !== 'study' || e.payload.state === 'running' || !Notification.isSupported()) return;
-    new Notification({ title: `Campaign ${e.payload.study} ${e.payload.state === 'finished' ? 'finished' : 'paused'}`, body: e.payload.reason ?? '' }).show();
-  });
-
   const show = () => {
     if (!win || win.isDestroyed()) win = open();
     win.show();
     win.focus();
   };
+  router.subscribe((e) => {
+    const notice = campaignNotice(e);
+    if (!notice || !Notification.isSupported()) return;
+    const n = new Notification({ title: notice.title, body: notice.body });
+    n.on('click', () => {
+      show();
+      void win?.webContents.executeJavaScript(routeScript(notice.route));
+    });
+    n.show();
+  });
   const quit = async () => {
     quitting = true;
     await router.close('the app quit');

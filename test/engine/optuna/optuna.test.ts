@@ -187,5 +187,5 @@ storeReaderContract('Optuna storage', () => {
   const { file } = makeOptunaDb();
   const reader = openAnyStudySource(file);
   expect(reader).toBeInstanceOf(OptunaReader);
-  return { reader, file, provenance: false, parents: false, dispose: () => reader.close() };
+  return { reader, file, provenance: false, parents: false, finalists: false, dispose: () => reader.close() };
 });

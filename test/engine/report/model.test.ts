@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { bestSoFar, cumulative, downsample, linearScale, logScale, niceTicks, paretoStaircase } from '../../../src/shared/charts/index.js';
 import { warmStartTrials } from '../../../src/main/engine/campaign/warm-start.js';
 import { buildStudyReport, htmlReport } from '../../../src/main/engine/report/index.js';
+import { studyShowJson } from '../../../src/main/engine/report/json.js';
+import { formatStudyCost } from '../../../src/main/engine/report/study-cost.js';
 import { openStore } from '../../../src/main/engine/storage/open.js';
 import type { Store } from '../../../src/main/engine/storage/types.js';
 import { SearchSpace } from '../../../src/main/engine/study/space.js';
@@ -97,6 +99,35 @@ describe('the report model', () => {
     expect(html).toContain('<dt>Energy</dt><dd>1.05 kJ of 0.277778 kWh</dd>');
     expect(html).toContain('+18.75%');
     expect(html).toContain('650 J');
+    store.close();
+  });
+});
+
+describe('what the study cost in processes', () => {
+  it('sums process-seconds and the fixed cost, and gives its share of the energy in show --json and the HTML report', () => {
+    const store = openStore(path.join(tempDir(), 'c.db'));
+    const { study } = store.createStudy({ ...spec, name: 'cost' }, specHash({ ...spec, name: 'cost' }));
+    // [state, duration_s, energy_j, startup_s, startup_energy_j]: a pruned trial pays its start-up too; a
+    // trial that never reported has no start-up figure (absent, not 0).
+    const rows = [
+      ['complete', 30, 300, 3, 30],
+      ['pruned', 5, 50, 4, 40],
+      ['failed', 1, 10, null, null],
+    ] as const;
+    for (const [state, duration, energy, startupS, startupJ] of rows) {
+      store.enqueueTrial(study.id, { params: { lr: 0.01, opt: 'adam' }, budget: null, lineage: { kind: 'sampler', detail: 'random' } });
+      const t = store.claimQueued(study.id, 'test')!;
+      const metrics: Record<string, number> = { duration_s: duration, energy_j: energy };
+      if (startupS !== null) Object.assign(metrics, { startup_s: startupS, startup_energy_j: startupJ });
+      store.finishTrial(t.id, { state, values: state === 'complete' ? { acc: 0.9 } : {}, metrics, reason: null, provenance: null });
+    }
+    store.enqueueTrial(study.id, { params: { lr: 0.02, opt: 'adam' }, budget: null, lineage: { kind: 'sampler', detail: 'random' } });
+    const cost = studyShowJson(store, store.getStudy('cost')!).cost;
+    expect(cost).toEqual({ processes: 3, process_seconds: 36, energy_j: 360, startup_s: 7, startup_energy_j: 70, startup_energy_share: 70 / 360 });
+    expect(formatStudyCost(cost)).toBe('3 processes, 36.0 process-seconds, 360 J; fixed cost before first reports: 7.00 s, 70.0 J (19.4% of the energy)');
+    const html = htmlReport(store, store.getStudy('cost')!, { generatedAt: '2026-01-02T00:00:00Z' });
+    expect(html).toContain('<dt>Trial processes</dt><dd>3, 36 process-seconds (wall time × processes)</dd>');
+    expect(html).toMatch(/<dt>Fixed cost \(launch to first report\)<\/dt><dd>7 s, 70 J \(19\.4\d*% of the study&#39;s energy\)<\/dd>/);
     store.close();
   });
 });

@@ -64,6 +64,33 @@ describe('the Python helper in real trials', () => {
     expect(fromEnv.rec.reports[0]?.metrics).toEqual({ val_accuracy: 0.5, units: 0 });
   });
 
+  it('tells a finalist run its fold and fold count, and a search trial that it is neither', async () => {
+    const { dir, env } = await pythonTrial(null);
+    const search = launch([PYTHON, fixture('finalist_env.py')], { env, cwd: dir });
+    expect((await search.trial.done).code).toBe(0);
+    expect(search.rec.reports[0]?.metrics).toEqual({ finalist: 0, fold: -1, folds: -1 });
+    const finalistInput = {
+      studyName: 'py',
+      trialId: 8,
+      trialNumber: 4,
+      params: {},
+      paramsFile: path.join(dir, 'params.json'),
+      checkpointDir: path.join(dir, 'checkpoint'),
+      budget: null,
+      seed: 5,
+      cudaVisibleDevices: null,
+      finalist: { fold: 2, folds: 5 },
+    };
+    const finalistEnv = trialEnv(finalistInput);
+    const validating = launch([PYTHON, fixture('finalist_env.py')], { env: { ...finalistEnv, PYTHONPATH: PYTHON_HELPER_DIR }, cwd: dir });
+    expect((await validating.trial.done).code).toBe(0);
+    expect(validating.rec.reports[0]?.metrics).toEqual({ finalist: 1, fold: 2, folds: 5 });
+    const noFolds = trialEnv({ ...finalistInput, finalist: { fold: null, folds: null } });
+    const unfolded = launch([PYTHON, fixture('finalist_env.py')], { env: { ...noFolds, PYTHONPATH: PYTHON_HELPER_DIR }, cwd: dir });
+    expect((await unfolded.trial.done).code).toBe(0);
+    expect(unfolded.rec.reports[0]?.metrics).toEqual({ finalist: 1, fold: -1, folds: -1 });
+  });
+
   it('refuses a NaN metric, so the trial fails with a clear reason', async () => {
     const { dir, env } = await pythonTrial(null);
     const { trial, rec } = launch([PYTHON, fixture('nan.py')], { env, cwd: dir });

@@ -2,9 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Objective, Params, TrialState } from '../../../src/shared/types.js';
 import { createGpSampler } from '../../../src/main/engine/samplers/gp/sampler.js';
-import { highestRungView, withHighestRung } from '../../../src/main/engine/samplers/multi-fidelity.js';
+import { highestRungView, withHighestRung, type HighestRungOptions } from '../../../src/main/engine/samplers/multi-fidelity.js';
 import { createSampler } from '../../../src/main/engine/samplers/index.js';
 import type { Sampler, SamplerContext, Suggestion, TrialView } from '../../../src/main/engine/samplers/types.js';
+import { rungResults } from '../../../src/main/engine/schedulers/arrivals.js';
 import { SearchSpace } from '../../../src/main/engine/study/space.js';
 import { samplerContract } from './sampler-contract.js';
 import { askNow, setupFor } from './spaces.js';
@@ -100,5 +101,60 @@ describe('withHighestRung', () => {
     expect(Math.abs(wx - 0.8)).toBeLessThan(0.15);
     const px = plain.kind === 'params' ? (plain.params.x as number) : NaN;
     expect(Math.abs(px - 0.8)).toBeGreaterThan(Math.abs(wx - 0.8));
+  });
+});
+
+describe('the model under stop-based successive halving', () => {
+  /** The rung results as the campaign wires them from the stop-based scheduler (campaign/strategy.ts). */
+  const atRungs = (steps?: number[]): HighestRungOptions =>
+    steps ? { rungResults: (trials, objectives) => rungResults(trials, steps, objectives) } : {};
+  /** A configuration run in one process at the full budget (9), reporting acc at steps 1..last. */
+  function oneProcess(number: number, x: number, state: TrialState, curve: number[], seqBase: number): TrialView {
+    const progress = new Map(curve.map((acc, i) => [i + 1, { seq: seqBase + i, values: { acc } }] as const));
+    return {
+      number,
+      state,
+      params: { x },
+      values: state === 'complete' || state === 'pruned' ? { acc: curve.at(-1)! } : null,
+      intermediate: new Map(curve.map((acc, i) => [i + 1, acc] as const)),
+      progress,
+      budget: 9,
+    };
+  }
+
+  it('learns from the rung results that promotion would have produced: reports at the rung steps', () => {
+    const stop = [
+      oneProcess(0, 0.1, 'pruned', [0.5], 0),
+      oneProcess(1, 0.2, 'complete', [0.6, 0.65, 0.7, 0.7, 0.7, 0.7, 0.7, 0.7, 0.8], 10),
+      oneProcess(2, 0.3, 'pruned', [0.55, 0.6, 0.61], 20),
+      oneProcess(3, 0.4, 'running', [0.7, 0.72, 0.75, 0.76], 30),
+      oneProcess(4, 0.5, 'running', [], 40),
+    ];
+    // The same study under promotion: each rung result a complete trial at that budget.
+    const promote = [t(0, 0.1, 1, 'complete', 0.5), t(1, 0.2, 1, 'complete', 0.6), t(2, 0.3, 1, 'complete', 0.55), t(3, 0.4, 1, 'complete', 0.7)];
+    promote.push(t(5, 0.2, 3, 'complete', 0.7), t(6, 0.3, 3, 'complete', 0.61), t(7, 0.4, 3, 'complete', 0.75), t(8, 0.2, 9, 'complete', 0.8));
+    promote.push(t(9, 0.5, 1, 'running'));
+    const shown = (trials: TrialView[], rungSteps?: number[]): string[] => {
+      const rec = new Recording([{ x: 0.9 }]);
+      withHighestRung(rec, { minResults: 3, ...atRungs(rungSteps) }).ask({ space, objectives, trials, seed: 0 });
+      return rec.seen[0]!.filter((v) => v.state === 'complete').map((v) => `x=${v.params.x}@${v.budget}: ${v.values!.acc}`).sort();
+    };
+    // Rung 3 is the highest with 3 results, under either form.
+    expect(shown(stop, [1, 3])).toEqual(['x=0.2@3: 0.7', 'x=0.3@3: 0.61', 'x=0.4@3: 0.75']);
+    expect(shown(stop, [1, 3])).toEqual(shown(promote));
+    // Pending trials stay in view, so the model steers away from work in progress.
+    const rec = new Recording([{ x: 0.9 }]);
+    withHighestRung(rec, { minResults: 3, ...atRungs([1, 3]) }).ask({ space, objectives, trials: stop, seed: 0 });
+    expect(rec.seen[0]!.filter((v) => v.state === 'running').map((v) => v.number)).toEqual([3, 4]);
+  });
+
+  it('learns from the first rung while it is the only one with results', () => {
+    const stop = [oneProcess(0, 0.1, 'pruned', [0.5], 0), oneProcess(1, 0.2, 'running', [0.6], 10)];
+    const rec = new Recording([{ x: 0.9 }]);
+    withHighestRung(rec, { minResults: 5, ...atRungs([1, 3]) }).ask({ space, objectives, trials: stop, seed: 0 });
+    expect(rec.seen[0]!.filter((v) => v.state === 'complete').map((v) => [v.params.x, v.budget, v.values!.acc])).toEqual([
+      [0.1, 1, 0.5],
+      [0.2, 1, 0.6],
+    ]);
   });
 });

@@ -41,7 +41,7 @@ objectives:
   - {metric: score, direction: maximize}
 fidelity: {param: epochs, min: 1, max: 9, eta: 3}
 sampler: {type: sobol}
-scheduler: {type: asha}
+scheduler: {type: asha, mode: promote}
 budget: {trials: 14}
 seed: 3
 `,
@@ -99,7 +99,7 @@ objectives:
   - {metric: score, direction: maximize}
 fidelity: {param: epochs, min: 1, max: 9, eta: 3}
 sampler: {type: grid}
-scheduler: {type: asha}
+scheduler: {type: asha, mode: promote}
 baseline: {x: 0.5}
 budget: {trials: 50}
 `,

@@ -12,7 +12,9 @@ import { budgetTrial, rung } from './fidelity-trials.js';
 import { schedulerContract } from './scheduler-contract.js';
 
 const fidelity: FidelitySpec = { param: 'epochs', min: 1, max: 27, eta: 3 };
-const asha = (options: Record<string, unknown> = {}, f: FidelitySpec | null = fidelity): Scheduler => createScheduler({ type: 'asha', options }, f);
+// The promotion form; the stop form (mode: stop) is tested in asha-stop.test.ts.
+const asha = (options: Record<string, unknown> = {}, f: FidelitySpec | null = fidelity): Scheduler =>
+  createScheduler({ type: 'asha', options: { mode: 'promote', ...options } }, f);
 const obj = (direction: Direction): Objective[] => [{ metric: 'acc', direction }];
 const promote = (trials: TrialView[], direction: Direction = 'maximize', s = asha()) => s.promote!({ objectives: obj(direction), trials });
 

@@ -10,7 +10,7 @@ import { schedulerContract } from './scheduler-contract.js';
 
 const fidelity: FidelitySpec = { param: 'epochs', min: 1, max: 27, eta: 3 };
 const hyperband = (options: Record<string, unknown> = {}, f: FidelitySpec = fidelity) =>
-  createScheduler({ type: 'hyperband', options }, f) as HyperbandScheduler;
+  createScheduler({ type: 'hyperband', options: { mode: 'promote', ...options } }, f) as HyperbandScheduler;
 const obj: Objective[] = [{ metric: 'acc', direction: 'maximize' }];
 
 schedulerContract('hyperband', { make: () => hyperband(), multiFidelity: { fidelity } });
@@ -78,7 +78,7 @@ describe('Hyperband brackets', () => {
 
   it('validates its options', () => {
     expect(() => hyperband({ eta: 0 })).toThrow(/scheduler\.eta: must be an integer >= 2/);
-    expect(() => hyperband({ brackets: 2 })).toThrow(/scheduler\.brackets: unknown option for the hyperband scheduler; valid options: eta/);
+    expect(() => hyperband({ brackets: 2 })).toThrow(/scheduler\.brackets: unknown option for the hyperband scheduler; valid options: eta, mode/);
     expect(() => createScheduler({ type: 'hyperband', options: {} }, null)).toThrow(/hyperband scheduler needs a fidelity/);
   });
 });

@@ -47,6 +47,7 @@ storeReaderContract('SQLite file opened read-only', () => {
     file,
     provenance: true,
     parents: true,
+    finalists: true,
     dispose: () => {
       reader.close();
       tmp.cleanup();
@@ -81,7 +82,7 @@ describe('SQLite store specifics', () => {
       (t) => t.schema === 'main' && !t.name.startsWith('sqlite_'),
     );
     expect(tables.map((t) => t.name).sort()).toEqual(
-      ['events', 'gpu_samples', 'meta', 'reports', 'sampler_state', 'studies', 'study_objectives', 'trial_params', 'trial_provenance', 'trial_values', 'trials'].sort(),
+      ['events', 'finalist_runs', 'gpu_samples', 'meta', 'reports', 'sampler_state', 'studies', 'study_objectives', 'trial_params', 'trial_provenance', 'trial_values', 'trials'].sort(),
     );
     for (const t of tables) expect([t.name, t.strict]).toEqual([t.name, 1]);
   });

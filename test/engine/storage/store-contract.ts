@@ -5,6 +5,7 @@ import { FINISHED_STATES, TRIAL_STATES } from '../../../src/shared/types.js';
 import type { Params } from '../../../src/shared/types.js';
 import { ImmutableTrialError, type Store } from '../../../src/main/engine/storage/types.js';
 import { makeSpec } from './helpers.js';
+import { reportsAndTransactions } from './store-contract-reports.js';
 
 export interface StoreUnderTest {
   store: Store;
@@ -204,48 +205,7 @@ export function storeContract(name: string, fresh: () => StoreUnderTest): void {
       });
     });
 
-    describe('reports', () => {
-      it('keeps reports per step, merging metrics of the same step', () => {
-        const s = newStudy();
-        const tr = running(s.id);
-        store.addReport(tr.id, 2, { loss: 0.5 });
-        store.addReport(tr.id, 1, { loss: 0.9, val_accuracy: 0.7 });
-        store.addReport(tr.id, 2, { val_accuracy: 0.8 });
-        store.addReport(tr.id, 2, { loss: 0.4 });
-        store.addReport(tr.id, 3, { loss: Number.NaN, inf: Number.POSITIVE_INFINITY });
-        const reports = store.reports(tr.id);
-        expect(reports.map((r) => [r.step, r.metrics])).toEqual([
-          [1, { loss: 0.9, val_accuracy: 0.7 }],
-          [2, { loss: 0.4, val_accuracy: 0.8 }],
-          [3, { loss: Number.NaN, inf: Number.POSITIVE_INFINITY }],
-        ]);
-        for (const r of reports) expect(r.at).toMatch(ISO_MS);
-        expect(store.reports(9999)).toEqual([]);
-      });
-
-      it('gives one metric of every trial of a study at once, in step order', () => {
-        const s = newStudy();
-        const a = running(s.id);
-        store.addReport(a.id, 2, { loss: 0.5 });
-        store.addReport(a.id, 1, { loss: 0.9, acc: 0.1 });
-        const b = running(s.id);
-        store.addReport(b.id, 1, { acc: 0.3 });
-        const other = running(newStudy('another').id);
-        store.addReport(other.id, 1, { loss: 7 });
-        const series = store.metricSeries(s.id, 'loss');
-        expect([...series.entries()]).toEqual([[a.id, [{ step: 1, value: 0.9 }, { step: 2, value: 0.5 }]]]);
-      });
-
-      it('refuses reports that are not for a running trial or have a fractional step', () => {
-        const s = newStudy();
-        const queued = store.enqueueTrial(s.id, { params: {}, budget: null, lineage: { kind: 'enqueued' } });
-        expect(() => store.addReport(queued.id, 0, { loss: 1 })).toThrow(/queued/);
-        const tr = store.claimQueued(s.id, 'e')!;
-        expect(() => store.addReport(tr.id, 0.5, { loss: 1 })).toThrow(RangeError);
-        expect(() => store.addReport(9999, 0, { loss: 1 })).toThrow(/no trial/);
-        expect(store.reports(tr.id)).toEqual([]);
-      });
-    });
+    reportsAndTransactions({ store: () => store, newStudy, running });
 
     describe('finishing', () => {
       it('finishes a running trial with values, metrics, reason and an event', () => {
@@ -334,42 +294,6 @@ export function storeContract(name: string, fresh: () => StoreUnderTest): void {
       expect(store.events(s.id, 0)).toEqual([]);
       const other = newStudy('other');
       expect(() => store.addEvent(other.id, tr.id, 'x', 'y')).toThrow(/does not belong/);
-    });
-
-    describe('transactions', () => {
-      it('rolls everything back when fn throws, and numbering stays gapless', () => {
-        const s = newStudy();
-        expect(() =>
-          store.transaction(() => {
-            store.enqueueTrial(s.id, { params: {}, budget: null, lineage: { kind: 'enqueued' } }, { name: 'random', state: 1 });
-            store.setStudyState(s.id, 'running', null);
-            throw new Error('boom');
-          }),
-        ).toThrow('boom');
-        expect(store.trials(s.id)).toEqual([]);
-        expect(store.samplerState(s.id, 'random')).toBeNull();
-        expect(store.getStudy('mlp')?.state).toBe('idle');
-        expect(store.enqueueTrial(s.id, { params: {}, budget: null, lineage: { kind: 'enqueued' } }).number).toBe(0);
-      });
-
-      it('nests: an inner failure rolls back only the inner part', () => {
-        const s = newStudy();
-        const result = store.transaction(() => {
-          store.enqueueTrial(s.id, { params: { keep: true }, budget: null, lineage: { kind: 'enqueued' } });
-          expect(() =>
-            store.transaction(() => {
-              store.enqueueTrial(s.id, { params: { keep: false }, budget: null, lineage: { kind: 'enqueued' } });
-              throw new Error('inner');
-            }),
-          ).toThrow('inner');
-          return store.transaction(() => store.enqueueTrial(s.id, { params: { keep: true }, budget: null, lineage: { kind: 'enqueued' } }).number);
-        });
-        expect(result).toBe(1);
-        expect(store.trials(s.id).map((tr) => [tr.number, tr.params.keep])).toEqual([
-          [0, true],
-          [1, true],
-        ]);
-      });
     });
 
     it('shows the same data to a store opened again on the same storage', () => {

@@ -18,13 +18,15 @@ export interface ReaderUnderTest {
   provenance: boolean;
   /** Whether the source holds trials made from another trial (retries, promotions; an Optuna storage has none). */
   parents: boolean;
+  /** Whether the source holds finalists-stage runs (an Optuna storage has none). */
+  finalists: boolean;
   dispose(): void;
 }
 
 /** The methods only a writable Store has; a reader must not have them at all (not even ones that throw). */
 const WRITES: readonly (keyof Store)[] = [
   'createStudy', 'setStudyState', 'enqueueTrial', 'samplerState', 'claimQueued', 'setPgid', 'heartbeat',
-  'addReport', 'finishTrial', 'addGpuSamples', 'transaction', 'addEvent',
+  'addReport', 'finishTrial', 'addGpuSamples', 'transaction', 'addEvent', 'enqueueFinalistRun',
 ];
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -121,7 +123,9 @@ export function storeReaderContract(name: string, open: () => ReaderUnderTest): 
             const points = reports.flatMap((p) => (p.metrics[o.metric] === undefined ? [] : [{ step: p.step, value: p.metrics[o.metric]! }]));
             if (points.length > 0) expected.set(x.id, points);
           }
-          expect(r.metricSeries(s.id, o.metric)).toEqual(expected);
+          // seq (arrival order, where the store knows it) is checked by the store contract.
+          const series = [...r.metricSeries(s.id, o.metric)].map(([id, points]) => [id, points.map(({ step, value }) => ({ step, value }))] as const);
+          expect(new Map(series)).toEqual(expected);
         }
       }
       expect(reported, 'the storage under test has reports').toBeGreaterThan(0);
@@ -158,6 +162,19 @@ export function storeReaderContract(name: string, open: () => ReaderUnderTest): 
       else expect(parented).toBe(0);
     });
 
+    it('gives finalist runs per study and per trial alike, each one a trial of that study', () => {
+      let runs = 0;
+      for (const s of r.listStudies()) {
+        const trials = r.trials(s.id);
+        const ofStudy = r.finalistRuns(s.id);
+        for (const id of ofStudy.keys()) expect(trials.map((x) => x.id)).toContain(id);
+        for (const x of trials) expect(r.finalistRun(x.id)).toEqual(ofStudy.get(x.id) ?? null);
+        runs += ofStudy.size;
+      }
+      if (t.finalists) expect(runs, 'the storage under test has a finalist run').toBeGreaterThan(0);
+      else expect(runs).toBe(0);
+    });
+
     it('gives the tail of the event log on request, and GPU samples as a list', () => {
       for (const s of r.listStudies()) {
         const all = r.events(s.id);
@@ -170,7 +187,7 @@ export function storeReaderContract(name: string, open: () => ReaderUnderTest): 
 
 /**
  * Writes the data the contract reads into a fresh Nightshift store: two studies, trials in every state,
- * reports, measurement provenance, GPU samples and events.
+ * reports, measurement provenance, GPU samples, events and a finalist run.
  */
 export function writeReaderFixture(store: Store): void {
   const a = store.createStudy(makeSpec('alpha', [{ metric: 'val_accuracy', direction: 'maximize' }, { metric: 'energy_j', direction: 'minimize' }]), 'ha').study;
@@ -210,4 +227,10 @@ export function writeReaderFixture(store: Store): void {
   ]);
   store.addEvent(a.id, null, 'environment', 'fixture host');
   store.enqueueTrial(b.id, { params: { lr: 0.05, optimizer: 'adam' }, budget: null, lineage: { kind: 'baseline' } });
+  // A finalists-stage run of that configuration (its own seed), for the finalist-run check.
+  store.enqueueFinalistRun(
+    b.id,
+    { params: { lr: 0.05, optimizer: 'adam' }, budget: null, lineage: { kind: 'finalist', parentNumber: 0, detail: 'seed 0' } },
+    { parentNumber: 0, seedIndex: 0, seed: 1234, fold: null, folds: null },
+  );
 }

@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { openAnyStudySource, OptunaFormatError } from '../../engine/optuna/index.js';
-import { buildComparison, compareHtml, comparisonJson, energyText, htmlToPdf, PdfUnavailableError, type CompareInput } from '../../engine/report/index.js';
+import { buildComparison, compareHtml, comparisonJson, energyText, labelInputs, htmlToPdf, PdfUnavailableError, type CompareInput } from '../../engine/report/index.js';
 import { StoreOpenError } from '../../engine/storage/open.js';
 import type { StoreReader } from '../../engine/storage/types.js';
 import { parse } from '../args.js';
@@ -66,8 +66,7 @@ export async function compareCommand(argv: string[], out: NodeJS.WritableStream)
       return { store, study, label: name, source: file };
     });
     // Same name from two files: tell them apart by file name.
-    const repeated = new Set(inputs.map((i) => i.study.name).filter((n, k, all) => all.indexOf(n) !== k));
-    for (const i of inputs) if (repeated.has(i.study.name)) i.label = `${i.study.name}@${path.basename(i.source)}`;
+    labelInputs(inputs, (f) => path.basename(f));
     const cmp = buildComparison(inputs);
     if (values.json) {
       out.write(JSON.stringify(comparisonJson(cmp), null, 2) + '\n');

@@ -1,9 +1,9 @@
 // `nightshift importance NAME`: which parameters mattered, per objective (fANOVA on a random forest of
 // the finished trials), and what to freeze or narrow in the next study.
 import type { Objective } from '../../../shared/types.js';
-import { importance, suggestNarrowing, type NarrowingSuggestion, type ParamImportance } from '../../engine/importance/index.js';
+import type { NarrowingSuggestion, ParamImportance } from '../../engine/importance/index.js';
+import { importanceByObjective } from '../../engine/importance/report.js';
 import { suggestionText } from '../../engine/report/sensitivity.js';
-import { SearchSpace } from '../../engine/study/space.js';
 import { onePositional, parse } from '../args.js';
 import { CliError, EXIT } from '../errors.js';
 import { table } from '../format.js';
@@ -25,9 +25,6 @@ export interface ImportanceJson {
   objectives: { objective: Objective; trials: number; importance: ParamImportance[]; suggestions: NarrowingSuggestion[] }[];
 }
 
-/** Seed and size of the forest, as in the HTML report, so both show the same numbers. */
-const FOREST = { seed: 0, trees: 32 };
-
 export function importanceCommand(argv: string[], out: NodeJS.WritableStream): number {
   const { values, positionals } = parse('importance', argv, { objective: { type: 'string' } });
   if (values.help) return void out.write(IMPORTANCE_HELP), 0;
@@ -39,16 +36,7 @@ export function importanceCommand(argv: string[], out: NodeJS.WritableStream): n
     if (objectives.length === 0) {
       throw new CliError(`importance: study "${name}" has no objective "${values.objective}"; its objectives: ${study.objectives.map((o) => o.metric).join(', ')}`, EXIT.usage);
     }
-    const space = new SearchSpace(study.searchSpace);
-    const trials = store.trials(study.id);
-    const result: ImportanceJson = {
-      study: study.name,
-      objectives: objectives.map((objective) => {
-        const imp = importance(trials, space, objective, FOREST);
-        const used = trials.filter((t) => t.state === 'complete' && Number.isFinite(t.values[objective.metric])).length;
-        return { objective, trials: used, importance: imp, suggestions: imp.length ? suggestNarrowing(imp, trials, space, objective) : [] };
-      }),
-    };
+    const result: ImportanceJson = { study: study.name, objectives: importanceByObjective(store.trials(study.id), study.searchSpace, objectives) };
     out.write(values.json ? JSON.stringify(result, null, 2) + '\n' : formatImportance(result));
     return EXIT.ok;
   } finally {

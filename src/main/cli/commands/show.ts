@@ -1,4 +1,6 @@
+import type { FinalistsJson } from '../../../shared/finalists.js';
 import { studyShowJson } from '../../engine/report/json.js';
+import { formatStudyCost } from '../../engine/report/study-cost.js';
 import { onePositional, parse } from '../args.js';
 import { describeTrial } from '../format.js';
 import { openForRead, requireStudy } from '../store.js';
@@ -35,8 +37,43 @@ export function formatShow(show: ReturnType<typeof studyShowJson>): string {
     `study ${show.name} (${show.state}${show.stop_reason ? `: ${show.stop_reason}` : ''})`,
     `objectives: ${show.objectives.map((o) => `${o.direction} ${o.metric}`).join(', ')}`,
     `trials: ${c.complete} complete, ${c.pruned} pruned, ${c.failed} failed, ${c.stopped} stopped, ${c.running} running, ${c.queued} queued`,
-    show.best.length === 0 ? 'no complete trial yet' : show.objectives.length > 1 ? `Pareto set (${show.best.length}):` : 'best:',
+    `cost: ${formatStudyCost(show.cost)}`,
+    show.best.length === 0
+      ? 'no complete trial yet'
+      : show.best_validated
+        ? `best (validated by the finalists stage):`
+        : show.objectives.length > 1
+          ? `Pareto set (${show.best.length}):`
+          : 'best:',
     ...show.best.map((t) => `  ${describeTrial(t)}`),
+    ...(show.finalists ? formatFinalists(show.finalists) : []),
   ];
   return lines.join('\n') + '\n';
+}
+
+/** The finalists table: validated mean ± 95% interval against the search value, per configuration. */
+export function formatFinalists(f: FinalistsJson): string[] {
+  const m = f.objective;
+  const num = (x: number | undefined | null) => (x === undefined || x === null ? '?' : +x.toPrecision(4));
+  const lines = [
+    `finalists (${f.seeds} seed${f.seeds === 1 ? '' : 's'}${f.folds ? ` x ${f.folds} folds` : ''}${f.done ? '' : ', not all runs done yet'}), by validated ${m}:`,
+  ];
+  for (const r of f.finalists) {
+    const v = r.validated[m];
+    const ci = v && v.low !== null ? ` [${num(v.low)}, ${num(v.high)}]` : '';
+    const e = r.validated.energy_j;
+    const precision = r.precision ? ` ${r.precision.search}->${r.precision.validated}` : '';
+    lines.push(
+      `  ${r.rank}. trial #${r.trial}: ${m} ${v ? num(v.mean) : 'no complete run'}${ci} (search ${num(r.search[m])}, optimism ${num(r.optimism[m])})` +
+        `${e ? `, ${num(e.mean)} J` : ''}, ${r.runs.complete}/${r.runs.planned} runs${precision}`,
+    );
+  }
+  const runnerUp = f.finalists[1]?.trial;
+  const p = (a: number | null | undefined, b: number | null | undefined) => f.beats.find((x) => x.a === a && x.b === b)?.p;
+  if (f.winner !== null && f.winner_kept === false) {
+    lines.push(`  the search's best (#${f.search_winner}) did not hold: P(#${f.winner} beats it) = ${num(p(f.winner, f.search_winner))}`);
+  } else if (f.winner !== null && runnerUp !== undefined) {
+    lines.push(`  the search's best held: P(#${f.winner} beats #${runnerUp}) = ${num(p(f.winner, runnerUp))}`);
+  }
+  return lines;
 }

@@ -18,10 +18,12 @@ import { newOwner } from './owner.js';
 import { planNext } from './planner.js';
 import { recoverOrphans } from './recovery.js';
 import { RunningTrial } from './running-trial.js';
+import { withSchedulerMode } from './scheduler-mode.js';
 import { planSlots, type Slot } from './slots.js';
 import { createStrategy } from './strategy.js';
 import { TrialViews } from './views.js';
 import { warmStartTrials, WarmStartError } from './warm-start.js';
+import { finalistsSpecOf, planFinalistStage, splitCounts } from '../finalists/stage.js';
 
 export interface CampaignOptions {
   store: Store;
@@ -81,12 +83,15 @@ export class Campaign {
 
   /** Creates the study, or resumes the one of the same name if its search space and objectives are unchanged. */
   static open(opts: CampaignOptions): Campaign {
-    const { store, spec } = opts;
-    const space = new SearchSpace(spec.search_space);
+    const { store } = opts;
+    const existing = store.getStudy(opts.spec.name);
     const emit = opts.emit ?? (() => {});
+    // A file that names no scheduler mode gets the study's own (promote for a study made before modes).
+    const { spec, note } = withSchedulerMode(opts.spec, existing?.spec ?? null);
+    if (note) emit({ type: 'log', level: 'info', message: note });
+    const space = new SearchSpace(spec.search_space);
     const { sampler, scheduler } = createStrategy(spec, space, (message) => emit({ type: 'log', level: 'warn', message }));
     const hash = specHash(spec);
-    const existing = store.getStudy(spec.name);
     if (existing && existing.specHash !== hash) {
       const change = describeSpecChange(existing.spec, spec) ?? 'search space or objectives changed';
       throw new StudySpecError(null, [
@@ -134,7 +139,11 @@ export class Campaign {
     return true;
   }
 
-  async run(): Promise<CampaignResult> {
+  /**
+   * Runs the search to its budget, then the finalists stage when the study has one. `finalistsOnly`
+   * (`nightshift validate`) skips the search and validates the top `top` configurations found so far.
+   */
+  async run(opts: { finalistsOnly?: boolean; top?: number | null } = {}): Promise<CampaignResult> {
     const { store, study, spec } = this;
     await recoverOrphans({ store, study, spec, emit: this.emit, now: this.now() });
     const views = TrialViews.load(store, study.id, study.objectives);
@@ -153,6 +162,35 @@ export class Campaign {
     const beat = setInterval(() => store.heartbeat(this.owner), HEARTBEAT_MS);
     let endReason: string | null = null;
     try {
+      if (!opts.finalistsOnly) endReason = await this.drive(views, clock, 'search');
+      const fspec = opts.finalistsOnly || spec.finalists ? finalistsSpecOf(spec, opts.top ?? null) : null;
+      if (fspec && !this.stopping) {
+        // A repeated validate keeps the search's reason, not the previous stage's summary.
+        const searchReason = (opts.finalistsOnly ? study.stopReason : (endReason ?? this.result(null).reason))?.split('; finalists: ')[0] ?? null;
+        const { planned, queued } = planFinalistStage(store, study, fspec);
+        this.emit({ type: 'log', level: 'info', message: `finalists: ${planned.length} runs planned (${queued} queued now)` });
+        const late = await this.drive(views, clock, 'finalists');
+        const done = splitCounts(store, study.id).finalists;
+        endReason = late ?? [searchReason, `finalists: ${done.complete + done.failed} of ${planned.length} runs done`].filter(Boolean).join('; ');
+      }
+    } finally {
+      clearInterval(beat);
+      this.saveGpuSeries();
+    }
+    const result = this.result(endReason);
+    store.setStudyState(study.id, result.state, result.reason);
+    this.emit({ type: 'study', study: study.name, state: result.state, reason: result.reason });
+    return result;
+  }
+
+  /**
+   * Launches trials until the stage is done or the campaign stops; returns why it ended, when a budget
+   * ended it. The search asks the planner and counts its own budget; the finalists stage runs its queue.
+   */
+  private async drive(views: TrialViews, clock: { startedAt: number; deadline: number | null }, stage: 'search' | 'finalists'): Promise<string | null> {
+    const { store, study, spec } = this;
+    let endReason: string | null = null;
+    {
       for (;;) {
         const late = timeUp(spec.budget, clock, this.now());
         if (late && !this.stopping) {
@@ -162,13 +200,15 @@ export class Campaign {
           await Promise.all([...this.running.values()].map((t) => t.stop(`interrupted: ${late}`, true)));
         }
         while (!this.stopping && this.freeSlots.length > 0) {
-          const counts = store.counts(study.id);
-          const used = trialsUsedUp(spec.budget, counts) ?? this.energyUsedUp() ?? this.failFast(counts);
-          if (used) {
-            if (this.running.size === 0) endReason = used;
-            break;
+          if (stage === 'search') {
+            const counts = splitCounts(store, study.id).search;
+            const used = trialsUsedUp(spec.budget, counts) ?? this.energyUsedUp() ?? this.failFast(counts);
+            if (used) {
+              if (this.running.size === 0) endReason = used;
+              break;
+            }
           }
-          const rec = await this.next(views);
+          const rec = stage === 'search' ? await this.next(views) : store.claimQueued(study.id, this.owner);
           if (!rec) break;
           const slot = this.freeSlots.shift()!;
           const trial = new RunningTrial(
@@ -189,21 +229,15 @@ export class Campaign {
         if (this.running.size === 0) break;
         await this.waitForChange();
       }
-    } finally {
-      clearInterval(beat);
-      this.saveGpuSeries();
     }
-    const result = this.result(endReason);
-    store.setStudyState(study.id, result.state, result.reason);
-    this.emit({ type: 'study', study: study.name, state: result.state, reason: result.reason });
-    return result;
+    return endReason;
   }
 
   private result(endReason: string | null): CampaignResult {
     if (endReason) return { state: 'finished', reason: endReason };
     if (this.stopping) return { state: 'idle', reason: `interrupted: ${this.stopping}` };
     if (this.exhausted) return { state: 'finished', reason: this.exhausted };
-    const counts = this.store.counts(this.study.id);
+    const counts = splitCounts(this.store, this.study.id).search;
     return { state: 'finished', reason: trialsUsedUp(this.spec.budget, counts) ?? this.energyUsedUp() ?? this.failFast(counts) ?? 'done' };
   }
 
@@ -249,7 +283,7 @@ export class Campaign {
       views.upsert(queued);
       rec = store.claimQueued(study.id, this.owner);
     }
-    if (rec) views.upsert(rec);
+    if (rec && !store.finalistRun(rec.id)) views.upsert(rec);
     return rec;
   }
 

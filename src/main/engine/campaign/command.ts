@@ -26,6 +26,8 @@ export interface TrialCommandInput {
   checkpointDir: string;
   owner: string;
   cudaVisibleDevices: string | null;
+  /** A finalists-stage run's fold (NIGHTSHIFT_FOLD/FOLDS); null or absent for a search trial. */
+  finalist?: { fold: number | null; folds: number | null } | null;
 }
 
 /** The package root, found from this module's location (works bundled in out/ and from src/ in tests). */
@@ -55,6 +57,7 @@ export function buildTrialCommand(t: TrialCommandInput): TrialCommand {
       budget: t.budget,
       seed: t.seed,
       cudaVisibleDevices: t.cudaVisibleDevices,
+      finalist: t.finalist ?? null,
     }),
     [ENGINE_ENV]: t.owner,
   };

@@ -8,7 +8,7 @@ import { classifyExit } from '../runner/outcome.js';
 import { launchTrial, type TrialExit, type TrialProcess } from '../runner/process.js';
 import type { Scheduler } from '../schedulers/types.js';
 import type { StudySpec } from '../study/types.js';
-import type { Store, StudyRecord, TrialRecord } from '../storage/types.js';
+import type { FinalistRunInfo, Store, StudyRecord, TrialRecord } from '../storage/types.js';
 import { trialDir } from '../paths.js';
 import { buildTrialCommand } from './command.js';
 import { chainRoot, promotionParent } from '../lineage/index.js';
@@ -48,6 +48,11 @@ export class RunningTrial {
   /** Chain metrics of the trial this one was promoted from (null for a fresh configuration). */
   private readonly inherited: Record<string, number> | null;
   private metered = false;
+  /** When the process was launched (ms), and its fixed cost: time and own energy until its first report. */
+  private launchedAt: number | null = null;
+  private startup: { seconds: number; energyJ: number | null } | null = null;
+  /** Set for a run of the finalists stage: its own seed and fold, and never seen by the sampler or scheduler. */
+  private readonly finalist: FinalistRunInfo | null;
 
   constructor(
     private readonly deps: TrialRunDeps,
@@ -56,6 +61,7 @@ export class RunningTrial {
     // A retry of a promoted trial continues from the same rung, so it inherits the same figures.
     const parent = promotionParent(record, (n) => deps.store.trialByNumber(record.studyId, n));
     this.inherited = parent ? chainMetricsOf(parent) : null;
+    this.finalist = deps.store.finalistRun(record.id);
     this.finished = this.run().finally(() => {
       this.settled = true;
     });
@@ -92,13 +98,15 @@ export class RunningTrial {
         trialNumber: t.number,
         params: t.params,
         budget: t.budget,
-        seed: spec.seed + root,
+        seed: this.finalist?.seed ?? spec.seed + root,
         paramsFile,
         checkpointDir,
         owner,
         cudaVisibleDevices: this.deps.slot.cudaVisibleDevices,
+        finalist: this.finalist,
       });
       writeFileSync(path.join(dir, 'command.json'), JSON.stringify({ argv: cmd.argv, cwd: cmd.cwd }, null, 2));
+      this.launchedAt = performance.now();
       this.proc = launchTrial({
         argv: cmd.argv,
         cwd: cmd.cwd,
@@ -156,10 +164,11 @@ export class RunningTrial {
     const { store, study, views, scheduler, emit, meter } = this.deps;
     // Each report carries the energy spent up to that step, so curves can be drawn against energy.
     let metrics = reported;
-    if (meter && this.metered && reported.energy_j === undefined) {
-      const e = meter.sample(this.key).energy_j;
-      if (e !== null) metrics = { ...reported, energy_j: e + (this.inherited?.energy_j ?? 0) };
-    }
+    const own = meter && this.metered ? meter.sample(this.key).energy_j : null;
+    if (own !== null && reported.energy_j === undefined) metrics = { ...reported, energy_j: own + (this.inherited?.energy_j ?? 0) };
+    // Everything before the first report (interpreter, imports, data loading, CUDA set-up, compilation) is
+    // paid again by every process a scheduler starts: the cost that stop-based ASHA avoids.
+    if (!this.startup && this.launchedAt !== null) this.startup = { seconds: (performance.now() - this.launchedAt) / 1000, energyJ: own };
     try {
       store.addReport(this.record.id, step, metrics);
     } catch (e) {
@@ -167,8 +176,10 @@ export class RunningTrial {
       return;
     }
     Object.assign(this.last, reported);
-    views.report(this.record.number, step, metrics);
     emit({ type: 'report', study: study.name, number: this.record.number, step, metrics });
+    // A finalist run is validation, not search: the scheduler neither learns from it nor stops it.
+    if (this.finalist) return;
+    views.report(this.record.number, step, metrics);
     if (this.engineStop || metrics[study.objectives[0]!.metric] === undefined) return;
     const decision = scheduler.onReport({ objectives: study.objectives, trials: views.all() }, this.record.number, step);
     if (decision.action === 'prune') {
@@ -196,11 +207,17 @@ export class RunningTrial {
       durationS: exit ? exit.durationMs / 1000 : null,
       inherited: this.inherited,
     });
-    for (const [k, v] of Object.entries(final.metrics)) (objectiveNames.has(k) ? values : metrics)[k] = v;
+    const startup = startupMetrics(this.startup, final.metrics);
+    for (const [k, v] of Object.entries({ ...startup, ...final.metrics })) (objectiveNames.has(k) ? values : metrics)[k] = v;
     const t = this.record;
     const done = store.transaction(() => {
       const provenance = measured
-        ? { ...measured.provenance, notes: [...measured.provenance.notes, ...final.notes], window: measured.window }
+        ? {
+            ...measured.provenance,
+            notes: [...measured.provenance.notes, ...final.notes],
+            window: measured.window,
+            ...(this.startup ? { startup: STARTUP_PROVENANCE } : {}),
+          }
         : null;
       const rec = store.finishTrial(t.id, { state, values, metrics, reason, provenance });
       // An interruption is not the trial's fault: its copy keeps the retry count (crash retries are limited elsewhere).
@@ -209,7 +226,7 @@ export class RunningTrial {
       }
       return rec;
     });
-    views.upsert(done);
+    if (!this.finalist) views.upsert(done);
     emit({ type: 'trial-state', study: study.name, number: t.number, state, reason });
     return done;
   }
@@ -225,4 +242,17 @@ function recordBackend(store: Store, studyId: number, trialId: number, checkpoin
   } catch {
     // A half-written file from a killed trial is not worth failing the trial over.
   }
+}
+
+const STARTUP_PROVENANCE = {
+  definition: 'startup_s: from the launch of the trial process to its first report (so it includes the first step of training); startup_energy_j: the energy measured for the trial over that time (its own, not inherited from a promotion parent)',
+};
+
+/** `startup_s` and `startup_energy_j` of a trial that reported at least once; the trial's own figures win. */
+function startupMetrics(startup: { seconds: number; energyJ: number | null } | null, final: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (!startup) return out;
+  if (final.startup_s === undefined) out.startup_s = startup.seconds;
+  if (startup.energyJ !== null && final.startup_energy_j === undefined) out.startup_energy_j = startup.energyJ;
+  return out;
 }

@@ -10,7 +10,7 @@ import type { TrialProvenance } from '../../../shared/provenance.js';
 import { emptyCounts, type Objective, type ParamValue, type Params, type StateCounts, type TrialState } from '../../../shared/types.js';
 import { openReadOnly } from '../storage/sqlite/connection.js';
 import type { ParamSpec } from '../study/types.js';
-import type { GpuSample, ReportRecord, StoreEvent, StoreReader, StudyRecord, TrialRecord } from '../storage/types.js';
+import type { FinalistRunInfo, GpuSample, ReportRecord, StoreEvent, StoreReader, StudyRecord, TrialRecord } from '../storage/types.js';
 import { decodeParamValue, mergeSpecs, OptunaFormatError, parseDistribution } from './distributions.js';
 
 /** Optuna's trial state names and what Nightshift calls them when viewing (import maps open ones to stopped). */
@@ -294,6 +294,15 @@ export class OptunaReader implements StoreReader {
 
   provenanceOfStudy(): Map<number, TrialProvenance> {
     return new Map();
+  }
+
+  /** Optuna has no finalists stage. */
+  finalistRuns(): Map<number, FinalistRunInfo> {
+    return new Map();
+  }
+
+  finalistRun(): null {
+    return null;
   }
 
   gpuSamples(): GpuSample[] {

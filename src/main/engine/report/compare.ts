@@ -1,13 +1,15 @@
 // Comparing studies, from one database or several (Nightshift or Optuna files): a table of best results
 // and total energy, and in HTML the Pareto fronts and convergence curves of all studies on shared axes.
+import type { ComparisonJson, CompareView } from '../../../shared/analysis.js';
 import type { Objective, StateCounts } from '../../../shared/types.js';
-import { bestSoFar, paretoStaircase, type Point } from '../../../shared/charts/index.js';
+import { paretoStaircase, type Point } from '../../../shared/charts/index.js';
 import { EnergyLedger } from '../lineage/index.js';
 import { bestTrials } from '../study/pareto.js';
 import type { StoreReader, StudyRecord, TrialRecord } from '../storage/types.js';
 import { esc, num, table } from './html/escape.js';
 import { energyText, page, type PageOptions } from './html/study.js';
 import { chartSvg, type Layer } from './html/svg.js';
+import { convergence } from './convergence.js';
 import { paramsText } from './model.js';
 
 export interface CompareInput {
@@ -40,6 +42,12 @@ export interface StudyComparison {
   studies: ComparedStudy[];
 }
 
+/** Labels by study name; a name given from two files becomes `name@file-name` in both, as the CLI prints it. */
+export function labelInputs(inputs: CompareInput[], basename: (file: string) => string): void {
+  const repeated = new Set(inputs.map((i) => i.study.name).filter((n, k, all) => all.indexOf(n) !== k));
+  for (const i of inputs) i.label = repeated.has(i.study.name) ? `${i.study.name}@${basename(i.source)}` : i.study.name;
+}
+
 export function buildComparison(inputs: readonly CompareInput[]): StudyComparison {
   const first = inputs[0]?.study.objectives ?? [];
   const shared = first.filter((o) => inputs.every((i) => i.study.objectives.some((p) => p.metric === o.metric && p.direction === o.direction)));
@@ -65,7 +73,7 @@ export function buildComparison(inputs: readonly CompareInput[]): StudyCompariso
 }
 
 /** The comparison as JSON (`nightshift compare --json`). */
-export function comparisonJson(c: StudyComparison): unknown {
+export function comparisonJson(c: StudyComparison): ComparisonJson {
   return {
     objectives: c.shared,
     studies: c.studies.map((s) => ({
@@ -73,24 +81,37 @@ export function comparisonJson(c: StudyComparison): unknown {
       name: s.name,
       source: s.source,
       counts: s.counts,
-      best: Object.fromEntries(Object.entries(s.bestBy).map(([m, t]) => [m, t ? { number: t.number, value: t.values[m], params: t.params } : null])),
+      best: Object.fromEntries(Object.entries(s.bestBy).map(([m, t]) => [m, t ? { number: t.number, value: t.values[m]!, params: t.params } : null])),
       front: s.front.map((t) => ({ number: t.number, values: t.values, params: t.params })),
       total_energy_j: s.totalEnergyJ,
     })),
   };
 }
 
-function convergence(s: ComparedStudy, o: Objective, byEnergy: boolean): Point[] {
-  const pts = s.trials.flatMap((t) =>
-    t.state === 'complete' && Number.isFinite(t.values[o.metric]) ? [{ x: byEnergy ? s.ledger.cumulativeAt(t.number) / 1000 : t.number, y: t.values[o.metric]! }] : [],
-  );
-  const best = bestSoFar(pts, o.direction);
+/**
+ * Best so far of `o` as steps, against trial number or against kJ spent: report/convergence.ts's series
+ * (the study report's and the dashboard's), kept where the best changes and at the last trial, as a staircase.
+ */
+export function convergenceSteps(s: ComparedStudy, o: Objective, byEnergy: boolean): Point[] {
+  const c = convergence(s.trials, o, s.ledger);
+  const series = (byEnergy ? (c.byEnergy ?? []).map((p) => ({ x: p.x / 1000, y: p.y })) : c.byTrial).filter((p) => Number.isFinite(p.x));
+  const best = series.filter((p, i) => i === 0 || i === series.length - 1 || p.y !== series[i - 1]!.y);
   const out: Point[] = [];
   best.forEach((p, i) => {
     if (i > 0) out.push({ x: p.x, y: best[i - 1]!.y });
     out.push(p);
   });
   return out;
+}
+
+/** The JSON plus every convergence line the HTML draws, for the dashboard's compare view. */
+export function compareView(c: StudyComparison): CompareView {
+  return {
+    ...comparisonJson(c),
+    convergence: c.studies.map((s) =>
+      Object.fromEntries(c.shared.map((o) => [o.metric, { by_trial: convergenceSteps(s, o, false), by_energy_kj: s.totalEnergyJ === null ? null : convergenceSteps(s, o, true) }])),
+    ),
+  };
 }
 
 export function compareHtml(c: StudyComparison, opts: PageOptions = {}): string {
@@ -132,7 +153,7 @@ export function compareHtml(c: StudyComparison, opts: PageOptions = {}): string 
         title: `Best ${o.metric} so far, by trial`,
         x: { label: 'trial' },
         y: { label: o.metric },
-        layers: c.studies.map((s, i) => ({ kind: 'line' as const, points: convergence(s, o, false), cls: `s${i % 6}` })),
+        layers: c.studies.map((s, i) => ({ kind: 'line' as const, points: convergenceSteps(s, o, false), cls: `s${i % 6}` })),
         legend,
       }),
     );
@@ -142,7 +163,7 @@ export function compareHtml(c: StudyComparison, opts: PageOptions = {}): string 
           title: `Best ${o.metric} so far, by energy spent`,
           x: { label: 'cumulative energy (kJ)' },
           y: { label: o.metric },
-          layers: c.studies.filter((s) => s.totalEnergyJ !== null).map((s) => ({ kind: 'line' as const, points: convergence(s, o, true), cls: `s${c.studies.indexOf(s) % 6}` })),
+          layers: c.studies.filter((s) => s.totalEnergyJ !== null).map((s) => ({ kind: 'line' as const, points: convergenceSteps(s, o, true), cls: `s${c.studies.indexOf(s) % 6}` })),
           legend,
         }),
       );

@@ -8,7 +8,7 @@ export { buildStudyReport, paramsText, type StudyReport, type BudgetUsed, type C
 export { studyReportHtml, energyText, type PageOptions } from './html/study.js';
 export { htmlToPdf, findChromium, PdfUnavailableError, CHROMIUM_ARGS } from './pdf.js';
 export { copyStudy, CopyStudyError, ReplayClock, type CopyOptions, type CopyResult } from '../storage/copy.js';
-export { buildComparison, compareHtml, comparisonJson, type CompareInput, type ComparedStudy, type StudyComparison } from './compare.js';
+export { buildComparison, compareHtml, comparisonJson, compareView, labelInputs, type CompareInput, type ComparedStudy, type StudyComparison } from './compare.js';
 
 /** The HTML report of one study (self-contained, no script). */
 export function htmlReport(store: StoreReader, study: StudyRecord, opts: ReportOptions & PageOptions = {}): string {

@@ -1,9 +1,11 @@
 // The JSON shapes of the CLI and exports (src/shared/types.ts), built from store records.
 import type { TrialProvenance } from '../../../shared/provenance.js';
+import { studyCost } from './study-cost.js';
 import type { StudyExportJson, StudyListEntry, StudyShowJson, StudyState, TrialJson } from '../../../shared/types.js';
 import { effectiveStudyState } from '../campaign/owner.js';
 import { STALE_LEASE_MS } from '../campaign/recovery.js';
 import { bestTrials } from '../study/pareto.js';
+import { finalistsSummary, searchTrials, splitCounts } from '../finalists/stage.js';
 import type { StoreReader, StudyRecord, TrialRecord } from '../storage/types.js';
 
 /** A trial without its provenance (use `studyTrialsJson` or `store.provenance(id)` to include it). */
@@ -32,13 +34,23 @@ function withProvenance(store: StoreReader, studyId: number): (t: TrialRecord) =
 
 export function studyShowJson(store: StoreReader, study: StudyRecord): StudyShowJson {
   const trials = store.trials(study.id);
+  // Once finalists are validated, the validated winner is "best"; until then the search's best, where
+  // finalist runs (re-runs with other seeds and overrides) never compete.
+  const finalists = finalistsSummary(store, study, trials);
+  const winner = finalists?.winner ?? null;
+  const best = winner !== null ? trials.filter((t) => t.number === winner) : bestTrials(searchTrials(store, study.id, trials), study.objectives);
+  const counts = splitCounts(store, study.id);
   return {
     name: study.name,
     state: stateNow(study),
     objectives: study.objectives,
-    counts: store.counts(study.id),
-    best: bestTrials(trials, study.objectives).map(withProvenance(store, study.id)),
+    counts: counts.search,
+    best: best.map(withProvenance(store, study.id)),
+    best_validated: winner !== null,
+    finalist_counts: counts.finalists,
+    finalists,
     stop_reason: study.stopReason,
+    cost: studyCost(trials),
   };
 }
 

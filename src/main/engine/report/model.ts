@@ -1,7 +1,7 @@
 // What a report says about one study, computed from the store: every number the HTML report shows comes
 // from here, so it can be tested against the database directly.
 import type { TrialProvenance } from '../../../shared/provenance.js';
-import type { Objective, Params, StateCounts } from '../../../shared/types.js';
+import type { Objective, Params, StateCounts, StudyCostJson } from '../../../shared/types.js';
 import type { Point } from '../../../shared/charts/index.js';
 import { importance, type ParamImportance } from '../importance/index.js';
 import { byNumberIn, EnergyLedger, plannedLineage } from '../lineage/index.js';
@@ -9,6 +9,7 @@ import { bestTrials } from '../study/pareto.js';
 import { SearchSpace } from '../study/space.js';
 import type { StoreReader, StudyRecord, TrialRecord } from '../storage/types.js';
 import { convergence } from './convergence.js';
+import { studyCost } from './study-cost.js';
 
 export interface BudgetUsed {
   trials: number;
@@ -23,6 +24,8 @@ export interface BudgetUsed {
   energyLimitJ: number | null;
   co2G: number | null;
   cost: number | null;
+  /** Processes, process-seconds and the fixed cost's share of the energy (study-cost.ts). */
+  processes: StudyCostJson;
 }
 
 export interface Comparison {
@@ -124,6 +127,7 @@ export function buildStudyReport(store: StoreReader, study: StudyRecord, opts: R
     energyLimitJ: study.spec?.budget.energy_j ?? null,
     co2G: spent(finished, 'co2_g'),
     cost: spent(finished, 'cost'),
+    processes: studyCost(trials),
   };
 
   // Cumulative energy at the end of each trial, in trial order: what had been spent when it finished.

@@ -1,6 +1,7 @@
 // The sensitivity follow-up as one self-contained HTML page (inline SVG, no script, like the study report):
 // one small plot per parameter (its value against the objective, the best configuration marked), the
 // effect table and the suggestions to freeze or narrow.
+import { suggestionText } from '../../../shared/analysis.js';
 import { formatNumber, linearScale, type Point } from '../../../shared/charts/index.js';
 import type { Objective } from '../../../shared/types.js';
 import type { NarrowingSuggestion } from '../importance/index.js';
@@ -48,12 +49,8 @@ function suggestionsHtml(s: readonly NarrowingSuggestion[]): string {
   return `<ul>${s.map((x) => `<li><strong>${esc(x.param)}</strong>: ${esc(suggestionText(x))} <span class="note">(${esc(x.reason)})</span></li>`).join('')}</ul>`;
 }
 
-/** One line for a suggestion, shared with the CLI's text output. */
-export function suggestionText(s: NarrowingSuggestion): string {
-  if (s.kind === 'freeze') return `freeze at ${typeof s.value === 'number' ? String(+s.value.toPrecision(6)) : String(s.value)}`;
-  if (s.kind === 'narrow') return `narrow to [${formatNumber(s.low)}, ${formatNumber(s.high)}]`;
-  return `keep only ${s.choices.map(String).join(', ')}`;
-}
+// One line per suggestion, the same in the CLI, this page and the dashboard.
+export { suggestionText };
 
 function plotSvg(e: ParamEffect, r: SensitivityReport): string {
   const metric = r.objective.metric;

@@ -18,6 +18,8 @@ export interface TrialEnvInput {
   seed: number;
   /** GPU indices for this trial, e.g. "0" or "0,1"; null leaves the variable as the engine inherited it. */
   cudaVisibleDevices: string | null;
+  /** Set for a run of the finalists stage; its fold (0-based) and fold count when the stage uses folds. */
+  finalist?: { fold: number | null; folds: number | null } | null;
 }
 
 export function trialEnv(t: TrialEnvInput): Record<string, string> {
@@ -33,6 +35,13 @@ export function trialEnv(t: TrialEnvInput): Record<string, string> {
   if (t.budget !== null) env.NIGHTSHIFT_BUDGET = String(t.budget);
   // An empty CUDA_VISIBLE_DEVICES hides every GPU; "no slot assigned" must not mean that, so null sets nothing.
   if (t.cudaVisibleDevices !== null) env.CUDA_VISIBLE_DEVICES = t.cudaVisibleDevices;
+  if (t.finalist) {
+    env.NIGHTSHIFT_FINALIST = '1';
+    if (t.finalist.fold !== null && t.finalist.folds !== null) {
+      env.NIGHTSHIFT_FOLD = String(t.finalist.fold);
+      env.NIGHTSHIFT_FOLDS = String(t.finalist.folds);
+    }
+  }
   return env;
 }
 

@@ -19,6 +19,8 @@ export const MEASURED_METRICS: ReadonlySet<string> = new Set([
   'peak_rss_mb',
   'co2_g',
   'cost',
+  'startup_s',
+  'startup_energy_j',
 ]);
 
 export interface ClassifyOptions {

@@ -4,17 +4,29 @@
 // functions (accuracy after 2 epochs is not a noisy accuracy after 52). BOHB asks for N_min + 2 results with
 // N_min = d + 1; that is the default here. Queued and running trials of every budget stay in view, so the
 // wrapped sampler still steers away from work in progress.
+import type { Objective } from '../../../shared/types.js';
 import type { TrialView } from './types.js';
 import type { Sampler, SamplerContext, Suggestion } from './types.js';
 
 export interface HighestRungOptions {
   /** Finished results a budget needs before the model learns from it; default: dimensions + 3. */
   minResults?: number;
+  /**
+   * Stop-based successive halving: every trial then runs at the full budget, and this gives each
+   * configuration's result at each rung as a complete trial with the rung's step as its budget (its first
+   * report at or past the rung, as the scheduler judges it), plus the complete and pending trials
+   * themselves, so the model learns from the same rungs as under promotion. The caller passes the
+   * scheduler's reading (schedulers/arrivals.ts rungResults): samplers do not import schedulers.
+   */
+  rungResults?: RungResults;
 }
+
+/** The trials as rung results (see HighestRungOptions.rungResults). */
+export type RungResults = (trials: readonly TrialView[], objectives: readonly Objective[]) => TrialView[];
 
 /** Wraps `sampler` so it sees the finished trials of the most faithful budget with enough results, plus all pending trials. */
 export function withHighestRung<S>(sampler: Sampler<S>, opts: HighestRungOptions = {}): Sampler<S> {
-  return new HighestRungSampler(sampler, opts.minResults ?? null);
+  return new HighestRungSampler(sampler, opts.minResults ?? null, opts.rungResults ?? null);
 }
 
 class HighestRungSampler<S> implements Sampler<S> {
@@ -24,12 +36,19 @@ class HighestRungSampler<S> implements Sampler<S> {
   constructor(
     private readonly inner: Sampler<S>,
     private readonly minResults: number | null,
+    private readonly rungResults: RungResults | null,
   ) {
     this.name = inner.name;
   }
 
   ask(ctx: SamplerContext): Suggestion | Promise<Suggestion> {
-    const view = highestRungView(ctx.trials, this.minResults ?? ctx.space.dimension + 3);
+    const minResults = this.minResults ?? ctx.space.dimension + 3;
+    let view: TrialView[] | null;
+    if (this.rungResults) {
+      // Results of one rung only are still the view: the trials themselves hold pruned trials' last values.
+      const results = this.rungResults(ctx.trials, ctx.objectives);
+      view = highestRungView(results, minResults) ?? results;
+    } else view = highestRungView(ctx.trials, minResults);
     if (view === null) return this.inner.ask(ctx);
     // The wrapped sampler only checks duplicates against what it was shown: a configuration already run at
     // another budget is asked again with every trial in view, where its own duplicate check applies.

@@ -4,7 +4,7 @@ import type { Objective, Params } from '../../../shared/types.js';
 import type { SearchSpace } from '../study/space.js';
 import type { TrialView } from '../study/trial-view.js';
 
-export type { TrialView } from '../study/trial-view.js';
+export type { StepReport, TrialView } from '../study/trial-view.js';
 
 export interface SamplerContext {
   space: SearchSpace;

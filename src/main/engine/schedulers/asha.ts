@@ -2,11 +2,12 @@
 // Tuning", MLSys 2020). New configurations start at the lowest rung; whenever a slot is free, the best
 // not-yet-promoted configuration in the top 1/eta of some rung (highest rung first) continues to the next
 // rung, else a new configuration starts. Nothing is ever stopped: poor configurations stop by not being
-// promoted, so `onReport` always continues (the promotion variant of the paper, not its stopping variant).
+// promoted, so `onReport` always continues (the promotion variant of the paper; its stopping variant is in
+// stopping.ts, chosen with `mode: stop`).
 //
 // With several objectives a rung is ranked by non-dominated front, then crowding distance (MO-ASHA,
 // Schmucker et al. 2021; see mo-rank.ts).
-import { StudySpecError } from '../study/errors.js';
+import { StudySpecError, type SpecIssue } from '../study/errors.js';
 import { readOptions } from '../study/strategy-options.js';
 import type { FidelitySpec } from '../study/types.js';
 import { ashaPromotion, byConfig, rungLadder } from './rungs.js';
@@ -14,6 +15,7 @@ import type { Decision, Promotion, Scheduler, SchedulerContext } from './types.j
 
 export class AshaScheduler implements Scheduler {
   readonly name = 'asha';
+  readonly mode = 'promote';
   /** The budgets of the rungs, lowest first; the last is the fidelity's max. */
   readonly ladder: readonly number[];
 
@@ -38,12 +40,53 @@ export class AshaScheduler implements Scheduler {
 }
 
 /**
- * Reads the `scheduler:` options of a rung-based scheduler (asha, hyperband): only `eta` (an integer >= 2),
- * defaulting to the fidelity's eta; the study must have a fidelity.
+ * Reads the `scheduler:` options of a rung-based scheduler (asha, hyperband): `eta` (an integer >= 2,
+ * defaulting to the fidelity's eta) and `mode`: `stop` (one process per configuration, stopped at a rung it
+ * does not pass; stopping.ts) or `promote` (a new process per rung, continuing from the checkpoint; this
+ * file). The study must have a fidelity. Every problem is reported in one StudySpecError.
  */
-export function readRungOptions(type: string, options: Readonly<Record<string, unknown>>, fidelity: FidelitySpec | null): { fidelity: FidelitySpec; eta: number } {
+export function readRungOptions(type: string, options: Readonly<Record<string, unknown>>, fidelity: FidelitySpec | null): RungOptions {
   const f = requireFidelity(type, fidelity);
-  return { fidelity: f, eta: readOptions('scheduler', type, options, etaOption(f)).eta };
+  const { mode: rawMode, ...rest } = options;
+  const issues: SpecIssue[] = [];
+  let eta = f.eta;
+  try {
+    eta = readOptions('scheduler', type, rest, { ...etaOption(f), ...MODE_LISTED }).eta;
+  } catch (e) {
+    if (!(e instanceof StudySpecError)) throw e;
+    issues.push(...e.issues);
+  }
+  const mode = readMode(type, rawMode, issues);
+  if (issues.length > 0) throw new StudySpecError(null, issues);
+  return { fidelity: f, eta, mode };
+}
+
+export interface RungOptions {
+  fidelity: FidelitySpec;
+  eta: number;
+  mode: SuccessiveHalvingMode;
+}
+
+export type SuccessiveHalvingMode = 'stop' | 'promote';
+export const SUCCESSIVE_HALVING_MODES: readonly SuccessiveHalvingMode[] = ['stop', 'promote'];
+/**
+ * What a new study that names no mode gets: see the README for the benchmark that chose it. A study created
+ * before `mode` existed resumes in promote mode instead (campaign/scheduler-mode.ts).
+ */
+export const DEFAULT_SUCCESSIVE_HALVING_MODE: SuccessiveHalvingMode = 'stop';
+
+/** `mode` is read by readMode; this entry only lists it among the valid options in messages about others. */
+const MODE_LISTED = { mode: { kind: 'boolean', default: false, description: 'stop or promote' } } as const;
+
+/** The `mode` option (absent: the default); adds an issue when it is neither stop nor promote. */
+function readMode(type: string, mode: unknown, issues: SpecIssue[]): SuccessiveHalvingMode {
+  if (mode === undefined) return DEFAULT_SUCCESSIVE_HALVING_MODE;
+  if (typeof mode === 'string' && (SUCCESSIVE_HALVING_MODES as readonly string[]).includes(mode)) return mode as SuccessiveHalvingMode;
+  issues.push({
+    path: 'scheduler.mode',
+    message: `must be stop or promote for the ${type} scheduler, got ${JSON.stringify(mode)}: stop trains each configuration in one process and stops it at a rung it does not pass; promote starts a new process per rung from the checkpoint`,
+  });
+  return DEFAULT_SUCCESSIVE_HALVING_MODE;
 }
 
 export function etaOption(f: FidelitySpec) {

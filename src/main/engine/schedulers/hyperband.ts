@@ -11,11 +11,12 @@
 // per bracket): both from the trials alone, no hidden state.
 import type { TrialView } from '../study/trial-view.js';
 import type { FidelitySpec } from '../study/types.js';
-import { ashaPromotion, byConfig, rungIndex, rungLadder } from './rungs.js';
+import { ashaPromotion, byConfig, pickBracket, rungIndex, rungLadder } from './rungs.js';
 import type { Decision, Promotion, Scheduler, SchedulerContext } from './types.js';
 
 export class HyperbandScheduler implements Scheduler {
   readonly name = 'hyperband';
+  readonly mode = 'promote';
   /** The shared rung ladder, lowest first. */
   readonly ladder: readonly number[];
   /** Hyperband's configurations per bracket, by s (0 = full budget only). */
@@ -73,10 +74,6 @@ export class HyperbandScheduler implements Scheduler {
       const s = this.bracketOf(trials);
       if (s !== null) counts[s]!++;
     }
-    let pick = this.brackets - 1;
-    for (let s = this.brackets - 2; s >= 0; s--) {
-      if ((counts[s]! + 1) / this.allocation[s]! < (counts[pick]! + 1) / this.allocation[pick]!) pick = s;
-    }
-    return this.bracketLadder(pick)[0]!;
+    return this.bracketLadder(pickBracket(counts, this.allocation))[0]!;
   }
 }

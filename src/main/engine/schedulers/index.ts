@@ -9,6 +9,7 @@ import { HyperbandScheduler } from './hyperband.js';
 import { MEDIAN_DEFAULTS, MedianStoppingScheduler } from './median.js';
 import { NoneScheduler } from './none.js';
 import { PatienceScheduler, readPatienceOptions } from './patience.js';
+import { StoppingAshaScheduler, StoppingHyperbandScheduler } from './stopping.js';
 import type { Scheduler } from './types.js';
 
 /** What a scheduler is checked against and built with. */
@@ -49,7 +50,7 @@ schedulers.register(
   'asha',
   strategyEntry(
     (options, setup: SchedulerSetup) => readRungOptions('asha', options, setup.fidelity),
-    (o) => new AshaScheduler(o.fidelity, o.eta),
+    (o) => (o.mode === 'stop' ? new StoppingAshaScheduler(o.fidelity, o.eta) : new AshaScheduler(o.fidelity, o.eta)),
   ),
 );
 
@@ -57,7 +58,7 @@ schedulers.register(
   'hyperband',
   strategyEntry(
     (options, setup: SchedulerSetup) => readRungOptions('hyperband', options, setup.fidelity),
-    (o) => new HyperbandScheduler(o.fidelity, o.eta),
+    (o) => (o.mode === 'stop' ? new StoppingHyperbandScheduler(o.fidelity, o.eta) : new HyperbandScheduler(o.fidelity, o.eta)),
   ),
 );
 

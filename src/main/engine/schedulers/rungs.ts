@@ -112,3 +112,12 @@ export function ashaPromotion(
   }
   return null;
 }
+
+/** Hyperband: the bracket furthest below its share of configurations (`counts` against `allocation`), most aggressive first on ties. */
+export function pickBracket(counts: readonly number[], allocation: readonly number[]): number {
+  let pick = allocation.length - 1;
+  for (let s = allocation.length - 2; s >= 0; s--) {
+    if ((counts[s]! + 1) / allocation[s]! < (counts[pick]! + 1) / allocation[pick]!) pick = s;
+  }
+  return pick;
+}

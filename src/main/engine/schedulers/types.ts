@@ -27,4 +27,9 @@ export interface Scheduler {
   promote?(ctx: SchedulerContext): Promotion | null;
   /** Multi-fidelity only: the budget a new configuration starts with (default: the fidelity's max). */
   initialBudget?(ctx: SchedulerContext): number;
+  /**
+   * Stop-based multi-fidelity only: the steps at which trials are judged. A model-based sampler learns
+   * from the trials' reports at these steps as it learns from promoted budgets (samplers/multi-fidelity.ts).
+   */
+  readonly rungSteps?: readonly number[];
 }

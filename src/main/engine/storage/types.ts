@@ -94,6 +94,18 @@ export interface FinishTrial {
   provenance?: TrialProvenance | null;
 }
 
+/** What makes a trial a run of the finalists stage (a retry of one carries the same). */
+export interface FinalistRunInfo {
+  /** The search trial standing for the configuration this run validates. */
+  parentNumber: number;
+  seedIndex: number;
+  /** The seed the run gets (NIGHTSHIFT_SEED), shared by every finalist's run of the same index. */
+  seed: number;
+  /** 0-based fold held out and the fold count, or both null. */
+  fold: number | null;
+  folds: number | null;
+}
+
 /** One point of a GPU's downsampled power and memory series (for plots). */
 export interface GpuSample {
   gpu: number;
@@ -122,13 +134,20 @@ export interface StoreReader {
   runningTrials(studyId: number): TrialRecord[];
 
   reports(trialId: number): ReportRecord[];
-  /** One metric's reports for every trial of a study, by trial id, in step order (one query for plots). */
-  metricSeries(studyId: number, metric: string): Map<number, { step: number; value: number }[]>;
+  /**
+   * One metric's reports for every trial of a study, by trial id, in step order (one query for plots).
+   * `seq` orders reports by when the store received them (rowid), where the store knows it.
+   */
+  metricSeries(studyId: number, metric: string): Map<number, { step: number; value: number; seq?: number }[]>;
   /** Metering provenance of a finished trial, or null when nothing was measured. */
   provenance(trialId: number): TrialProvenance | null;
   provenanceOfStudy(studyId: number): Map<number, TrialProvenance>;
   gpuSamples(studyId: number): GpuSample[];
   events(studyId: number, limit?: number): StoreEvent[];
+  /** The study's finalist runs (retries included) by trial id (none for a foreign source). */
+  finalistRuns(studyId: number): Map<number, FinalistRunInfo>;
+  /** The finalist run a trial is, or null for a search trial. */
+  finalistRun(trialId: number): FinalistRunInfo | null;
 
   close(): void;
 }
@@ -164,6 +183,9 @@ export interface Store extends StoreReader {
   /** Finishes a running trial: state, values, metrics, reason and an event, in one transaction. */
   finishTrial(trialId: number, finish: FinishTrial): TrialRecord;
   addGpuSamples(studyId: number, samples: readonly GpuSample[]): void;
+
+  /** Queues a finalists-stage run: the trial and what makes it one, in one transaction. */
+  enqueueFinalistRun(studyId: number, trial: NewTrial, run: FinalistRunInfo): TrialRecord;
 
   /** Runs `fn` in one transaction (nested calls become savepoints). */
   transaction<T>(fn: () => T): T;

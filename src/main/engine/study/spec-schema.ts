@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { closest } from './did-you-mean.js';
 import type { SpecIssue } from './errors.js';
 import { deadlineError } from './deadline.js';
+import { finalistsSchema } from './finalists-spec.js';
 import type { Condition, ParamSpec } from './types.js';
 import { parseDuration, parseEnergy } from './units.js';
 
@@ -276,6 +277,7 @@ export const studySchema = strict({
     db: z.string().min(1).optional(),
     top: z.int().min(1, 'must be at least 1').max(1000, 'must be at most 1000').optional(),
   }).optional(),
+  finalists: finalistsSchema.optional(),
   seed: z.int().min(0, 'must be a whole number >= 0').optional(),
   retries: z.int().min(0, 'must be a whole number >= 0').optional(),
 });

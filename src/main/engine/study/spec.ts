@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { ParamValue } from '../../../shared/types.js';
 import { RegularFileError, readRegularFile } from '../regular-file.js';
 import { StudySpecError, type SpecIssue } from './errors.js';
+import { checkFinalists } from './finalists-spec.js';
 import { BUILTIN_PLACEHOLDERS, parseTemplate } from './placeholders.js';
 import { SearchSpace } from './space.js';
 import { describeValue, formatPath, studySchema, toSpecIssues, type RawStudy } from './spec-schema.js';
@@ -132,6 +133,7 @@ function checkStudy(raw: RawStudy, folder: string, strategies: StrategyCatalog, 
     add(['budget'], 'set at least one limit: trials, wall_time, energy or deadline (or leave budget out for 100 trials)');
   }
   if (raw.baseline !== undefined && spaceOk) checkBaseline(raw.baseline, context.space, add);
+  const finalists = raw.finalists ? checkFinalists(raw.finalists, { search_space: searchSpace, objectives: raw.objectives, fidelity }, add) : null;
   if (issues.length > 0 || trainer === null) return null;
   return {
     name: raw.name,
@@ -158,6 +160,7 @@ function checkStudy(raw: RawStudy, folder: string, strategies: StrategyCatalog, 
     warm_start: raw.warm_start
       ? { study: raw.warm_start.study, db: raw.warm_start.db ? path.resolve(folder, raw.warm_start.db) : null, top: raw.warm_start.top ?? 5 }
       : null,
+    finalists,
     seed: raw.seed ?? 0,
     max_retries: raw.retries ?? 1,
     kill_grace_s: raw.trainer.kill_grace ?? DEFAULT_KILL_GRACE_S,

@@ -11,6 +11,12 @@ export interface TrialView {
   values: Record<string, number> | null;
   /** Intermediate objective values by step (first objective), for schedulers and multi-fidelity samplers. */
   intermediate: ReadonlyMap<number, number>;
+  /**
+   * Every objective's intermediate values by step, with each report's place in the order the study received
+   * them: stop-based successive halving judges a trial against those that reached a rung before it. Absent
+   * when the engine built the view without them (then schedulers fall back on `intermediate`).
+   */
+  progress?: ReadonlyMap<number, StepReport>;
   /** The fidelity value (e.g. epochs) this trial was run with, when the study has a fidelity. */
   budget: number | null;
   /**
@@ -19,4 +25,12 @@ export interface TrialView {
    * engine built the view without them.
    */
   metrics?: Record<string, number>;
+}
+
+/** One intermediate report of a trial as stop-based schedulers read it. */
+export interface StepReport {
+  /** Its position among all reports of the study (the store's insertion order; only the order matters). */
+  seq: number;
+  /** The objectives' values it carried. */
+  values: Readonly<Record<string, number>>;
 }

@@ -44,4 +44,15 @@ export function provenanceView(p: TrialProvenance | null): ProvenanceView | null
 }
 
 /** The metrics Nightshift measures (architecture: "Metrics Nightshift measures"), in display order. */
-export const MEASURED_METRICS = ['energy_j', 'energy_above_idle_j', 'gpu_energy_j', 'cpu_energy_j', 'duration_s', 'mean_gpu_power_w', 'peak_gpu_mem_mb', 'peak_rss_mb', 'co2_g', 'cost'] as const;
+export const MEASURED_METRICS = ['energy_j', 'energy_above_idle_j', 'gpu_energy_j', 'cpu_energy_j', 'duration_s', 'mean_gpu_power_w', 'peak_gpu_mem_mb', 'peak_rss_mb', 'co2_g', 'cost', 'startup_s', 'startup_energy_j'] as const;
+
+/** Metrics that come from the meter's energy integral (a short window makes them all unreliable). */
+export const ENERGY_METRICS: readonly string[] = ['energy_j', 'energy_above_idle_j', 'gpu_energy_j', 'cpu_energy_j', 'co2_g', 'cost'];
+
+/**
+ * An energy figure in a table cell: a trial shorter than the meter's sampling (flag short_window) shows
+ * "below resolution", never a bare number that reads as a real 0 J or a real saving.
+ */
+export function energyCell(v: number, provenance: TrialProvenance | null): string {
+  return provenance?.flags.includes('short_window') ? 'below resolution' : num(v);
+}

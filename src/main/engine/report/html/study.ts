@@ -3,6 +3,7 @@
 // also well-formed XML (XHTML), which the tests check with a strict parser.
 import { paretoStaircase, type Point } from '../../../../shared/charts/index.js';
 import { ENERGY_METRIC, recorded } from '../../lineage/index.js';
+import type { StudyCostJson } from '../../../../shared/types.js';
 import type { TrialRecord } from '../../storage/types.js';
 import { paramsText, type StudyReport } from '../model.js';
 import { esc, num, table } from './escape.js';
@@ -51,6 +52,13 @@ export function durationText(s: number | null): string {
 
 const dl = (rows: readonly [string, string][]) => `<dl class="kv">${rows.filter(([, v]) => v !== '').map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>`;
 
+function fixedCostText(c: StudyCostJson): string {
+  if (c.startup_s === null) return '';
+  const energy = c.startup_energy_j === null ? '' : `, ${energyText(c.startup_energy_j)}`;
+  const share = c.startup_energy_share === null ? '' : ` (${num(100 * c.startup_energy_share)}% of the study's energy)`;
+  return `${durationText(c.startup_s)}${energy}${share}`;
+}
+
 function budgetSection(r: StudyReport): string {
   const b = r.budget;
   const of = (used: string, limit: string) => (limit ? `${used} of ${limit}` : used);
@@ -58,6 +66,8 @@ function budgetSection(r: StudyReport): string {
     ['Trials', esc(of(String(b.trials), b.trialsLimit === null ? '' : String(b.trialsLimit)))],
     ['Wall time', esc(of(durationText(b.wallSeconds), durationText(b.wallLimitSeconds)))],
     ['Trial time (sum)', esc(durationText(b.trialSeconds))],
+    ['Trial processes', esc(`${b.processes.processes}, ${num(b.processes.process_seconds)} process-seconds (wall time × processes)`)],
+    ['Fixed cost (launch to first report)', esc(fixedCostText(b.processes))],
     ['Energy', esc(of(energyText(b.energyJ), energyText(b.energyLimitJ)))],
     ['CO₂', b.co2G === null ? '' : esc(`${num(b.co2G)} g`)],
     ['Cost', b.cost === null ? '' : esc(num(b.cost))],

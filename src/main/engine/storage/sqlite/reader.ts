@@ -5,14 +5,16 @@ import type Database from 'better-sqlite3';
 import type { TrialProvenance } from '../../../../shared/provenance.js';
 import { emptyCounts, TRIAL_STATES } from '../../../../shared/types.js';
 import type { StateCounts, TrialState } from '../../../../shared/types.js';
-import type { GpuSample, NightshiftStudyRecord, ReportRecord, StoreEvent, StoreReader, TrialRecord } from '../types.js';
+import type { FinalistRunInfo, GpuSample, NightshiftStudyRecord, ReportRecord, StoreEvent, StoreReader, TrialRecord } from '../types.js';
 import { decodeProvenance } from './decode.js';
+import { FinalistRunTable } from './finalist-runs.js';
 import { decodeMetric, groupByTrial, toStudyRecord, toTrialRecord } from './rows.js';
 import type { StudyRow, TrialRow } from './rows.js';
 import { prepareStatements, type Statements } from './statements.js';
 
 export class SqliteReader implements StoreReader {
   protected readonly s: Statements;
+  protected readonly finalists: FinalistRunTable;
 
   constructor(
     /** The connection, for callers that need raw SQL (integrity checks, exports). */
@@ -21,6 +23,7 @@ export class SqliteReader implements StoreReader {
     readonly file: string,
   ) {
     this.s = prepareStatements(db);
+    this.finalists = new FinalistRunTable(db);
   }
 
   protected studyRecord(row: StudyRow): NightshiftStudyRecord {
@@ -67,11 +70,11 @@ export class SqliteReader implements StoreReader {
     return out;
   }
 
-  metricSeries(studyId: number, metric: string): Map<number, { step: number; value: number }[]> {
-    const out = new Map<number, { step: number; value: number }[]>();
+  metricSeries(studyId: number, metric: string): Map<number, { step: number; value: number; seq?: number }[]> {
+    const out = new Map<number, { step: number; value: number; seq?: number }[]>();
     for (const r of this.s.metricOfStudy.all(studyId, metric)) {
       const list = out.get(r.trial_id) ?? [];
-      list.push({ step: r.step, value: decodeMetric(r.value) });
+      list.push({ step: r.step, value: decodeMetric(r.value), seq: r.seq });
       out.set(r.trial_id, list);
     }
     return out;
@@ -105,6 +108,14 @@ export class SqliteReader implements StoreReader {
     const params = groupByTrial(this.s.paramsOfStudy.all(studyId));
     const values = groupByTrial(this.s.valuesOfStudy.all(studyId));
     return this.s.trialsOfStudy.all(studyId).map((row) => toTrialRecord(row, params.get(row.id) ?? [], values.get(row.id) ?? []));
+  }
+
+  finalistRuns(studyId: number): Map<number, FinalistRunInfo> {
+    return this.finalists.ofStudyById(studyId);
+  }
+
+  finalistRun(trialId: number): FinalistRunInfo | null {
+    return this.finalists.get(trialId);
   }
 
   events(studyId: number, limit?: number): StoreEvent[] {

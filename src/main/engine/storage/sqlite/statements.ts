@@ -75,8 +75,8 @@ export function prepareStatements(db: Database.Database) {
       `INSERT INTO reports (trial_id, step, metric, value, at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (trial_id, step, metric) DO UPDATE SET value = excluded.value, at = excluded.at`,
     ),
-    metricOfStudy: q<[number, string], { trial_id: number; step: number; value: number | null }>(
-      `SELECT r.trial_id, r.step, r.value FROM reports r JOIN trials t ON t.id = r.trial_id
+    metricOfStudy: q<[number, string], { trial_id: number; step: number; value: number | null; seq: number }>(
+      `SELECT r.trial_id, r.step, r.value, r.rowid AS seq FROM reports r JOIN trials t ON t.id = r.trial_id
        WHERE t.study_id = ? AND r.metric = ? ORDER BY r.trial_id, r.step`,
     ),
     reportsOfTrial: q<[number], ReportRow>('SELECT step, metric, value, at FROM reports WHERE trial_id = ? ORDER BY step, rowid'),

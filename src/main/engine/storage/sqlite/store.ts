@@ -8,7 +8,7 @@ import { FINISHED_STATES } from '../../../../shared/types.js';
 import type { StudyState, TrialState } from '../../../../shared/types.js';
 import type { StudySpec } from '../../study/types.js';
 import { ImmutableTrialError, originText } from '../types.js';
-import type { FinishTrial, GpuSample, NewTrial, NightshiftStudyRecord, Store, TrialRecord } from '../types.js';
+import type { FinalistRunInfo, FinishTrial, GpuSample, NewTrial, NightshiftStudyRecord, Store, TrialRecord } from '../types.js';
 import { SqliteReader } from './reader.js';
 import { encodeMetric, encodeParam } from './rows.js';
 import type { StudyRow, TrialRow } from './rows.js';
@@ -102,6 +102,12 @@ export class SqliteStore extends SqliteReader implements Store {
       return this.trialRecord(this.requireTrial(id));
     },
   );
+
+  enqueueFinalistRun = this.write((studyId: number, trial: NewTrial, run: FinalistRunInfo): TrialRecord => {
+    const rec = this.enqueueTrial(studyId, trial);
+    this.finalists.add(rec.id, run);
+    return rec;
+  });
 
   samplerState(studyId: number, name: string): unknown | null {
     const row = this.s.samplerState.get(studyId, name);

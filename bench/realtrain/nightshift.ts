@@ -1,0 +1,70 @@
+// Nightshift's side of the real-training benchmark: the real engine (Campaign, SQLite store, metering,
+// trial processes of the built-in TF.js trainer) on one study, stopped once the trials have trained the
+// epoch budget. What each trial process cost is read from the events and the finished trial records.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Campaign } from '../../src/main/engine/campaign/campaign.js';
+import type { EngineEvent } from '../../src/main/engine/campaign/events.js';
+import { STRATEGIES } from '../../src/main/engine/campaign/strategy.js';
+import { EnergyLedger, recorded } from '../../src/main/engine/lineage/index.js';
+import { Meter } from '../../src/main/engine/metering/index.js';
+import { openStore } from '../../src/main/engine/storage/open.js';
+import { loadStudyFile } from '../../src/main/engine/study/spec.js';
+import type { ProcessLog, RunLog } from './report.js';
+import { CPU_WATTS, studyYaml, type Problem } from './space.js';
+
+export type NightshiftVariant = { label: string; sampler: 'gp' | 'random'; mode: 'stop' | 'promote' };
+
+export async function runNightshift(problem: Problem, variant: NightshiftVariant, seed: number, dir: string, log: (m: string) => void): Promise<RunLog> {
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'study.yaml');
+  writeFileSync(file, studyYaml(problem, { name: `realtrain-${variant.label}-${seed}`, sampler: variant.sampler, mode: variant.mode, seed }));
+  const store = openStore(path.join(dir, 'study.db'));
+  const processes = new Map<number, ProcessLog & { number: number }>();
+  const t0 = performance.now();
+  const now = (): number => (performance.now() - t0) / 1000;
+  let epochs = 0;
+  let campaign: Campaign | null = null;
+  const emit = (e: EngineEvent): void => {
+    if (e.type === 'trial-state' && e.state === 'running') {
+      processes.set(e.number, { number: e.number, start: now(), end: null, energy_j: 0, cpu_s: null, reports: [] });
+    } else if (e.type === 'report') {
+      const p = processes.get(e.number);
+      const value = e.metrics[problem.metric];
+      if (!p || value === undefined) return;
+      p.reports.push({ t: now(), step: e.step, value, energy_j: e.metrics.energy_j ?? null });
+      epochs++;
+      if (epochs >= problem.epochBudget && campaign) void campaign.stop(`epoch budget of ${problem.epochBudget} trained`);
+    } else if (e.type === 'trial-state') {
+      const p = processes.get(e.number);
+      if (p) p.end = now();
+    }
+  };
+  const meter = await Meter.start({ idleSeconds: 1, cpuWatts: CPU_WATTS });
+  try {
+    campaign = Campaign.open({ store, spec: loadStudyFile(file, STRATEGIES), artifacts: dir, emit });
+    campaign.useMeter(meter);
+    const started = performance.now();
+    await campaign.run();
+    const wall = (performance.now() - started) / 1000;
+    // Energy per trial: its own, not what a promoted trial inherits from its parent (the study's ledger).
+    const trials = store.trials(campaign.study.id);
+    const ledger = new EnergyLedger(trials);
+    for (const t of trials) {
+      const p = processes.get(t.number);
+      if (!p) continue;
+      const recordedJ = recorded(t);
+      const own = Number.isNaN(ledger.ownOf(t.number)) ? null : ledger.ownOf(t.number);
+      const inherited = (Number.isNaN(recordedJ) ? (own ?? 0) : recordedJ) - (own ?? 0);
+      p.energy_j = own ?? 0;
+      p.startup_s = t.metrics.startup_s ?? null;
+      for (const r of p.reports) if (r.energy_j !== null) r.energy_j -= inherited;
+    }
+    const list = [...processes.values()].sort((a, b) => a.number - b.number);
+    log(`${variant.label} seed ${seed}: ${list.length} processes, ${epochs} epochs, ${wall.toFixed(0)} s`);
+    return { method: `nightshift-${variant.label}`, seed, wall_s: wall, epochs, processes: list };
+  } finally {
+    await meter.stop();
+    store.close();
+  }
+}

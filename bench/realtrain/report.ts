@@ -1,0 +1,103 @@
+// What the real-training benchmark reports, per method and seed: the best validation accuracy within the
+// epoch budget, and what it cost to first reach Optuna's final best (epochs, joules, process-seconds,
+// wall time), with the processes started. One definition for both sides, computed from their logs.
+
+/** One trial process: when it ran (seconds from the run's start), what it spent, what it reported. */
+export interface ProcessLog {
+  start: number;
+  end: number | null;
+  /** Its own energy (J), measured (Nightshift's meter) or estimated the same way (Optuna side). */
+  energy_j: number;
+  cpu_s: number | null;
+  /** Launch to first report, where Nightshift recorded it. */
+  startup_s?: number | null;
+  reports: { t: number; step: number; value: number; energy_j: number | null }[];
+}
+
+export interface RunLog {
+  method: string;
+  seed: number;
+  wall_s: number;
+  epochs: number;
+  processes: ProcessLog[];
+}
+
+export interface RunSummary {
+  method: string;
+  seed: number;
+  best: number;
+  epochs: number;
+  joules: number;
+  processSeconds: number;
+  processes: number;
+  wall: number;
+  /** Cost when a report first reached the target; null when it never did. */
+  toTarget: { epochs: number; joules: number; processSeconds: number; wall: number } | null;
+}
+
+export function summarize(run: RunLog, target: number): RunSummary {
+  const reports = run.processes.flatMap((p) => p.reports).sort((a, b) => a.t - b.t);
+  const best = Math.max(...reports.map((r) => r.value));
+  const end = (p: ProcessLog): number => p.end ?? run.wall_s;
+  const hit = reports.find((r) => r.value >= target - 1e-12) ?? null;
+  let toTarget: RunSummary['toTarget'] = null;
+  if (hit) {
+    const t = hit.t;
+    let joules = 0;
+    let processSeconds = 0;
+    for (const p of run.processes) {
+      if (p.start > t) continue;
+      processSeconds += Math.min(t, end(p)) - p.start;
+      if (end(p) <= t) joules += p.energy_j;
+      else {
+        // A process still running then: its energy at its last report so far.
+        const last = p.reports.filter((r) => r.t <= t && r.energy_j !== null).at(-1);
+        joules += last?.energy_j ?? 0;
+      }
+    }
+    toTarget = { epochs: reports.filter((r) => r.t <= t).length, joules, processSeconds, wall: t };
+  }
+  return {
+    method: run.method,
+    seed: run.seed,
+    best,
+    epochs: reports.length,
+    joules: run.processes.reduce((s, p) => s + p.energy_j, 0),
+    processSeconds: run.processes.reduce((s, p) => s + (end(p) - p.start), 0),
+    processes: run.processes.length,
+    wall: run.wall_s,
+    toTarget,
+  };
+}
+
+const f = (x: number, d = 0): string => x.toFixed(d);
+
+export function markdown(summaries: RunSummary[], targets: Map<number, number>, header: string[]): string[] {
+  const lines = [
+    ...header,
+    '',
+    "Target per seed: Optuna TPE+Hyperband's final best validation accuracy (the best any of its trials reported). " +
+      '"to target": what the method had spent when one of its trials first reported at least that.',
+    '',
+    '| method | seed | best val_accuracy | epochs | joules | process-s | processes | wall s | epochs to target | J to target | process-s to target | wall s to target |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const s of summaries) {
+    const t = s.toTarget;
+    lines.push(
+      `| ${s.method} | ${s.seed} | ${(100 * s.best).toFixed(2)}% (target ${(100 * targets.get(s.seed)!).toFixed(2)}%) | ${s.epochs} | ${f(s.joules)} | ${f(s.processSeconds)} | ${s.processes} | ${f(s.wall)} | ` +
+        (t ? `${t.epochs} | ${f(t.joules)} | ${f(t.processSeconds)} | ${f(t.wall)} |` : 'not reached | – | – | – |'),
+    );
+  }
+  lines.push('', '| method | mean best | seeds reaching target | mean J to target (reached) | mean process-s to target (reached) | mean processes |', '|---|---|---|---|---|---|');
+  for (const method of [...new Set(summaries.map((s) => s.method))]) {
+    const rows = summaries.filter((s) => s.method === method);
+    const reached = rows.filter((s) => s.toTarget);
+    const mean = (xs: number[]): string => (xs.length ? f(xs.reduce((a, b) => a + b, 0) / xs.length) : '–');
+    lines.push(
+      `| ${method} | ${((100 * rows.reduce((a, s) => a + s.best, 0)) / rows.length).toFixed(2)}% | ${reached.length}/${rows.length} | ` +
+        `${mean(reached.map((s) => s.toTarget!.joules))} | ${mean(reached.map((s) => s.toTarget!.processSeconds))} | ${mean(rows.map((s) => s.processes))} |`,
+    );
+  }
+  return lines;
+}

@@ -1,0 +1,51 @@
+// The real-training problem both sides tune: Nightshift's built-in TF.js MLP on the bundled digits (the
+// `mnist` package: 8,000 training and 2,000 validation images), epochs as the fidelity, validation
+// accuracy to maximise. The space is the demo's (resources/examples/demo-mnist.yaml), sized so one epoch
+// takes about a second on one core of the 2-core build machine with the wasm backend.
+import { DEFAULT_CPU_WATTS } from '../../src/main/engine/metering/index.js';
+
+export interface Problem {
+  metric: string;
+  minEpochs: number;
+  maxEpochs: number;
+  eta: number;
+  /** Newly trained epochs each method may spend (a resumed promotion counts only its new epochs). */
+  epochBudget: number;
+  parallel: number;
+}
+
+/** Both sides estimate CPU energy the same way (no RAPL on the build machine): CPU time / cores × this. */
+export const CPU_WATTS = DEFAULT_CPU_WATTS;
+
+export const BUILTIN = { model: 'mlp', dataset: 'mnist', fidelity: 'epochs' } as const;
+
+/** The search space in the Optuna bridge's terms, and the same in the study file below. */
+export const SPACE = {
+  layers: { type: 'int', low: 1, high: 2 },
+  units: { type: 'int', low: 32, high: 256, log: true },
+  lr: { type: 'float', low: 5.0e-4, high: 1.0e-2, log: true },
+  batch_size: { type: 'int', low: 64, high: 256, log: true },
+  dropout: { type: 'float', low: 0.0, high: 0.3 },
+  activation: { type: 'categorical', choices: ['relu', 'elu'] },
+} as const;
+
+export function studyYaml(p: Problem, o: { name: string; sampler: 'gp' | 'random'; mode: 'stop' | 'promote'; seed: number }): string {
+  const space = Object.entries(SPACE)
+    .map(([name, d]) => `  ${name}: ${JSON.stringify(d)}`)
+    .join('\n');
+  return `name: ${o.name}
+trainer:
+  builtin: ${JSON.stringify(BUILTIN)}
+  timeout: 10m
+search_space:
+${space}
+objectives:
+  - {metric: ${p.metric}, direction: maximize}
+fidelity: {param: epochs, min: ${p.minEpochs}, max: ${p.maxEpochs}, eta: ${p.eta}}
+sampler: {type: ${o.sampler}}
+scheduler: {type: asha, mode: ${o.mode}}
+budget: {trials: 100000}
+resources: {parallel: ${p.parallel}}
+seed: ${o.seed}
+`;
+}

@@ -1,0 +1,69 @@
+// What a study cost the user in processes, beside epochs: a scheduler that starts a new process per rung
+// (promotion-based ASHA) pays each trial's fixed cost (interpreter, imports, data loading, CUDA set-up,
+// compilation) again and again, which counting epochs hides. These totals make that visible in `show`,
+// `show --json` and the HTML report.
+import type { StudyCostJson } from '../../../shared/types.js';
+import { recorded, spentTotal } from '../lineage/index.js';
+import type { TrialRecord } from '../storage/types.js';
+
+/**
+ * Totals over the study's finished trials. `process_seconds` is wall time × processes: the sum of every
+ * trial process's wall time from launch to exit (its `duration_s`), so two trials side by side for an hour
+ * count two hours. Each trial record is one process, so `processes` counts the finished trials that ran one.
+ */
+export function studyCost(trials: readonly TrialRecord[]): StudyCostJson {
+  const finished = trials.filter((t) => t.state !== 'queued' && t.state !== 'running');
+  const ran = finished.filter((t) => Number.isFinite(metric(t, 'duration_s')));
+  const hasEnergy = finished.some((t) => Number.isFinite(metric(t, 'energy_j')));
+  const energy = hasEnergy ? spentTotal(finished, 'energy_j') : null;
+  const startupS = total(finished, 'startup_s');
+  const startupJ = total(finished, 'startup_energy_j');
+  return {
+    processes: ran.length,
+    process_seconds: total(ran, 'duration_s') ?? 0,
+    energy_j: energy,
+    startup_s: startupS,
+    startup_energy_j: startupJ,
+    startup_energy_share: startupJ !== null && energy !== null && energy > 0 ? startupJ / energy : null,
+  };
+}
+
+function metric(t: TrialRecord, key: string): number {
+  return recorded(t, key);
+}
+
+/** Sum of a metric over the trials that have it; null when none does (never measured is not 0). */
+function total(trials: readonly TrialRecord[], key: string): number | null {
+  let s = 0;
+  let any = false;
+  for (const t of trials) {
+    const v = metric(t, key);
+    if (Number.isFinite(v)) {
+      s += v;
+      any = true;
+    }
+  }
+  return any ? s : null;
+}
+
+/** One line for `show`: "31 processes, 412 process-seconds, 18.2 kJ; fixed cost before first reports: 61 s, 3.1 kJ (17% of the energy)". */
+export function formatStudyCost(c: StudyCostJson): string {
+  const parts = [`${c.processes} process${c.processes === 1 ? '' : 'es'}`, `${round(c.process_seconds)} process-seconds`];
+  if (c.energy_j !== null) parts.push(joules(c.energy_j));
+  let line = parts.join(', ');
+  if (c.startup_s !== null) {
+    const fixed = [`${round(c.startup_s)} s`];
+    if (c.startup_energy_j !== null) fixed.push(joules(c.startup_energy_j));
+    line += `; fixed cost before first reports: ${fixed.join(', ')}`;
+    if (c.startup_energy_share !== null) line += ` (${round(100 * c.startup_energy_share)}% of the energy)`;
+  }
+  return line;
+}
+
+function round(x: number): string {
+  return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
+}
+
+function joules(j: number): string {
+  return j >= 3.6e6 ? `${round(j / 3.6e6)} kWh` : j >= 1000 ? `${round(j / 1000)} kJ` : `${round(j)} J`;
+}

@@ -1,0 +1,124 @@
+// The stop-based forms of ASHA and Hyperband (`scheduler: {type: asha, mode: stop}`): every configuration
+// trains towards the fidelity's max in one process and is stopped at a rung it does not pass (see
+// arrivals.ts). Nothing is ever promoted, so no process is started twice for one configuration and the
+// trial's fixed cost (start-up, data loading, compilation) is paid once; the promotion form pays it again at
+// every rung.
+//
+// Hyperband's brackets become different first rungs: bracket s judges its configurations only at the top s+1
+// rungs of the ladder (bracket 0 never stops one), and compares them only with its own, as Optuna's
+// HyperbandPruner does. A configuration's bracket follows from the order configurations first appeared
+// (each goes to the bracket furthest below its Hyperband share), so it too comes from the trials alone.
+import type { TrialView } from '../study/trial-view.js';
+import type { FidelitySpec } from '../study/types.js';
+import { firstStop, highestStep } from './arrivals.js';
+import { byConfig, configKey, pickBracket, rungLadder } from './rungs.js';
+import type { Decision, Scheduler, SchedulerContext } from './types.js';
+
+const CONTINUE: Decision = { action: 'continue' };
+
+/** Stops `trialNumber` at the first of `rungs` (ascending) it failed; rungs it has not reached are skipped. */
+function judge(
+  ctx: SchedulerContext,
+  trialNumber: number,
+  step: number,
+  rungs: readonly number[],
+  eta: number,
+  competitors: (groups: Map<string, TrialView[]>) => (readonly TrialView[])[],
+  label: string,
+): Decision {
+  const trial = ctx.trials.find((t) => t.number === trialNumber);
+  if (!trial || rungs.length === 0) return CONTINUE;
+  const groups = byConfig(ctx.trials);
+  const self = groups.get(configKey(trial.params))!;
+  // Rungs below the highest step any attempt of this configuration reached were decided before: a retry
+  // that resumed past a rung, or trains the first epochs again, meets the same verdict at once.
+  const reached = Math.max(step, highestStep(self));
+  const stop = firstStop(
+    competitors(groups),
+    self,
+    rungs.filter((r) => r <= reached),
+    eta,
+    ctx.objectives,
+  );
+  if (!stop) return CONTINUE;
+  const v = stop.verdict;
+  const what = ctx.objectives.length === 1 ? `${ctx.objectives[0]!.metric} ${v.arrival.point![0]}` : 'its objectives';
+  return {
+    action: 'prune',
+    reason:
+      `${label} stopped at rung ${stop.rung} (step ${v.arrival.step}): ${what} ranked ${v.rank} of the ${v.arrivals} ` +
+      `configurations that reached it so far; only the top ${v.quota} go on`,
+  };
+}
+
+export class StoppingAshaScheduler implements Scheduler {
+  readonly name = 'asha';
+  readonly mode = 'stop';
+  readonly ladder: readonly number[];
+  readonly rungSteps: readonly number[];
+
+  constructor(
+    readonly fidelity: FidelitySpec,
+    readonly eta: number = fidelity.eta,
+  ) {
+    this.ladder = rungLadder(fidelity.min, fidelity.max, eta);
+    this.rungSteps = this.ladder.slice(0, -1);
+  }
+
+  onReport(ctx: SchedulerContext, trialNumber: number, step: number): Decision {
+    return judge(ctx, trialNumber, step, this.rungSteps, this.eta, (groups) => [...groups.values()], 'asha');
+  }
+
+  initialBudget(): number {
+    return this.fidelity.max;
+  }
+}
+
+export class StoppingHyperbandScheduler implements Scheduler {
+  readonly name = 'hyperband';
+  readonly mode = 'stop';
+  readonly ladder: readonly number[];
+  readonly rungSteps: readonly number[];
+  readonly allocation: readonly number[];
+
+  constructor(
+    readonly fidelity: FidelitySpec,
+    readonly eta: number = fidelity.eta,
+  ) {
+    this.ladder = rungLadder(fidelity.min, fidelity.max, eta);
+    this.rungSteps = this.ladder.slice(0, -1);
+    const sMax = this.ladder.length - 1;
+    this.allocation = Array.from({ length: sMax + 1 }, (_, s) => Math.ceil(((sMax + 1) / (s + 1)) * eta ** s));
+  }
+
+  /** The rungs at which bracket s stops configurations (none for bracket 0). */
+  bracketRungs(s: number): readonly number[] {
+    return this.ladder.slice(this.ladder.length - 1 - s, -1);
+  }
+
+  /** Each configuration's bracket, in order of first appearance. */
+  brackets(groups: Map<string, TrialView[]>): Map<string, number> {
+    const counts = new Array<number>(this.allocation.length).fill(0);
+    const out = new Map<string, number>();
+    for (const key of groups.keys()) {
+      const s = pickBracket(counts, this.allocation);
+      counts[s]!++;
+      out.set(key, s);
+    }
+    return out;
+  }
+
+  onReport(ctx: SchedulerContext, trialNumber: number, step: number): Decision {
+    const trial = ctx.trials.find((t) => t.number === trialNumber);
+    if (!trial) return CONTINUE;
+    const groups = byConfig(ctx.trials);
+    const brackets = this.brackets(groups);
+    const s = brackets.get(configKey(trial.params))!;
+    const peers = (all: Map<string, TrialView[]>): TrialView[][] => [...all].filter(([key]) => brackets.get(key) === s).map(([, trials]) => trials);
+    return judge(ctx, trialNumber, step, this.bracketRungs(s), this.eta, peers, `hyperband bracket ${s}:`);
+  }
+
+  initialBudget(): number {
+    return this.fidelity.max;
+  }
+}

@@ -1,0 +1,71 @@
+// Stop-based ASHA through the real engine: real trial processes, a real SQLite file. Each configuration
+// runs in one process towards the full budget; those that do not pass a rung are stopped there.
+import Database from 'better-sqlite3';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Campaign } from '../../../src/main/engine/campaign/campaign.js';
+import { STRATEGIES } from '../../../src/main/engine/campaign/strategy.js';
+import { openStore } from '../../../src/main/engine/storage/open.js';
+import { loadStudyFile } from '../../../src/main/engine/study/spec.js';
+import { ROOT, tempDir } from '../../helpers/cli.js';
+import { verdictsFromDb } from './rung-verdicts.js';
+
+describe('a stop-based ASHA campaign', () => {
+  it('starts one process per configuration and stops each at the first rung where it is not in the top third', async () => {
+    const dir = tempDir();
+    const studyFile = path.join(dir, 'stop.yaml');
+    writeFileSync(
+      studyFile,
+      `name: stop
+trainer:
+  command: [node, ${JSON.stringify(path.join(ROOT, 'test/fixtures/campaign/epochs.mjs'))}]
+  env: {EPOCH_MS: "100"}
+search_space:
+  x: {type: float, low: 0, high: 1}
+objectives:
+  - {metric: score, direction: maximize}
+fidelity: {param: epochs, min: 1, max: 9, eta: 3}
+sampler: {type: random}
+scheduler: {type: asha, mode: stop}
+budget: {trials: 12}
+seed: 5
+`,
+    );
+    const db = path.join(dir, 'study.db');
+    const store = openStore(db);
+    const campaign = Campaign.open({ store, spec: loadStudyFile(studyFile, STRATEGIES), artifacts: dir });
+    expect((await campaign.run()).state).toBe('finished');
+    const trials = store.trials(campaign.study.id);
+    store.close();
+
+    expect(trials).toHaveLength(12);
+    // No promotions: every trial is a fresh configuration started at the full budget.
+    expect(trials.every((t) => t.lineage.kind === 'sampler' && t.lineage.detail === 'random' && t.budget === 9)).toBe(true);
+    expect(new Set(trials.map((t) => t.params.x)).size).toBe(12);
+
+    const verdicts = verdictsFromDb(db, 'score', [1, 3], 3);
+    const conn = new Database(db, { readonly: true });
+    const lastStep = (id: number): number => (conn.prepare('SELECT max(step) AS s FROM reports WHERE trial_id = ?').get(id) as { s: number }).s;
+    let pruned = 0;
+    for (const t of trials) {
+      const v = verdicts.get(t.params.x as number)!;
+      const stoppedAt = [1, 3].find((r) => v.get(r) === 'stop');
+      if (stoppedAt === undefined) {
+        expect(t.state, `trial ${t.number}`).toBe('complete');
+        expect(lastStep(t.id)).toBe(9);
+      } else {
+        pruned++;
+        expect(t.state, `trial ${t.number}`).toBe('pruned');
+        expect(t.reason).toMatch(new RegExp(`^asha stopped at rung ${stoppedAt} \\(step ${stoppedAt}\\)`));
+        // Stopped there, not trained to the end (it may print an epoch or two before SIGTERM lands).
+        expect(lastStep(t.id)).toBeLessThan(9);
+      }
+      // Its fixed cost, launch to first report, is recorded as a measured metric.
+      expect(t.metrics.startup_s).toBeGreaterThan(0);
+      expect(t.metrics.startup_s).toBeLessThanOrEqual(t.metrics.duration_s!);
+    }
+    conn.close();
+    expect(pruned).toBeGreaterThan(3);
+  }, 120_000);
+});
