@@ -94,6 +94,13 @@ export interface ResourcesSpec {
   trials_per_gpu: number;
   /** Use GPUs that other (non-Nightshift) processes are computing on; by default they are skipped. */
   allow_busy_gpus: boolean;
+  /** Below this many free bytes where trial folders live, no new trial starts (0: no guard). */
+  min_free_disk_bytes: number;
+}
+
+export interface CheckpointsSpec {
+  /** Checkpoints kept, per objective, for the best configurations once nothing can resume or promote them. */
+  keep_best: number;
 }
 
 export interface StudySpec {
@@ -117,4 +124,5 @@ export interface StudySpec {
   max_retries: number;
   /** Grace period between SIGTERM and SIGKILL when stopping a trial. */
   kill_grace_s: number;
+  checkpoints: CheckpointsSpec;
 }

@@ -12,12 +12,13 @@ export function testSpec(overrides: Partial<StudySpec> & Pick<StudySpec, 'name'>
     sampler: { type: 'random', options: {} },
     scheduler: { type: 'none', options: {} },
     budget: { trials: 10, wall_time_s: null, energy_j: null, deadline: null },
-    resources: { parallel: 1, gpus: null, trials_per_gpu: 1, allow_busy_gpus: false },
+    resources: { parallel: 1, gpus: null, trials_per_gpu: 1, allow_busy_gpus: false, min_free_disk_bytes: 0 },
     baseline: null,
     warm_start: null,
     seed: 0,
     max_retries: 1,
     kill_grace_s: 10,
+    checkpoints: { keep_best: 3 },
     ...overrides,
   };
 }

@@ -6,6 +6,7 @@ import type { EngineEvent } from '../engine/campaign/events.js';
 import { EngineBusyError } from '../engine/campaign/recovery.js';
 import { Meter } from '../engine/metering/index.js';
 import { openAnyStudySource } from '../engine/optuna/index.js';
+import { isDiskFullError } from '../engine/storage/open.js';
 import type { Store } from '../engine/storage/types.js';
 import type { StudySpec } from '../engine/study/types.js';
 import { CliError, EXIT } from './errors.js';
@@ -61,6 +62,12 @@ export async function runCampaign(opts: CampaignRunOptions): Promise<CampaignRes
     return result;
   } catch (e) {
     if (e instanceof EngineBusyError) throw new CliError(e.message, EXIT.failure);
+    if (isDiskFullError(e)) {
+      throw new CliError(
+        `the disk holding the database is full (${(e as Error).message}); free some space and run the same command again: the trials that were running will run again`,
+        EXIT.failure,
+      );
+    }
     throw e;
   } finally {
     await meter?.stop();

@@ -69,12 +69,12 @@ describe('SQLite store specifics', () => {
     tmp.cleanup();
   });
 
-  it('creates parent folders and sets WAL, busy timeout, foreign keys and synchronous=NORMAL', () => {
+  it('creates parent folders and sets WAL, busy timeout, foreign keys and synchronous=FULL (durable across a power loss)', () => {
     expect(existsSync(file)).toBe(true);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('busy_timeout', { simple: true })).toBe(5000);
     expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(store.db.pragma('synchronous', { simple: true })).toBe(1);
+    expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
   });
 
   it('uses STRICT tables only', () => {

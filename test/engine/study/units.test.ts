@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration, parseEnergy } from '../../../src/main/engine/study/units.js';
+import { formatSize, parseDuration, parseEnergy, parseSize } from '../../../src/main/engine/study/units.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -57,5 +57,36 @@ describe('parseEnergy', () => {
 
   it('says that kW is not an energy unit', () => {
     expect(() => parseEnergy('2kW')).toThrow('unknown energy unit "kw"');
+  });
+});
+
+describe('parseSize', () => {
+  it.each([
+    ['500MB', 5e8],
+    ['2GB', 2e9],
+    ['2 gb', 2e9],
+    ['1.5GiB', 1.5 * 2 ** 30],
+    ['8MiB', 8 * 2 ** 20],
+    ['100kB', 1e5],
+    ['0', 0],
+    [0, 0],
+    [1234, 1234],
+  ] as const)('%j is %d bytes', (input, bytes) => {
+    expect(parseSize(input)).toBe(bytes);
+  });
+
+  it.each(['', 'lots', '-1GB', '2GW', 'GB', '2 GB extra'])('rejects %j with examples', (input) => {
+    expect(() => parseSize(input)).toThrow(/500MB, 2GB, 1\.5GiB/);
+  });
+
+  it('prints sizes in the decimal units it reads', () => {
+    expect([formatSize(0), formatSize(999), formatSize(1e5), formatSize(8 * 2 ** 20), formatSize(2e9), formatSize(3.5e12)]).toEqual([
+      '0 B',
+      '999 B',
+      '100 kB',
+      '8.4 MB',
+      '2 GB',
+      '3.5 TB',
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import { studyDiskUse } from '../../engine/campaign/disk.js';
 import { STRATEGIES } from '../../engine/campaign/strategy.js';
 import { studyShowJson } from '../../engine/report/json.js';
 import { loadStudyFile } from '../../engine/study/spec.js';
@@ -26,8 +27,13 @@ export async function runCommand(argv: string[], out: NodeJS.WritableStream): Pr
   const { store, paths } = openForWrite(values.db);
   try {
     const result = await runCampaign({ store, spec, artifacts: paths.artifacts, quiet: values.json === true });
-    const show = studyShowJson(store, store.getStudy(spec.name)!);
+    const show = { ...studyShowJson(store, store.getStudy(spec.name)!), disk: studyDiskUse(paths.artifacts, spec.name) };
     out.write(values.json ? JSON.stringify(show, null, 2) + '\n' : formatShow(show));
+    if (result.failed) {
+      // The study could not produce a result: scripts and schedulers must see a failure, not a finished run.
+      process.stderr.write(`nightshift run: study "${spec.name}" stopped: ${result.reason ?? 'failed'}\n`);
+      return EXIT.failure;
+    }
     return result.state === 'idle' ? EXIT.interrupted : EXIT.ok;
   } finally {
     store.close();

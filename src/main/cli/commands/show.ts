@@ -1,6 +1,8 @@
 import type { FinalistsJson } from '../../../shared/finalists.js';
+import { studyDiskUse, type StudyDiskUse } from '../../engine/campaign/disk.js';
 import { studyShowJson } from '../../engine/report/json.js';
 import { formatStudyCost } from '../../engine/report/study-cost.js';
+import { formatSize } from '../../engine/study/units.js';
 import { onePositional, parse } from '../args.js';
 import { describeTrial } from '../format.js';
 import { openForRead, requireStudy } from '../store.js';
@@ -12,7 +14,8 @@ Shows a study: its objectives, trial counts, why it stopped, and its best trial
 
 Options:
   --db FILE   database to read
-  --json      print {"name","state","objectives","counts","best":[trial...],"stop_reason"}
+  --json      print {"name","state","objectives","counts","best":[trial...],"stop_reason","disk"}
+              (disk: the study folder's bytes, and how many of them are checkpoints)
 `;
 
 export function showCommand(argv: string[], out: NodeJS.WritableStream): number {
@@ -21,7 +24,7 @@ export function showCommand(argv: string[], out: NodeJS.WritableStream): number 
   const name = onePositional('show', positionals, 'study name');
   const { store: maybe, paths } = openForRead(values.db);
   const { store, study } = requireStudy(maybe, name, paths.db);
-  const show = studyShowJson(store, study);
+  const show = { ...studyShowJson(store, study), disk: studyDiskUse(paths.artifacts, study.name) };
   store.close();
   if (values.json) {
     out.write(JSON.stringify(show, null, 2) + '\n');
@@ -31,7 +34,7 @@ export function showCommand(argv: string[], out: NodeJS.WritableStream): number 
   return 0;
 }
 
-export function formatShow(show: ReturnType<typeof studyShowJson>): string {
+export function formatShow(show: ReturnType<typeof studyShowJson> & { disk?: StudyDiskUse }): string {
   const c = show.counts;
   const lines = [
     `study ${show.name} (${show.state}${show.stop_reason ? `: ${show.stop_reason}` : ''})`,
@@ -48,6 +51,7 @@ export function formatShow(show: ReturnType<typeof studyShowJson>): string {
     ...show.best.map((t) => `  ${describeTrial(t)}`),
     ...(show.finalists ? formatFinalists(show.finalists) : []),
   ];
+  if (show.disk) lines.push(`disk: ${formatSize(show.disk.bytes)} in ${show.disk.folder} (checkpoints ${formatSize(show.disk.checkpoint_bytes)})`);
   return lines.join('\n') + '\n';
 }
 

@@ -38,3 +38,12 @@ export function formatSeconds(s: number): string {
   if (s >= 60) return `${+(s / 60).toFixed(2)}m`;
   return `${+s.toFixed(2)}s`;
 }
+
+/** When every one of the first N evaluations failed, the trainer is broken: don't burn the night on it. */
+const FAIL_FAST_AFTER = 10;
+
+/** Why the study should stop because its trainer is broken, or null; `lastFailure` is read only then. */
+export function brokenTrainer(counts: StateCounts, lastFailure: () => string | null): string | null {
+  if (evaluated(counts) < FAIL_FAST_AFTER || counts.complete + counts.pruned > 0) return null;
+  return `the first ${FAIL_FAST_AFTER} trials all failed (last: ${lastFailure() ?? 'unknown'}); fix the trainer and run again`;
+}

@@ -1,28 +1,33 @@
 // A campaign runs one study until its budget is spent, its search space is exhausted, or it is stopped.
 // It is the only writer of its study's trials while it runs; every state change goes through the store
 // in one transaction, so killing the process at any instant loses nothing (see recovery in `run`).
-import type { StudyState } from '../../../shared/types.js';
+import type { StateCounts, StudyState } from '../../../shared/types.js';
 import { EnergyLedger, ownEnergy } from '../lineage/index.js';
 import type { Meter } from '../metering/index.js';
+import { killProcessesWithEnv } from '../runner/marked.js';
 import type { Sampler } from '../samplers/types.js';
 import type { Scheduler } from '../schedulers/types.js';
 import { resolveDeadline } from '../study/deadline.js';
 import { StudySpecError } from '../study/errors.js';
 import { SearchSpace } from '../study/space.js';
+import { formatEnergy } from '../study/units.js';
 import { describeSpecChange, specHash } from '../study/spec-hash.js';
 import type { StudySpec } from '../study/types.js';
-import type { NightshiftStudyRecord, Store, StoreReader, TrialRecord } from '../storage/types.js';
-import { timeUp, trialsUsedUp, evaluated } from './budget.js';
+import { StudyLeaseLostError, type NightshiftStudyRecord, type Store, type StoreReader, type StudyLeaseHolder, type TrialRecord } from '../storage/types.js';
+import { brokenTrainer, timeUp, trialsUsedUp } from './budget.js';
 import type { EventSink } from './events.js';
-import { newOwner } from './owner.js';
+import { ENGINE_ENV } from './orphans.js';
+import { pruneCheckpoints } from './checkpoint-retention.js';
+import { lowDiskReason } from './disk.js';
+import { newOwner, ownerIsDead } from './owner.js';
 import { planNext } from './planner.js';
-import { recoverOrphans } from './recovery.js';
+import { EngineBusyError, recoverOrphans, STALE_LEASE_MS } from './recovery.js';
 import { RunningTrial } from './running-trial.js';
 import { withSchedulerMode } from './scheduler-mode.js';
 import { planSlots, type Slot } from './slots.js';
 import { createStrategy } from './strategy.js';
 import { TrialViews } from './views.js';
-import { warmStartTrials, WarmStartError } from './warm-start.js';
+import { enqueueWarmStart } from './warm-start.js';
 import { finalistsSpecOf, planFinalistStage, splitCounts } from '../finalists/stage.js';
 
 export interface CampaignOptions {
@@ -45,10 +50,17 @@ export interface CampaignOptions {
 export interface CampaignResult {
   state: StudyState;
   reason: string | null;
+  /** The study ended because it cannot succeed as it is (its first trials all failed): a failure, not a result. */
+  failed: boolean;
 }
 
-/** When every one of the first N evaluations failed, the trainer is broken: don't burn the night on it. */
-const FAIL_FAST_AFTER = 10;
+export interface RunOptions {
+  /** Skip the search: validate the best configurations found so far (`nightshift validate`). */
+  finalistsOnly?: boolean;
+  /** How many configurations the finalists stage takes (default: the study's `finalists.top`). */
+  top?: number | null;
+}
+
 const HEARTBEAT_MS = 2000;
 const TICK_MS = 1000;
 
@@ -58,6 +70,10 @@ export class Campaign {
   private readonly emit: EventSink;
   private readonly now: () => number;
   private stopping: string | null = null;
+  /** Set when a claim found another engine holding the study: this one must let go. */
+  private leaseLost: StudyLeaseHolder | null = null;
+  /** Why no new trial starts (too little free disk), while that lasts; the study ends with it once idle. */
+  private diskLow: string | null = null;
   private exhausted: string | null = null;
   private wake: () => void = () => {};
   private readonly space: SearchSpace;
@@ -143,7 +159,33 @@ export class Campaign {
    * Runs the search to its budget, then the finalists stage when the study has one. `finalistsOnly`
    * (`nightshift validate`) skips the search and validates the top `top` configurations found so far.
    */
-  async run(opts: { finalistsOnly?: boolean; top?: number | null } = {}): Promise<CampaignResult> {
+  async run(opts: RunOptions = {}): Promise<CampaignResult> {
+    const { store, study } = this;
+    // Taken before anything else touches the study (orphan recovery kills processes): one engine per study.
+    const lease = store.acquireStudyLease(study.id, this.owner, (h) => !ownerIsDead(h.owner, h.heartbeatAt, STALE_LEASE_MS, this.now()));
+    if (!lease.acquired) throw new EngineBusyError(study.name, lease.holder.owner, lease.holder.since);
+    let result: CampaignResult;
+    try {
+      result = await this.runLeased(opts);
+    } catch (e) {
+      try {
+        store.releaseStudyLease(study.id, this.owner, 'idle', `interrupted: the engine failed: ${(e as Error).message}`);
+      } catch {
+        // The original error says more than a failed release (a full disk, a closed database).
+      }
+      throw e;
+    }
+    // Compare-and-set on the owner: an engine that lost the study never writes over the one that took it.
+    const released = store.releaseStudyLease(study.id, this.owner, result.state, result.reason);
+    if (!released || this.leaseLost) {
+      const holder = this.leaseLost ?? store.getStudy(study.name);
+      throw new EngineBusyError(study.name, holder?.owner ?? null, this.leaseLost?.since ?? null);
+    }
+    this.emit({ type: 'study', study: study.name, state: result.state, reason: result.reason });
+    return result;
+  }
+
+  private async runLeased(opts: RunOptions): Promise<CampaignResult> {
     const { store, study, spec } = this;
     await recoverOrphans({ store, study, spec, emit: this.emit, now: this.now() });
     const views = TrialViews.load(store, study.id, study.objectives);
@@ -153,7 +195,6 @@ export class Campaign {
     const { slots, note } = planSlots(spec.resources, this.meter?.sources().gpu.gpus ?? [], busy);
     this.freeSlots = slots;
     if (note) this.emit({ type: 'log', level: 'warn', message: note });
-    store.setStudyState(study.id, 'running', null, this.owner);
     this.emit({ type: 'study', study: study.name, state: 'running', reason: null });
     const clock = {
       startedAt: this.now(),
@@ -164,7 +205,7 @@ export class Campaign {
     try {
       if (!opts.finalistsOnly) endReason = await this.drive(views, clock, 'search');
       const fspec = opts.finalistsOnly || spec.finalists ? finalistsSpecOf(spec, opts.top ?? null) : null;
-      if (fspec && !this.stopping) {
+      if (fspec && !this.stopping && !this.diskLow) {
         // A repeated validate keeps the search's reason, not the previous stage's summary.
         const searchReason = (opts.finalistsOnly ? study.stopReason : (endReason ?? this.result(null).reason))?.split('; finalists: ')[0] ?? null;
         const { planned, queued } = planFinalistStage(store, study, fspec);
@@ -176,11 +217,12 @@ export class Campaign {
     } finally {
       clearInterval(beat);
       this.saveGpuSeries();
+      // Each trial's leftovers died with it; this catches any that escaped between a trial's end and its scan.
+      await killProcessesWithEnv([`${ENGINE_ENV}=${this.owner}`], Math.min(spec.kill_grace_s, 5) * 1000);
     }
-    const result = this.result(endReason);
-    store.setStudyState(study.id, result.state, result.reason);
-    this.emit({ type: 'study', study: study.name, state: result.state, reason: result.reason });
-    return result;
+    // The search is over for good (not interrupted, not paused for disk): nothing will be promoted any more.
+    if (!this.stopping && !this.diskLow) this.retainCheckpoints(true);
+    return this.result(endReason);
   }
 
   /**
@@ -190,55 +232,98 @@ export class Campaign {
   private async drive(views: TrialViews, clock: { startedAt: number; deadline: number | null }, stage: 'search' | 'finalists'): Promise<string | null> {
     const { store, study, spec } = this;
     let endReason: string | null = null;
-    {
-      for (;;) {
-        const late = timeUp(spec.budget, clock, this.now());
-        if (late && !this.stopping) {
-          endReason = late;
-          // Trials cut by the clock were not evaluated: they run again if the study is resumed.
-          this.stopping = late;
-          await Promise.all([...this.running.values()].map((t) => t.stop(`interrupted: ${late}`, true)));
-        }
-        while (!this.stopping && this.freeSlots.length > 0) {
-          if (stage === 'search') {
-            const counts = splitCounts(store, study.id).search;
-            const used = trialsUsedUp(spec.budget, counts) ?? this.energyUsedUp() ?? this.failFast(counts);
-            if (used) {
-              if (this.running.size === 0) endReason = used;
-              break;
-            }
-          }
-          const rec = stage === 'search' ? await this.next(views) : store.claimQueued(study.id, this.owner);
-          if (!rec) break;
-          const slot = this.freeSlots.shift()!;
-          const trial = new RunningTrial(
-            { store, study, spec, artifacts: this.artifacts, owner: this.owner, scheduler: this.scheduler, views, emit: this.emit, meter: this.meter, slot },
-            rec,
-          );
-          void trial.finished.then(
-            (done) => {
-              const own = ownEnergy(done, (n) => store.trialByNumber(study.id, n));
-              if (!Number.isNaN(own)) this.energySpent += own;
-              this.freeSlots.push(slot);
-            },
-            () => this.freeSlots.push(slot),
-          );
-          this.running.set(rec.number, trial);
-          this.emit({ type: 'trial-state', study: study.name, number: rec.number, state: 'running', reason: null });
-        }
-        if (this.running.size === 0) break;
-        await this.waitForChange();
+    for (;;) {
+      const late = timeUp(spec.budget, clock, this.now());
+      if (late && !this.stopping) {
+        endReason = late;
+        // Trials cut by the clock were not evaluated: they run again if the study is resumed.
+        this.stopping = late;
+        await Promise.all([...this.running.values()].map((t) => t.stop(`interrupted: ${late}`, true)));
       }
+      while (!this.stopping && this.freeSlots.length > 0) {
+        if (stage === 'search') {
+          const counts = splitCounts(store, study.id).search;
+          const used = trialsUsedUp(spec.budget, counts) ?? this.energyUsedUp() ?? this.failFast(counts);
+          if (used) {
+            if (this.running.size === 0) endReason = used;
+            break;
+          }
+        }
+        if (this.checkDisk()) {
+          if (this.running.size === 0) endReason = this.diskLow;
+          break;
+        }
+        const rec = await this.claimNext(views, stage);
+        if (!rec) break;
+        const slot = this.freeSlots.shift()!;
+        const trial = new RunningTrial(
+          { store, study, spec, artifacts: this.artifacts, owner: this.owner, scheduler: this.scheduler, views, emit: this.emit, meter: this.meter, slot },
+          rec,
+        );
+        void trial.finished.then(
+          (done) => {
+            const own = ownEnergy(done, (n) => store.trialByNumber(study.id, n));
+            if (!Number.isNaN(own)) this.energySpent += own;
+            this.freeSlots.push(slot);
+          },
+          () => this.freeSlots.push(slot),
+        );
+        this.running.set(rec.number, trial);
+        this.emit({ type: 'trial-state', study: study.name, number: rec.number, state: 'running', reason: null });
+      }
+      if (this.running.size === 0) break;
+      await this.waitForChange();
     }
     return endReason;
   }
 
   private result(endReason: string | null): CampaignResult {
-    if (endReason) return { state: 'finished', reason: endReason };
-    if (this.stopping) return { state: 'idle', reason: `interrupted: ${this.stopping}` };
-    if (this.exhausted) return { state: 'finished', reason: this.exhausted };
     const counts = splitCounts(this.store, this.study.id).search;
-    return { state: 'finished', reason: trialsUsedUp(this.spec.budget, counts) ?? this.energyUsedUp() ?? this.failFast(counts) ?? 'done' };
+    const broken = this.failFast(counts);
+    const failed = broken !== null;
+    // Stopped for want of disk: resumable (idle), and a failure for whoever started the run.
+    if (endReason !== null && endReason === this.diskLow) return { state: 'idle', reason: endReason, failed: true };
+    if (endReason) return { state: 'finished', reason: broken ?? endReason, failed };
+    if (this.stopping) return { state: 'idle', reason: `interrupted: ${this.stopping}`, failed: false };
+    if (this.exhausted) return { state: 'finished', reason: this.exhausted, failed };
+    const reason = trialsUsedUp(this.spec.budget, counts) ?? this.energyUsedUp() ?? this.failFast(counts) ?? 'done';
+    return { state: 'finished', reason, failed };
+  }
+
+  /** True while free disk is below `resources.min_free_disk`; the first time, the study's log says why. */
+  private checkDisk(): boolean {
+    const low = lowDiskReason(this.artifacts, this.study.name, this.spec.resources.min_free_disk_bytes);
+    if (low && !this.diskLow) {
+      this.store.addEvent(this.study.id, null, 'disk.low', low);
+      this.emit({ type: 'log', level: 'warn', message: low });
+    }
+    this.diskLow = low;
+    return low !== null;
+  }
+
+  /** Checkpoint retention (checkpoint-retention.ts); `final` once the search is over (nothing left to promote). */
+  private retainCheckpoints(final: boolean): void {
+    try {
+      pruneCheckpoints({ store: this.store, study: this.study, spec: this.spec, artifacts: this.artifacts, final });
+    } catch (e) {
+      this.emit({ type: 'log', level: 'warn', message: `checkpoint retention skipped: ${(e as Error).message}` });
+    }
+  }
+
+  /**
+   * The search's `next` or the finalists stage's queue, unless another engine has taken the study over:
+   * then this one stops and re-queues its trials.
+   */
+  private async claimNext(views: TrialViews, stage: 'search' | 'finalists'): Promise<TrialRecord | null> {
+    try {
+      // Awaited here so a lease lost while the sampler thought (off-thread) is caught below too.
+      return stage === 'search' ? await this.next(views) : this.store.claimQueued(this.study.id, this.owner);
+    } catch (e) {
+      if (!(e instanceof StudyLeaseLostError)) throw e;
+      this.leaseLost = e.holder;
+      void this.stop('another engine took over the study');
+      return null;
+    }
   }
 
   /** `budget.energy`: finished trials' energy plus what running trials have used so far. */
@@ -287,12 +372,8 @@ export class Campaign {
     return rec;
   }
 
-  private failFast(counts: ReturnType<Store['counts']>): string | null {
-    if (evaluated(counts) >= FAIL_FAST_AFTER && counts.complete + counts.pruned === 0) {
-      const last = this.store.trials(this.study.id).filter((t) => t.state === 'failed').pop();
-      return `the first ${FAIL_FAST_AFTER} trials all failed (last: ${last?.reason ?? 'unknown'}); fix the trainer and run again`;
-    }
-    return null;
+  private failFast(counts: StateCounts): string | null {
+    return brokenTrainer(counts, () => this.store.trials(this.study.id).filter((t) => t.state === 'failed').pop()?.reason ?? null);
   }
 
   private async waitForChange(): Promise<void> {
@@ -309,38 +390,8 @@ export class Campaign {
         this.running.delete(n);
         // Surface a failure to record the outcome (the trial's own failures are outcomes, not errors).
         await t.finished;
+        this.retainCheckpoints(false);
       }
     }
   }
-}
-
-/** The best configurations of an earlier study (this database or another file) run right after the baseline. */
-function enqueueWarmStart(
-  store: Store,
-  studyId: number,
-  spec: StudySpec,
-  space: SearchSpace,
-  budget: number | null,
-  openSource: ((file: string) => StoreReader) | undefined,
-): void {
-  const ws = spec.warm_start!;
-  if (ws.db && !openSource) throw new StudySpecError(null, [{ path: 'warm_start.db', message: 'this host cannot open other databases; leave out db to warm-start from a study in this one' }]);
-  const source: StoreReader = ws.db && openSource ? openSource(ws.db) : store;
-  try {
-    const configs = warmStartTrials(source, ws.study, space, ws.top);
-    const baselineKey = spec.baseline ? space.key(spec.baseline) : null;
-    for (const params of configs) {
-      if (space.key(params) === baselineKey) continue;
-      store.enqueueTrial(studyId, { params, budget, lineage: { kind: 'warm-start', detail: ws.study } });
-    }
-  } catch (e) {
-    if (e instanceof WarmStartError) throw new StudySpecError(null, [{ path: 'warm_start', message: e.message.replace(/^warm_start\.?\w*: /, '') }]);
-    throw e;
-  } finally {
-    if (source !== store) source.close();
-  }
-}
-
-function formatEnergy(j: number): string {
-  return j >= 3.6e6 ? `${+(j / 3.6e6).toFixed(3)} kWh` : j >= 3600 ? `${+(j / 3600).toFixed(3)} Wh` : `${+j.toFixed(1)} J`;
 }

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Params } from '../../../shared/types.js';
 import { fillArgv } from '../runner/argv.js';
 import { trialEnv } from '../runner/env.js';
+import { TRIAL_TOKEN_ENV } from '../runner/marked.js';
 import type { StudySpec } from '../study/types.js';
 import { ENGINE_ENV } from './orphans.js';
 
@@ -25,6 +26,8 @@ export interface TrialCommandInput {
   paramsFile: string;
   checkpointDir: string;
   owner: string;
+  /** Unique to this launch; marks every process of the trial, daemonized ones included. */
+  trialToken: string;
   cudaVisibleDevices: string | null;
   /** A finalists-stage run's fold (NIGHTSHIFT_FOLD/FOLDS); null or absent for a search trial. */
   finalist?: { fold: number | null; folds: number | null } | null;
@@ -60,6 +63,7 @@ export function buildTrialCommand(t: TrialCommandInput): TrialCommand {
       finalist: t.finalist ?? null,
     }),
     [ENGINE_ENV]: t.owner,
+    [TRIAL_TOKEN_ENV]: t.trialToken,
   };
   // Python trial scripts can `import nightshift` without installing anything.
   const pyHelper = path.join(packageRoot(), 'resources', 'python');

@@ -12,11 +12,10 @@ import { ownerIsDead, parseOwner } from './owner.js';
 export const STALE_LEASE_MS = 30_000;
 
 export class EngineBusyError extends Error {
-  constructor(study: string, owner: string | null) {
+  constructor(study: string, owner: string | null, since: string | null = null) {
     const id = owner ? parseOwner(owner) : null;
-    super(
-      `study "${study}" is being run by another nightshift process${id ? ` (pid ${id.pid} on ${id.host})` : ''}; stop that one first, or wait for it to finish`,
-    );
+    const who = id ? `pid ${id.pid} on ${id.host}${since ? `, since ${since}` : ''}` : since ? `since ${since}` : '';
+    super(`study "${study}" is being run by another nightshift engine${who ? ` (${who})` : ''}; stop that one first, or wait for it to finish`);
     this.name = 'EngineBusyError';
   }
 }

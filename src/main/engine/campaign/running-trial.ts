@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TrialState } from '../../../shared/types.js';
 import { classifyExit } from '../runner/outcome.js';
+import { newTrialToken, TRIAL_TOKEN_ENV } from '../runner/marked.js';
 import { launchTrial, type TrialExit, type TrialProcess } from '../runner/process.js';
 import type { Scheduler } from '../schedulers/types.js';
 import type { StudySpec } from '../study/types.js';
@@ -53,6 +54,7 @@ export class RunningTrial {
   private startup: { seconds: number; energyJ: number | null } | null = null;
   /** Set for a run of the finalists stage: its own seed and fold, and never seen by the sampler or scheduler. */
   private readonly finalist: FinalistRunInfo | null;
+  private unstoredReports = 0;
 
   constructor(
     private readonly deps: TrialRunDeps,
@@ -84,12 +86,19 @@ export class RunningTrial {
     // Retries share the first attempt's checkpoints, so a resumable trainer continues where it was.
     const root = chainRoot(t, (n) => store.trialByNumber(t.studyId, n)).number;
     const checkpointDir = path.join(trialDir(artifacts, study.name, root), 'checkpoint');
-    mkdirSync(dir, { recursive: true });
-    mkdirSync(checkpointDir, { recursive: true });
     const paramsFile = path.join(dir, 'params.json');
-    writeFileSync(paramsFile, JSON.stringify(t.params, null, 2));
+    try {
+      mkdirSync(dir, { recursive: true });
+      mkdirSync(checkpointDir, { recursive: true });
+      writeFileSync(paramsFile, JSON.stringify(t.params, null, 2));
+    } catch (e) {
+      // `studies` being a file, a full or read-only disk: the trial fails with the reason, once. Thrown, it
+      // crashed the engine and left the trial running, to be re-queued and crash again on every run.
+      return this.finish('failed', `could not prepare the trial folder ${dir}: ${(e as Error).message}`, false, null, null);
+    }
 
     let exit: TrialExit;
+    const trialToken = newTrialToken();
     try {
       const cmd = buildTrialCommand({
         spec,
@@ -102,6 +111,7 @@ export class RunningTrial {
         paramsFile,
         checkpointDir,
         owner,
+        trialToken,
         cudaVisibleDevices: this.deps.slot.cudaVisibleDevices,
         finalist: this.finalist,
       });
@@ -116,6 +126,7 @@ export class RunningTrial {
         timeoutMs: spec.trainer.timeout_s === null ? null : spec.trainer.timeout_s * 1000,
         killGraceMs: spec.kill_grace_s * 1000,
         onReport: (step, metrics) => this.onReport(step, metrics),
+        markers: [`${TRIAL_TOKEN_ENV}=${trialToken}`],
       });
       if (this.proc.pid > 0) {
         store.setPgid(t.id, this.proc.pid);
@@ -172,7 +183,10 @@ export class RunningTrial {
     try {
       store.addReport(this.record.id, step, metrics);
     } catch (e) {
-      emit({ type: 'log', level: 'warn', message: `trial ${this.record.number}: report not stored: ${(e as Error).message}` });
+      // Once per trial: a full disk fails every report, and a warning each made a storm of hundreds.
+      if (this.unstoredReports++ === 0) {
+        emit({ type: 'log', level: 'warn', message: `trial ${this.record.number}: report not stored (later ones are not warned about): ${(e as Error).message}` });
+      }
       return;
     }
     Object.assign(this.last, reported);

@@ -5,7 +5,9 @@
 import type { Objective, Params } from '../../../shared/types.js';
 import { nonDominatedSort } from '../study/pareto.js';
 import type { SearchSpace } from '../study/space.js';
-import type { StoreReader, TrialRecord } from '../storage/types.js';
+import { StudySpecError } from '../study/errors.js';
+import type { StudySpec } from '../study/types.js';
+import type { Store, StoreReader, TrialRecord } from '../storage/types.js';
 
 export class WarmStartError extends Error {
   constructor(message: string) {
@@ -80,4 +82,31 @@ export function warmStartTrials(from: StoreReader, fromStudy: string, space: Sea
     out.push(p);
   }
   return out;
+}
+
+/** The best configurations of an earlier study (this database or another file) run right after the baseline. */
+export function enqueueWarmStart(
+  store: Store,
+  studyId: number,
+  spec: StudySpec,
+  space: SearchSpace,
+  budget: number | null,
+  openSource: ((file: string) => StoreReader) | undefined,
+): void {
+  const ws = spec.warm_start!;
+  if (ws.db && !openSource) throw new StudySpecError(null, [{ path: 'warm_start.db', message: 'this host cannot open other databases; leave out db to warm-start from a study in this one' }]);
+  const source: StoreReader = ws.db && openSource ? openSource(ws.db) : store;
+  try {
+    const configs = warmStartTrials(source, ws.study, space, ws.top);
+    const baselineKey = spec.baseline ? space.key(spec.baseline) : null;
+    for (const params of configs) {
+      if (space.key(params) === baselineKey) continue;
+      store.enqueueTrial(studyId, { params, budget, lineage: { kind: 'warm-start', detail: ws.study } });
+    }
+  } catch (e) {
+    if (e instanceof WarmStartError) throw new StudySpecError(null, [{ path: 'warm_start', message: e.message.replace(/^warm_start\.?\w*: /, '') }]);
+    throw e;
+  } finally {
+    if (source !== store) source.close();
+  }
 }

@@ -28,12 +28,13 @@ export function importedSpec(source: OptunaReader, study: StudyRecord, as: strin
     sampler: { type: 'random', options: {} },
     scheduler: { type: 'none', options: {} },
     budget: { trials: null, wall_time_s: null, energy_j: null, deadline: null },
-    resources: { parallel: 1, gpus: null, trials_per_gpu: 1, allow_busy_gpus: false },
+    resources: { parallel: 1, gpus: null, trials_per_gpu: 1, allow_busy_gpus: false, min_free_disk_bytes: 0 },
     baseline: null,
     warm_start: null,
     seed: 0,
     max_retries: 0,
     kill_grace_s: 10,
+    checkpoints: { keep_best: 3 },
   };
 }
 

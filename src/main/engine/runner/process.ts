@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { isProcessGroupAlive, killProcessGroup } from './groups.js';
 import { LineSplitter } from './lines.js';
+import { killProcessesWithEnv } from './marked.js';
 import { BoundedLog, DEFAULT_MAX_LOG_BYTES } from './logs.js';
 import { MAX_REPORT_LINE_CHARS, REPORT_PREFIX, parseReportLine } from './protocol.js';
 
@@ -27,6 +28,11 @@ export interface LaunchOptions {
   killGraceMs: number;
   /** Called synchronously, in order, for each valid report line. */
   onReport: (step: number, metrics: Record<string, number>) => void;
+  /**
+   * `NAME=value` entries of `env` that mark this trial's processes: when the trial ends, processes still
+   * carrying one are killed too (a daemonized child has left the process group, not its environment).
+   */
+  markers?: readonly string[];
   /** Every line the log files keep (reports included); silent once that stream's log is truncated. */
   onLog?: (stream: 'stdout' | 'stderr', line: string) => void;
 }
@@ -203,6 +209,8 @@ export function launchTrial(opts: LaunchOptions): TrialProcess {
       // The leader is gone; children it left behind are the trial's too (the NNI lesson: they must not live on).
       if (isProcessGroupAlive(pid)) await killGroup();
       if (killing !== null) await killing;
+      const escaped = await killProcessesWithEnv(opts.markers ?? [], opts.killGraceMs);
+      if (escaped.length > 0) stderrLog.note(`killed ${escaped.length} process(es) the trial left running outside its process group: ${escaped.join(', ')}`);
       const drained = await Promise.race([pipesClosed.then(() => true), delay(PIPE_DRAIN_MS).then(() => false)]);
       if (!drained) {
         child.stdout?.destroy();

@@ -121,6 +121,26 @@ export class ImmutableTrialError extends Error {
   }
 }
 
+/** The engine that holds a study's lease: its id, last heartbeat, and when it took the study. */
+export interface StudyLeaseHolder {
+  owner: string;
+  heartbeatAt: string | null;
+  since: string | null;
+}
+
+export type StudyLeaseResult = { acquired: true } | { acquired: false; holder: StudyLeaseHolder };
+
+/** A claim by an engine that no longer holds the study's lease (another engine took the study over). */
+export class StudyLeaseLostError extends Error {
+  constructor(
+    readonly studyId: number,
+    readonly holder: StudyLeaseHolder,
+  ) {
+    super(`study id ${studyId} is now held by another engine (${holder.owner})`);
+    this.name = 'StudyLeaseLostError';
+  }
+}
+
 /** What every study source answers: reading never changes the source. */
 export interface StoreReader {
   getStudy(name: string): StudyRecord | null;
@@ -165,6 +185,13 @@ export interface Store extends StoreReader {
   createStudy(spec: StudySpec, specHash: string): { study: NightshiftStudyRecord; created: boolean };
   getStudy(name: string): NightshiftStudyRecord | null;
   listStudies(): NightshiftStudyRecord[];
+  /**
+   * Compare-and-set in one IMMEDIATE transaction: `owner` takes the study (state running) unless another
+   * engine holds it and `holderIsLive` says that engine still runs. Two engines racing cannot both win.
+   */
+  acquireStudyLease(studyId: number, owner: string, holderIsLive: (holder: StudyLeaseHolder) => boolean): StudyLeaseResult;
+  /** Ends `owner`'s lease with the study's new state; false (nothing written) when `owner` no longer holds it. */
+  releaseStudyLease(studyId: number, owner: string, state: StudyState, stopReason: string | null): boolean;
   /** `owner` is the engine running the study (its lease, renewed by `heartbeat`); null when none is. */
   setStudyState(studyId: number, state: StudyState, stopReason: string | null, owner?: string | null): void;
 
@@ -172,7 +199,10 @@ export interface Store extends StoreReader {
   enqueueTrial(studyId: number, trial: NewTrial, samplerState?: { name: string; state: unknown }): TrialRecord;
   samplerState(studyId: number, name: string): unknown | null;
 
-  /** Moves the oldest queued trial to running under `owner`, or returns null when none is queued. */
+  /**
+   * Moves the oldest queued trial to running under `owner`, or returns null when none is queued. Throws
+   * StudyLeaseLostError when another engine holds the study's lease.
+   */
   claimQueued(studyId: number, owner: string): TrialRecord | null;
   /** Records the process group id of a running trial (after spawn). */
   setPgid(trialId: number, pgid: number): void;

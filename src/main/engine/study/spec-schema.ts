@@ -7,7 +7,7 @@ import type { SpecIssue } from './errors.js';
 import { deadlineError } from './deadline.js';
 import { finalistsSchema } from './finalists-spec.js';
 import type { Condition, ParamSpec } from './types.js';
-import { parseDuration, parseEnergy } from './units.js';
+import { parseDuration, parseEnergy, parseSize } from './units.js';
 
 /** An object that rejects unknown keys; the message lists the allowed ones (toSpecIssues adds the key). */
 function strict<T extends z.ZodRawShape>(shape: T) {
@@ -258,6 +258,7 @@ const resourcesSchema = strict({
     .optional(),
   trials_per_gpu: z.int().min(1, 'must be at least 1').optional(),
   allow_busy_gpus: z.boolean().optional(),
+  min_free_disk: unitSchema(parseSize, 'a size such as 500MB or 2GB').optional(),
 });
 
 export const studySchema = strict({
@@ -280,6 +281,7 @@ export const studySchema = strict({
   finalists: finalistsSchema.optional(),
   seed: z.int().min(0, 'must be a whole number >= 0').optional(),
   retries: z.int().min(0, 'must be a whole number >= 0').optional(),
+  checkpoints: strict({ keep_best: z.int().min(0, 'must be a whole number >= 0').optional() }).optional(),
 });
 
 export type RawStudy = z.output<typeof studySchema>;

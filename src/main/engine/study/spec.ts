@@ -101,6 +101,11 @@ const STUDY_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const DEFAULT_TRIALS = 100;
 const DEFAULT_KILL_GRACE_S = 10;
+// 1 GB: room for the database to commit and a trial to write its logs and a typical checkpoint. A fixed size,
+// not a share of the disk: 2% of a 4 TB disk would stop a campaign with 80 GB still free.
+const DEFAULT_MIN_FREE_DISK_BYTES = 1e9;
+// The best 3 per objective: enough to resume or fine-tune the winners and a runner-up or two.
+const DEFAULT_KEEP_BEST = 3;
 
 function checkStudy(raw: RawStudy, folder: string, strategies: StrategyCatalog, issues: SpecIssue[]): StudySpec | null {
   const add = (p: readonly PropertyKey[], message: string): void => void issues.push({ path: formatPath(p), message });
@@ -155,6 +160,7 @@ function checkStudy(raw: RawStudy, folder: string, strategies: StrategyCatalog, 
       gpus: raw.resources?.gpus ?? null,
       trials_per_gpu: raw.resources?.trials_per_gpu ?? 1,
       allow_busy_gpus: raw.resources?.allow_busy_gpus ?? false,
+      min_free_disk_bytes: raw.resources?.min_free_disk ?? DEFAULT_MIN_FREE_DISK_BYTES,
     },
     baseline: raw.baseline ?? null,
     warm_start: raw.warm_start
@@ -164,6 +170,7 @@ function checkStudy(raw: RawStudy, folder: string, strategies: StrategyCatalog, 
     seed: raw.seed ?? 0,
     max_retries: raw.retries ?? 1,
     kill_grace_s: raw.trainer.kill_grace ?? DEFAULT_KILL_GRACE_S,
+    checkpoints: { keep_best: raw.checkpoints?.keep_best ?? DEFAULT_KEEP_BEST },
   };
 }
 

@@ -81,3 +81,52 @@ function positive(value: number, shown: string, what: string, examples: string):
   if (value <= 0) throw new RangeError(`${JSON.stringify(shown)}: ${what === 'energy' ? 'an' : 'a'} ${what} must be > 0; ${examples}`);
   return value;
 }
+
+const SIZE_EXAMPLES = 'write e.g. 500MB, 2GB, 1.5GiB or a number of bytes (0 turns the guard off)';
+// Decimal units as disks are sold and `df -H` prints them; the binary ones for those who think in GiB.
+const SIZE_UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
+};
+const SIZE = new RegExp(`^(${NUMBER})\\s*([a-z]+)$`);
+
+/** "500MB", "2GB", "1.5GiB" or a number of bytes → bytes (>= 0, finite, whole). */
+export function parseSize(input: string | number): number {
+  const text = String(input).trim().toLowerCase();
+  if (text.startsWith('-')) throw new RangeError(`${JSON.stringify(input)} is negative; a size must be >= 0 (${SIZE_EXAMPLES})`);
+  let bytes: number;
+  if (typeof input === 'number' || PLAIN_NUMBER.test(text)) bytes = Number(text);
+  else {
+    const m = SIZE.exec(text);
+    if (!m) throw new RangeError(`${JSON.stringify(input)} is not a size; ${SIZE_EXAMPLES}`);
+    const factor = SIZE_UNITS[m[2]!];
+    if (factor === undefined) throw new RangeError(`${JSON.stringify(input)}: unknown size unit "${m[2]}"; ${SIZE_EXAMPLES}`);
+    bytes = Number(m[1]) * factor;
+  }
+  if (!Number.isFinite(bytes)) throw new RangeError(`${JSON.stringify(input)} is not a finite size; ${SIZE_EXAMPLES}`);
+  return Math.round(bytes);
+}
+
+/** Bytes as people read them: "1.2 GB", "340 MB" (decimal units, as parseSize reads them). */
+export function formatSize(bytes: number): string {
+  const units: [string, number][] = [
+    ['TB', 1e12],
+    ['GB', 1e9],
+    ['MB', 1e6],
+    ['kB', 1e3],
+  ];
+  for (const [u, f] of units) if (bytes >= f) return `${+(bytes / f).toFixed(bytes / f >= 100 ? 0 : 1)} ${u}`;
+  return `${bytes} B`;
+}
+
+/** Joules as J, Wh or kWh, whichever reads best (budget messages). */
+export function formatEnergy(j: number): string {
+  return j >= 3.6e6 ? `${+(j / 3.6e6).toFixed(3)} kWh` : j >= 3600 ? `${+(j / 3600).toFixed(3)} Wh` : `${+j.toFixed(1)} J`;
+}

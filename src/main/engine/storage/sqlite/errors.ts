@@ -40,3 +40,8 @@ export class NewerSchemaError extends StoreOpenError {
     this.name = 'NewerSchemaError';
   }
 }
+
+/** SQLite could not write because the disk (or the file system's quota) is full. */
+export function isDiskFullError(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'SQLITE_FULL';
+}

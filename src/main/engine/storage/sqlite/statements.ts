@@ -23,6 +23,12 @@ export function prepareStatements(db: Database.Database) {
       'UPDATE studies SET state = ?, stop_reason = ?, owner = ?, heartbeat_at = ? WHERE id = ?',
     ),
     heartbeatStudies: q<[string, string]>(`UPDATE studies SET heartbeat_at = ? WHERE owner = ? AND state = 'running'`),
+    releaseStudy: q<[string, string | null, number, string]>(
+      'UPDATE studies SET state = ?, stop_reason = ?, owner = NULL, heartbeat_at = NULL WHERE id = ? AND owner = ?',
+    ),
+    lastLeaseEvent: q<[number], { at: string }>(
+      `SELECT at FROM events WHERE study_id = ? AND kind = 'study.lease' ORDER BY id DESC LIMIT 1`,
+    ),
 
     counts: q<[number], { state: string; n: number }>('SELECT state, COUNT(*) AS n FROM trials WHERE study_id = ? GROUP BY state'),
     nextNumber: q<[number], { n: number }>('SELECT COALESCE(MAX(number) + 1, 0) AS n FROM trials WHERE study_id = ?'),

@@ -7,8 +7,8 @@ import type Database from 'better-sqlite3';
 import { FINISHED_STATES } from '../../../../shared/types.js';
 import type { StudyState, TrialState } from '../../../../shared/types.js';
 import type { StudySpec } from '../../study/types.js';
-import { ImmutableTrialError, originText } from '../types.js';
-import type { FinalistRunInfo, FinishTrial, GpuSample, NewTrial, NightshiftStudyRecord, Store, TrialRecord } from '../types.js';
+import { ImmutableTrialError, originText, StudyLeaseLostError } from '../types.js';
+import type { FinalistRunInfo, FinishTrial, GpuSample, NewTrial, NightshiftStudyRecord, Store, StudyLeaseHolder, StudyLeaseResult, TrialRecord } from '../types.js';
 import { SqliteReader } from './reader.js';
 import { encodeMetric, encodeParam } from './rows.js';
 import type { StudyRow, TrialRow } from './rows.js';
@@ -78,6 +78,32 @@ export class SqliteStore extends SqliteReader implements Store {
     this.event(studyId, null, 'study.state', `study ${row.name} ${state}${stopReason === null ? '' : `: ${stopReason}`}`);
   });
 
+  acquireStudyLease = this.write(
+    (studyId: number, owner: string, holderIsLive: (holder: StudyLeaseHolder) => boolean): StudyLeaseResult => {
+      const row = this.requireStudy(studyId);
+      const holder = this.leaseHolder(row);
+      if (holder && holder.owner !== owner && holderIsLive(holder)) return { acquired: false, holder };
+      const now = this.now();
+      this.s.setStudyState.run('running', null, owner, now, studyId);
+      this.event(studyId, null, 'study.lease', `study ${row.name} taken by ${owner}${holder && holder.owner !== owner ? ` from ${holder.owner}` : ''}`);
+      this.event(studyId, null, 'study.state', `study ${row.name} running`);
+      return { acquired: true };
+    },
+  );
+
+  releaseStudyLease = this.write((studyId: number, owner: string, state: StudyState, stopReason: string | null): boolean => {
+    const row = this.requireStudy(studyId);
+    if (this.s.releaseStudy.run(state, stopReason, studyId, owner).changes === 0) return false;
+    this.event(studyId, null, 'study.state', `study ${row.name} ${state}${stopReason === null ? '' : `: ${stopReason}`}`);
+    return true;
+  });
+
+  /** Who holds a running study (null when it is not running or has no owner). */
+  private leaseHolder(row: StudyRow): StudyLeaseHolder | null {
+    if (row.state !== 'running' || row.owner === null) return null;
+    return { owner: row.owner, heartbeatAt: row.heartbeat_at, since: this.s.lastLeaseEvent.get(row.id)?.at ?? null };
+  }
+
   enqueueTrial = this.write(
     (studyId: number, trial: NewTrial, samplerState?: { name: string; state: unknown }): TrialRecord => {
       this.requireStudy(studyId);
@@ -115,6 +141,9 @@ export class SqliteStore extends SqliteReader implements Store {
   }
 
   claimQueued = this.write((studyId: number, owner: string): TrialRecord | null => {
+    // Checked in the claim's own transaction: an engine that lost the study cannot start one more trial.
+    const holder = this.leaseHolder(this.requireStudy(studyId));
+    if (holder && holder.owner !== owner) throw new StudyLeaseLostError(studyId, holder);
     const next = this.s.oldestQueued.get(studyId);
     if (next === undefined) return null;
     const at = this.now();
