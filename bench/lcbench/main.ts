@@ -9,10 +9,13 @@ import { runNightshift, type NightshiftMethod, type RunResult } from './nightshi
 import { OptunaLcbench, type OptunaMethod } from './optuna.js';
 import { machineLine, summarize, toMarkdown, type Job, type JobResult } from './report.js';
 import { EPOCH_BUDGET, TASKS } from './space.js';
+import { runStopping, STOPPING_METHODS, type StoppingMethod } from './stopping.js';
 import { LcbenchSurrogate } from './surrogate.js';
 
 const ROOT = process.env.NIGHTSHIFT_ROOT ?? process.cwd();
-const METHODS = ['nightshift-gp-asha', 'nightshift-gp-hyperband', 'optuna-tpe-median', 'optuna-tpe-hyperband', 'optuna-random'] as const;
+const METHODS = ['nightshift-gp-asha', 'nightshift-gp-hyperband', ...STOPPING_METHODS, 'optuna-tpe-median', 'optuna-tpe-hyperband', 'optuna-random'] as const;
+/** The default run leaves the stopping schedulers to `--methods` (issue 14 compares them with `--reference nightshift-gp-asha`). */
+const DEFAULT_METHODS = METHODS.filter((m) => !(STOPPING_METHODS as readonly string[]).includes(m));
 /**
  * The GP's per-suggestion effort in this benchmark (user-settable sampler options). GP+ASHA asks ~1,000
  * times per run; with the defaults (1024 candidates, 5 local searches, 256/128 points) 60 runs took over an
@@ -28,10 +31,12 @@ interface Args {
   data: string;
   out: string;
   gp: Record<string, unknown>;
+  /** The method whose final mean the others must reach (default: the best Optuna method). */
+  reference: string | null;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { seeds: 10, tasks: TASKS, methods: [...METHODS], workers: 2, data: path.resolve(ROOT, '../shared/bench-data'), out: path.join(ROOT, 'bench/results'), gp: GP_OPTIONS };
+  const a: Args = { seeds: 10, tasks: TASKS, methods: [...DEFAULT_METHODS], workers: 2, data: path.resolve(ROOT, '../shared/bench-data'), out: path.join(ROOT, 'bench/results'), gp: GP_OPTIONS, reference: null };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const value = argv[i + 1];
@@ -43,8 +48,9 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '--workers') a.workers = Number(value);
     else if (flag === '--data') a.data = path.resolve(value);
     else if (flag === '--out') a.out = path.resolve(value);
+    else if (flag === '--reference') a.reference = value;
     else if (flag === '--gp-options') a.gp = JSON.parse(value) as Record<string, unknown>;
-    else throw new Error(`unknown flag ${flag}; use --seeds N --tasks a,b --methods m1,m2 --workers N --data DIR --out DIR --gp-options JSON`);
+    else throw new Error(`unknown flag ${flag}; use --seeds N --tasks a,b --methods m1,m2 --workers N --data DIR --out DIR --gp-options JSON --reference METHOD`);
   }
   for (const m of a.methods) if (!(METHODS as readonly string[]).includes(m)) throw new Error(`unknown method ${m}; methods: ${METHODS.join(', ')}`);
   for (const t of a.tasks) if (!TASKS.includes(t)) throw new Error(`task ${t} is not one of the tuning tasks ${TASKS.join(', ')} (the others are for out-of-sample checks)`);
@@ -66,7 +72,9 @@ async function worker(): Promise<void> {
       surrogate ??= await LcbenchSurrogate.load(msg.data);
       const t0 = performance.now();
       let result: RunResult;
-      if (job.method.startsWith('nightshift-')) {
+      if ((STOPPING_METHODS as readonly string[]).includes(job.method)) {
+        result = await runStopping(job.method as StoppingMethod, job.task, job.seed, surrogate, EPOCH_BUDGET, msg.gp);
+      } else if (job.method.startsWith('nightshift-')) {
         result = await runNightshift(job.method as NightshiftMethod, job.task, job.seed, surrogate, EPOCH_BUDGET, msg.gp);
       } else {
         optuna ??= new OptunaLcbench(path.join(ROOT, 'bench/lcbench'));
@@ -109,7 +117,7 @@ async function main(): Promise<void> {
       }
     }),
   );
-  const summary = summarize(results, args.tasks, args.methods, EPOCH_BUDGET);
+  const summary = summarize(results, args.tasks, args.methods, EPOCH_BUDGET, args.reference);
   const date = new Date().toISOString().slice(0, 10);
   const meta = {
     date,
@@ -120,7 +128,7 @@ async function main(): Promise<void> {
     minutes: (Date.now() - started) / 60000,
   };
   mkdirSync(args.out, { recursive: true });
-  const base = path.join(args.out, `lcbench-${date}`);
+  const base = path.join(args.out, `lcbench-${date}${args.reference ? `-vs-${args.reference}` : ''}`);
   // Best-so-far only changes when it improves: those points (and the last) keep the curve exactly, in far less space.
   const runs = results.map((r) => ({ ...r, trajectory: r.trajectory.filter((p, i, all) => i === 0 || i === all.length - 1 || p[1] > all[i - 1]![1]) }));
   writeFileSync(`${base}.json`, JSON.stringify({ ...meta, summary, runs }) + '\n');

@@ -132,7 +132,17 @@ export interface LearningCurves {
   /**
    * Each trial's curve; with bands (many trials), only the best few and the running ones, drawn over them.
    */
-  trials: { number: number; state: TrialState; budget: number | null; points: SeriesPoint[] }[];
+  trials: {
+    number: number;
+    state: TrialState;
+    budget: number | null;
+    points: SeriesPoint[];
+    /**
+     * Running trials under a curve-predicting scheduler (`scheduler: {type: curve}`): the value its curve is
+     * heading for at step `horizon`, with the central 90% band. Absent otherwise.
+     */
+    predicted?: { mean: number; lo: number; hi: number; horizon: number };
+  }[];
   /** Quantile bands over every trial's curve when there are too many to draw one by one, else null. */
   bands: CurveBand[] | null;
   /** Trials with a curve (all of them, also those summarised by the bands). */

@@ -10,6 +10,8 @@ import { EnergyLedger, spentTotal } from '../engine/lineage/index.js';
 import { convergence } from '../engine/report/convergence.js';
 import { lastRunStart, runWallSeconds } from './morning.js';
 import { changePoints, decimatePoints, evenly } from './decimate.js';
+import { createScheduler } from '../engine/schedulers/index.js';
+import type { Scheduler } from '../engine/schedulers/types.js';
 import { hypervolumeSeries, learningCurves } from './series.js';
 
 /** Objective vector of a complete trial, or null when a value is missing or not finite. */
@@ -72,6 +74,17 @@ function paretoTrials(trials: readonly TrialRecord[], front: ReadonlySet<number>
   return on.filter((t) => kept.has(t.number)).map((t) => trialJson(t));
 }
 
+/** The study's scheduler when it predicts finals (its options as stored); null for any other or a bad spec. */
+function predictingScheduler(study: StudyRecord): Scheduler | null {
+  if (!study.spec) return null;
+  try {
+    const s = createScheduler(study.spec.scheduler, study.spec.fidelity);
+    return s.predictFinal ? s : null;
+  } catch {
+    return null;
+  }
+}
+
 export function studySummary(store: StoreReader, study: StudyRecord, active: { since: number } | null, now: number, gpu: { live: boolean; gpus: GpuTrace[] }): StudySummary {
   const trials = store.trials(study.id);
   const counts = store.counts(study.id);
@@ -96,7 +109,7 @@ export function studySummary(store: StoreReader, study: StudyRecord, active: { s
     best_so_far: { by_trial: changePoints(best.by_trial), by_energy: changePoints(best.by_energy) },
     budget: budgetSummary(trials, study, active, now, active ? null : lastRunStart(store, study)),
     active: active !== null,
-    curves: learningCurves(store, trials, study.objectives),
+    curves: learningCurves(store, trials, study.objectives, predictingScheduler(study)),
     hypervolume: hv && { ...hv, by_trial: changePoints(hv.by_trial), by_energy: changePoints(hv.by_energy) },
     gpu,
   };

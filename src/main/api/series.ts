@@ -7,6 +7,8 @@ import { downsample as lttb } from '../../shared/charts/series.js';
 import type { Objective } from '../../shared/types.js';
 import { dominates, hypervolume, type Point } from '../engine/study/hypervolume.js';
 import type { EnergyLedger } from '../engine/lineage/index.js';
+import type { TrialView } from '../engine/samplers/types.js';
+import type { Scheduler } from '../engine/schedulers/types.js';
 import type { GpuSample, StoreReader, TrialRecord } from '../engine/storage/types.js';
 
 /** Total curve points sent for a study; each trial gets an equal share (at least MIN_PER_TRIAL). */
@@ -15,7 +17,11 @@ const MIN_PER_TRIAL = 8;
 /** Points per GPU trace sent to the page. */
 export const GPU_TRACE_POINTS = 1000;
 
-export function learningCurves(store: StoreReader, trials: readonly TrialRecord[], objectives: readonly Objective[]): LearningCurves | null {
+/**
+ * Learning curves of every started trial; with a `scheduler` that predicts finals (the curve scheduler), each
+ * running trial also gets its predicted final value and band, from its full (not downsampled) reports.
+ */
+export function learningCurves(store: StoreReader, trials: readonly TrialRecord[], objectives: readonly Objective[], scheduler: Scheduler | null = null): LearningCurves | null {
   const first = objectives[0];
   const metric = first?.metric;
   if (!first || !metric) return null;
@@ -26,6 +32,17 @@ export function learningCurves(store: StoreReader, trials: readonly TrialRecord[
   const out: LearningCurves['trials'] = [];
   const series = started.length ? store.metricSeries(started[0]!.studyId, metric) : new Map<number, { step: number; value: number }[]>();
   if (started.length > BAND_TRIALS) return bandedCurves(started, series, first);
+  const predict = scheduler?.predictFinal?.bind(scheduler);
+  const views: TrialView[] | null = predict
+    ? started.map((t) => ({
+        number: t.number,
+        state: t.state,
+        params: t.params,
+        values: t.state === 'complete' || t.state === 'pruned' ? t.values : null,
+        intermediate: new Map((series.get(t.id) ?? []).map((r) => [r.step, r.value])),
+        budget: t.budget,
+      }))
+    : null;
   for (const t of started) {
     if (t.budget !== null) rungs.add(t.budget);
     const points: SeriesPoint[] = [];
@@ -35,7 +52,8 @@ export function learningCurves(store: StoreReader, trials: readonly TrialRecord[
     if (points.length === 0) continue;
     total += points.length;
     // LTTB keeps the shape (a late drop, a plateau) that an even stride can skip over.
-    out.push({ number: t.number, state: t.state, budget: t.budget, points: lttb(points, per) });
+    const predicted = predict && views && t.state === 'running' ? predict({ objectives, trials: views }, t.number) : null;
+    out.push({ number: t.number, state: t.state, budget: t.budget, points: lttb(points, per), ...(predicted ? { predicted } : {}) });
   }
   return { metric, trials: out, bands: null, trial_count: out.length, rungs: [...rungs].sort((a, b) => a - b), total_points: total };
 }

@@ -35,7 +35,7 @@ describe('the scheduler registry', () => {
   it('creates asha, hyperband and patience schedulers, and names the valid ones for an unknown type', () => {
     for (const type of ['asha', 'hyperband', 'patience']) expect(createScheduler({ type, options: {} }, fidelity).name).toBe(type);
     expect(specError({ type: 'sha', options: {} }).issues).toEqual([
-      { path: 'scheduler.type', message: 'unknown scheduler "sha" (did you mean "asha"?); available: none, median, patience, asha, hyperband' },
+      { path: 'scheduler.type', message: 'unknown scheduler "sha" (did you mean "asha"?); available: none, median, patience, asha, hyperband, curve' },
     ]);
   });
 

@@ -226,7 +226,7 @@ retries: 0
 
   it('takes the sampler and scheduler names from the registries, and no sampler that does not exist', () => {
     expect(samplers.types()).toEqual(['random', 'sobol', 'grid', 'gp']);
-    expect(schedulers.types()).toEqual(['none', 'median', 'patience', 'asha', 'hyperband']);
+    expect(schedulers.types()).toEqual(['none', 'median', 'patience', 'asha', 'hyperband', 'curve']);
   });
 });
 

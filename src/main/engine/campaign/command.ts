@@ -25,6 +25,8 @@ export interface TrialCommandInput {
   seed: number;
   paramsFile: string;
   checkpointDir: string;
+  /** Where the built-in trainer caches its decoded dataset for the study's other trials. */
+  dataCacheDir?: string;
   owner: string;
   /** Unique to this launch; marks every process of the trial, daemonized ones included. */
   trialToken: string;
@@ -72,6 +74,7 @@ export function buildTrialCommand(t: TrialCommandInput): TrialCommand {
   const trainer = t.spec.trainer;
   if (trainer.kind === 'builtin') {
     env.NIGHTSHIFT_BUILTIN = JSON.stringify(trainer.builtin);
+    if (t.dataCacheDir !== undefined) env.NIGHTSHIFT_DATA_CACHE_DIR = t.dataCacheDir;
     return { argv: [process.execPath, builtinTrainerEntry()], cwd: process.cwd(), env };
   }
   const values: Record<string, string | number | boolean> = {

@@ -10,7 +10,7 @@ import { launchTrial, type TrialExit, type TrialProcess } from '../runner/proces
 import type { Scheduler } from '../schedulers/types.js';
 import type { StudySpec } from '../study/types.js';
 import type { FinalistRunInfo, Store, StudyRecord, TrialRecord } from '../storage/types.js';
-import { trialDir } from '../paths.js';
+import { studyDir, trialDir } from '../paths.js';
 import { buildTrialCommand } from './command.js';
 import { chainRoot, promotionParent } from '../lineage/index.js';
 import { chainMetricsOf, finalMetrics } from './final-metrics.js';
@@ -110,6 +110,7 @@ export class RunningTrial {
         seed: this.finalist?.seed ?? spec.seed + root,
         paramsFile,
         checkpointDir,
+        dataCacheDir: path.join(studyDir(artifacts, study.name), 'data-cache'),
         owner,
         trialToken,
         cudaVisibleDevices: this.deps.slot.cudaVisibleDevices,

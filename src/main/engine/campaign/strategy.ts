@@ -11,6 +11,7 @@ import type { SearchSpace } from '../study/space.js';
 import type { StrategyCatalog } from '../study/strategies.js';
 import type { TrialView } from '../study/trial-view.js';
 import type { StudySpec } from '../study/types.js';
+import { withPredictedFinals } from './predicted-finals.js';
 
 /** The sampler and scheduler registries, as the study validator sees them. */
 export const STRATEGIES: StrategyCatalog = { sampler: samplers, scheduler: schedulers };
@@ -31,6 +32,6 @@ export function createStrategy(spec: StudySpec, space: SearchSpace, log: (messag
   // Under stop-based successive halving the rung results are the scheduler's reading of the reports.
   const steps = scheduler.rungSteps;
   const rungs = steps ? { rungResults: (trials: readonly TrialView[], objectives: readonly Objective[]) => rungResults(trials, steps, objectives) } : {};
-  const sampler = multiFidelity && spec.sampler.type === 'gp' ? withHighestRung(base, rungs) : base;
+  const sampler = multiFidelity && spec.sampler.type === 'gp' ? withHighestRung(base, rungs) : spec.sampler.type === 'gp' ? withPredictedFinals(base, scheduler, spec.objectives) : base;
   return { sampler, scheduler };
 }

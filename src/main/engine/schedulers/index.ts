@@ -5,6 +5,7 @@ import { readOptions } from '../study/strategy-options.js';
 import { StrategyRegistry, strategyEntry, type StrategyEntry } from '../study/strategies.js';
 import type { FidelitySpec, SchedulerSpec } from '../study/types.js';
 import { AshaScheduler, readRungOptions } from './asha.js';
+import { CurveScheduler, readCurveOptions } from './curve.js';
 import { HyperbandScheduler } from './hyperband.js';
 import { MEDIAN_DEFAULTS, MedianStoppingScheduler } from './median.js';
 import { NoneScheduler } from './none.js';
@@ -59,6 +60,14 @@ schedulers.register(
   strategyEntry(
     (options, setup: SchedulerSetup) => readRungOptions('hyperband', options, setup.fidelity),
     (o) => (o.mode === 'stop' ? new StoppingHyperbandScheduler(o.fidelity, o.eta) : new HyperbandScheduler(o.fidelity, o.eta)),
+  ),
+);
+
+schedulers.register(
+  'curve',
+  strategyEntry(
+    (options, setup: SchedulerSetup) => readCurveOptions(options, setup.fidelity),
+    ({ fidelity, ...o }) => new CurveScheduler(o, fidelity),
   ),
 );
 

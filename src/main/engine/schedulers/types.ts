@@ -19,6 +19,15 @@ export interface Promotion {
   budget: number;
 }
 
+/** Where a trial's first objective is heading at the full budget: the mean and central 90% band. */
+export interface FinalPrediction {
+  mean: number;
+  lo: number;
+  hi: number;
+  /** The step the prediction is for. */
+  horizon: number;
+}
+
 export interface Scheduler {
   readonly name: string;
   /** Called after each intermediate report of the first objective. */
@@ -32,4 +41,9 @@ export interface Scheduler {
    * from the trials' reports at these steps as it learns from promoted budgets (samplers/multi-fidelity.ts).
    */
   readonly rungSteps?: readonly number[];
+  /**
+   * Schedulers that extrapolate curves: the predicted final value of a trial from its reports so far (null
+   * when it cannot tell). The API shows it for running trials; a model-based sampler learns it for stopped ones.
+   */
+  predictFinal?(ctx: SchedulerContext, trialNumber: number): FinalPrediction | null;
 }

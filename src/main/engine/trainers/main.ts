@@ -24,6 +24,8 @@ Environment (the trial protocol):
   NIGHTSHIFT_BUDGET          epochs to reach (fidelity epochs) or fraction of training data (data_fraction)
   NIGHTSHIFT_SEED            seed of initial weights, shuffles and dropout (same seed, same backend: same result)
   NIGHTSHIFT_CHECKPOINT_DIR  per-epoch checkpoints; a rerun resumes from the last one
+  NIGHTSHIFT_DATA_CACHE_DIR  where the decoded, split dataset is cached for the next trials (the engine sets
+                             it to the study's folder); unset: decode in every trial
 
 Output: one line per epoch on stdout:
   @nightshift {"step": 3, "val_accuracy": 0.95, "val_loss": 0.17, "train_loss": 0.21, "epoch_time_s": 1.2}
@@ -97,6 +99,7 @@ async function main(): Promise<void> {
     epochs: fidelity.epochs,
     dataFraction: fidelity.dataFraction,
     checkpointDir,
+    dataCacheDir: env('NIGHTSHIFT_DATA_CACHE_DIR') ?? null,
     backend: backend.backend,
     report: (m) => void process.stdout.write(`@nightshift ${JSON.stringify(m)}\n`),
     log,

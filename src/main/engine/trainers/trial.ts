@@ -2,6 +2,7 @@
 // the checkpoint if there is one, then train epoch by epoch, reporting the mean over splits after each.
 import type { BuiltinConfig } from './config.js';
 import { loadCheckpoint, previousLastStep, saveCheckpoint } from './checkpoint.js';
+import { loadCached, splitOptions, type SplitData } from './data/cache.js';
 import type { Dataset } from './data/dataset.js';
 import { loadDataset } from './data/load.js';
 import { prepare } from './data/prepare.js';
@@ -25,6 +26,8 @@ export interface TrialOptions {
   backend: string;
   /** Loaded once by the caller when several trials share a dataset (cross-validation); else loaded here. */
   dataset?: Dataset;
+  /** The study's data cache folder (NIGHTSHIFT_DATA_CACHE_DIR); null decodes the dataset every time. */
+  dataCacheDir?: string | null;
   report(metrics: Report): void;
   log(line: string): void;
 }
@@ -74,10 +77,25 @@ export function meanMetrics(all: EvalMetrics[]): Report {
   return out;
 }
 
+function loadSplitData(o: TrialOptions): SplitData {
+  const build = (): SplitData => {
+    const data = o.dataset ?? loadDataset(o.config.dataset);
+    return { data, splits: makeSplits(o.config, data, o.config.split_seed) };
+  };
+  if (o.dataset) return build();
+  if (!o.dataCacheDir) {
+    const t0 = performance.now();
+    const built = build();
+    o.log(`data: decoded in ${Math.round(performance.now() - t0)} ms (no NIGHTSHIFT_DATA_CACHE_DIR, not cached)`);
+    return built;
+  }
+  return loadCached(o.dataCacheDir, o.config.dataset, splitOptions(o.config), build, o.log);
+}
+
 /** Trains to `epochs`; returns the last report (null when the checkpoint was already there). */
 export async function runTrial(o: TrialOptions): Promise<Report | null> {
-  const data = o.dataset ?? loadDataset(o.config.dataset);
-  const runs = createRuns(o, data, makeSplits(o.config, data, o.config.split_seed), o.config.split_seed);
+  const { data, splits } = loadSplitData(o);
+  const runs = createRuns(o, data, splits, o.config.split_seed);
   const fingerprint = JSON.stringify({
     params: o.params,
     dataset: o.config.dataset,
