@@ -5,7 +5,11 @@ import { defineConfig } from 'electron-vite';
 export default defineConfig({
   main: {
     // Native and heavy packages load from node_modules at run time (better-sqlite3 needs Electron's ABI build).
-    build: { externalizeDeps: true },
+    build: {
+      externalizeDeps: true,
+      // The GP's worker thread is an entry of its own, emitted beside index.js where the engine looks for it.
+      rollupOptions: { input: { index: 'src/main/index.ts', 'gp-worker': 'src/main/engine/samplers/gp/worker.ts' } },
+    },
   },
   preload: {
     // Sandboxed preloads cannot be ES modules: Electron loads them as CommonJS.

@@ -4,14 +4,20 @@
 // what it measures goes to bench/results/ (markdown + JSON, with the date and the machine).
 //   synthetic, timing, zeus   bench/main.ts          options: --seeds --evals --functions --repeats --data --out
 //   lcbench                   bench/lcbench/main.ts  options: --seeds --tasks --methods --workers --gp-options --data --out
+//   eventloop                 bench/eventloop/main.ts options: --seconds --trials --out (serve's event-loop delay, GP inline vs worker)
 //   realtrain                 bench/realtrain/main.ts options: --seeds --epochs --parallel --methods --out
 //                             (real TF.js training, minutes per run: not in the default set; builds the trainer first)
-import { runTs } from './lib/run-ts.mjs';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { root, runTs } from './lib/run-ts.mjs';
 
 const MAIN_SUITES = ['synthetic', 'timing', 'zeus'];
 const MAIN_FLAGS = ['--seeds', '--evals', '--functions', '--repeats', '--data', '--out'];
 const LCBENCH_FLAGS = ['--seeds', '--tasks', '--methods', '--workers', '--gp-options', '--data', '--out', '--reference'];
+const EVENTLOOP_FLAGS = ['--seconds', '--trials', '--out'];
 const REALTRAIN_FLAGS = ['--seeds', '--epochs', '--parallel', '--methods', '--out'];
+// Suites run only when named in --only.
+const EXTRA_SUITES = ['eventloop', 'realtrain'];
 
 const argv = process.argv.slice(2);
 const pairs = [];
@@ -23,9 +29,9 @@ for (let i = 0; i < argv.length; i += 2) {
   pairs.push([argv[i], argv[i + 1]]);
 }
 const only = (pairs.find(([f]) => f === '--only')?.[1] ?? [...MAIN_SUITES, 'lcbench'].join(',')).split(',');
-const unknown = only.filter((s) => s !== 'lcbench' && s !== 'realtrain' && !MAIN_SUITES.includes(s));
+const unknown = only.filter((s) => s !== 'lcbench' && !MAIN_SUITES.includes(s) && !EXTRA_SUITES.includes(s));
 if (unknown.length) {
-  console.error(`bench: unknown suite ${unknown.join(', ')} (suites: ${[...MAIN_SUITES, 'lcbench', 'realtrain'].join(', ')})`);
+  console.error(`bench: unknown suite ${unknown.join(', ')} (suites: ${[...MAIN_SUITES, 'lcbench', ...EXTRA_SUITES].join(', ')})`);
   process.exit(2);
 }
 const pick = (flags) => pairs.filter(([f]) => flags.includes(f)).flat();
@@ -33,12 +39,14 @@ const runs = [];
 const mainSuites = only.filter((s) => MAIN_SUITES.includes(s));
 if (mainSuites.length) runs.push(['bench/main.ts', ['--only', mainSuites.join(','), ...pick(MAIN_FLAGS)]]);
 if (only.includes('lcbench')) runs.push(['bench/lcbench/main.ts', pick(LCBENCH_FLAGS)]);
-if (only.includes('realtrain')) {
-  // Trials run the bundled trainer (out/trainers/builtin-trainer.mjs): build it from this checkout's source.
-  const { spawnSync } = await import('node:child_process');
-  const built = spawnSync(process.execPath, ['scripts/build-cli.mjs'], { stdio: 'inherit' });
+if (only.includes('eventloop')) runs.push(['bench/eventloop/main.ts', pick(EVENTLOOP_FLAGS)]);
+if (only.includes('realtrain')) runs.push(['bench/realtrain/main.ts', pick(REALTRAIN_FLAGS)]);
+
+// The event-loop suite runs `nightshift serve` from the CLI bundle, and realtrain's trials run the bundled
+// trainer (out/trainers/builtin-trainer.mjs): build them from these sources first.
+if (only.includes('eventloop') || only.includes('realtrain')) {
+  const built = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-cli.mjs')], { cwd: root, stdio: 'inherit' });
   if (built.status !== 0) process.exit(built.status ?? 1);
-  runs.push(['bench/realtrain/main.ts', pick(REALTRAIN_FLAGS)]);
 }
 
 for (const [entry, args] of runs) {

@@ -16,6 +16,8 @@ const entries = {
   'cli/nightshift': 'src/main/cli/index.ts',
   'trainers/builtin-trainer': 'src/main/engine/trainers/main.ts',
   'executors/slurm-node': 'src/main/engine/executors/slurm/node-main.ts',
+  // Beside the CLI, where the bundled engine looks for it (samplers/gp/worker-client.ts); tests use this copy too.
+  'cli/gp-worker': 'src/main/engine/samplers/gp/worker.ts',
 };
 const entryPoints = Object.fromEntries(
   Object.entries(entries).filter(([, file]) => existsSync(path.join(root, file))),

@@ -51,7 +51,7 @@ export async function runNightshift(
   let bestAt: { params: Params; epoch: number } | undefined;
   while (spent < epochBudget) {
     const t0 = performance.now();
-    const plan = planNext({ space, objectives, fidelity, sampler, scheduler, seed }, trials);
+    const plan = await planNext({ space, objectives, fidelity, sampler, scheduler, seed }, trials);
     decideSeconds += (performance.now() - t0) / 1000;
     if (plan.kind === 'exhausted') break;
     const key = space.key(plan.params);

@@ -40,7 +40,7 @@ export async function runStopping(
   let bestAt: { params: Params; epoch: number } | undefined;
   while (spent < epochBudget) {
     let t0 = performance.now();
-    const plan = planNext({ space, objectives, fidelity, sampler, scheduler, seed }, trials);
+    const plan = await planNext({ space, objectives, fidelity, sampler, scheduler, seed }, trials);
     decideSeconds += (performance.now() - t0) / 1000;
     if (plan.kind === 'exhausted') break;
     const curve = await surrogate.curve(task, plan.params);

@@ -3,7 +3,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_CPU_WATTS, DEFAULT_GRID_G_PER_KWH, DEFAULT_PRICE_PER_KWH, type MeterOptions } from './metering/index.js';
+import { DEFAULT_CPU_WATTS } from './metering/cpu-energy.js';
+import type { MeterOptions } from './metering/types.js';
+
+/**
+ * Grid intensity default: 480 gCO2/kWh, the world average of electricity generation in 2023 (Ember, Global
+ * Electricity Review 2024; IEA reports ~460-480 for 2022-2023). Users on a cleaner or dirtier grid set theirs.
+ */
+export const DEFAULT_GRID_G_PER_KWH = 480;
+/** Price default: 0.30 per kWh, close to the 2023 EU household average (Eurostat, ~0.29 EUR/kWh). */
+export const DEFAULT_PRICE_PER_KWH = 0.3;
 
 const schema = z
   .object({

@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { GPU_STREAM_FIELDS, parseComputeApps, parseGpuIdentities, parseGpuLine, parseHexField, parseNumberField } from '../../../src/main/engine/metering/csv-parse.js';
+import { GPU_STREAM_FIELDS, parseComputeApps, parseGpuIdentities, parseGpuLine, parseHexField, parseNumberField, parseSmiTimestamp } from '../../../src/main/engine/metering/csv-parse.js';
 
 describe('nvidia-smi CSV parsing', () => {
   it('reads a real H200 row (captured from nvidia-smi 580.159.04)', () => {
     const s = parseGpuLine('0, 127.76, 0, 0, 40, 405, 700.00, 0x0000000000000001', 5);
-    expect(s).toEqual({ index: 0, t: 5, power_w: 127.76, mem_used_mb: 0, util_pct: 0, temp_c: 40, sm_clock_mhz: 405, power_limit_w: 700, throttle_mask: 1 });
+    expect(s).toEqual({ index: 0, t: 5, power_w: 127.76, mem_used_mb: 0, util_pct: 0, temp_c: 40, sm_clock_mhz: 405, power_limit_w: 700, throttle_mask: 1, smi_at_ms: null });
+  });
+
+  it('reads nvidia-smi’s timestamp (local time) and ignores one it cannot read', () => {
+    const s = parseGpuLine('0, 127.76, 0, 0, 40, 405, 700.00, 0x0000000000000001, 2025/11/27 23:04:05.678', 5);
+    expect(s?.smi_at_ms).toBe(new Date(2025, 10, 27, 23, 4, 5, 678).getTime());
+    expect(parseSmiTimestamp('2025/11/27 23:04:05')).toBe(new Date(2025, 10, 27, 23, 4, 5).getTime());
+    // Captured from nvidia-smi on an H200 (driver 580): `--query-gpu=index,power.draw,timestamp`.
+    expect(parseGpuLine('0, 79.14, 2026/11/29 23:41:56.335', 0, ['index', 'power.draw', 'timestamp'])?.smi_at_ms).toBe(new Date(2026, 10, 29, 23, 41, 56, 335).getTime());
+    for (const bad of ['N/A', '[Not Supported]', '27/11/2025 23:04:05', '2025-11-27T23:04:05Z', '']) expect(parseSmiTimestamp(bad)).toBeNull();
   });
 
   it('turns every placeholder into null and keeps the rest of the row', () => {

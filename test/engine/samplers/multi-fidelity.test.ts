@@ -8,7 +8,7 @@ import type { Sampler, SamplerContext, Suggestion, TrialView } from '../../../sr
 import { rungResults } from '../../../src/main/engine/schedulers/arrivals.js';
 import { SearchSpace } from '../../../src/main/engine/study/space.js';
 import { samplerContract } from './sampler-contract.js';
-import { setupFor } from './spaces.js';
+import { askNow, setupFor } from './spaces.js';
 
 samplerContract('withHighestRung(random)', () => withHighestRung(createSampler({ type: 'random', options: {} }, setupFor(new SearchSpace({})))), { seeded: true });
 
@@ -95,7 +95,7 @@ describe('withHighestRung', () => {
     xs.forEach((x, i) => trials.push(t(i, x, 1, 'complete', low(x))));
     [0.2, 0.4, 0.5, 0.6, 0.7, 0.95].forEach((x, i) => trials.push(t(xs.length + i, x, 9, 'complete', high(x))));
     const plain = createGpSampler({ type: 'gp', options: {} }, space).ask(ctx(trials));
-    const wrapped = withHighestRung(createGpSampler({ type: 'gp', options: {} }, space)).ask(ctx(trials));
+    const wrapped = askNow(withHighestRung(createGpSampler({ type: 'gp', options: {} }, space)), ctx(trials));
     expect(plain.kind === 'params' && wrapped.kind === 'params').toBe(true);
     const wx = wrapped.kind === 'params' ? (wrapped.params.x as number) : NaN;
     expect(Math.abs(wx - 0.8)).toBeLessThan(0.15);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Params } from '../../../src/shared/types.js';
 import type { Sampler } from '../../../src/main/engine/samplers/types.js';
 import { SearchSpace } from '../../../src/main/engine/study/space.js';
-import { cat, conditionalSpace, context, float, int, mixedSpace, runStudy, smallDiscreteSpace, trialView } from './spaces.js';
+import { askNow, cat, conditionalSpace, context, float, int, mixedSpace, runStudy, smallDiscreteSpace, trialView } from './spaces.js';
 
 export interface ContractOptions {
   /** False for samplers whose order ignores the seed (grid). */
@@ -75,7 +75,7 @@ export function samplerContract(label: string, make: () => Sampler, options: Con
       const last = run.suggestions.at(-1)!;
       expect(last.kind).toBe('exhausted');
       expect(last.kind === 'exhausted' && last.reason).toMatch(/\b12\b/);
-      const again = make().ask(context(space, run.trials, 1));
+      const again = askNow(make(), context(space, run.trials, 1));
       expect(again.kind).toBe('exhausted');
     });
 

@@ -66,6 +66,13 @@ export interface StudyRun {
   trials: TrialView[];
 }
 
+/** A synchronous sampler's answer: these suites drive samplers inline, so a Promise here is a test bug. */
+export function askNow(sampler: Sampler, ctx: SamplerContext): Suggestion {
+  const s = sampler.ask(ctx);
+  if (s instanceof Promise) throw new Error(`${sampler.name}.ask answered asynchronously; await it instead`);
+  return s;
+}
+
 /**
  * Asks `count` times like the engine would, recording each suggestion as a new trial (with the given
  * state) until the sampler says `exhausted`. `trials` seeds the study (e.g. a baseline).
@@ -79,7 +86,7 @@ export function runStudy(
   const suggestions: Suggestion[] = [];
   const params: Params[] = [];
   for (let i = 0; i < opts.count; i++) {
-    const s = sampler.ask(context(space, trials, opts.seed));
+    const s = askNow(sampler, context(space, trials, opts.seed));
     suggestions.push(s);
     if (s.kind === 'exhausted') break;
     params.push(s.params);

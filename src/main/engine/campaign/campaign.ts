@@ -262,7 +262,7 @@ export class Campaign {
           if (this.running.size === 0) endReason = this.diskLow;
           break;
         }
-        const rec = this.claimNext(views, stage);
+        const rec = await this.claimNext(views, stage);
         if (!rec) break;
         this.pool.start(views, rec);
       }
@@ -309,9 +309,10 @@ export class Campaign {
    * The search's `next` or the finalists stage's queue, unless another engine has taken the study over:
    * then this one stops and re-queues its trials.
    */
-  private claimNext(views: TrialViews, stage: 'search' | 'finalists'): TrialRecord | null {
+  private async claimNext(views: TrialViews, stage: 'search' | 'finalists'): Promise<TrialRecord | null> {
     try {
-      return stage === 'search' ? this.next(views) : this.store.claimQueued(this.study.id, this.owner);
+      // Awaited here so a lease lost while the sampler thought (off-thread) is caught below too.
+      return stage === 'search' ? await this.next(views) : this.store.claimQueued(this.study.id, this.owner);
     } catch (e) {
       if (!(e instanceof StudyLeaseLostError)) throw e;
       this.leaseLost = e.holder;
@@ -337,15 +338,17 @@ export class Campaign {
   }
 
   /** The next trial to run: a queued one (baseline, retries, enqueued) first, else what the planner proposes. */
-  private next(views: TrialViews): TrialRecord | null {
+  private async next(views: TrialViews): Promise<TrialRecord | null> {
     const { store, study, spec } = this;
     let rec = store.claimQueued(study.id, this.owner);
     // Asked even after the sampler ran out: a multi-fidelity scheduler may still promote finished trials.
     if (!rec) {
-      const plan = planNext(
+      const plan = await planNext(
         { space: this.space, objectives: study.objectives, fidelity: spec.fidelity, sampler: this.sampler, scheduler: this.scheduler, seed: spec.seed },
         views.all(),
       );
+      // The sampler may think off-thread; a stop that came meanwhile starts nothing new.
+      if (this.stopping) return null;
       if (plan.kind === 'exhausted') {
         if (!this.exhausted) store.addEvent(study.id, null, 'exhausted', plan.reason);
         this.exhausted = `search space exhausted: ${plan.reason}`;

@@ -19,7 +19,7 @@ export interface PlannerDeps {
   seed: number;
 }
 
-export function planNext(d: PlannerDeps, trials: readonly TrialView[]): Plan {
+export async function planNext(d: PlannerDeps, trials: readonly TrialView[]): Promise<Plan> {
   const ctx = { objectives: d.objectives, trials };
   const promotion = d.scheduler.promote?.(ctx) ?? null;
   if (promotion) {
@@ -27,7 +27,7 @@ export function planNext(d: PlannerDeps, trials: readonly TrialView[]): Plan {
     if (!parent) throw new Error(`scheduler ${d.scheduler.name} promoted unknown trial ${promotion.parent}`);
     return { kind: 'trial', params: parent.params, budget: promotion.budget, lineage: { kind: 'promote', parentNumber: parent.number } };
   }
-  const s = d.sampler.ask({ space: d.space, objectives: d.objectives, trials, seed: d.seed });
+  const s = await d.sampler.ask({ space: d.space, objectives: d.objectives, trials, seed: d.seed });
   if (s.kind === 'exhausted') return { kind: 'exhausted', reason: s.reason };
   const budget = d.fidelity ? (d.scheduler.initialBudget?.(ctx) ?? d.fidelity.max) : null;
   return { kind: 'trial', params: s.params, budget, lineage: { kind: 'sampler', detail: d.sampler.name } };

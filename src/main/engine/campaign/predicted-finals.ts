@@ -14,7 +14,8 @@ export function withPredictedFinals<S>(sampler: Sampler<S>, scheduler: Scheduler
   const metric = objectives[0]!.metric;
   return {
     name: sampler.name,
-    ask(ctx: SamplerContext): Suggestion {
+    // The wrapped sampler may answer with a Promise (the GP off-thread): passed through as it comes.
+    ask(ctx: SamplerContext): Suggestion | Promise<Suggestion> {
       const trials = ctx.trials.map((t): TrialView => {
         if (t.state !== 'pruned') return t;
         const p = predict({ objectives: ctx.objectives, trials: ctx.trials }, t.number);

@@ -13,6 +13,9 @@ export const GPU_STREAM_FIELDS = [
   'clocks.sm',
   'power.limit',
   'clocks_throttle_reasons.active',
+  // When nvidia-smi took the reading: lines can sit in the pipe while the engine's event loop is busy, and
+  // stamping them on receipt would squeeze a whole stretch of power into one instant.
+  'timestamp',
 ] as const;
 
 /** A number, or null for anything that is not one (bracketed placeholders, N/A, empty, garbage). */
@@ -65,7 +68,21 @@ export function parseGpuLine(line: string, t: number, fields: readonly string[] 
     sm_clock_mhz: nonNegative(parseNumberField(at('clocks.sm'))),
     power_limit_w: nonNegative(parseNumberField(at('power.limit'))),
     throttle_mask: parseHexField(at('clocks_throttle_reasons.active') ?? at('clocks_event_reasons.active')),
+    smi_at_ms: parseSmiTimestamp(at('timestamp')),
   };
+}
+
+/**
+ * nvidia-smi's `timestamp` field, `2024/05/01 12:34:56.789` in the machine's local time (the engine's own
+ * time zone: the child inherits its environment), as epoch milliseconds; null for anything else.
+ */
+export function parseSmiTimestamp(raw: string | undefined): number | null {
+  const m = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/.exec(raw?.trim() ?? '');
+  if (!m) return null;
+  const [y, mo, d, h, mi, sec] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const ms = m[7] === undefined ? 0 : Math.round(Number(`0.${m[7]}`) * 1000);
+  const t = new Date(y, mo - 1, d, h, mi, sec, ms).getTime();
+  return Number.isFinite(t) ? t : null;
 }
 
 function nonNegative(n: number | null): number | null {

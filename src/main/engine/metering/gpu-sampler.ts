@@ -17,6 +17,8 @@ export interface GpuSamplerOptions {
   command: string;
   intervalMs: number;
   now: () => number;
+  /** Wall clock (epoch ms) to compare nvidia-smi's timestamps with (default Date.now). */
+  wallNow?: () => number;
   onSample: (s: GpuSample) => void;
   onEvent?: (e: SamplerEvent) => void;
   /** No line for staleFactor × interval means the child hangs (default 10). */
@@ -30,6 +32,15 @@ export interface GpuSamplerOptions {
 
 export type SamplerState = 'starting' | 'running' | 'stale' | 'unavailable' | 'stopped';
 
+/**
+ * Largest lag between nvidia-smi's timestamp and the line's arrival that is taken as a delayed read; beyond it
+ * (or with the reading in the future) the two clocks disagree, e.g. the wall clock was set, and the arrival
+ * time is used.
+ */
+const MAX_READ_LAG_MS = 60_000;
+/** The timestamp has millisecond resolution and Date.now may tick just before it: a small lead is no lag. */
+const CLOCK_SLACK_MS = 50;
+
 // Drivers ≥ 535 rename "throttle" reasons to "event" reasons; older ones know only the first name.
 const THROTTLE_FIELD_NAMES = ['clocks_throttle_reasons.active', 'clocks_event_reasons.active'];
 
@@ -38,6 +49,7 @@ export class GpuSampler {
   private fields: string[] = [...GPU_STREAM_FIELDS];
   private state_: SamplerState = 'starting';
   private lastLineAt = 0;
+  private lastCheckAt = 0;
   private readonly lastSeen = new Map<number, number>();
   private readonly vanished = new Set<number>();
   private attempt = 0;
@@ -63,6 +75,7 @@ export class GpuSampler {
   }
 
   start(): void {
+    this.lastCheckAt = this.opts.now();
     this.spawnChild();
     this.watchdog = setInterval(() => this.check(), this.opts.intervalMs);
     this.watchdog.unref();
@@ -145,6 +158,7 @@ export class GpuSampler {
     this.partial = lines.pop() ?? '';
     if (this.partial.length > 4096) this.partial = ''; // a runaway line without newline is garbage
     const t = this.opts.now();
+    const wall = (this.opts.wallNow ?? Date.now)();
     for (const raw of lines) {
       const line = raw.trim();
       if (line === '') continue;
@@ -163,13 +177,36 @@ export class GpuSampler {
       }
       this.lastSeen.set(s.index, t);
       this.vanished.delete(s.index);
+      s.t = this.readingTime(s, t, wall);
       this.opts.onSample(s);
     }
   }
 
+  /**
+   * The reading's time on the engine clock: the arrival time moved back by how long the line waited (pipe,
+   * busy event loop), never before this GPU's previous reading so the integral only moves forward.
+   */
+  private readingTime(s: GpuSample, arrival: number, wall: number): number {
+    let t = arrival;
+    if (s.smi_at_ms !== null) {
+      const lag = wall - s.smi_at_ms;
+      if (lag >= -CLOCK_SLACK_MS && lag <= MAX_READ_LAG_MS) t = arrival - Math.max(0, lag);
+    }
+    const prev = this.lastReading.get(s.index);
+    if (prev !== undefined && t < prev) t = prev;
+    this.lastReading.set(s.index, t);
+    return t;
+  }
+  private readonly lastReading = new Map<number, number>();
+
   private check(): void {
     if (this.state_ === 'stopped' || this.state_ === 'unavailable') return;
     const now = this.opts.now();
+    const sinceCheck = now - this.lastCheckAt;
+    this.lastCheckAt = now;
+    // The watchdog itself ran late: the engine's event loop was blocked, and nvidia-smi's lines are waiting
+    // in the pipe (timers run before I/O callbacks). Judge silence on the next round, after they are read.
+    if (sinceCheck > 3 * this.opts.intervalMs) return;
     if (this.child && now - this.lastLineAt > this.staleMs) {
       this.state_ = 'stale';
       this.emit({ type: 'stale', at: now, silent_ms: now - this.lastLineAt });

@@ -1,5 +1,5 @@
 // Public surface of metering: the engine imports from here only.
-export { Meter, DEFAULT_GRID_G_PER_KWH, DEFAULT_PRICE_PER_KWH, type MeterSources } from './meter.js';
+export { Meter, type MeterSources } from './meter.js';
 export { inventory, formatInventory, type InventoryOptions } from './inventory.js';
 export { DEFAULT_CPU_WATTS } from './cpu-energy.js';
 export type {

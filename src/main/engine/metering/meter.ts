@@ -1,46 +1,28 @@
-// The engine's one handle on metering: start it once, then beginTrial / sample / endTrial per trial.
+// The engine's one handle on metering: start it once, then beginTrial / sample / endTrial per trial. This file
+// owns the timers and wires the parts: the nvidia-smi stream (gpu-sampler.ts), the idle baseline
+// (idle-baseline.ts), trial windows (trial-window.ts), compute-app attribution (compute-apps.ts) and the
+// energy integral (attribution.ts).
+import { DEFAULT_GRID_G_PER_KWH, DEFAULT_PRICE_PER_KWH } from '../settings.js';
 import { GpuAttributor } from './attribution.js';
-import { CpuEnergy, DEFAULT_CPU_WATTS, newCpuTrial, type CpuTrial } from './cpu-energy.js';
-import { normalizeBusId, type GpuIdentity } from './csv-parse.js';
+import { attributeComputeApps, foreignBusyGpus, gpuIndexOfBus, type AppLookups } from './compute-apps.js';
+import { CpuEnergy, DEFAULT_CPU_WATTS } from './cpu-energy.js';
+import type { GpuIdentity } from './csv-parse.js';
 import { GpuSampler, type SamplerEvent } from './gpu-sampler.js';
+import { IdleBaseline } from './idle-baseline.js';
 import { queryComputeApps, queryGpuIdentities } from './nvidia-smi.js';
 import { ProcReader } from './proc.js';
 import { SeriesBuffer } from './series.js';
 import { buildMeasurement, type FinishedTrial } from './measurement.js';
-import type { ComputeApp, CumulativeEnergy, GpuProvenance, GpuSample, GpuSeries, MeasurementFlag, MeterOptions, TrialMeasurement } from './types.js';
-
-/**
- * Grid intensity default: 480 gCO2/kWh, the world average of electricity generation in 2023 (Ember, Global
- * Electricity Review 2024; IEA reports ~460-480 for 2022-2023). Users on a cleaner or dirtier grid set theirs.
- */
-export const DEFAULT_GRID_G_PER_KWH = 480;
-/** Price default: 0.30 per kWh, close to the 2023 EU household average (Eurostat, ~0.29 EUR/kWh). */
-export const DEFAULT_PRICE_PER_KWH = 0.3;
-
-// NVML clocks event reasons that mean the GPU is being held back: SW power cap, HW slowdown, SW thermal,
-// HW thermal, HW power brake. (GpuIdle, application clocks, sync boost and display clocks are not throttling.)
-const THROTTLE_BITS = 0x4 | 0x8 | 0x20 | 0x40 | 0x80;
+import { applyGpuSample, applySamplerEvent, openWindow, peakGpuMemory, type TrialWindow } from './trial-window.js';
+import type { ComputeApp, CumulativeEnergy, GpuProvenance, GpuSample, GpuSeries, MeterOptions, TrialMeasurement } from './types.js';
 
 export interface MeterSources {
   gpu: { source: 'nvidia-smi' | 'none'; reason: string; gpus: number[]; events: string[] };
   cpu: { source: 'rapl' | 'estimate' | 'none'; reason: string };
 }
 
-interface TrialState {
-  key: string;
-  gpus: number[];
-  start: number;
-  end: number | null;
-  cpu: CpuTrial;
-  flags: Set<MeasurementFlag>;
-  notes: Set<string>;
-  peakProcMemMb: number | null;
-  peakDeviceMemMb: number | null;
-  deviceMemShared: boolean;
-}
-
 export class Meter {
-  private readonly trials = new Map<string, TrialState>();
+  private readonly trials = new Map<string, TrialWindow>();
   private readonly attributor = new GpuAttributor();
   private readonly series = new Map<number, SeriesBuffer>();
   private sampler: GpuSampler | null = null;
@@ -52,7 +34,7 @@ export class Meter {
   private tickChain: Promise<void> = Promise.resolve();
   private tickPending = false;
   private appsRunning = false;
-  private idleSamples: Map<number, number[]> | null = new Map();
+  private idle: IdleBaseline | null = new IdleBaseline();
   private stopped = false;
   private readonly intervalMs: number;
   private readonly nvidiaSmi: string;
@@ -118,21 +100,14 @@ export class Meter {
     const deadline = this.now() + timeoutMs;
     const expected = this.identities.length || 1;
     while (this.sampler && this.sampler.state !== 'unavailable' && this.now() < deadline) {
-      const got = [...(this.idleSamples?.values() ?? [])].filter((v) => v.length > 0).length;
-      if (got >= expected) return;
+      if ((this.idle?.gpusSeen ?? 0) >= expected) return;
       await sleep(Math.min(50, this.intervalMs / 2));
     }
   }
 
   private finishBaseline(): void {
-    for (const [index, values] of this.idleSamples ?? []) {
-      const sorted = [...values].sort((a, b) => a - b);
-      // Median: nvidia-smi's first reading after NVML wakes a GPU is often high (measured on an H200: 127 W
-      // falling to 80 W within a second), and the median ignores such a start.
-      const mid = sorted[Math.floor(sorted.length / 2)];
-      this.attributor.setBaseline(index, mid ?? null);
-    }
-    this.idleSamples = null;
+    for (const [index, watts] of this.idle?.medians() ?? []) this.attributor.setBaseline(index, watts);
+    this.idle = null;
   }
 
   /** Which sources this meter uses, and why (for `nightshift gpus`, logs and the study page). */
@@ -151,18 +126,7 @@ export class Meter {
   beginTrial(key: string, pid: number, gpuIndices: number[]): void {
     if (this.trials.has(key)) throw new Error(`meter: trial ${key} is already being measured`);
     const start = this.now();
-    const st: TrialState = {
-      key,
-      gpus: [...new Set(gpuIndices)],
-      start,
-      end: null,
-      cpu: newCpuTrial(pid),
-      flags: new Set(),
-      notes: new Set(),
-      peakProcMemMb: null,
-      peakDeviceMemMb: null,
-      deviceMemShared: false,
-    };
+    const st = openWindow(key, pid, gpuIndices, start);
     this.trials.set(key, st);
     for (const g of st.gpus) this.attributor.addTrial(key, g, start);
     if (this.sampler?.state === 'stale' && st.gpus.length > 0) st.flags.add('stale_sampler');
@@ -206,6 +170,7 @@ export class Meter {
     }
     this.trials.delete(key);
     const accounts = st.gpus.map((g) => ({ index: g, account: this.attributor.takeTrial(key, g) }));
+    const mem = peakGpuMemory(st);
     const finished: FinishedTrial = {
       start: st.start,
       end,
@@ -213,8 +178,8 @@ export class Meter {
       gpuMeasurable: this.gpuMeasurable(st),
       cpu: st.cpu,
       cpuSource: this.cpu.source,
-      peakGpuMemMb: st.peakProcMemMb ?? (st.deviceMemShared ? null : st.peakDeviceMemMb),
-      gpuMemSource: st.peakProcMemMb !== null ? 'per_process' : !st.deviceMemShared && st.peakDeviceMemMb !== null ? 'device' : 'none',
+      peakGpuMemMb: mem.mb,
+      gpuMemSource: mem.source,
       flags: st.flags,
       notes: [...st.notes],
     };
@@ -250,11 +215,11 @@ export class Meter {
     await this.tickChain;
   }
 
-  private gpuMeasurable(st: TrialState): boolean {
+  private gpuMeasurable(st: TrialWindow): boolean {
     return this.sampler !== null && this.sampler.state !== 'unavailable' && st.gpus.length > 0;
   }
 
-  private gpuProvenance(st: TrialState): GpuProvenance {
+  private gpuProvenance(st: TrialWindow): GpuProvenance {
     const baseline: Record<string, number> = {};
     for (const g of st.gpus) {
       const b = this.attributor.baseline(g);
@@ -280,42 +245,18 @@ export class Meter {
       this.series.set(s.index, buf);
     }
     buf.add(s);
-    if (this.idleSamples && s.power_w !== null) {
-      const list = this.idleSamples.get(s.index) ?? [];
-      list.push(s.power_w);
-      this.idleSamples.set(s.index, list);
-    }
+    if (this.idle && s.power_w !== null) this.idle.add(s.index, s.power_w);
     this.attributor.addSample(s.index, s.t, s.power_w);
-    const on = [...this.trials.values()].filter((st) => st.end === null && st.gpus.includes(s.index));
-    for (const st of on) {
-      if (s.throttle_mask !== null && (s.throttle_mask & THROTTLE_BITS) !== 0) st.flags.add('throttled');
-      if (on.length === 1 && s.mem_used_mb !== null) st.peakDeviceMemMb = Math.max(st.peakDeviceMemMb ?? 0, s.mem_used_mb);
-      if (on.length > 1) st.deviceMemShared = true;
-    }
+    applyGpuSample(this.trials.values(), s);
   }
 
   private onSamplerEvent(e: SamplerEvent): void {
-    if (e.type === 'garbage') return;
-    const stamp = new Date(e.at).toISOString();
-    if (e.type === 'stale' || e.type === 'restart' || e.type === 'unavailable') {
-      const what = e.type === 'stale' ? `nvidia-smi silent for ${e.silent_ms} ms` : e.type === 'restart' ? `nvidia-smi restart #${e.attempt} (${e.reason})` : e.reason;
-      this.samplerNotes.push(`${stamp} ${what}`);
+    const note = applySamplerEvent(this.trials.values(), e);
+    if (note !== null) {
+      this.samplerNotes.push(note);
       if (this.samplerNotes.length > 50) this.samplerNotes.shift();
-      for (const st of this.trials.values()) {
-        if (st.end === null && st.gpus.length > 0) {
-          st.flags.add('stale_sampler');
-          st.notes.add(`${stamp} ${what}`);
-        }
-      }
-      if (e.type === 'unavailable') this.gpuReason = e.reason;
-    } else if (e.type === 'vanished') {
-      for (const st of this.trials.values()) {
-        if (st.gpus.includes(e.index)) {
-          st.flags.add('gpu_vanished');
-          st.notes.add(`${stamp} GPU ${e.index} stopped reporting; its samples end here`);
-        }
-      }
     }
+    if (e.type === 'unavailable') this.gpuReason = e.reason;
   }
 
   private scheduleTick(): void {
@@ -352,70 +293,34 @@ export class Meter {
     }
   }
 
-  /**
-   * GPUs that processes other than this engine's trials are computing on right now (another user's job,
-   * a notebook), with one such pid each; they would skew both the trial's speed and its energy.
-   */
+  /** GPUs that processes other than this engine's trials compute on right now, with one such pid each. */
   async busyGpus(): Promise<Map<number, number>> {
-    const busy = new Map<number, number>();
-    if (!this.sampler || this.identities.length === 0) return busy;
+    if (!this.sampler || this.identities.length === 0) return new Map();
     const apps = await queryComputeApps(this.nvidiaSmi, Math.max(2000, 4 * this.intervalMs));
     const ours = new Set([...this.trials.values()].filter((st) => st.end === null).map((st) => st.cpu.pid));
-    for (const app of apps ?? []) {
-      const index = this.indexOfBus(app.bus_id);
-      if (index === null || app.pid === process.pid || ours.has(app.pid)) continue;
-      if (this.proc.descendsFrom(app.pid, ours) !== null) continue;
-      if (!busy.has(index)) busy.set(index, app.pid);
-    }
-    return busy;
+    return foreignBusyGpus(apps ?? [], ours, this.lookups());
   }
 
-  private indexOfBus(bus: string | null): number | null {
-    if (bus === null) return this.identities.length === 1 ? (this.identities[0]?.index ?? null) : null;
-    const hit = this.identities.find((g) => g.bus_id !== null && normalizeBusId(g.bus_id) === bus);
-    return hit ? hit.index : null;
+  private lookups(): AppLookups {
+    return {
+      indexOfBus: (bus) => gpuIndexOfBus(this.identities, bus),
+      descendsFrom: (pid, roots) => this.proc.descendsFrom(pid, roots),
+      selfPid: process.pid,
+    };
   }
 
-  private attributeApps(apps: ComputeApp[], active: TrialState[]): void {
-    const roots = new Map(active.map((st) => [st.cpu.pid, st] as const));
-    const rootSet = new Set(roots.keys());
-    const perGpu = new Map<number, { mem: Map<string, number>; unknown: boolean; foreign: boolean }>();
-    const perTrial = new Map<string, number>();
-    for (const app of apps) {
-      const index = this.indexOfBus(app.bus_id);
-      if (index === null) continue;
-      const slot = perGpu.get(index) ?? { mem: new Map<string, number>(), unknown: false, foreign: false };
-      perGpu.set(index, slot);
-      let owner = active.find((st) => st.cpu.pids.has(app.pid)) ?? null;
-      if (!owner) {
-        const root = this.proc.descendsFrom(app.pid, rootSet);
-        owner = root === null ? null : (roots.get(root) ?? null);
-      }
-      if (!owner || !owner.gpus.includes(index)) {
-        if (app.pid !== process.pid) slot.foreign = true;
-        continue;
-      }
-      if (app.used_mb === null) slot.unknown = true;
-      slot.mem.set(owner.key, (slot.mem.get(owner.key) ?? 0) + (app.used_mb ?? 0));
-      perTrial.set(owner.key, (perTrial.get(owner.key) ?? 0) + (app.used_mb ?? 0));
-    }
+  private attributeApps(apps: ComputeApp[], active: TrialWindow[]): void {
+    const r = attributeComputeApps(
+      apps,
+      active.map((st) => ({ key: st.key, pid: st.cpu.pid, pids: st.cpu.pids, gpus: st.gpus })),
+      this.lookups(),
+    );
     for (const st of active) {
-      for (const g of st.gpus) {
-        const slot = perGpu.get(g);
-        if (slot?.foreign) st.flags.add('foreign_processes');
-      }
-      const mb = perTrial.get(st.key);
-      if (mb !== undefined && mb > 0) st.peakProcMemMb = Math.max(st.peakProcMemMb ?? 0, mb);
+      if (r.foreign.has(st.key)) st.flags.add('foreign_processes');
+      const mb = r.memoryMb.get(st.key);
+      if (mb !== undefined) st.peakProcMemMb = Math.max(st.peakProcMemMb ?? 0, mb);
     }
-    for (const g of new Set(active.flatMap((st) => st.gpus))) {
-      const slot = perGpu.get(g);
-      const weights = new Map<string, number>();
-      if (slot && !slot.unknown) {
-        // Every trial on this GPU needs a figure, else the split falls back to equal shares.
-        for (const st of active) if (st.gpus.includes(g) && slot.mem.has(st.key)) weights.set(st.key, slot.mem.get(st.key) ?? 0);
-      }
-      this.attributor.setWeights(g, weights);
-    }
+    for (const [g, weights] of r.weights) this.attributor.setWeights(g, weights);
   }
 }
 

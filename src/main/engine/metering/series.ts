@@ -42,12 +42,19 @@ function merge(a: Bucket, b: Bucket): Bucket {
 export class SeriesBuffer {
   private buckets: Bucket[] = [];
   private width: number;
+  /**
+   * Readings come about one interval apart, give or take scheduling: nvidia-smi's own timestamps at 199 and
+   * 201 ms apart must stay two points, so a bucket takes a reading only if it starts within its width less
+   * a quarter interval.
+   */
+  private readonly jitter: number;
 
   constructor(
     intervalMs: number,
     private readonly maxPoints = 2000,
   ) {
     this.width = intervalMs;
+    this.jitter = intervalMs / 4;
   }
 
   get bucketMs(): number {
@@ -66,7 +73,7 @@ export class SeriesBuffer {
       mem: s.mem_used_mb,
       temp: s.temp_c,
     };
-    if (last && s.t - last.start < this.width) this.buckets[this.buckets.length - 1] = merge(last, b);
+    if (last && s.t - last.start < this.width - this.jitter) this.buckets[this.buckets.length - 1] = merge(last, b);
     else this.buckets.push(b);
     if (this.buckets.length > this.maxPoints) this.halve();
   }

@@ -7,8 +7,13 @@ export type { CpuProvenance, GpuProvenance, MeasuredWindow, MeasurementFlag, Mea
 /** One row of `nvidia-smi --query-gpu=...`; every field the driver could not give is null. */
 export interface GpuSample {
   index: number;
-  /** Engine clock (ms) when the line arrived. */
+  /**
+   * Engine clock (ms) of the reading: when nvidia-smi took it (its `timestamp`, moved onto the engine clock),
+   * or when the line arrived where the driver gives no timestamp.
+   */
   t: number;
+  /** Wall-clock epoch ms from nvidia-smi's `timestamp` field; null when absent or unreadable. */
+  smi_at_ms: number | null;
   power_w: number | null;
   mem_used_mb: number | null;
   util_pct: number | null;

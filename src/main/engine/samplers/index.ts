@@ -6,6 +6,7 @@ import { StudySpecError } from '../study/errors.js';
 import { StrategyRegistry, strategyEntry, type StrategyContext, type StrategyEntry } from '../study/strategies.js';
 import type { SamplerSpec } from '../study/types.js';
 import { GpSampler, readGpOptions } from './gp/sampler.js';
+import { offThread } from './gp/threaded.js';
 import { GRID_DEFAULT_LEVELS, GridSampler } from './grid.js';
 import { RandomSampler } from './random.js';
 import { SOBOL_MAX_DIMENSION, SobolSampler } from './sobol.js';
@@ -66,13 +67,15 @@ samplers.register(
 samplers.register(
   'gp',
   strategyEntry(readGpOptions, (o, setup: SamplerSetup) => {
-    return new GpSampler(o, setup.space, {
+    const gp = new GpSampler(o, {
       objectives: setup.objectives,
       constraints: setup.constraints,
       energyBudget: setup.energyBudget,
       onFallback: (reason) => setup.log(`gp sampler fell back to quasi-random: ${reason}`),
       onCostFallback: (reason) => setup.log(`gp sampler used plain expected improvement, not per joule: ${reason}`),
     });
+    // Off the event loop that serves the window, HTTP, WebSocket pushes and the meter (gp/threaded.ts).
+    return offThread(gp, { log: setup.log });
   }),
 );
 

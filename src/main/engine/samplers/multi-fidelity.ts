@@ -41,7 +41,7 @@ class HighestRungSampler<S> implements Sampler<S> {
     this.name = inner.name;
   }
 
-  ask(ctx: SamplerContext): Suggestion {
+  ask(ctx: SamplerContext): Suggestion | Promise<Suggestion> {
     const minResults = this.minResults ?? ctx.space.dimension + 3;
     let view: TrialView[] | null;
     if (this.rungResults) {
@@ -50,13 +50,16 @@ class HighestRungSampler<S> implements Sampler<S> {
       view = highestRungView(results, minResults) ?? results;
     } else view = highestRungView(ctx.trials, minResults);
     if (view === null) return this.inner.ask(ctx);
-    const s = this.inner.ask({ ...ctx, trials: view });
-    if (s.kind === 'exhausted') return s;
     // The wrapped sampler only checks duplicates against what it was shown: a configuration already run at
     // another budget is asked again with every trial in view, where its own duplicate check applies.
-    const key = ctx.space.key(s.params);
-    if (ctx.trials.some((t) => ctx.space.key(t.params) === key)) return this.inner.ask(ctx);
-    return s;
+    const check = (s: Suggestion): Suggestion | Promise<Suggestion> => {
+      if (s.kind === 'exhausted') return s;
+      const key = ctx.space.key(s.params);
+      return ctx.trials.some((t) => ctx.space.key(t.params) === key) ? this.inner.ask(ctx) : s;
+    };
+    const s = this.inner.ask({ ...ctx, trials: view });
+    // A synchronous inner sampler keeps this wrapper synchronous.
+    return s instanceof Promise ? s.then(check) : check(s);
   }
 
   snapshot(): S | null {

@@ -20,7 +20,11 @@ export type Suggestion = { kind: 'params'; params: Params } | { kind: 'exhausted
 
 export interface Sampler<State = unknown> {
   readonly name: string;
-  ask(ctx: SamplerContext): Suggestion;
+  /**
+   * The next configuration. A sampler whose thinking is heavy (the GP) answers with a Promise and does the
+   * work off the caller's event loop; callers await the answer and ask again only after it came.
+   */
+  ask(ctx: SamplerContext): Suggestion | Promise<Suggestion>;
   /** Typed state the engine persists after each ask (in the same transaction as the new trial). */
   snapshot(): State | null;
   restore(state: State): void;

@@ -9,6 +9,7 @@ import type { Sampler, TrialView } from '../../../../src/main/engine/samplers/ty
 import type { TrialRecord } from '../../../../src/main/engine/storage/types.js';
 import { StudySpecError } from '../../../../src/main/engine/study/errors.js';
 import { SearchSpace } from '../../../../src/main/engine/study/space.js';
+import { askNow } from '../spaces.js';
 import { branin, floatParam, median } from './helpers.js';
 
 const MIN_Y: Objective[] = [{ metric: 'y', direction: 'minimize' }];
@@ -25,7 +26,7 @@ function evaluate(p: Params): { y: number; energy_j: number } {
 function run(sampler: Sampler, evals: number, seed: number, withEnergy = true): TrialView[] {
   const trials: TrialView[] = [];
   for (let i = 0; i < evals; i++) {
-    const s = sampler.ask({ space, objectives: MIN_Y, trials, seed });
+    const s = askNow(sampler, { space, objectives: MIN_Y, trials, seed });
     if (s.kind !== 'params') throw new Error(`unexpected exhaustion: ${s.reason}`);
     const { y, energy_j } = evaluate(s.params);
     const metrics: Record<string, number> = withEnergy ? { y, energy_j } : { y };
@@ -88,7 +89,7 @@ describe('cost-aware GP sampler', () => {
     const mo = (s: Sampler) => {
       const trials: TrialView[] = [];
       for (let i = 0; i < 8; i++) {
-        const a = s.ask({ space, objectives: two, trials, seed: 4 });
+        const a = askNow(s, { space, objectives: two, trials, seed: 4 });
         if (a.kind !== 'params') throw new Error('exhausted');
         const e = evaluate(a.params);
         trials.push({ number: i, state: 'complete', params: a.params, values: { y: e.y, z: (a.params.x1 as number) ** 2 }, intermediate: new Map(), budget: null, metrics: e });
@@ -111,7 +112,7 @@ describe('cost-aware GP sampler', () => {
     const constantEnergy = (s: Sampler): TrialView[] => {
       const trials: TrialView[] = [];
       for (let i = 0; i < 9; i++) {
-        const a = s.ask({ space, objectives: MIN_Y, trials, seed: 8 });
+        const a = askNow(s, { space, objectives: MIN_Y, trials, seed: 8 });
         if (a.kind !== 'params') throw new Error('exhausted');
         const y = evaluate(a.params).y;
         trials.push({ number: i, state: 'complete', params: a.params, values: { y }, intermediate: new Map(), budget: null, metrics: { y, energy_j: 40 } });

@@ -2,6 +2,7 @@
 import type { Objective, Params } from '../../../../src/shared/types.js';
 import type { SearchSpace } from '../../../../src/main/engine/study/space.js';
 import type { Sampler, TrialView } from '../../../../src/main/engine/samplers/types.js';
+import { askNow } from '../spaces.js';
 
 export function trial(number: number, params: Params, values: Record<string, number> | null, state: TrialView['state'] = 'complete'): TrialView {
   return { number, state, params, values, intermediate: new Map(), budget: null };
@@ -18,7 +19,7 @@ export function runStudy(
 ): TrialView[] {
   const trials: TrialView[] = [];
   for (let i = 0; i < evals; i++) {
-    const s = sampler.ask({ space, objectives, trials, seed });
+    const s = askNow(sampler, { space, objectives, trials, seed });
     if (s.kind !== 'params') throw new Error(`unexpected exhaustion: ${s.reason}`);
     trials.push(trial(i, s.params, evaluate(s.params)));
   }

@@ -4,28 +4,19 @@
 // few points per length scale before its marginal likelihood means anything, while every startup point is
 // one the model did not choose; with the length-scale priors a d+1 design was enough on the synthetic
 // benchmarks (bench/), and Optuna's fixed 10 wastes budget in 2-3 dimensions.
-import type { Objective, Params } from '../../../../shared/types.js';
+import type { Objective } from '../../../../shared/types.js';
 import type { SearchSpace } from '../../study/space.js';
 import type { ConstraintSpec, SamplerSpec } from '../../study/types.js';
-import { nonDominatedIndices } from '../../study/hypervolume.js';
 import { exhaustedReason, pickUnused, spaceSize, usedKeys } from '../dedupe.js';
 import { Rng } from '../rng.js';
 import { unitDesign } from '../sobol.js';
 import { StudySpecError } from '../../study/errors.js';
 import { readOptions, type OptionValues } from '../../study/strategy-options.js';
 import { SamplerError, type Sampler, type SamplerContext, type Suggestion } from '../types.js';
-import { logEI, logEIGrad, logFeasibility, logFeasibilityGrad, NonDominatedBoxes, type ConstraintModel } from './acquisition.js';
-import { perJoule, pickPerJoule, type PerJouleAcquisition } from './cost.js';
-import { collectObservations, selectionScore, selectSubset, take, takeRows, type Observations } from './dataset.js';
-import { encodingOf, type Encoding } from './encode.js';
-import { GPFitError } from './errors.js';
-import { fitGP, GaussianProcess } from './gp.js';
-import { optimizeAcquisition, type AcquisitionFn } from './optimize.js';
+import { suggestWithModel, type GpOutcome, type GpTask } from './suggest.js';
 
 /** Random streams of this sampler (distinct from rng.ts's STREAM values). */
-const STREAM_GP = 0x6770;
 const STREAM_GP_DESIGN = 0x6771;
-const STREAM_GP_COST = 0x6772;
 
 const OPTIONS = {
   n_startup: { kind: 'int', min: 0, default: 0, description: 'trials before the GP takes over; 0 means max(5, dimensions + 1)' },
@@ -47,6 +38,11 @@ export interface GpSamplerExtra {
   /** Called with the reason each time the energy model cannot be fitted and a suggestion uses plain log EI. */
   onCostFallback?: (reason: string) => void;
 }
+
+/** An ask after `prepare`: answered already, or waiting for the model-based step. */
+export type GpStep =
+  | { kind: 'done'; suggestion: Suggestion }
+  | { kind: 'model'; task: GpTask; ctx: SamplerContext; used: ReadonlySet<string>; size: number };
 
 export interface GpSamplerState {
   /** Last fitted hyperparameters per model ("objective:<metric>" / "constraint:<metric>"), the next fit's warm start. */
@@ -85,7 +81,7 @@ export function readGpOptions(options: Readonly<Record<string, unknown>>, ctx: {
 }
 
 export function createGpSampler(spec: SamplerSpec, space: SearchSpace, extra: GpSamplerExtra = {}): GpSampler {
-  return new GpSampler(readGpOptions(spec.options, { space, objectives: extra.objectives }), space, extra);
+  return new GpSampler(readGpOptions(spec.options, { space, objectives: extra.objectives }), extra);
 }
 
 export class GpSampler implements Sampler<GpSamplerState> {
@@ -96,37 +92,61 @@ export class GpSampler implements Sampler<GpSamplerState> {
   /** Why the last cost-aware suggestion used plain log EI (too few energy values, or a failed energy fit). */
   lastCostFallbackReason: string | null = null;
   private thetas: Record<string, number[]> = {};
-  private readonly enc: Encoding;
 
+  /** `opts` as `readGpOptions` returned them (n_startup resolved); the space comes with every ask. */
   constructor(
     private readonly opts: GpOptions,
-    space: SearchSpace,
     private readonly extra: GpSamplerExtra,
-  ) {
-    this.enc = encodingOf(space);
-  }
+  ) {}
 
   ask(ctx: SamplerContext): Suggestion {
+    const step = this.prepare(ctx);
+    return step.kind === 'done' ? step.suggestion : this.finish(step, suggestWithModel(step.task));
+  }
+
+  /**
+   * The cheap part of an ask, on the caller's thread: the exhausted check, the initial design, and the plain
+   * data the model-based step needs (`suggestWithModel`, inline or in a worker; then `finish`).
+   */
+  prepare(ctx: SamplerContext): GpStep {
     const space = ctx.space;
     const size = spaceSize(space);
     const used = usedKeys(space, ctx.trials);
-    if (used.size >= size) return { kind: 'exhausted', reason: exhaustedReason(size) };
+    if (used.size >= size) return { kind: 'done', suggestion: { kind: 'exhausted', reason: exhaustedReason(size) } };
     const objectives = this.extra.objectives ?? ctx.objectives;
     if (objectives.length === 0) throw new SamplerError('the GP sampler needs at least one objective', this.name);
     if (objectives.length > GP_MAX_OBJECTIVES) throw new SamplerError(`the GP sampler supports 1 to ${GP_MAX_OBJECTIVES} objectives, the study has ${objectives.length}`, this.name);
-    const obs = collectObservations(this.enc, ctx.trials, objectives, this.extra.constraints ?? []);
-    if (ctx.trials.length < this.opts.n_startup) return this.design(ctx, used, size);
-    try {
-      const params = this.modelBased(ctx, obs, objectives.length, used);
-      if (params) return { kind: 'params', params };
-      return this.design(ctx, used, size);
-    } catch (e) {
-      if (!(e instanceof GPFitError)) throw e;
-      this.lastFallbackReason = e.message;
-      this.fallbacks++;
-      this.extra.onFallback?.(e.message);
-      return this.design(ctx, used, size);
+    if (ctx.trials.length < this.opts.n_startup) return { kind: 'done', suggestion: this.design(ctx, used, size) };
+    const constraints = this.extra.constraints ?? [];
+    const task: GpTask = {
+      params: { ...space.params },
+      objectives: [...objectives],
+      constraints: [...constraints],
+      options: { ...this.opts },
+      energyBudget: this.extra.energyBudget === true,
+      seed: ctx.seed,
+      trialCount: ctx.trials.length,
+      trials: ctx.trials.map(({ number, state, params, values, budget, metrics }) => ({ number, state, params, values, budget, metrics })),
+      used: [...used],
+      thetas: this.thetas,
+    };
+    return { kind: 'model', task, ctx, used, size };
+  }
+
+  /** Takes the model-based step's outcome into this sampler's state and turns it into the suggestion. */
+  finish(step: Extract<GpStep, { kind: 'model' }>, outcome: GpOutcome): Suggestion {
+    this.thetas = outcome.thetas;
+    if (outcome.cost) {
+      this.lastCostFallbackReason = outcome.cost.reason;
+      if (outcome.cost.fitFailed && outcome.cost.reason !== null) this.extra.onCostFallback?.(outcome.cost.reason);
     }
+    if (outcome.fitError !== null) {
+      this.lastFallbackReason = outcome.fitError;
+      this.fallbacks++;
+      this.extra.onFallback?.(outcome.fitError);
+    }
+    if (outcome.params) return { kind: 'params', params: outcome.params };
+    return this.design(step.ctx, step.used, step.size);
   }
 
   snapshot(): GpSamplerState {
@@ -157,171 +177,4 @@ export class GpSampler implements Sampler<GpSamplerState> {
     const config = pickUnused(space, used, new Rng(ctx.seed, ctx.trials.length, STREAM_GP_DESIGN));
     return config ? { kind: 'params', params: config } : { kind: 'exhausted', reason: exhaustedReason(size) };
   }
-
-  private modelBased(ctx: SamplerContext, obs: Observations, nObj: number, used: ReadonlySet<string>): Params | null {
-    const rng = new Rng(ctx.seed, ctx.trials.length, STREAM_GP);
-    const all = Array.from({ length: obs.n }, (_, i) => i);
-    const score = selectionScore(obs.targets, obs.n);
-    const train = selectSubset(score, all, this.opts.max_train, rng);
-    const fitRows = selectSubset(score, train, this.opts.max_fit, rng);
-    const objectiveModels = obs.targets.map((t, k) => {
-      const name = `objective:${(this.extra.objectives ?? ctx.objectives)[k]!.metric}`;
-      const gp = this.model(name, obs, t, train, fitRows, rng);
-      let mean = 0;
-      for (let i = 0; i < gp.n; i++) mean += gp.y[i]! / gp.n;
-      return gp.withFantasies(obs.pendingX, obs.pending, mean);
-    });
-    const constraints = this.constraintModels(obs, train, fitRows, rng);
-    const feasibleIdx = all.filter((i) => obs.feasible[i] === 1);
-    const acq =
-      feasibleIdx.length === 0
-        ? feasibilityOnly(constraints)
-        : nObj === 1
-          ? singleObjective(objectiveModels[0]!, obs, feasibleIdx, constraints)
-          : multiObjective(objectiveModels, obs, feasibleIdx, constraints);
-
-    // Anchors for local candidates: best feasible points (single objective) or the Pareto set.
-    const order = feasibleIdx.sort((a, b) => score[a]! - score[b]!).slice(0, 5);
-    const anchors = order.map((i) => obs.X.slice(i * this.enc.D, (i + 1) * this.enc.D));
-    const costAware = nObj === 1 && feasibleIdx.length > 0 && (this.opts.cost_aware || this.extra.energyBudget === true);
-    const perJ = costAware ? this.perJouleAcquisition(acq, obs, ctx) : null;
-    const ranked = optimizeAcquisition(this.enc, perJ ?? acq, {
-      rng,
-      candidates: this.opts.candidates,
-      anchors,
-      perturbationsPerAnchor: Math.ceil(this.opts.candidates / 16),
-      localSearches: this.opts.local_searches,
-      maxIter: 40,
-    });
-    const pick = perJ ? pickPerJoule(ranked, perJ, used) : ranked.find((p) => !used.has(p.key) && Number.isFinite(p.score));
-    return pick ? pick.config : null;
-  }
-
-  /**
-   * `acq` per joule of predicted energy, or null (plain `acq`) while fewer than n_startup finished trials
-   * carry a positive energy_j or when their log energies cannot be fitted. Its own random stream, so the
-   * objective model and the candidates are the same as without cost awareness.
-   */
-  private perJouleAcquisition(acq: AcquisitionFn, obs: Observations, ctx: SamplerContext): PerJouleAcquisition | null {
-    const logEnergy = Float64Array.from(obs.energy, (e) => (e > 0 ? Math.log(e) : NaN));
-    const rows = Array.from({ length: obs.n }, (_, i) => i).filter((i) => Number.isFinite(logEnergy[i]!));
-    if (rows.length < this.opts.n_startup) {
-      this.lastCostFallbackReason = `${rows.length} finished trials have energy_j, the energy model needs ${this.opts.n_startup}`;
-      return null;
-    }
-    const rng = new Rng(ctx.seed, ctx.trials.length, STREAM_GP_COST);
-    const score = Float64Array.from(obs.targets[0]!);
-    const train = selectSubset(score, rows, this.opts.max_train, rng);
-    const fitRows = selectSubset(score, train, this.opts.max_fit, rng);
-    try {
-      const gp = this.model('cost:energy_j', obs, logEnergy, train, fitRows, rng);
-      this.lastCostFallbackReason = null;
-      return perJoule(acq, gp);
-    } catch (e) {
-      if (!(e instanceof GPFitError)) throw e;
-      this.lastCostFallbackReason = `energy model: ${e.message}`;
-      this.extra.onCostFallback?.(this.lastCostFallbackReason);
-      return null;
-    }
-  }
-
-  /** Fits hyperparameters on `fitRows`, then conditions on all of `train` with them. */
-  private model(name: string, obs: Observations, target: Float64Array, train: number[], fitRows: number[], rng: Rng): GaussianProcess {
-    const { D, isCat } = this.enc;
-    const warm = this.thetas[name];
-    const fitted = fitGP(takeRows(obs.X, D, fitRows), fitRows.length, D, isCat, take(target, fitRows), {
-      rng,
-      warmStart: warm ? Float64Array.from(warm) : null,
-      randomStarts: warm ? 0 : 2,
-      // A warm start is near the optimum already; in a flat direction (typically the noise of a deterministic
-      // objective) the optimization then creeps on across asks instead of spending this ask's time.
-      maxIter: warm ? 20 : 40,
-    });
-    this.thetas[name] = Array.from(fitted.theta);
-    if (train.length === fitRows.length) return fitted;
-    const y = Float64Array.from(train, (i) => (target[i]! - fitted.yMean) / fitted.yStd);
-    return new GaussianProcess(takeRows(obs.X, D, train), train.length, D, isCat, y, fitted.theta, fitted.yMean, fitted.yStd);
-  }
-
-  private constraintModels(obs: Observations, train: number[], fitRows: number[], rng: Rng): ConstraintModel[] {
-    const out: ConstraintModel[] = [];
-    (this.extra.constraints ?? []).forEach((c, k) => {
-      const values = obs.constraintValues[k]!;
-      const has = (i: number): boolean => Number.isFinite(values[i]!);
-      try {
-        const gp = this.model(`constraint:${c.metric}`, obs, values, train.filter(has), fitRows.filter(has), rng);
-        const lower = c.min === null ? -Infinity : (c.min - gp.yMean) / gp.yStd;
-        const upper = c.max === null ? Infinity : (c.max - gp.yMean) / gp.yStd;
-        out.push({ gp, lower, upper });
-      } catch (e) {
-        // A constraint metric with too few or identical values carries no gradient of feasibility: the
-        // observed feasibility (incumbent and front) still applies, the model term is left out.
-        if (!(e instanceof GPFitError)) throw e;
-      }
-    });
-    return out;
-  }
-}
-
-function constraintLog(x: Float64Array, constraints: readonly ConstraintModel[]): number {
-  let s = 0;
-  for (const c of constraints) s += logFeasibility(c.gp.predict(x), c);
-  return s;
-}
-
-/** Before any feasible trial: maximize the probability of feasibility alone. */
-function feasibilityOnly(constraints: readonly ConstraintModel[]): AcquisitionFn {
-  return { value: (x) => constraintLog(x, constraints) };
-}
-
-function singleObjective(gp: GaussianProcess, obs: Observations, feasibleIdx: readonly number[], constraints: readonly ConstraintModel[]): AcquisitionFn {
-  let best = Infinity;
-  for (const i of feasibleIdx) best = Math.min(best, (obs.targets[0]![i]! - gp.yMean) / gp.yStd);
-  const D = gp.D;
-  const dm = new Float64Array(D);
-  const dv = new Float64Array(D);
-  const g2 = new Float64Array(D);
-  return {
-    value: (x) => logEI(gp.predict(x), best) + constraintLog(x, constraints),
-    valueWithGrad: (x, grad) => {
-      let v = logEIGrad(gp.predictWithGrad(x, dm, dv), dm, dv, best, grad);
-      for (const c of constraints) {
-        v += logFeasibilityGrad(c.gp.predictWithGrad(x, dm, dv), dm, dv, c, g2);
-        for (let d = 0; d < D; d++) grad[d] = grad[d]! + g2[d]!;
-      }
-      return v;
-    },
-  };
-}
-
-function multiObjective(gps: readonly GaussianProcess[], obs: Observations, feasibleIdx: readonly number[], constraints: readonly ConstraintModel[]): AcquisitionFn {
-  const m = gps.length;
-  const pts: number[][] = feasibleIdx.map((i) => gps.map((gp, k) => (obs.targets[k]![i]! - gp.yMean) / gp.yStd));
-  // Reference point: the feasible nadir pushed out by 10% of each objective's range, so extreme points of
-  // the front still add volume.
-  const ref = Array.from({ length: m }, (_, k) => {
-    const vals = pts.map((p) => p[k]!);
-    const hi = Math.max(...vals);
-    const lo = Math.min(...vals);
-    return hi + 0.1 * Math.max(hi - lo, 1e-6);
-  });
-  const front = nonDominatedIndices(pts).map((i) => pts[i]!);
-  const boxes = new NonDominatedBoxes(front, ref);
-  const means = new Array<number>(m).fill(0);
-  const sds = new Array<number>(m).fill(0);
-  return {
-    value: (x) => {
-      let fallback = -Infinity;
-      gps.forEach((gp, k) => {
-        const p = gp.predict(x);
-        means[k] = p.mean;
-        sds[k] = Math.sqrt(p.variance);
-        fallback = Math.max(fallback, logEI(p, Math.min(...front.map((f) => f[k]!))));
-      });
-      const ehvi = boxes.expectedImprovement(means, sds);
-      // Where EHVI underflows, rank by the best single-objective log EI, far below any positive EHVI.
-      const base = ehvi > 1e-300 ? Math.log(ehvi) : -1e4 + Math.max(fallback, -1e4 + 1);
-      return base + constraintLog(x, constraints);
-    },
-  };
 }
