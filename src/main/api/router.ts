@@ -50,7 +50,7 @@ export class ApiRouter {
   private readonly listeners = new Set<(e: ApiEvent) => void>();
   private readonly campaigns = new CampaignHost((e) => this.forward(e));
   private closed = false;
-  /** Shared whole-study reads for the page's parallel requests; cleared on every write and engine event. */
+  /** Whole-study reads shared while the database is unchanged (read-cache.ts); cleared on every write and engine event. */
   private readonly cache = new ReadCache();
   /** Whoever holds the token may call db.open; a server started read-only must not be reopened writable. */
   private readonly alwaysReadonly: boolean;
@@ -203,7 +203,10 @@ export class ApiRouter {
       this.publish({ event: 'db', payload: this.info });
       return this.info;
     },
-    'studies.list': () => this.store.listStudies().map((s) => studyListItem(this.store, s, this.campaigns.isActive(s.name))),
+    'studies.list': () => {
+      const reader = this.cache.reader(this.store);
+      return this.store.listStudies().map((s) => studyListItem(reader, s, this.campaigns.isActive(s.name)));
+    },
     'study.summary': async (req) => {
       const s = this.study(req.study);
       const gpu = await this.gpuSamples(s);

@@ -345,5 +345,29 @@ export function storeContract(name: string, fresh: () => StoreUnderTest): void {
       }).toEqual(snapshot);
       expect(t.integrityProblems()).toEqual([]);
     });
+
+    it('changes its data version on every write, its own or another store’s, and only then', () => {
+      // The API keeps whole-study reads while the version holds (api/read-cache.ts): a write that left it
+      // unchanged would show a stale page for good.
+      const s = newStudy();
+      const other = again();
+      const v0 = store.dataVersion();
+      store.trials(s.id);
+      store.events(s.id);
+      expect(store.dataVersion()).toBe(v0);
+      const tr = running(s.id);
+      const v1 = store.dataVersion();
+      expect(v1).not.toBe(v0);
+      const seen = other.dataVersion();
+      store.addReport(tr.id, 1, { loss: 0.5 });
+      expect(store.dataVersion()).not.toBe(v1);
+      expect(other.dataVersion(), 'another store sees the commit').not.toBe(seen);
+      const mine = store.dataVersion();
+      other.finishTrial(tr.id, { state: 'complete', values: { val_accuracy: 0.8 }, metrics: {}, reason: null });
+      expect(store.dataVersion(), 'a commit by another store').not.toBe(mine);
+      const settled = store.dataVersion();
+      expect(store.trials(s.id)[0]!.state).toBe('complete');
+      expect(store.dataVersion()).toBe(settled);
+    });
   });
 }

@@ -182,6 +182,17 @@ export function storeReaderContract(name: string, open: () => ReaderUnderTest): 
         expect(Array.isArray(r.gpuSamples(s.id))).toBe(true);
       }
     });
+
+    it('keeps its data version while it only reads', () => {
+      const v = r.dataVersion();
+      for (const s of r.listStudies()) {
+        r.trials(s.id);
+        for (const o of s.objectives) r.metricSeries(s.id, o.metric);
+        r.provenanceOfStudy(s.id);
+      }
+      expect(typeof v).toBe('string');
+      expect(r.dataVersion()).toBe(v);
+    });
   });
 }
 

@@ -8,7 +8,7 @@ import type Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import type { TrialProvenance } from '../../../shared/provenance.js';
 import { emptyCounts, type Objective, type ParamValue, type Params, type StateCounts, type TrialState } from '../../../shared/types.js';
-import { openReadOnly } from '../storage/sqlite/connection.js';
+import { dataVersionOf, openReadOnly } from '../storage/sqlite/connection.js';
 import type { ParamSpec } from '../study/types.js';
 import type { FinalistRunInfo, GpuSample, ReportRecord, StoreEvent, StoreReader, StudyRecord, TrialRecord } from '../storage/types.js';
 import { decodeParamValue, mergeSpecs, OptunaFormatError, parseDistribution } from './distributions.js';
@@ -314,6 +314,13 @@ export class OptunaReader implements StoreReader {
 
   events(): StoreEvent[] {
     return [];
+  }
+
+  private version: (() => string) | null = null;
+
+  /** An Optuna script may still be writing the file: its commits show here as they do for a Nightshift database. */
+  dataVersion(): string {
+    return (this.version ??= dataVersionOf(this.db))();
   }
 
   close(): void {

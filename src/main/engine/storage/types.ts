@@ -169,6 +169,11 @@ export interface StoreReader {
   provenanceOfStudy(studyId: number): Map<number, TrialProvenance>;
   gpuSamples(studyId: number): GpuSample[];
   events(studyId: number, limit?: number): StoreEvent[];
+  /**
+   * Changes whenever what the reader answers may have changed (a write through it or through any other
+   * connection or process); the same token means every read answers as before. Reading it costs one statement.
+   */
+  dataVersion(): string;
   /** The study's finalist runs (retries included) by trial id (none for a foreign source). */
   finalistRuns(studyId: number): Map<number, FinalistRunInfo>;
   /** The finalist run a trial is, or null for a search trial. */

@@ -15,6 +15,16 @@ export function asRollbackImage(image: Buffer): Buffer {
   return image;
 }
 
+/**
+ * A token that changes whenever the database may have changed: `data_version` moves when another connection
+ * commits (another process, another Store on the file), `total_changes()` when this connection writes.
+ * Reading it is one cheap statement, so callers can keep whole-study reads for as long as it stays the same.
+ */
+export function dataVersionOf(db: Database.Database): () => string {
+  const stmt = db.prepare<[], string>(`SELECT (SELECT data_version FROM pragma_data_version()) || '.' || total_changes()`).pluck();
+  return () => stmt.get()!;
+}
+
 /** A read-only, query-only connection to `file`, which is never modified (not even its -shm/-wal files). */
 export function openReadOnly(file: string): Database.Database {
   let db: Database.Database | null = null;

@@ -6,6 +6,7 @@ import type { TrialProvenance } from '../../../../shared/provenance.js';
 import { emptyCounts, TRIAL_STATES } from '../../../../shared/types.js';
 import type { StateCounts, TrialState } from '../../../../shared/types.js';
 import type { FinalistRunInfo, GpuSample, NightshiftStudyRecord, ReportRecord, StoreEvent, StoreReader, TrialRecord } from '../types.js';
+import { dataVersionOf } from './connection.js';
 import { decodeProvenance } from './decode.js';
 import { FinalistRunTable } from './finalist-runs.js';
 import { decodeMetric, groupByTrial, toStudyRecord, toTrialRecord } from './rows.js';
@@ -24,6 +25,13 @@ export class SqliteReader implements StoreReader {
   ) {
     this.s = prepareStatements(db);
     this.finalists = new FinalistRunTable(db);
+    this.version = dataVersionOf(db);
+  }
+
+  private readonly version: () => string;
+
+  dataVersion(): string {
+    return this.version();
   }
 
   protected studyRecord(row: StudyRow): NightshiftStudyRecord {

@@ -86,7 +86,7 @@ export function prepareStatements(db: Database.Database) {
     ),
     metricOfStudy: q<[number, string], { trial_id: number; step: number; value: number | null; seq: number }>(
       `SELECT r.trial_id, r.step, r.value, r.rowid AS seq FROM reports r JOIN trials t ON t.id = r.trial_id
-       WHERE t.study_id = ? AND r.metric = ? ORDER BY r.trial_id, r.step`,
+       WHERE t.study_id = ? AND r.metric = ? ORDER BY t.number, r.step`,
     ),
     reportsOfTrial: q<[number], ReportRow>('SELECT step, metric, value, at FROM reports WHERE trial_id = ? ORDER BY step, rowid'),
 
