@@ -50,9 +50,8 @@ export function analyze({ dbFile, study, ledgerFile, budget }) {
   try {
     const integrity = db.pragma('integrity_check', { simple: true });
     const s = db.prepare('SELECT id, state, stop_reason FROM studies WHERE name = ?').get(study);
-    const trials = s ? db.prepare('SELECT id, number, state, origin, ended_at FROM trials WHERE study_id = ? ORDER BY number').all(s.id) : [];
+    const trials = s ? db.prepare('SELECT id, number, state, lineage_kind, parent_trial_id, ended_at FROM trials WHERE study_id = ? ORDER BY number').all(s.id) : [];
     const byId = new Map(trials.map((t) => [String(t.id), t]));
-    const byNumber = new Map(trials.map((t) => [t.number, t]));
     const counts = { queued: 0, running: 0, complete: 0, pruned: 0, failed: 0, stopped: 0 };
     for (const t of trials) counts[t.state] += 1;
     const evaluated = evaluatedOf(counts);
@@ -67,11 +66,12 @@ export function analyze({ dbFile, study, ledgerFile, budget }) {
     }
     const startedTwice = [...starts].filter(([, n]) => n > 1).map(([id]) => id);
     const unknownToDb = [...starts.keys()].filter((id) => !byId.has(String(id)));
-    // Lineage is still packed in `origin` ("retry:<n>"); if that changes, this check finds nothing to check.
+    // A retry names the trial it re-runs (lineage columns): that trial must not have been evaluated.
     const retriesOfFinished = trials
-      .map((t) => /^retry:(\d+)$/.exec(t.origin ?? ''))
-      .filter((m) => m && EVALUATED.includes(byNumber.get(Number(m[1]))?.state))
-      .map((m) => Number(m[1]));
+      .filter((t) => t.lineage_kind === 'retry' && t.parent_trial_id !== null)
+      .map((t) => byId.get(String(t.parent_trial_id)))
+      .filter((p) => p && EVALUATED.includes(p.state))
+      .map((p) => p.number);
     const leftOver = counts.queued + counts.running;
     const lost = leftOver + Math.max(0, budget - evaluated) + unknownToDb.length;
     const duplicated = Math.max(0, evaluated - budget) + startedTwice.length + retriesOfFinished.length;

@@ -59,7 +59,7 @@ objectives:
   - {metric: score, direction: maximize}
 sampler: {type: random}
 budget: {trials: ${opts.trials}}
-resources: {parallel: ${opts.parallel}}
+resources: {parallel: ${opts.parallel}, min_free_disk: 16MB}
 seed: ${opts.seed}
 `,
 );
