@@ -1,7 +1,7 @@
 // Every study that validates also starts. Each example in resources/examples, and each sampler/scheduler
 // case the validator accepts, is run by the real CLI with a tiny budget: exit 0 and its trials complete.
 // The cases it refuses are in test/fixtures/bad-studies (cases.json: exit 2 and one line, at validation).
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
@@ -33,6 +33,11 @@ describe('every example validates and starts', () => {
     const file = path.join(dir, name);
     const doc = parseDocument(readFileSync(file, 'utf8'));
     doc.set('budget', { trials: 1 });
+    // Starting is what this checks: the finalists stage has a test of its own (torch-example.test.ts).
+    doc.delete('finalists');
+    // Debian's python3 (with torch and scikit-learn, as .ci/run installs), not whichever python3 is first on PATH.
+    const argv = doc.getIn(['trainer', 'command']) as { items: { value: unknown }[] } | undefined;
+    if (argv?.items[0]?.value === 'python3' && existsSync('/usr/bin/python3')) doc.setIn(['trainer', 'command', 0], '/usr/bin/python3');
     writeFileSync(file, doc.toString());
     const show = await runStudy(file);
     expect(show.counts.complete).toBe(1);

@@ -35,7 +35,7 @@ describe('crash safety', () => {
 trainer:
   command: [node, ${JSON.stringify(path.join(ROOT, 'test/fixtures/campaign/steady.mjs'))}]
   kill_grace: 500ms
-  env: {PID_LOG: ${JSON.stringify(pidLog)}, DONE_LOG: ${JSON.stringify(doneLog)}}
+  env: {PID_LOG: ${JSON.stringify(pidLog)}, DONE_LOG: ${JSON.stringify(doneLog)}, STEP_MS: "150"}
 search_space:
   x: {type: float, low: 0, high: 1}
 objectives:
