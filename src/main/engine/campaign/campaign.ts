@@ -28,7 +28,7 @@ import { planSlots, type Slot } from './slots.js';
 import { createStrategy } from './strategy.js';
 import { TrialViews } from './views.js';
 import { enqueueWarmStart } from './warm-start.js';
-import { finalistsSpecOf, planFinalistStage, splitCounts } from '../finalists/stage.js';
+import { finalistsSpecOf, planFinalistStage, searchTrials, splitCounts } from '../finalists/stage.js';
 
 export interface CampaignOptions {
   store: Store;
@@ -189,8 +189,9 @@ export class Campaign {
     const { store, study, spec } = this;
     await recoverOrphans({ store, study, spec, emit: this.emit, now: this.now() });
     const views = TrialViews.load(store, study.id, study.objectives);
-    // Every finished trial spent energy, failed and stopped ones too (views keep metrics only for results).
-    this.energySpent = new EnergyLedger(store.trials(study.id)).total();
+    // Every finished search trial spent energy, failed and stopped ones too (views keep metrics only for
+    // results); finalist runs have their own budget and never count against the search's `budget.energy`.
+    this.energySpent = new EnergyLedger(searchTrials(store, study.id)).total();
     const busy = this.meter && spec.resources.gpus !== null && !spec.resources.allow_busy_gpus ? await this.meter.busyGpus() : new Map<number, number>();
     const { slots, note } = planSlots(spec.resources, this.meter?.sources().gpu.gpus ?? [], busy);
     this.freeSlots = slots;
@@ -260,10 +261,12 @@ export class Campaign {
           { store, study, spec, artifacts: this.artifacts, owner: this.owner, scheduler: this.scheduler, views, emit: this.emit, meter: this.meter, slot },
           rec,
         );
+        // A queued finalist run left by an interrupted stage may be claimed by the search: not its energy.
+        const searchTrial = !store.finalistRun(rec.id);
         void trial.finished.then(
           (done) => {
             const own = ownEnergy(done, (n) => store.trialByNumber(study.id, n));
-            if (!Number.isNaN(own)) this.energySpent += own;
+            if (searchTrial && !Number.isNaN(own)) this.energySpent += own;
             this.freeSlots.push(slot);
           },
           () => this.freeSlots.push(slot),
@@ -330,7 +333,7 @@ export class Campaign {
     const limit = this.spec.budget.energy_j;
     if (limit === null) return null;
     let spent = this.energySpent;
-    for (const t of this.running.values()) spent += t.energySoFar();
+    for (const t of this.running.values()) if (!this.store.finalistRun(t.record.id)) spent += t.energySoFar();
     return spent >= limit ? `budget: energy of ${formatEnergy(limit)} spent (${formatEnergy(spent)})` : null;
   }
 
