@@ -88,11 +88,10 @@ export interface StudySummary {
   /** Trials on the first front. */
   pareto_total: number;
   /**
-   * What the study calls best: the finalists stage's validated winner once it has one (`best_validated`),
-   * else the search's `pareto` (finalist runs never enter the search's fronts, points or series).
+   * The finalists stage's validated winner (its search trial): what the study calls best once it has one;
+   * null before, when `pareto` is the best. Finalist runs never enter the search's fronts, points or series.
    */
-  best: TrialJson[];
-  best_validated: boolean;
+  validated_best: TrialJson | null;
   /** The finalists stage's results, null when the study has no finalist runs. */
   finalists: FinalistsJson | null;
   /** Finalist runs by state; `counts` is the search's trials alone. */

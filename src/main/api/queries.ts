@@ -98,7 +98,6 @@ export function studySummary(store: StoreReader, study: StudyRecord, active: { s
   const ledger = new EnergyLedger(trials);
   const best = bestSoFar(trials, study.objectives, ledger);
   const hv = hypervolumeSeries(trials, study.objectives, ledger);
-  const pareto = paretoTrials(trials, front, study.objectives[0]);
   const winner = finalists?.winner ?? null;
   return {
     name: study.name,
@@ -109,10 +108,9 @@ export function studySummary(store: StoreReader, study: StudyRecord, active: { s
     counts,
     spec: study.spec,
     search_space: study.searchSpace,
-    pareto,
+    pareto: paretoTrials(trials, front, study.objectives[0]),
     pareto_total: front.size,
-    best: winner === null ? pareto : trials.filter((t) => t.number === winner).map((t) => trialJson(t)),
-    best_validated: winner !== null,
+    validated_best: winner === null ? null : trialJson(trials.find((t) => t.number === winner)!),
     finalists,
     finalist_counts: finalistCounts,
     points: decimatePoints(points, study.objectives.map((o) => o.metric)),
