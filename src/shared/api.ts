@@ -3,6 +3,7 @@
 // (name → request/response) and one of pushed events (name → payload). Types only, plus the name lists the
 // transports register, so the renderer bundle pulls in nothing from the engine.
 import type { CompareView, Download, DownloadFormat, ImportanceJson, SensitivityView, SourceStudy } from './analysis.js';
+import type { FinalistsJson } from './finalists.js';
 import type { TrialProvenance } from './provenance.js';
 import type { ParamSpec, StudySpec } from './spec.js';
 import type { MorningSummary, StudyTimeline } from './study-views.js';
@@ -86,6 +87,15 @@ export interface StudySummary {
   pareto: TrialJson[];
   /** Trials on the first front. */
   pareto_total: number;
+  /**
+   * The finalists stage's validated winner (its search trial): what the study calls best once it has one;
+   * null before, when `pareto` is the best. Finalist runs never enter the search's fronts, points or series.
+   */
+  validated_best: TrialJson | null;
+  /** The finalists stage's results, null when the study has no finalist runs. */
+  finalists: FinalistsJson | null;
+  /** Finalist runs by state; `counts` is the search's trials alone. */
+  finalist_counts: StateCounts;
   /**
    * Complete trials with all objective values, with their front: every front point, and at 10,000 trials one
    * dominated point per small cell of the objective space (see `points_total`).

@@ -51,6 +51,8 @@ export interface StudyShowJson {
   finalist_counts?: StateCounts;
   /** The finalists stage's results, once it has runs. */
   finalists?: FinalistsJson | null;
+  /** Energy of the search's trials and of the finalist runs apart (each has its own budget); null where unmeasured. */
+  energy?: { search_j: number | null; finalists_j: number | null };
   stop_reason: string | null;
   /** What the study's finished trials cost in processes and energy (see StudyCostJson). */
   cost: StudyCostJson;

@@ -8,6 +8,7 @@ import { bestTrials } from '../engine/study/pareto.js';
 import type { ReportRecord, StoreReader, StudyRecord, TrialRecord } from '../engine/storage/types.js';
 import { EnergyLedger, spentTotal } from '../engine/lineage/index.js';
 import { convergence } from '../engine/report/convergence.js';
+import { finalistsSummary, searchTrials, splitCounts } from '../engine/finalists/stage.js';
 import { lastRunStart, runWallSeconds } from './morning.js';
 import { changePoints, decimatePoints, evenly } from './decimate.js';
 import { createScheduler } from '../engine/schedulers/index.js';
@@ -86,13 +87,18 @@ function predictingScheduler(study: StudyRecord): Scheduler | null {
 }
 
 export function studySummary(store: StoreReader, study: StudyRecord, active: { since: number } | null, now: number, gpu: { live: boolean; gpus: GpuTrace[] }): StudySummary {
-  const trials = store.trials(study.id);
-  const counts = store.counts(study.id);
+  const all = store.trials(study.id);
+  // Finalist runs are re-runs of the top configurations (other seeds, overrides): they never compete in the
+  // search's fronts or series, nor count against its budget; the validated winner is what is called best.
+  const trials = searchTrials(store, study.id, all);
+  const finalists = finalistsSummary(store, study, all);
+  const { search: counts, finalists: finalistCounts } = splitCounts(store, study.id);
   const points = objectivePoints(trials, study.objectives);
   const front = new Set(points.filter((p) => p.front === 0).map((p) => p.number));
   const ledger = new EnergyLedger(trials);
   const best = bestSoFar(trials, study.objectives, ledger);
   const hv = hypervolumeSeries(trials, study.objectives, ledger);
+  const winner = finalists?.winner ?? null;
   return {
     name: study.name,
     state: stateNow(study),
@@ -104,12 +110,16 @@ export function studySummary(store: StoreReader, study: StudyRecord, active: { s
     search_space: study.searchSpace,
     pareto: paretoTrials(trials, front, study.objectives[0]),
     pareto_total: front.size,
+    validated_best: winner === null ? null : trialJson(trials.find((t) => t.number === winner)!),
+    finalists,
+    finalist_counts: finalistCounts,
     points: decimatePoints(points, study.objectives.map((o) => o.metric)),
     points_total: points.length,
     best_so_far: { by_trial: changePoints(best.by_trial), by_energy: changePoints(best.by_energy) },
     budget: budgetSummary(trials, study, active, now, active ? null : lastRunStart(store, study)),
     active: active !== null,
-    curves: learningCurves(store, trials, study.objectives, predictingScheduler(study)),
+    // Every trial's curve, finalist runs included: while they run, they are what the study is doing.
+    curves: learningCurves(store, all, study.objectives, predictingScheduler(study)),
     hypervolume: hv && { ...hv, by_trial: changePoints(hv.by_trial), by_energy: changePoints(hv.by_energy) },
     gpu,
   };

@@ -2,7 +2,7 @@ import type { FinalistsJson } from '../../../shared/finalists.js';
 import { studyDiskUse, type StudyDiskUse } from '../../engine/campaign/disk.js';
 import { studyShowJson } from '../../engine/report/json.js';
 import { formatStudyCost } from '../../engine/report/study-cost.js';
-import { formatSize } from '../../engine/study/units.js';
+import { formatEnergy, formatSize } from '../../engine/study/units.js';
 import { onePositional, parse } from '../args.js';
 import { describeTrial } from '../format.js';
 import { openForRead, requireStudy } from '../store.js';
@@ -51,9 +51,13 @@ export function formatShow(show: ReturnType<typeof studyShowJson> & { disk?: Stu
     ...show.best.map((t) => `  ${describeTrial(t)}`),
     ...(show.finalists ? formatFinalists(show.finalists) : []),
   ];
+  // The finalist runs' energy on its own line: the search's budget never counted it.
+  if (show.finalists && show.energy) lines.push(`energy: search ${formatEnergyOrNone(show.energy.search_j)}, finalist runs ${formatEnergyOrNone(show.energy.finalists_j)}`);
   if (show.disk) lines.push(`disk: ${formatSize(show.disk.bytes)} in ${show.disk.folder} (checkpoints ${formatSize(show.disk.checkpoint_bytes)})`);
   return lines.join('\n') + '\n';
 }
+
+const formatEnergyOrNone = (j: number | null): string => (j === null ? 'not measured' : formatEnergy(j));
 
 /** The finalists table: validated mean ± 95% interval against the search value, per configuration. */
 export function formatFinalists(f: FinalistsJson): string[] {

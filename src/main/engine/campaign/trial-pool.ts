@@ -2,8 +2,9 @@
 // GPUs and `resources.parallel` for the local executor, jobs in flight (pending ones included, up to
 // `executor.max_jobs`) for Slurm. A claimed trial starts in a free slot; a job that an engine that died
 // left running is followed again and keeps a slot; each trial's energy is added up as it ends (for
-// `budget.energy`).
+// `budget.energy`; finalist runs have their own budget and are not counted).
 import { trialsInFlight, type Executor, type TrialLease } from '../executors/index.js';
+import { searchTrials } from '../finalists/stage.js';
 import { EnergyLedger, ownEnergy } from '../lineage/index.js';
 import type { Meter } from '../metering/index.js';
 import type { TrialRecord } from '../storage/types.js';
@@ -38,7 +39,7 @@ export class TrialPool {
   async prepare(meter: Meter | null): Promise<string | null> {
     const { store, study, spec } = this.deps;
     this.meter = meter;
-    this.energySpent = new EnergyLedger(store.trials(study.id)).total();
+    this.energySpent = new EnergyLedger(searchTrials(store, study.id)).total();
     if (this.executor.kind !== 'local') {
       // Slurm places GPUs (gres); each slot is one job in flight, pending or running.
       this.freeSlots = Array.from({ length: trialsInFlight(spec) }, (_, id): Slot => ({ id, gpus: [], cudaVisibleDevices: null }));
@@ -67,10 +68,10 @@ export class TrialPool {
     }
   }
 
-  /** Finished trials' energy plus what running trials have used so far (J). */
+  /** The search's finished trials' energy plus what its running trials have used so far (J). */
   energySoFar(): number {
     let spent = this.energySpent;
-    for (const t of this.running.values()) spent += t.energySoFar();
+    for (const t of this.running.values()) if (!this.deps.store.finalistRun(t.record.id)) spent += t.energySoFar();
     return spent;
   }
 
@@ -81,9 +82,11 @@ export class TrialPool {
     const release = (): void => {
       if (slot !== OVERFLOW_SLOT) this.freeSlots.push(slot);
     };
+    // A queued finalist run left by an interrupted stage may be claimed by the search: not its energy.
+    const searchTrial = !store.finalistRun(rec.id);
     void trial.finished.then((done) => {
       const own = ownEnergy(done, (n) => store.trialByNumber(study.id, n));
-      if (!Number.isNaN(own)) this.energySpent += own;
+      if (searchTrial && !Number.isNaN(own)) this.energySpent += own;
       release();
     }, release);
     this.running.set(rec.number, trial);

@@ -3,6 +3,7 @@ import type { TrialProvenance } from '../../../shared/provenance.js';
 import { studyCost } from './study-cost.js';
 import type { StudyExportJson, StudyListEntry, StudyShowJson, StudyState, TrialJson } from '../../../shared/types.js';
 import { effectiveStudyState } from '../campaign/owner.js';
+import { EnergyLedger } from '../lineage/index.js';
 import { STALE_LEASE_MS } from '../campaign/recovery.js';
 import { bestTrials } from '../study/pareto.js';
 import { finalistsSummary, searchTrials, splitCounts } from '../finalists/stage.js';
@@ -40,6 +41,8 @@ export function studyShowJson(store: StoreReader, study: StudyRecord): StudyShow
   const winner = finalists?.winner ?? null;
   const best = winner !== null ? trials.filter((t) => t.number === winner) : bestTrials(searchTrials(store, study.id, trials), study.objectives);
   const counts = splitCounts(store, study.id);
+  const search = searchTrials(store, study.id, trials);
+  const searchIds = new Set(search.map((t) => t.id));
   return {
     name: study.name,
     state: stateNow(study),
@@ -49,6 +52,7 @@ export function studyShowJson(store: StoreReader, study: StudyRecord): StudyShow
     best_validated: winner !== null,
     finalist_counts: counts.finalists,
     finalists,
+    energy: { search_j: measuredTotal(search), finalists_j: measuredTotal(trials.filter((t) => !searchIds.has(t.id))) },
     stop_reason: study.stopReason,
     cost: studyCost(trials),
   };
@@ -70,6 +74,11 @@ export function studyExportJson(store: StoreReader, study: StudyRecord): StudyEx
     },
     trials: store.trials(study.id).map(withProvenance(store, study.id)),
   };
+}
+
+function measuredTotal(trials: readonly TrialRecord[]): number | null {
+  const ledger = new EnergyLedger(trials);
+  return ledger.measured ? ledger.total() : null;
 }
 
 /** The study's state as it is now: `running` only while its engine's lease is alive. */

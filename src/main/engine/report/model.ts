@@ -1,8 +1,10 @@
 // What a report says about one study, computed from the store: every number the HTML report shows comes
 // from here, so it can be tested against the database directly.
+import type { FinalistsJson } from '../../../shared/finalists.js';
 import type { TrialProvenance } from '../../../shared/provenance.js';
 import type { Objective, Params, StateCounts, StudyCostJson } from '../../../shared/types.js';
 import type { Point } from '../../../shared/charts/index.js';
+import { finalistsSummary, searchTrials, splitCounts } from '../finalists/stage.js';
 import { importance, type ParamImportance } from '../importance/index.js';
 import { byNumberIn, EnergyLedger, plannedLineage } from '../lineage/index.js';
 import { bestTrials } from '../study/pareto.js';
@@ -57,11 +59,25 @@ export interface ProvenanceGroup {
 
 export interface StudyReport {
   study: StudyRecord;
+  /** The search's trials (finalist runs are counted in `finalistCounts`). */
   counts: StateCounts;
+  /** Every trial, finalist runs included (the trials table lists them all). */
   trials: TrialRecord[];
-  /** Best trial (one objective) or Pareto set (several), as `show` gives it. */
+  /** Best trial (one objective) or Pareto set (several), as `show` gives it: the validated winner once there is one. */
   best: TrialRecord[];
+  /** Whether `best` is the finalists stage's validated winner rather than the search's best. */
+  bestValidated: boolean;
+  /** The search's best trial or Pareto set (finalist runs never compete). */
+  front: TrialRecord[];
+  /** The search's own budget: finalist runs are counted apart (`finalistsEnergyJ`). */
   budget: BudgetUsed;
+  /** The finalists stage's results, null when the study has no finalist runs. */
+  finalists: FinalistsJson | null;
+  finalistCounts: StateCounts;
+  /** Ids of the finalist runs among `trials` (retries of a run included). */
+  finalistRunIds: ReadonlySet<number>;
+  /** Energy the finalist runs spent (null when none was measured). */
+  finalistsEnergyJ: number | null;
   baseline: TrialRecord | null;
   comparisons: Comparison[];
   convergence: { objective: Objective; byTrial: Point[]; byEnergy: Point[] | null; all: Point[] }[];
@@ -109,11 +125,19 @@ export interface ReportOptions {
 }
 
 export function buildStudyReport(store: StoreReader, study: StudyRecord, opts: ReportOptions = {}): StudyReport {
-  const trials = store.trials(study.id);
+  const all = store.trials(study.id);
+  // Finalist runs are re-runs with other seeds and overrides (parameters outside the search space, such as
+  // fp32 after a bf16 search): they never compete in the search's fronts, series, importance or budget.
+  const trials = searchTrials(store, study.id, all);
+  const searchIds = new Set(trials.map((t) => t.id));
+  const finalistRuns = all.filter((t) => !searchIds.has(t.id));
+  const finalists = finalistsSummary(store, study, all);
   const finished = trials.filter((t) => t.state !== 'queued' && t.state !== 'running');
   const complete = trials.filter((t) => t.state === 'complete');
   const objectives = study.objectives;
-  const best = bestTrials(trials, objectives);
+  const winner = finalists?.winner ?? null;
+  const front = bestTrials(trials, objectives);
+  const best = winner !== null ? trials.filter((t) => t.number === winner) : front;
 
   const starts = trials.map((t) => t.startedAt).filter((s): s is string => s !== null).sort();
   const ends = trials.map((t) => t.endedAt).filter((s): s is string => s !== null).sort();
@@ -161,16 +185,23 @@ export function buildStudyReport(store: StoreReader, study: StudyRecord, opts: R
   const imp = objectives.map((o) => ({ objective: o, params: safeImportance(trials, space, o, opts.seed ?? 0) }));
 
   const events = store.events(study.id);
-  const provenance = groupProvenance(store.provenanceOfStudy(study.id), new Map(trials.map((t) => [t.id, t.number])));
+  const provenance = groupProvenance(store.provenanceOfStudy(study.id), new Map(all.map((t) => [t.id, t.number])));
   const environment = events.filter((e) => /^(environment|inventory|gpu|engine|backend|host|meter|measure|energy)/i.test(e.kind));
-  const energyMetrics = ENERGY_KEYS.filter((k) => trials.some((t) => Number.isFinite(metricOf(t, k))));
+  const energyMetrics = ENERGY_KEYS.filter((k) => all.some((t) => Number.isFinite(metricOf(t, k))));
 
+  const counts = splitCounts(store, study.id);
   return {
     study,
-    counts: store.counts(study.id),
-    trials,
+    counts: counts.search,
+    trials: all,
     best,
+    bestValidated: winner !== null,
+    front,
     budget,
+    finalists,
+    finalistCounts: counts.finalists,
+    finalistRunIds: new Set(finalistRuns.map((t) => t.id)),
+    finalistsEnergyJ: spent(finalistRuns.filter((t) => t.state !== 'queued' && t.state !== 'running'), 'energy_j'),
     baseline,
     comparisons,
     convergence: series,

@@ -1,8 +1,8 @@
 // Copies one study from any StoreReader (a Nightshift database, or an Optuna file through OptunaReader)
 // into a Store, through the Store API and in one transaction, so the copy is all or nothing. Each trial goes
 // the way a live trial goes (enqueue → claim → reports → finish); with a ReplayClock as the target's
-// clock the copy keeps the source's times instead of the time of copying. Measurement provenance and
-// GPU power samples go along; the sampler's saved state does not (a resumed copy's sampler starts over
+// clock the copy keeps the source's times instead of the time of copying. Measurement provenance, GPU
+// power samples and finalist runs (configuration, seed and fold of each) go along; the sampler's saved state does not (a resumed copy's sampler starts over
 // from the copied trials).
 import type { TrialProvenance } from '../../../shared/provenance.js';
 import type { StateCounts } from '../../../shared/types.js';
@@ -94,6 +94,7 @@ export function copyStudy(source: StoreReader, name: string, target: Store, opts
   const trials = source.trials(found.id);
   const provenance = source.provenanceOfStudy(found.id);
   const samples = source.gpuSamples(found.id);
+  const finalistRuns = source.finalistRuns(found.id);
   const events = opts.events === false ? [] : source.events(found.id).filter((e) => !STORE_EVENT.test(e.kind));
   const clock = opts.clock;
   const note = opts.openNote ?? 'the source database';
@@ -103,9 +104,19 @@ export function copyStudy(source: StoreReader, name: string, target: Store, opts
     if (!created) throw new CopyStudyError(`the target database already has a study named "${as}"`);
     const ids = new Map<number, number>();
     const numbers = new Map<number, number>();
+    const byNumber = new Map<number, number>();
     for (const t of trials) {
       clock?.set(t.startedAt ?? t.endedAt);
-      const queued = target.enqueueTrial(study.id, { params: t.params, budget: t.budget, lineage: copiedLineage(t.lineage, numbers), retries: t.retries });
+      const newTrial = { params: t.params, budget: t.budget, lineage: copiedLineage(t.lineage, numbers), retries: t.retries };
+      const run = finalistRuns.get(t.id);
+      // A retry of a finalist run gets its row from the store itself (a trigger): adding one would be a second.
+      const parentId = newTrial.lineage.kind === 'retry' && newTrial.lineage.parentNumber != null ? byNumber.get(newTrial.lineage.parentNumber) : undefined;
+      const inherited = parentId !== undefined && target.finalistRun(parentId) !== null;
+      const queued =
+        run && !inherited
+          ? target.enqueueFinalistRun(study.id, newTrial, { ...run, parentNumber: numbers.get(run.parentNumber) ?? run.parentNumber })
+          : target.enqueueTrial(study.id, newTrial);
+      byNumber.set(queued.number, queued.id);
       ids.set(t.id, queued.id);
       numbers.set(t.number, queued.number);
       if (t.state === 'queued' && opts.queued !== 'stop') continue;

@@ -25,13 +25,26 @@ export type RawFinalists = z.output<typeof finalistsSchema>;
 /** The normalized spec, with every problem reported through `add` (path relative to the study). */
 export function checkFinalists(
   raw: RawFinalists,
-  study: { search_space: Record<string, ParamSpec>; objectives: readonly Objective[]; fidelity: Pick<FidelitySpec, 'param'> | null },
+  study: {
+    search_space: Record<string, ParamSpec>;
+    objectives: readonly Objective[];
+    fidelity: Pick<FidelitySpec, 'param'> | null;
+    /** The built-in TF.js trainer: it trains in float32 only, so it cannot take a `precision` override. */
+    builtinTrainer: boolean;
+  },
   add: (path: readonly PropertyKey[], message: string) => void,
 ): FinalistsSpec {
   const overrides = raw.overrides ?? {};
   const fidelity = study.fidelity?.param ?? null;
   for (const [name, value] of Object.entries(overrides)) {
     const at = ['finalists', 'overrides', name];
+    if (name === 'precision' && study.builtinTrainer) {
+      add(
+        at,
+        'the built-in TF.js trainer trains in float32 only (no fp16, bf16 or mixed precision), so its finalists cannot change precision; remove this override, or use a command trainer that has a precision option (resources/examples/torch-digits.yaml)',
+      );
+      continue;
+    }
     if (name === fidelity) {
       if (typeof value !== 'number' || !(value > 0)) add(at, `must be a number > 0 (the ${name} the finalists train for), got ${JSON.stringify(value)}`);
       continue;

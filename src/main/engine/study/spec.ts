@@ -139,7 +139,7 @@ function checkStudy(raw: RawStudy, folder: string, strategies: StrategyCatalog, 
     add(['budget'], 'set at least one limit: trials, wall_time, energy or deadline (or leave budget out for 100 trials)');
   }
   if (raw.baseline !== undefined && spaceOk) checkBaseline(raw.baseline, context.space, add);
-  const finalists = raw.finalists ? checkFinalists(raw.finalists, { search_space: searchSpace, objectives: raw.objectives, fidelity }, add) : null;
+  const finalists = raw.finalists ? checkFinalists(raw.finalists, { search_space: searchSpace, objectives: raw.objectives, fidelity, builtinTrainer: raw.trainer.builtin !== undefined }, add) : null;
   if (issues.length > 0 || trainer === null) return null;
   return {
     name: raw.name,

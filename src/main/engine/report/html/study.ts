@@ -7,6 +7,7 @@ import type { StudyCostJson } from '../../../../shared/types.js';
 import type { TrialRecord } from '../../storage/types.js';
 import { paramsText, type StudyReport } from '../model.js';
 import { esc, num, table } from './escape.js';
+import { finalistsSection } from './finalists.js';
 import { REPORT_CSS } from './style.js';
 import { barsSvg, chartSvg } from './svg.js';
 
@@ -62,13 +63,14 @@ function fixedCostText(c: StudyCostJson): string {
 function budgetSection(r: StudyReport): string {
   const b = r.budget;
   const of = (used: string, limit: string) => (limit ? `${used} of ${limit}` : used);
-  return `<h2>Budget used</h2>${dl([
+  return `<h2>Budget used${r.finalists ? ' by the search' : ''}</h2>${dl([
     ['Trials', esc(of(String(b.trials), b.trialsLimit === null ? '' : String(b.trialsLimit)))],
     ['Wall time', esc(of(durationText(b.wallSeconds), durationText(b.wallLimitSeconds)))],
     ['Trial time (sum)', esc(durationText(b.trialSeconds))],
     ['Trial processes', esc(`${b.processes.processes}, ${num(b.processes.process_seconds)} process-seconds (wall time × processes)`)],
     ['Fixed cost (launch to first report)', esc(fixedCostText(b.processes))],
     ['Energy', esc(of(energyText(b.energyJ), energyText(b.energyLimitJ)))],
+    ['Energy of finalist runs', r.finalists ? esc(energyText(r.finalistsEnergyJ) || 'not measured') : ''],
     ['CO₂', b.co2G === null ? '' : esc(`${num(b.co2G)} g`)],
     ['Cost', b.cost === null ? '' : esc(num(b.cost))],
   ])}${b.energyJ === null ? '<p class="note">No energy was measured for this study.</p>' : ''}`;
@@ -110,11 +112,15 @@ function bestSection(r: StudyReport): string {
   const objs = r.study.objectives;
   const head = ['trial', ...objs.map((o) => `${o.metric} (${o.direction === 'minimize' ? 'min' : 'max'})`), ...(energyColumn(r) ? ['energy'] : []), 'parameters'];
   if (r.best.length === 0) return `<h2>Best</h2><p class="note">No trial has completed yet.</p>`;
-  if (objs.length < 2) return `<h2>Best trial</h2>${table(head, r.best.map((t) => trialRow(t, r)), 'best')}`;
+  // Once finalists are validated, their winner is "best"; the search's own front stays below for reference.
+  const validated = r.bestValidated
+    ? `<h2>Best (validated by the finalists stage)</h2>${table(head, r.best.map((t) => trialRow(t, r)), 'best')}<p class="note">Its search-time values; the validated ones are in the finalists section.</p>`
+    : '';
+  if (objs.length < 2) return validated || `<h2>Best trial</h2>${table(head, r.best.map((t) => trialRow(t, r)), 'best')}`;
   const [ox, oy] = [objs[0]!, objs[1]!];
-  const complete = r.trials.filter((t) => t.state === 'complete' && Number.isFinite(t.values[ox.metric]) && Number.isFinite(t.values[oy.metric]));
+  const complete = r.trials.filter((t) => !r.finalistRunIds.has(t.id) && t.state === 'complete' && Number.isFinite(t.values[ox.metric]) && Number.isFinite(t.values[oy.metric]));
   const pt = (t: TrialRecord): Point => ({ x: t.values[ox.metric]!, y: t.values[oy.metric]! });
-  const front = r.best.map(pt);
+  const front = r.front.map(pt);
   const chart = chartSvg({
     title: `Pareto front: ${ox.metric} against ${oy.metric}`,
     x: { label: `${ox.metric} (${ox.direction})` },
@@ -122,7 +128,7 @@ function bestSection(r: StudyReport): string {
     layers: [
       { kind: 'points', points: complete.map(pt), cls: 'trial', titles: complete.map((t) => `#${t.number}`) },
       { kind: 'line', points: paretoStaircase(front, [ox.direction, oy.direction]), cls: 'stairs' },
-      { kind: 'points', points: front, cls: 'front', r: 4.5, titles: r.best.map((t) => `#${t.number} ${paramsText(t.params)}`) },
+      { kind: 'points', points: front, cls: 'front', r: 4.5, titles: r.front.map((t) => `#${t.number} ${paramsText(t.params)}`) },
       ...(r.baseline && complete.includes(r.baseline) ? [{ kind: 'points' as const, points: [pt(r.baseline)], cls: 'baseline', r: 5, titles: ['baseline'] }] : []),
     ],
     legend: [
@@ -132,7 +138,8 @@ function bestSection(r: StudyReport): string {
     ],
   });
   const note = objs.length > 2 ? `<p class="note">The chart shows the first two of ${objs.length} objectives; the table holds the whole Pareto set.</p>` : '';
-  return `<h2>Pareto front (${r.best.length} trials)</h2>${chart}${note}${table(head, r.best.map((t) => trialRow(t, r)), 'best')}`;
+  const title = `${r.bestValidated ? "The search's Pareto front" : 'Pareto front'} (${r.front.length} trials)`;
+  return `${validated}<h2>${title}</h2>${chart}${note}${table(head, r.front.map((t) => trialRow(t, r)), 'best')}`;
 }
 
 function convergenceSection(r: StudyReport): string {
@@ -232,7 +239,7 @@ function trialsSection(r: StudyReport, max = 1000): string {
   const objs = r.study.objectives;
   const rows = r.trials.slice(0, max).map((t) => [
     `#${t.number}`,
-    esc(t.state),
+    esc(r.finalistRunIds.has(t.id) ? `${t.state} (finalist run${t.lineage.kind === 'finalist' ? ` of #${t.lineage.parentNumber}, ${t.lineage.detail ?? ''}` : ''})` : t.state),
     ...objs.map((o) => num(t.values[o.metric])),
     ...(energyColumn(r) ? [esc(energyText(recorded(t)))] : []),
     esc(durationText(t.metrics.duration_s ?? null)),
@@ -251,6 +258,7 @@ export function studyReportHtml(r: StudyReport, opts: PageOptions = {}): string 
     `<p class="meta">${esc(s.state)}${s.stopReason ? `: ${esc(s.stopReason)}` : ''} · created ${esc(s.createdAt)} · ` +
     `${c.complete} complete, ${c.pruned} pruned, ${c.failed} failed, ${c.stopped} stopped, ${c.running} running, ${c.queued} queued</p>` +
     `<h2>Objectives</h2><ul>${s.objectives.map((o) => `<li>${esc(o.direction)} <strong>${esc(o.metric)}</strong></li>`).join('')}</ul>`;
-  const body = [header, budgetSection(r), baselineSection(r), bestSection(r), convergenceSection(r), curvesSection(r), importanceSection(r), provenanceSection(r), environmentSection(r), trialsSection(r)];
+  const finalists = finalistsSection({ finalists: r.finalists, counts: r.finalistCounts, energyJ: r.finalistsEnergyJ, energyText });
+  const body = [header, budgetSection(r), baselineSection(r), bestSection(r), finalists, convergenceSection(r), curvesSection(r), importanceSection(r), provenanceSection(r), environmentSection(r), trialsSection(r)];
   return page(`${s.name} — Nightshift report`, body.join('\n'), opts);
 }
