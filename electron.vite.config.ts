@@ -7,8 +7,15 @@ export default defineConfig({
     // Native and heavy packages load from node_modules at run time (better-sqlite3 needs Electron's ABI build).
     build: {
       externalizeDeps: true,
-      // The GP's worker thread is an entry of its own, emitted beside index.js where the engine looks for it.
-      rollupOptions: { input: { index: 'src/main/index.ts', 'gp-worker': 'src/main/engine/samplers/gp/worker.ts' } },
+      // The GP's and the importance forests' worker threads are entries of their own, emitted beside index.js
+      // where the engine looks for them.
+      rollupOptions: {
+        input: {
+          index: 'src/main/index.ts',
+          'gp-worker': 'src/main/engine/samplers/gp/worker.ts',
+          'importance-worker': 'src/main/engine/importance/worker.ts',
+        },
+      },
     },
   },
   preload: {

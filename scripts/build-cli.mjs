@@ -18,6 +18,8 @@ const entries = {
   'executors/slurm-node': 'src/main/engine/executors/slurm/node-main.ts',
   // Beside the CLI, where the bundled engine looks for it (samplers/gp/worker-client.ts); tests use this copy too.
   'cli/gp-worker': 'src/main/engine/samplers/gp/worker.ts',
+  // Likewise for the importance forests of `serve` (importance/threaded.ts, engine/task-thread.ts).
+  'cli/importance-worker': 'src/main/engine/importance/worker.ts',
 };
 const entryPoints = Object.fromEntries(
   Object.entries(entries).filter(([, file]) => existsSync(path.join(root, file))),

@@ -5,10 +5,12 @@
 import path from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import type { CompareView, Download, DownloadFormat, ImportanceJson, SensitivityView, SourceStudy } from '../../shared/analysis.js';
-import { importanceByObjective } from '../engine/importance/report.js';
+import { searchTrials } from '../engine/finalists/stage.js';
+import { importanceTask } from '../engine/importance/report.js';
+import { importanceOffThread } from '../engine/importance/threaded.js';
 import { pickObjective, SENSITIVITY_SUFFIX, sensitivityEffects, SensitivityError, suggestFromSensitivity } from '../engine/importance/sensitivity.js';
 import { openAnyStudySource, OptunaFormatError } from '../engine/optuna/index.js';
-import { buildComparison, compareView, htmlReport, labelInputs, type CompareInput } from '../engine/report/index.js';
+import { buildComparison, compareView, htmlReportOffThread, labelInputs, type CompareInput } from '../engine/report/index.js';
 import { trialsCsv } from '../engine/report/csv.js';
 import { studyExportJson } from '../engine/report/json.js';
 import { StoreOpenError } from '../engine/storage/open.js';
@@ -86,14 +88,16 @@ export function compareStudies(current: OpenDatabase, refs: readonly { study: st
   );
 }
 
-export function studyImportance(store: StoreReader, study: StudyRecord, metric: string | undefined): ImportanceJson {
+/** The forests grow in the importance worker thread: with thousands of trials they take seconds (importance/threaded.ts). */
+export async function studyImportance(store: StoreReader, study: StudyRecord, metric: string | undefined): Promise<ImportanceJson> {
   const objectives = metric ? study.objectives.filter((o) => o.metric === metric) : study.objectives;
   if (objectives.length === 0) {
     throw new ApiFailure('invalid_request', `study "${study.name}" has no objective "${metric}"; its objectives: ${study.objectives.map((o) => o.metric).join(', ')}`, [
       { path: 'objective', message: 'is not an objective of the study' },
     ]);
   }
-  return { study: study.name, objectives: importanceByObjective(store.trials(study.id), study.searchSpace, objectives) };
+  const { result } = await importanceOffThread(importanceTask(searchTrials(store, study.id), study.searchSpace, objectives));
+  return { study: study.name, objectives: result };
 }
 
 /** The follow-up of `source` as it stands (null before one was started); suggestions on `metric` (default: the first objective). */
@@ -127,8 +131,8 @@ export function sensitivityObjective(objectives: StudyRecord['objectives'], metr
 }
 
 /** The file a user downloads: the HTML report (the CLI's `export --format html`), CSV or JSON. */
-export function studyDownload(store: StoreReader, study: StudyRecord, format: DownloadFormat, version: string | undefined): Download {
-  if (format === 'html') return { filename: `${study.name}.html`, mime: 'text/html;charset=utf-8', text: htmlReport(store, study, { version }) };
+export async function studyDownload(store: StoreReader, study: StudyRecord, format: DownloadFormat, version: string | undefined): Promise<Download> {
+  if (format === 'html') return { filename: `${study.name}.html`, mime: 'text/html;charset=utf-8', text: await htmlReportOffThread(store, study, { version }) };
   const data = studyExportJson(store, study);
   if (format === 'csv') return { filename: `${study.name}.csv`, mime: 'text/csv;charset=utf-8', text: trialsCsv(data.trials) };
   return { filename: `${study.name}.json`, mime: 'application/json', text: JSON.stringify(data, null, 2) + '\n' };

@@ -53,7 +53,7 @@ export function registerIpc(ipcMain: IpcMain, router: ApiRouter, trusted: Sender
       if (typeof study !== 'string') return null;
       // The database the router has open now (the user may have opened another file since the start).
       const db = await router.handle('db.info', {});
-      const html = db.ok ? studyReportHtml((db.result as DatabaseInfo).file, study) : null;
+      const html = db.ok ? await studyReportHtml((db.result as DatabaseInfo).file, study) : null;
       if (!html) return null;
       const file = await save({ defaultPath: `${study}.pdf`, filters: [{ name: 'PDF', extensions: ['pdf'] }] });
       if (!file) return null;

@@ -5,16 +5,19 @@ import { BrowserWindow } from 'electron';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { htmlReport } from '../engine/report/index.js';
+import { htmlReportOffThread } from '../engine/report/index.js';
 import { openStoreReader } from '../engine/storage/open.js';
 import { harden } from './window.js';
 
-/** The HTML report of `study` from the database file `db` (read-only), or null when there is no such study. */
-export function studyReportHtml(db: string, study: string, version?: string): string | null {
+/**
+ * The HTML report of `study` from the database file `db` (read-only), or null when there is no such study; its
+ * importance forests grow in the importance worker, off the loop that serves the window.
+ */
+export async function studyReportHtml(db: string, study: string, version?: string): Promise<string | null> {
   const store = openStoreReader(db);
   try {
     const record = store.getStudy(study);
-    return record ? htmlReport(store, record, { version }) : null;
+    return record ? await htmlReportOffThread(store, record, { version }) : null;
   } finally {
     store.close();
   }

@@ -2,6 +2,7 @@
 // the finished trials), and what to freeze or narrow in the next study.
 import type { Objective } from '../../../shared/types.js';
 import type { NarrowingSuggestion, ParamImportance } from '../../engine/importance/index.js';
+import { searchTrials } from '../../engine/finalists/stage.js';
 import { importanceByObjective } from '../../engine/importance/report.js';
 import { suggestionText } from '../../engine/report/sensitivity.js';
 import { onePositional, parse } from '../args.js';
@@ -36,7 +37,7 @@ export function importanceCommand(argv: string[], out: NodeJS.WritableStream): n
     if (objectives.length === 0) {
       throw new CliError(`importance: study "${name}" has no objective "${values.objective}"; its objectives: ${study.objectives.map((o) => o.metric).join(', ')}`, EXIT.usage);
     }
-    const result: ImportanceJson = { study: study.name, objectives: importanceByObjective(store.trials(study.id), study.searchSpace, objectives) };
+    const result: ImportanceJson = { study: study.name, objectives: importanceByObjective(searchTrials(store, study.id), study.searchSpace, objectives) };
     out.write(values.json ? JSON.stringify(result, null, 2) + '\n' : formatImportance(result));
     return EXIT.ok;
   } finally {

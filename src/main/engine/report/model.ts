@@ -5,10 +5,10 @@ import type { TrialProvenance } from '../../../shared/provenance.js';
 import type { Objective, Params, StateCounts, StudyCostJson } from '../../../shared/types.js';
 import type { Point } from '../../../shared/charts/index.js';
 import { finalistsSummary, searchTrials, splitCounts } from '../finalists/stage.js';
-import { importance, type ParamImportance } from '../importance/index.js';
+import type { ParamImportance } from '../importance/index.js';
+import { IMPORTANCE_FOREST, importanceByObjective, type ImportanceOptions, type ObjectiveImportance } from '../importance/report.js';
 import { byNumberIn, EnergyLedger, plannedLineage } from '../lineage/index.js';
 import { bestTrials } from '../study/pareto.js';
-import { SearchSpace } from '../study/space.js';
 import type { StoreReader, StudyRecord, TrialRecord } from '../storage/types.js';
 import { convergence } from './convergence.js';
 import { studyCost } from './study-cost.js';
@@ -122,6 +122,16 @@ export interface ReportOptions {
   maxCurves?: number;
   /** Seed of the importance forest. Default 0. */
   seed?: number;
+  /**
+   * The importance of the study's objectives, computed already with reportImportanceOptions (an API host
+   * computes it off its event loop, importance/threaded.ts); by default it is computed here.
+   */
+  importance?: readonly ObjectiveImportance[];
+}
+
+/** How the report computes importance: the task an API host sends to its worker thread instead. */
+export function reportImportanceOptions(opts: ReportOptions = {}): Required<ImportanceOptions> {
+  return { forest: { seed: opts.seed ?? IMPORTANCE_FOREST.seed, trees: IMPORTANCE_FOREST.trees }, lenient: true };
 }
 
 export function buildStudyReport(store: StoreReader, study: StudyRecord, opts: ReportOptions = {}): StudyReport {
@@ -181,8 +191,7 @@ export function buildStudyReport(store: StoreReader, study: StudyRecord, opts: R
 
   const curves = learningCurves(store, trials, objectives[0], best, opts.maxCurves ?? 60);
 
-  const space = new SearchSpace(study.searchSpace);
-  const imp = objectives.map((o) => ({ objective: o, params: safeImportance(trials, space, o, opts.seed ?? 0) }));
+  const imp = (opts.importance ?? importanceByObjective(trials, study.searchSpace, objectives, reportImportanceOptions(opts))).map((o) => ({ objective: o.objective, params: o.importance }));
 
   const events = store.events(study.id);
   const provenance = groupProvenance(store.provenanceOfStudy(study.id), new Map(all.map((t) => [t.id, t.number])));
@@ -211,15 +220,6 @@ export function buildStudyReport(store: StoreReader, study: StudyRecord, opts: R
     environment: environment.map(({ at, kind, message }) => ({ at, kind, message })),
     energyMetrics,
   };
-}
-
-function safeImportance(trials: readonly TrialRecord[], space: SearchSpace, o: Objective, seed: number): ParamImportance[] {
-  try {
-    return importance(trials, space, o, { seed, trees: 32 });
-  } catch {
-    // A study whose stored values no longer fit its space (edited by hand, imported): no importance.
-    return [];
-  }
 }
 
 function learningCurves(store: StoreReader, trials: readonly TrialRecord[], objective: Objective | undefined, best: readonly TrialRecord[], max: number): CurveSet | null {
