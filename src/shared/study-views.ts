@@ -77,7 +77,10 @@ export interface StudyTimeline {
   now_ms: number;
   start_ms: number | null;
   end_ms: number | null;
-  /** GPU slots (`GPU 0`, `GPU 0 · 2` when a GPU holds several trials) or parallel lanes (`lane 1`...). */
+  /**
+   * GPU slots (`GPU 0`, `GPU 0 · 2` when a GPU holds several trials), Slurm nodes (`node7 GPU 1`) or parallel
+   * lanes (`lane 1`...).
+   */
   lanes: string[];
   bars: {
     number: number[];
@@ -88,6 +91,8 @@ export interface StudyTimeline {
     /** The trial this one was promoted from (same configuration, larger budget), or -1. */
     parent: number[];
   };
+  /** Batch job id by trial number, for trials run by the Slurm executor (their lanes are their nodes). */
+  jobs: Record<number, string>;
   /** Stretches where a lane ran nothing between two trials, longer than `gap_min_ms`. */
   gaps: { lane: number; start_ms: number; end_ms: number }[];
   gap_min_ms: number;

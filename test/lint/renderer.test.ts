@@ -15,7 +15,9 @@ interface ScriptRun {
 
 function npmRun(cwd: string, args: string[]): Promise<ScriptRun> {
   return new Promise((resolve) => {
-    execFile('npm', ['run', '--silent', ...args], { cwd, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+    // No colours: CI=true makes svelte-check colour its file names, which would split the `file:line` the test reads.
+    const env = { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' };
+    execFile('npm', ['run', '--silent', ...args], { cwd, env, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
       resolve({ code, output: stdout + stderr });
     });

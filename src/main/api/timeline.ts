@@ -19,6 +19,13 @@ function gpuOf(p: TrialProvenance | undefined): number | null {
   return keys.length === 1 ? keys[0]! : null;
 }
 
+/** The lanes a trial belongs to: its Slurm node (and the GPUs Slurm gave it), else the GPU it was metered on. */
+function groupOf(t: TrialRecord, p: TrialProvenance | undefined): string {
+  if (t.node !== null) return t.gpus ? `${t.node} GPU ${t.gpus}` : t.node;
+  const gpu = gpuOf(p);
+  return gpu === null ? '' : `GPU ${gpu}`;
+}
+
 /** The trial a promoted one continues from (its lineage parent), or -1. */
 function parentOf(t: TrialRecord): number {
   return t.lineage.kind === 'promote' ? (t.lineage.parentNumber ?? -1) : -1;
@@ -39,8 +46,7 @@ export function studyTimeline(store: StoreReader, study: StudyRecord, now: numbe
     const start = Date.parse(t.startedAt);
     const end = t.endedAt !== null ? Date.parse(t.endedAt) : t.state === 'running' ? now : start;
     if (!Number.isFinite(start) || !Number.isFinite(end)) continue;
-    const gpu = gpuOf(provenance.get(t.id));
-    placed.push({ t, start, end: Math.max(start, end), group: gpu === null ? '' : `GPU ${gpu}` });
+    placed.push({ t, start, end: Math.max(start, end), group: groupOf(t, provenance.get(t.id)) });
   }
   placed.sort((a, b) => a.start - b.start || a.t.number - b.t.number);
 
@@ -113,6 +119,8 @@ export function studyTimeline(store: StoreReader, study: StudyRecord, now: numbe
       state: placed.map((p) => p.t.state),
       parent: placed.map((p) => parentOf(p.t)),
     },
+    // Sparse: only trials that ran as batch jobs (the Slurm executor) have one.
+    jobs: Object.fromEntries(placed.filter((p) => p.t.jobId !== null).map((p) => [p.t.number, p.t.jobId!])),
     gaps,
     gap_min_ms: gapMin,
     idle_fraction: span > 0 && byLane.size > 0 ? idle / (span * byLane.size) : null,

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ApiRouter } from '../../../src/main/api/router.js';
+import type { StudyTimeline } from '../../../src/shared/study-views.js';
 import { Campaign } from '../../../src/main/engine/campaign/campaign.js';
 import { STRATEGIES } from '../../../src/main/engine/campaign/strategy.js';
 import { openStore } from '../../../src/main/engine/storage/open.js';
@@ -166,6 +167,14 @@ executor: {type: slurm, max_jobs: 1}
     const r = await router.handle('trial.detail', { study: 'slurm-median', number: bad.number });
     expect(r.ok && r.result).toMatchObject({ trial: { jobId: bad.jobId, node: bad.node } });
     expect(bad.node).not.toBeNull();
+    // The timeline's lanes are the nodes, and each bar knows its job.
+    const answer = await router.handle('study.timeline', { study: 'slurm-median' });
+    if (!answer.ok) throw new Error(JSON.stringify(answer));
+    const tl = answer.result as StudyTimeline;
+    const barOf = tl.bars.number.indexOf(bad.number);
+    expect(tl.lanes[tl.bars.lane[barOf]!]).toContain(bad.node!);
+    expect(Object.keys(tl.jobs)).toHaveLength(trials.length);
+    for (const t of trials) expect(tl.jobs[t.number]).toBe(t.jobId);
     await router.close();
   });
 
