@@ -1,7 +1,6 @@
 // The dashboard's study summary of a study with finalists (real engine, python3 trials, a real SQLite
 // file): finalist runs are fp32 re-runs that score above every bf16 search trial, so any of them leaking
 // into the search's points, front or best-so-far series would show; the validated winner is called best.
-import { copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ApiMethod, ApiRequest, ApiResponse } from '../../src/shared/api.js';
@@ -10,6 +9,7 @@ import { Campaign } from '../../src/main/engine/campaign/campaign.js';
 import { STRATEGIES } from '../../src/main/engine/campaign/strategy.js';
 import { openStore } from '../../src/main/engine/storage/open.js';
 import { loadStudyFile } from '../../src/main/engine/study/spec.js';
+import { precisionStudy } from '../helpers/precision-study.js';
 import { tempDir } from '../helpers/cli.js';
 
 async function call<M extends ApiMethod>(router: ApiRouter, method: M, req: ApiRequest<M>): Promise<ApiResponse<M>> {
@@ -21,24 +21,7 @@ async function call<M extends ApiMethod>(router: ApiRouter, method: M, req: ApiR
 describe('study.summary of a study with finalists', () => {
   it('keeps finalist runs out of the search front, points, series and energy budget, and calls the validated winner best', async () => {
     const dir = tempDir('nightshift-api-finalists-');
-    copyFileSync(path.resolve(import.meta.dirname, '../fixtures/trials/precision_config.py'), path.join(dir, 'precision_config.py'));
-    const file = path.join(dir, 'prec.yaml');
-    writeFileSync(
-      file,
-      `name: prec
-trainer:
-  command: [/usr/bin/python3, precision_config.py]
-search_space:
-  config: {type: categorical, choices: [good, mid, bad]}
-  precision: {type: categorical, choices: [bf16]}
-objectives:
-  - {metric: acc, direction: maximize}
-sampler: {type: grid}
-budget: {trials: 3, energy: 1kJ}
-finalists: {top: 2, seeds: 3, overrides: {precision: fp32}}
-seed: 3
-`,
-    );
+    const file = precisionStudy(dir, 'trials: 3, energy: 1kJ');
     const db = path.join(dir, 'nightshift.db');
     const store = openStore(db);
     await Campaign.open({ store, spec: loadStudyFile(file, STRATEGIES), artifacts: dir }).run();

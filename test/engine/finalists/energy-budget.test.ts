@@ -1,7 +1,6 @@
 // budget.energy is the search's: finalist runs spend energy of their own (here fp32 re-runs that cost 1.8
 // times the bf16 search trials, reported by the trials themselves), which never stops the search. The
 // study is resumed with a larger trial budget after its finalists ran: the search must carry on.
-import { copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatShow } from '../../../src/main/cli/commands/show.js';
@@ -10,42 +9,21 @@ import { STRATEGIES } from '../../../src/main/engine/campaign/strategy.js';
 import { studyShowJson } from '../../../src/main/engine/report/json.js';
 import { openStore } from '../../../src/main/engine/storage/open.js';
 import { loadStudyFile } from '../../../src/main/engine/study/spec.js';
+import { precisionStudy } from '../../helpers/precision-study.js';
 import { tempDir } from '../../helpers/cli.js';
-
-function studyFile(dir: string, trials: number): string {
-  const file = path.join(dir, 'prec.yaml');
-  writeFileSync(
-    file,
-    `name: prec
-trainer:
-  command: [/usr/bin/python3, precision_config.py]
-search_space:
-  config: {type: categorical, choices: [good, mid, bad]}
-  precision: {type: categorical, choices: [bf16]}
-objectives:
-  - {metric: acc, direction: maximize}
-sampler: {type: grid}
-budget: {trials: ${trials}, energy: 500 J}
-finalists: {top: 2, seeds: 3, overrides: {precision: fp32}}
-seed: 3
-`,
-  );
-  return file;
-}
 
 describe('the search energy budget with finalists', () => {
   it('does not count finalist runs against budget.energy, and show gives the finalists their own energy line', async () => {
     const dir = tempDir();
-    copyFileSync(path.resolve(import.meta.dirname, '../../fixtures/trials/precision_config.py'), path.join(dir, 'precision_config.py'));
     const store = openStore(path.join(dir, 'f.db'));
-    const first = await Campaign.open({ store, spec: loadStudyFile(studyFile(dir, 2), STRATEGIES), artifacts: dir }).run();
+    const first = await Campaign.open({ store, spec: loadStudyFile(precisionStudy(dir, 'trials: 2, energy: 500 J'), STRATEGIES), artifacts: dir }).run();
     expect(first.reason).toBe('budget: 2 trials done; finalists: 6 of 6 runs done');
     const id = store.getStudy('prec')!.id;
     const spentByFinalists = store.trials(id).filter((t) => store.finalistRun(t.id)).reduce((a, t) => a + t.metrics.energy_j!, 0);
     expect(spentByFinalists).toBeGreaterThan(500); // alone over the search's energy budget
 
     // A third search trial fits the search's 500 J (at most 100 + 80 + 60 J spent).
-    const again = await Campaign.open({ store, spec: loadStudyFile(studyFile(dir, 3), STRATEGIES), artifacts: dir }).run();
+    const again = await Campaign.open({ store, spec: loadStudyFile(precisionStudy(dir, 'trials: 3, energy: 500 J'), STRATEGIES), artifacts: dir }).run();
     expect(again.reason?.split('; ')[0]).toBe('budget: 3 trials done');
     const show = studyShowJson(store, store.getStudy('prec')!);
     expect(show.counts.complete).toBe(3);

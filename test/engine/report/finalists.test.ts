@@ -1,7 +1,6 @@
 // The HTML report's finalists section, from a real campaign: python3 trials searched in bf16 and validated
 // in fp32 with known effects (fp32: +0.02 accuracy, 1.8 times the energy, reported by the trial itself).
 // Every figure the section shows is checked against a recomputation from the stored runs.
-import { copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Campaign } from '../../../src/main/engine/campaign/campaign.js';
@@ -12,31 +11,8 @@ import { studyShowJson } from '../../../src/main/engine/report/json.js';
 import { num } from '../../../src/main/engine/report/html/escape.js';
 import { openStore } from '../../../src/main/engine/storage/open.js';
 import { loadStudyFile } from '../../../src/main/engine/study/spec.js';
+import { precisionStudy } from '../../helpers/precision-study.js';
 import { tempDir } from '../../helpers/cli.js';
-
-const fixture = path.resolve(import.meta.dirname, '../../fixtures/trials/precision_config.py');
-
-function studyFile(dir: string): string {
-  copyFileSync(fixture, path.join(dir, 'precision_config.py'));
-  const file = path.join(dir, 'prec.yaml');
-  writeFileSync(
-    file,
-    `name: prec
-trainer:
-  command: [/usr/bin/python3, precision_config.py]
-search_space:
-  config: {type: categorical, choices: [good, mid, bad]}
-  precision: {type: categorical, choices: [bf16]}
-objectives:
-  - {metric: acc, direction: maximize}
-sampler: {type: grid}
-budget: {trials: 3}
-finalists: {top: 2, seeds: 3, overrides: {precision: fp32}}
-seed: 3
-`,
-  );
-  return file;
-}
 
 /** The text of the report's section that starts with heading `h2` (up to the next h2). */
 function section(html: string, h2: string): string {
@@ -59,7 +35,7 @@ describe('the HTML report of a study with finalists', () => {
   it('shows each finalist validated against the search, rank stability, the precision comparison, and calls the validated winner best', async () => {
     const dir = tempDir();
     const store = openStore(path.join(dir, 'prec.db'));
-    const campaign = Campaign.open({ store, spec: loadStudyFile(studyFile(dir), STRATEGIES), artifacts: dir });
+    const campaign = Campaign.open({ store, spec: loadStudyFile(precisionStudy(dir, 'trials: 3'), STRATEGIES), artifacts: dir });
     expect((await campaign.run()).reason).toBe('budget: 3 trials done; finalists: 6 of 6 runs done');
     const study = store.getStudy('prec')!;
     const trials = store.trials(study.id);
