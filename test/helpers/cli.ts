@@ -45,3 +45,16 @@ export function collect(child: ChildProcess): Promise<CliResult> {
 export function runCli(args: string[], opts: { env: NodeJS.ProcessEnv; cwd?: string }): Promise<CliResult> {
   return collect(startCli(args, opts));
 }
+
+/** Runs the CLI once per delay, SIGKILLing it after that many ms unless it ended first (crash-safety tests). */
+export async function runKilledAfter(args: string[], opts: { env: NodeJS.ProcessEnv; cwd?: string }, delays: readonly number[]): Promise<CliResult[]> {
+  const results: CliResult[] = [];
+  for (const delay of delays) {
+    const child = startCli(args, opts);
+    const done = collect(child);
+    const timer = setTimeout(() => child.kill('SIGKILL'), delay);
+    results.push(await done);
+    clearTimeout(timer);
+  }
+  return results;
+}

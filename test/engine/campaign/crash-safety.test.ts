@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliEnv, collect, ROOT, runCli, startCli, tempDir } from '../../helpers/cli.js';
+import { cliEnv, ROOT, runCli, runKilledAfter, tempDir } from '../../helpers/cli.js';
 import { pidAlive } from '../../helpers/procs.js';
 
 const KILLS = 20;
@@ -49,16 +49,9 @@ seed: 7
     );
     const db = path.join(dir, 'chaos.db');
     const env = cliEnv(dir);
-    let killed = 0;
-    for (const delay of killDelays(KILLS)) {
-      const child = startCli(['run', studyFile, '--db', db, '--json'], { env });
-      const done = collect(child);
-      const timer = setTimeout(() => child.kill('SIGKILL'), delay);
-      const r = await done;
-      clearTimeout(timer);
-      if (r.signal === 'SIGKILL') killed++;
-      else expect(r.code, r.stderr).toBe(0);
-    }
+    const runs = await runKilledAfter(['run', studyFile, '--db', db, '--json'], { env }, killDelays(KILLS));
+    for (const r of runs) if (r.signal !== 'SIGKILL') expect(r.code, r.stderr).toBe(0);
+    const killed = runs.filter((r) => r.signal === 'SIGKILL').length;
     expect(killed).toBeGreaterThan(KILLS / 2);
 
     const final = await runCli(['run', studyFile, '--db', db, '--json'], { env });
