@@ -25,6 +25,8 @@ export class TrialPool {
   private meter: Meter | null = null;
   /** Energy of finished trials of this study (J). */
   private energySpent = 0;
+  /** Running trials that are finalist runs (looked up once at launch, not at every budget check). */
+  private readonly finalistRuns = new Set<number>();
 
   constructor(private readonly deps: PoolDeps) {}
 
@@ -71,7 +73,7 @@ export class TrialPool {
   /** The search's finished trials' energy plus what its running trials have used so far (J). */
   energySoFar(): number {
     let spent = this.energySpent;
-    for (const t of this.running.values()) if (!this.deps.store.finalistRun(t.record.id)) spent += t.energySoFar();
+    for (const [n, t] of this.running) if (!this.finalistRuns.has(n)) spent += t.energySoFar();
     return spent;
   }
 
@@ -84,6 +86,8 @@ export class TrialPool {
     };
     // A queued finalist run left by an interrupted stage may be claimed by the search: not its energy.
     const searchTrial = !store.finalistRun(rec.id);
+    if (searchTrial) this.finalistRuns.delete(rec.number);
+    else this.finalistRuns.add(rec.number);
     void trial.finished.then((done) => {
       const own = ownEnergy(done, (n) => store.trialByNumber(study.id, n));
       if (searchTrial && !Number.isNaN(own)) this.energySpent += own;
