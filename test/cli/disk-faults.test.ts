@@ -132,8 +132,12 @@ describe('free-space guard', () => {
   it.skipIf(!isRoot)('lets running trials finish when free space drops below it, then stops', async () => {
     const dir = tempDir('nightshift-disk-');
     await withTmpfs(path.join(dir, 'studies'), '16m', async () => {
-      // Two trials start together with 16 MB free; each writes 6 MB; 4 MB left is below the 8 MB guard.
-      const file = study(dir, { env: { FILL_BYTES: String(6 * 2 ** 20) }, extra: 'min_free_disk: 8MiB', budget: 5, parallel: 2 });
+      // Two trials run together with 16 MB free; each writes 6 MB; 4 MB left is below the 8 MB guard. The
+      // barrier keeps the first from finishing before the second has written: otherwise, on a loaded host, a
+      // third trial could start while the second had not yet written and still find 10 MB free.
+      const barrier = path.join(dir, 'barrier');
+      mkdirSync(barrier);
+      const file = study(dir, { env: { FILL_BYTES: String(6 * 2 ** 20), BARRIER_DIR: barrier, BARRIER_COUNT: '2' }, extra: 'min_free_disk: 8MiB', budget: 5, parallel: 2 });
       writeFileSync(file, `${readFileSync(file, 'utf8')}checkpoints: {keep_best: 5}\n`);
       const r = await run(dir, file);
       expect(r.code, r.stderr).toBe(1);
