@@ -8,10 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ApiRouter } from '../../../src/main/api/router.js';
 import type { StudyTimeline } from '../../../src/shared/study-views.js';
-import { Campaign } from '../../../src/main/engine/campaign/campaign.js';
-import { STRATEGIES } from '../../../src/main/engine/campaign/strategy.js';
-import { openStore } from '../../../src/main/engine/storage/open.js';
-import { loadStudyFile } from '../../../src/main/engine/study/spec.js';
+import { runStudyYaml } from '../../helpers/campaign.js';
 import { ROOT, tempDir } from '../../helpers/cli.js';
 import { activeJobsOf, slurmCluster } from '../../helpers/slurm.js';
 import { HOSTILE } from './contract.js';
@@ -31,14 +28,7 @@ function marks(file: string): Mark[] {
   return readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Mark);
 }
 
-async function runStudy(dir: string, yaml: string) {
-  const file = path.join(dir, 'study.yaml');
-  writeFileSync(file, yaml);
-  const store = openStore(path.join(dir, 'x.db'));
-  const campaign = Campaign.open({ store, spec: loadStudyFile(file, STRATEGIES), artifacts: dir });
-  const result = await campaign.run();
-  return { store, result, trials: store.trials(campaign.study.id) };
-}
+const runStudy = (dir: string, yaml: string) => runStudyYaml(dir, yaml, { db: 'x.db' });
 
 describe.skipIf(cluster.skip !== null)(`campaigns on Slurm${cluster.skip ? ` (skipped: ${cluster.skip})` : ''}`, () => {
   it('runs promotion-based ASHA as Slurm jobs: job ids recorded, promotions are jobs too, two GPUs never shared, measured on the node', async () => {

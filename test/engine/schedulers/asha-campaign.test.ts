@@ -4,11 +4,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Campaign } from '../../../src/main/engine/campaign/campaign.js';
 import { trialDir } from '../../../src/main/engine/paths.js';
-import { openStore } from '../../../src/main/engine/storage/open.js';
-import { STRATEGIES } from '../../../src/main/engine/campaign/strategy.js';
-import { loadStudyFile } from '../../../src/main/engine/study/spec.js';
+import { runStudyYaml } from '../../helpers/campaign.js';
 import { tempDir } from '../../helpers/cli.js';
 
 // Trains "epochs" from the last one saved in the checkpoint directory up to NIGHTSHIFT_BUDGET, reporting
@@ -29,9 +26,8 @@ describe('an ASHA campaign', () => {
   it('promotes the best trials of each rung to larger budgets, and they resume from their checkpoints', async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'trial.mjs'), TRIAL);
-    const studyFile = path.join(dir, 'asha.yaml');
-    writeFileSync(
-      studyFile,
+    const { store, result, trials } = await runStudyYaml(
+      dir,
       `name: asha
 trainer:
   command: [node, trial.mjs]
@@ -46,11 +42,8 @@ budget: {trials: 14}
 seed: 3
 `,
     );
-    const store = openStore(path.join(dir, 'study.db'));
-    const campaign = Campaign.open({ store, spec: loadStudyFile(studyFile, STRATEGIES), artifacts: dir });
-    expect((await campaign.run()).state).toBe('finished');
+    expect(result.state).toBe('finished');
 
-    const trials = store.trials(campaign.study.id);
     expect(trials).toHaveLength(14);
     expect(trials.every((t) => t.state === 'complete')).toBe(true);
     const byNumber = new Map(trials.map((t) => [t.number, t]));
@@ -87,9 +80,8 @@ seed: 3
   it('keeps promoting after a small search space is used up, and starts the baseline at the lowest rung', async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'trial.mjs'), TRIAL);
-    const studyFile = path.join(dir, 'small.yaml');
-    writeFileSync(
-      studyFile,
+    const { store, result, trials } = await runStudyYaml(
+      dir,
       `name: small
 trainer:
   command: [node, trial.mjs]
@@ -104,11 +96,7 @@ baseline: {x: 0.5}
 budget: {trials: 50}
 `,
     );
-    const store = openStore(path.join(dir, 'study.db'));
-    const campaign = Campaign.open({ store, spec: loadStudyFile(studyFile, STRATEGIES), artifacts: dir });
-    const result = await campaign.run();
     expect(result.reason).toMatch(/exhausted/);
-    const trials = store.trials(campaign.study.id);
     expect(trials[0]).toMatchObject({ lineage: { kind: 'baseline' }, budget: 1 });
     // 4 configurations at 1 epoch: the best one (x = 0.3) goes on to 3 epochs, after the grid ran out.
     expect(trials.filter((t) => t.budget === 1)).toHaveLength(4);

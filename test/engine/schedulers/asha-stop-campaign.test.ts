@@ -1,22 +1,17 @@
 // Stop-based ASHA through the real engine: real trial processes, a real SQLite file. Each configuration
 // runs in one process towards the full budget; those that do not pass a rung are stopped there.
 import Database from 'better-sqlite3';
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Campaign } from '../../../src/main/engine/campaign/campaign.js';
-import { STRATEGIES } from '../../../src/main/engine/campaign/strategy.js';
-import { openStore } from '../../../src/main/engine/storage/open.js';
-import { loadStudyFile } from '../../../src/main/engine/study/spec.js';
+import { runStudyYaml } from '../../helpers/campaign.js';
 import { ROOT, tempDir } from '../../helpers/cli.js';
 import { verdictsFromDb } from './rung-verdicts.js';
 
 describe('a stop-based ASHA campaign', () => {
   it('starts one process per configuration and stops each at the first rung where it is not in the top third', async () => {
     const dir = tempDir();
-    const studyFile = path.join(dir, 'stop.yaml');
-    writeFileSync(
-      studyFile,
+    const { db, store, result, trials } = await runStudyYaml(
+      dir,
       `name: stop
 trainer:
   command: [node, ${JSON.stringify(path.join(ROOT, 'test/fixtures/campaign/epochs.mjs'))}]
@@ -32,11 +27,7 @@ budget: {trials: 12}
 seed: 5
 `,
     );
-    const db = path.join(dir, 'study.db');
-    const store = openStore(db);
-    const campaign = Campaign.open({ store, spec: loadStudyFile(studyFile, STRATEGIES), artifacts: dir });
-    expect((await campaign.run()).state).toBe('finished');
-    const trials = store.trials(campaign.study.id);
+    expect(result.state).toBe('finished');
     store.close();
 
     expect(trials).toHaveLength(12);
