@@ -46,13 +46,34 @@ export function runCli(args: string[], opts: { env: NodeJS.ProcessEnv; cwd?: str
   return collect(startCli(args, opts));
 }
 
-/** Runs the CLI once per delay, SIGKILLing it after that many ms unless it ended first (crash-safety tests). */
-export async function runKilledAfter(args: string[], opts: { env: NodeJS.ProcessEnv; cwd?: string }, delays: readonly number[]): Promise<CliResult[]> {
+/**
+ * Runs the CLI once per delay, SIGKILLing it after that many ms unless it ended first (crash-safety tests).
+ * With `armed`, each delay counts from the moment `armed()` first holds (polled every 20 ms), for example
+ * once the run has started a trial: on a loaded machine the CLI's own start-up can outlast a fixed delay,
+ * and a kill before any trial starts tests nothing.
+ */
+export async function runKilledAfter(
+  args: string[],
+  opts: { env: NodeJS.ProcessEnv; cwd?: string; armed?: () => boolean },
+  delays: readonly number[],
+): Promise<CliResult[]> {
   const results: CliResult[] = [];
   for (const delay of delays) {
     const child = startCli(args, opts);
-    const done = collect(child);
-    const timer = setTimeout(() => child.kill('SIGKILL'), delay);
+    let ended = false;
+    const done = collect(child).then((r) => ((ended = true), r));
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => (timer = setTimeout(() => child.kill('SIGKILL'), delay));
+    if (!opts.armed) arm();
+    else {
+      const poll = setInterval(() => {
+        if (ended) clearInterval(poll);
+        else if (opts.armed!()) {
+          clearInterval(poll);
+          arm();
+        }
+      }, 20);
+    }
     results.push(await done);
     clearTimeout(timer);
   }

@@ -18,8 +18,9 @@ function killDelays(n: number): number[] {
   let s = 4242;
   return Array.from({ length: n }, () => {
     s = (s * 1103515245 + 12345) % 2 ** 31;
-    // Shorter than the whole campaign (about 8 s of 400 ms epochs) on an idle machine too, so most runs die mid-way.
-    return 700 + (s % 1200);
+    // Counted from the run's first new trial process; shorter than the rest of the campaign (about 8 s of
+    // 400 ms epochs) on an idle machine too, so most runs die mid-way through a trial.
+    return 200 + (s % 1200);
   });
 }
 
@@ -51,7 +52,13 @@ seed: 11
     );
     const db = path.join(dir, 'stop.db');
     const env = cliEnv(dir);
-    const runs = await runKilledAfter(['run', studyFile, '--db', db, '--json'], { env }, killDelays(KILLS));
+    // Each kill's delay starts when that run has launched a trial (a new line in the pid log).
+    const pidCount = () => readFileSync(pidLog, 'utf8').split('\n').filter(Boolean).length;
+    const runs = [];
+    for (const delay of killDelays(KILLS)) {
+      const before = pidCount();
+      runs.push(...(await runKilledAfter(['run', studyFile, '--db', db, '--json'], { env, armed: () => pidCount() > before }, [delay])));
+    }
     for (const r of runs) if (r.signal !== 'SIGKILL') expect(r.code, r.stderr).toBe(0);
     const killed = runs.filter((r) => r.signal === 'SIGKILL').length;
     expect(killed).toBeGreaterThan(KILLS / 2);
