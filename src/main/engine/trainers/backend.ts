@@ -3,7 +3,8 @@
 // my GPU not used" is the first question a user asks; the trainer prints it and writes backend.json.
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import type * as Wasm from '@tensorflow/tfjs-backend-wasm';
+import * as tf from './tf.js';
 import type { ModelKind } from './config.js';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -36,10 +37,13 @@ export function describeLoadError(pkg: string, err: unknown): string {
   return first.length > 160 ? `${first.slice(0, 157)}...` : first || 'failed to load';
 }
 
-async function importOptional(pkg: string): Promise<void> {
+// Backends load with require, not import: see tf.ts (an ES import of a CommonJS package scans its source).
+const require = createRequire(import.meta.url);
+
+function requireOptional(pkg: string): void {
   // A variable specifier keeps TypeScript and esbuild from requiring the optional package at build time.
   const specifier: string = pkg;
-  await import(specifier);
+  require(specifier);
 }
 
 let chosen: { model: ModelKind; info: BackendInfo } | null = null;
@@ -54,7 +58,7 @@ export async function initBackend(model: ModelKind = 'mlp'): Promise<BackendInfo
   if (!chosen) {
     for (const pkg of NATIVE) {
       try {
-        await importOptional(pkg);
+        requireOptional(pkg);
         if (await tf.setBackend('tensorflow')) {
           await tf.ready();
           return remember(model, { backend: 'tensorflow', package: pkg, gpu: pkg.endsWith('-gpu'), fallbacks });
@@ -69,9 +73,8 @@ export async function initBackend(model: ModelKind = 'mlp'): Promise<BackendInfo
     fallbacks.push('wasm: no conv2d gradient kernel (Conv2DBackpropFilter) in TF.js wasm');
   } else {
     try {
-      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof Wasm;
       // The .wasm files ship in node_modules; never fetch them from a CDN (offline machines, reproducibility).
-      const require = createRequire(import.meta.url);
       wasm.setWasmPaths(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + path.sep);
       if (await tf.setBackend('wasm')) {
         await tf.ready();
@@ -82,6 +85,9 @@ export async function initBackend(model: ModelKind = 'mlp'): Promise<BackendInfo
       fallbacks.push(`wasm: ${describeLoadError('@tensorflow/tfjs-backend-wasm', err)}`);
     }
   }
+  // Loaded only here: the full @tensorflow/tfjs package (layers, converter, webgl, data, cpu) took about 60% of
+  // a one-epoch trial's start-up, and a trial that trains on wasm or tensorflow needs only tfjs-core.
+  require('@tensorflow/tfjs-backend-cpu');
   await tf.setBackend('cpu');
   await tf.ready();
   return remember(model, { backend: 'cpu', package: '@tensorflow/tfjs', gpu: false, fallbacks });
