@@ -2,6 +2,7 @@
 // (the `prepare` script) so `npx nightshift` works from a fresh clone without a separate build.
 import { build } from 'esbuild';
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -21,6 +22,17 @@ const entries = {
   // Likewise for the importance forests of `serve` (importance/threaded.ts, engine/task-thread.ts).
   'cli/importance-worker': 'src/main/engine/importance/worker.ts',
 };
+// tfjs-core ships its gradient functions only as ES modules under dist/ (no extensions, no "type": "module"),
+// which Node cannot load from node_modules; bundle them (src/main/engine/trainers/tf.ts says why). The main
+// entry stays external, and the bundled copy registers into tfjs-core's global registries.
+const bundleTfjsCoreEsm = {
+  name: 'bundle-tfjs-core-esm',
+  setup(b) {
+    b.onResolve({ filter: /^@tensorflow\/tfjs-core\/dist\// }, (args) => ({
+      path: createRequire(path.join(root, 'package.json')).resolve(`${args.path}.js`),
+    }));
+  },
+};
 const entryPoints = Object.fromEntries(
   Object.entries(entries).filter(([, file]) => existsSync(path.join(root, file))),
 );
@@ -36,6 +48,7 @@ await build({
   sourcemap: true,
   external,
   logLevel: 'warning',
+  plugins: [bundleTfjsCoreEsm],
   banner: {
     // Bundled ESM still meets CommonJS-style code in some dependencies' helpers.
     js: "import { createRequire as __nsCreateRequire } from 'node:module'; const require = __nsCreateRequire(import.meta.url);",

@@ -132,6 +132,25 @@ describe('trainer process: checkpoints and determinism', () => {
   });
 });
 
+describe('trainer process: start-up', () => {
+  it('loads only tfjs-core and the wasm backend for an MLP, and logs once where its start-up went', () => {
+    // Every short trial pays the trainer's start-up again; the @tensorflow/tfjs umbrella (layers, converter,
+    // data, webgl, cpu) was most of it. A preloaded hook lists the CommonJS modules the trial loaded.
+    const dir = tmp();
+    const hook = path.join(dir, 'list-modules.cjs');
+    const listed = path.join(dir, 'modules.txt');
+    writeFileSync(hook, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(listed)}, Object.keys(require.cache).join('\\n')));\n`);
+    const r = spawnSync(process.execPath, ['--require', hook, TRAINER], { env: env({ NIGHTSHIFT_BUDGET: '2' }), encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(parseReports(r.stdout).map((x) => x.step)).toEqual([1, 2]);
+    const packages = new Set(readFileSync(listed, 'utf8').split('\n').flatMap((f) => /node_modules\/(@tensorflow\/[^/]+)\//.exec(f)?.[1] ?? []));
+    expect([...packages].sort()).toEqual(['@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-core']);
+    const startup = r.stderr.split('\n').filter((l) => l.includes('startup:'));
+    expect(startup).toHaveLength(1);
+    expect(startup[0]).toMatch(/^\[nightshift\] startup: modules \d+ ms, backend \d+ ms, data \d+ ms, model \d+ ms, first epoch \d+ ms \(total \d+ ms\)$/);
+  });
+});
+
 describe('trainer process: CNN on IDX images', () => {
   it('trains on the cpu backend (wasm has no conv gradients) and beats chance', () => {
     const dir = tmp();

@@ -3,7 +3,8 @@
 // my GPU not used" is the first question a user asks; the trainer prints it and writes backend.json.
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import type * as Wasm from '@tensorflow/tfjs-backend-wasm';
+import * as tf from './tf.js';
 import type { ModelKind } from './config.js';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -12,7 +13,7 @@ export interface BackendInfo {
   /** TF.js backend in use ('tensorflow' is the native binding of tfjs-node or tfjs-node-gpu). */
   backend: BackendName;
   /** The package that provides it. */
-  package: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node' | '@tensorflow/tfjs-backend-wasm' | '@tensorflow/tfjs';
+  package: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node' | '@tensorflow/tfjs-backend-wasm' | '@tensorflow/tfjs-backend-cpu';
   /** True only when tfjs-node-gpu loaded (TensorFlow may still run on CPU if it finds no usable device). */
   gpu: boolean;
   /** Why each faster option was skipped, in the order tried, e.g. "tfjs-node-gpu: not installed". */
@@ -36,10 +37,13 @@ export function describeLoadError(pkg: string, err: unknown): string {
   return first.length > 160 ? `${first.slice(0, 157)}...` : first || 'failed to load';
 }
 
-async function importOptional(pkg: string): Promise<void> {
+// Backends load with require, not import: see tf.ts (an ES import of a CommonJS package scans its source).
+const require = createRequire(import.meta.url);
+
+function requireOptional(pkg: string): void {
   // A variable specifier keeps TypeScript and esbuild from requiring the optional package at build time.
   const specifier: string = pkg;
-  await import(specifier);
+  require(specifier);
 }
 
 let chosen: { model: ModelKind; info: BackendInfo } | null = null;
@@ -54,7 +58,7 @@ export async function initBackend(model: ModelKind = 'mlp'): Promise<BackendInfo
   if (!chosen) {
     for (const pkg of NATIVE) {
       try {
-        await importOptional(pkg);
+        requireOptional(pkg);
         if (await tf.setBackend('tensorflow')) {
           await tf.ready();
           return remember(model, { backend: 'tensorflow', package: pkg, gpu: pkg.endsWith('-gpu'), fallbacks });
@@ -69,9 +73,8 @@ export async function initBackend(model: ModelKind = 'mlp'): Promise<BackendInfo
     fallbacks.push('wasm: no conv2d gradient kernel (Conv2DBackpropFilter) in TF.js wasm');
   } else {
     try {
-      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof Wasm;
       // The .wasm files ship in node_modules; never fetch them from a CDN (offline machines, reproducibility).
-      const require = createRequire(import.meta.url);
       wasm.setWasmPaths(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + path.sep);
       if (await tf.setBackend('wasm')) {
         await tf.ready();
@@ -82,9 +85,13 @@ export async function initBackend(model: ModelKind = 'mlp'): Promise<BackendInfo
       fallbacks.push(`wasm: ${describeLoadError('@tensorflow/tfjs-backend-wasm', err)}`);
     }
   }
+  // Loaded only here, like every backend: a trial that trains on wasm or tensorflow never needs this one, and
+  // loading all of @tensorflow/tfjs (cpu, webgl, layers...) was 360 of the 530 ms a one-epoch trial spent
+  // before training on an idle 2-core machine.
+  require('@tensorflow/tfjs-backend-cpu');
   await tf.setBackend('cpu');
   await tf.ready();
-  return remember(model, { backend: 'cpu', package: '@tensorflow/tfjs', gpu: false, fallbacks });
+  return remember(model, { backend: 'cpu', package: '@tensorflow/tfjs-backend-cpu', gpu: false, fallbacks });
 }
 
 /** What `nightshift gpus` shows: the backend a dense (MLP) trial would use on this machine, and why. */

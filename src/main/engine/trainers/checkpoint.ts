@@ -4,7 +4,7 @@
 // its name and the manifest is renamed into place last, so a kill mid-write leaves the previous checkpoint.
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import { Rng } from './rng.js';
 import type { FoldRun } from './train.js';
 

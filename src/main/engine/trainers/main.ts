@@ -7,6 +7,7 @@ import { initBackend } from './backend.js';
 import { validateBuiltinConfig } from './config.js';
 import { EXIT_USER_ERROR, TrainerUserError } from './errors.js';
 import { builtinParamNames, parseModelParams } from './params.js';
+import { StartupClock } from './startup-clock.js';
 import { resolveFidelity, runTrial } from './trial.js';
 
 const USAGE = `nightshift built-in trainer (TensorFlow.js)
@@ -61,6 +62,8 @@ function numberEnv(name: string): number | null {
 }
 
 async function main(): Promise<void> {
+  const clock = new StartupClock();
+  clock.mark('modules');
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
     process.stdout.write(USAGE);
     return;
@@ -87,6 +90,7 @@ async function main(): Promise<void> {
 
   const log = (line: string): void => void process.stderr.write(`[nightshift] ${line}\n`);
   const backend = await initBackend(config.model);
+  clock.mark('backend');
   log(`backend: ${backend.summary}`);
   if (checkpointDir) {
     mkdirSync(checkpointDir, { recursive: true });
@@ -101,6 +105,7 @@ async function main(): Promise<void> {
     checkpointDir,
     dataCacheDir: env('NIGHTSHIFT_DATA_CACHE_DIR') ?? null,
     backend: backend.backend,
+    clock,
     report: (m) => void process.stdout.write(`@nightshift ${JSON.stringify(m)}\n`),
     log,
   });

@@ -1,7 +1,7 @@
 // Adam, SGD with momentum and RMSprop, written out so their whole state (slots and step count) is ours to
 // checkpoint: tf.train's Adam rebuilds its bias-correction powers with pow() on restore, which differs in
 // the last bits from the running product and so breaks bit-exact resume.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import type { CommonParams } from './params.js';
 
 // Keras defaults, so results are comparable with what users know.

@@ -1,5 +1,5 @@
 // One model trained on one split: seeded shuffles, one optimizer step per mini-batch, and evaluation.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import type { Task } from './config.js';
 import type { Prepared } from './data/prepare.js';
 import { buildModel, type Model } from './models/model.js';
@@ -55,7 +55,7 @@ function batchX(src: Float32Array, width: number, idx: ArrayLike<number>, from: 
 function batchY(run: FoldRun, src: Float32Array, idx: ArrayLike<number>, from: number, to: number): tf.Tensor2D {
   const values = Float32Array.from({ length: to - from }, (_, k) => src[idx[from + k]!]!);
   if (run.task === 'regression') return tf.tensor2d(values, [to - from, 1]);
-  return tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from(values), 'int32'), run.classes).toFloat() as tf.Tensor2D);
+  return tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from(values), 'int32'), run.classes), 'float32') as tf.Tensor2D);
 }
 
 function dataLoss(run: FoldRun, out: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar {

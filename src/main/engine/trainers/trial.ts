@@ -10,6 +10,7 @@ import { holdoutSplit, kFoldSplits, subsample, type Split } from './data/split.j
 import { TrainerUserError } from './errors.js';
 import type { ModelParams } from './params.js';
 import { deriveSeed } from './rng.js';
+import type { StartupClock } from './startup-clock.js';
 import { createRun, disposeRun, evaluate, trainEpoch, type EvalMetrics, type FoldRun } from './train.js';
 
 export type Report = Record<string, number>;
@@ -28,6 +29,8 @@ export interface TrialOptions {
   dataset?: Dataset;
   /** The study's data cache folder (NIGHTSHIFT_DATA_CACHE_DIR); null decodes the dataset every time. */
   dataCacheDir?: string | null;
+  /** Times the stages before the first report (the trainer process passes one; in-process callers don't). */
+  clock?: StartupClock;
   report(metrics: Report): void;
   log(line: string): void;
 }
@@ -95,7 +98,9 @@ function loadSplitData(o: TrialOptions): SplitData {
 /** Trains to `epochs`; returns the last report (null when the checkpoint was already there). */
 export async function runTrial(o: TrialOptions): Promise<Report | null> {
   const { data, splits } = loadSplitData(o);
+  o.clock?.mark('data');
   const runs = createRuns(o, data, splits, o.config.split_seed);
+  o.clock?.mark('model');
   const fingerprint = JSON.stringify({
     params: o.params,
     dataset: o.config.dataset,
@@ -137,6 +142,9 @@ export async function runTrial(o: TrialOptions): Promise<Report | null> {
       // Checkpoint before reporting: a scheduler may stop the trial as soon as it reads the report.
       if (o.checkpointDir) await saveCheckpoint(o.checkpointDir, fingerprint, epoch, stepOffset, o.backend, runs);
       o.report(last);
+      o.clock?.mark('first epoch');
+      const startup = o.clock?.finish();
+      if (startup) o.log(startup);
     }
   } finally {
     runs.forEach(disposeRun);

@@ -18,7 +18,10 @@ export interface Prepared {
 
 function gather(src: Float32Array, width: number, idx: number[]): Float32Array {
   const out = new Float32Array(idx.length * width);
-  idx.forEach((i, r) => out.set(src.subarray(i * width, (i + 1) * width), r * width));
+  for (let r = 0; r < idx.length; r++) {
+    const i = idx[r]!;
+    out.set(src.subarray(i * width, (i + 1) * width), r * width);
+  }
   return out;
 }
 

@@ -1,7 +1,7 @@
 // Building blocks of the built-in models, written on tf-core ops (no tfjs-layers) so that every random draw
 // (initial weights, dropout masks) comes from our own seeded Rng, and the weights are plain variables we can
 // checkpoint on any backend.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { Activation } from '../params.js';
 import type { Rng } from '../rng.js';
 

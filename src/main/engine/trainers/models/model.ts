@@ -1,5 +1,5 @@
 // The two built-in models as plain variables plus a forward function (see layers.ts for why not tfjs-layers).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { CnnParams, MlpParams, ModelParams } from '../params.js';
 import type { Rng } from '../rng.js';
 import { activate, bias, dense, dropout, initScheme, kernel } from './layers.js';
