@@ -6,6 +6,7 @@ import { emptyCounts, type Objective } from '../../shared/types.js';
 import { EnergyLedger } from '../engine/lineage/index.js';
 import { stateNow } from '../engine/report/json.js';
 import type { StoreReader, StudyRecord, TrialRecord } from '../engine/storage/types.js';
+import { noMemo, type Memo } from './read-cache.js';
 
 export type SinceRequest = 'run' | 'study' | string;
 
@@ -141,7 +142,17 @@ function bestAgainstBaseline(all: readonly TrialRecord[], windowTrials: readonly
   return out;
 }
 
-export function morningSummary(store: StoreReader, study: StudyRecord, since: SinceRequest, now: number): MorningSummary {
+/**
+ * `memo` keeps the answer while the data is unchanged, unless a trial runs: then the window ends now and the
+ * wall time grows with the clock. The study's state (a stale lease turns it crashed) is read on every call.
+ */
+export function morningSummary(store: StoreReader, study: StudyRecord, since: SinceRequest, now: number, memo: Memo = noMemo): MorningSummary {
+  const running = store.counts(study.id).running > 0;
+  const answer = running ? morningOf(store, study, since, now) : memo(`morning\u0000${since}`, () => morningOf(store, study, since, now));
+  return { ...answer, state: stateNow(study) };
+}
+
+function morningOf(store: StoreReader, study: StudyRecord, since: SinceRequest, now: number): MorningSummary {
   const all = store.trials(study.id);
   let from: string;
   let kind: MorningSummary['since_kind'];

@@ -6,6 +6,7 @@
 import type { TrialProvenance } from '../../shared/provenance.js';
 import type { StudyTimeline } from '../../shared/study-views.js';
 import type { StoreReader, StudyRecord, TrialRecord } from '../engine/storage/types.js';
+import { noMemo, type Memo } from './read-cache.js';
 
 /** Gaps shorter than this share of the whole span are launch overhead, not idle time worth marking. */
 const GAP_SHARE = 0.005;
@@ -38,7 +39,16 @@ interface Placed {
   group: string;
 }
 
-export function studyTimeline(store: StoreReader, study: StudyRecord, now: number): StudyTimeline {
+/**
+ * `memo` keeps the bars while the data is unchanged and no trial runs (a running trial's bar ends now, so it
+ * grows with the clock); `now_ms` is always the clock's.
+ */
+export function studyTimeline(store: StoreReader, study: StudyRecord, now: number, memo: Memo = noMemo): StudyTimeline {
+  if (store.counts(study.id).running > 0) return timelineOf(store, study, now);
+  return { ...memo('timeline', () => timelineOf(store, study, now)), now_ms: now };
+}
+
+function timelineOf(store: StoreReader, study: StudyRecord, now: number): StudyTimeline {
   const provenance = store.provenanceOfStudy(study.id);
   const placed: Placed[] = [];
   for (const t of store.trials(study.id)) {
