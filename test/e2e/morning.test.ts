@@ -9,24 +9,9 @@ import { openStoreReader } from '../../src/main/engine/storage/open.js';
 import { cliEnv, ROOT, runCli, tempDir } from '../helpers/cli.js';
 import { failingStudy } from '../api/failing-study.js';
 import { fingerprint, makeOptunaDb } from '../engine/optuna/helpers.js';
-import { ensureRendererBuilt, hasChromium, launchChromium, startServe } from './browser.js';
+import { bothThemes, ensureRendererBuilt, hasChromium, launchChromium, startServe, stopServe } from './browser.js';
 
 const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
-
-/** `shot(name)` in the light theme, then `shot(name-dark)` in the dark one; the page is left light. */
-async function bothThemes(page: Page, shot: (name: string) => Promise<unknown>, name: string): Promise<void> {
-  await shot(name);
-  await page.click('button[aria-label^="Switch to dark"]');
-  await shot(`${name}-dark`);
-  await page.click('button[aria-label^="Switch to light"]');
-}
-
-async function stopServe(serve: Awaited<ReturnType<typeof startServe>> | undefined): Promise<void> {
-  if (!serve || serve.child.exitCode !== null) return;
-  const exited = new Promise((r) => serve.child.once('exit', r));
-  serve.child.kill('SIGTERM');
-  await exited;
-}
 
 describe.skipIf(!hasChromium)('morning summary and timeline (Chromium, nightshift serve, finished campaign)', () => {
   const dir = tempDir('nightshift-e2e-morning-');
