@@ -101,7 +101,10 @@ describe('answers kept while the database is unchanged', () => {
     vi.setSystemTime(t0 + 30_000);
     const b = await call(router, 'study.timeline', { study: 'memo' });
     const mb = await call(router, 'study.morning', { study: 'memo' });
-    const endOf = (t: typeof a) => t.bars.end_ms[t.bars.number.indexOf(running.number)];
+    const endOf = (t: typeof a) => {
+      const i = t.bars.number.indexOf(running.number);
+      return t.start_ms! + t.bars.start[i]! + t.bars.duration[i]!;
+    };
     expect(endOf(a)).toBe(t0);
     expect(endOf(b)).toBe(t0 + 30_000);
     expect(mb.until).toBe(new Date(t0 + 30_000).toISOString());

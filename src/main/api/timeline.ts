@@ -5,6 +5,7 @@
 // number of slots the campaign had busy).
 import type { TrialProvenance } from '../../shared/provenance.js';
 import type { StudyTimeline } from '../../shared/study-views.js';
+import { TRIAL_STATES } from '../../shared/types.js';
 import type { StoreReader, StudyRecord, TrialRecord } from '../engine/storage/types.js';
 import { noMemo, type Memo } from './read-cache.js';
 
@@ -121,12 +122,13 @@ function timelineOf(store: StoreReader, study: StudyRecord, now: number): StudyT
     start_ms: startMs,
     end_ms: endMs,
     lanes: order.map((o) => o.l),
+    states: [...TRIAL_STATES],
     bars: {
       number: placed.map((p) => p.t.number),
       lane,
-      start_ms: placed.map((p) => p.start),
-      end_ms: placed.map((p) => p.end),
-      state: placed.map((p) => p.t.state),
+      start: placed.map((p) => p.start - startMs!),
+      duration: placed.map((p) => p.end - p.start),
+      state: placed.map((p) => TRIAL_STATES.indexOf(p.t.state)),
       parent: placed.map((p) => parentOf(p.t)),
     },
     // Sparse: only trials that ran as batch jobs (the Slurm executor) have one.
