@@ -167,7 +167,7 @@ async function main(): Promise<void> {
     '',
     table(['view', 'frame ms median / p95 / max', 'frame ms median / p95 / max'], rows),
     '',
-    `Chromium headless, --disable-gpu (software rendering); "ready" runs from the click in the library until every data panel is drawn (${panels.join(', ')}), API calls included. Load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores.`,
+    `Chromium headless, --disable-gpu (software rendering); "ready" runs from the click in the library until every data panel is drawn (${panels.join(', ')}) and one more frame has painted, API calls included; nothing is deferred past it. The server is fresh, so each study's first load is cold (read and computed) and the later ones find the data unchanged; the median of ${LOADS} is reported. API calls: timed through the router on a fresh one (cold) and again (warm), JSON serialisation included. Load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores.`,
   ].join('\n');
   process.stdout.write(text + '\n');
   if (outFile) writeFileSync(outFile, text + '\n');
