@@ -56,7 +56,11 @@ export interface MorningSummary {
 
 export interface BestAgainstBaseline {
   objective: Objective;
-  best: { number: number; value: number; energy_j: number | null };
+  /**
+   * The best search trial in the window; once finalists ran, the validated winner, its value and energy the
+   * means over its finalist runs (`runs` of them; null for a search value).
+   */
+  best: { number: number; value: number; energy_j: number | null; runs: number | null };
   baseline: { number: number; value: number; energy_j: number | null } | null;
   /** best − baseline in the objective's units; null without a baseline. */
   change: number | null;

@@ -68,6 +68,10 @@ describe.skipIf(!hasChromium)('finalists panel (Chromium, nightshift serve, fini
       const v = f.validated.acc!;
       expect(await panel.locator(`tr[data-finalist="${f.trial}"] [data-validated]`).textContent()).toBe(`${num(v.mean)} [${num(v.low!)}, ${num(v.high!)}]`);
     }
+    // The morning summary at the top calls the same trial best, with the same validated mean.
+    const summaryBest = page.locator('[data-testid="summary-best"] li').first();
+    expect(await summaryBest.locator('a').first().textContent()).toBe(`trial ${winner.trial}`);
+    expect(await summaryBest.textContent()).toContain(`${num(winner.validated.acc!.mean)} (validated: mean of 3 finalist runs)`);
     await bothThemes(page, (name) => panel.screenshot({ path: path.join(SHOTS, `${name}.png`) }), 'finalists');
   });
 });
