@@ -9,7 +9,7 @@ import path from 'node:path';
 const root = path.resolve(import.meta.dirname, '..');
 const from = path.join(root, 'test-output', 'screenshots');
 const to = path.join(root, 'docs', 'screenshots');
-const SHOTS = ['library', 'study', 'study-dark', 'trial', 'summary', 'summary-dark', 'timeline', 'timeline-dark'];
+const SHOTS = ['library', 'study', 'study-dark', 'trial', 'summary', 'summary-dark', 'timeline', 'timeline-dark', 'finalists', 'finalists-dark'];
 
 const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', 'test/e2e'], { cwd: root, stdio: 'inherit' });
 if (r.status !== 0) {

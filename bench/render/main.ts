@@ -7,11 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { ApiRouter } from '../../src/main/api/router.js';
-import { STRATEGIES } from '../../src/main/engine/campaign/strategy.js';
 import { startServer } from '../../src/main/server/server.js';
-import { openStore } from '../../src/main/engine/storage/open.js';
-import { specHash } from '../../src/main/engine/study/spec-hash.js';
-import { parseStudyText } from '../../src/main/engine/study/spec.js';
+import { apiTimes } from './api-times.js';
+import { seed } from './seed.js';
 
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 10_000);
 const REPORTS = Number(process.env.BENCH_REPORTS ?? 100_000);
@@ -27,39 +25,6 @@ const outFile = outArg > 0 ? process.argv[outArg + 1] : undefined;
  * does not have are skipped (so the same script measures builds before and after a panel was added).
  */
 const READY = ['[data-pareto-point]', '[data-testid="trials-table"] tbody tr', '[data-testid="learning-curves"]', '[data-testid="morning-summary"]', '[data-testid="timeline"]'];
-
-function seed(db: string, name: string, trials: number, reportsOnFirst: number): void {
-  const spec = parseStudyText(
-    `name: ${name}
-trainer: {command: [node, t.mjs]}
-search_space:
-  lr: {type: float, low: 0.0001, high: 0.1, log: true}
-  units: {type: int, low: 16, high: 512}
-objectives:
-  - {metric: val_accuracy, direction: maximize}
-  - {metric: energy_j, direction: minimize}
-budget: {trials: ${trials}}
-`,
-    { file: path.join(path.dirname(db), `${name}.yaml`), format: 'yaml', strategies: STRATEGIES },
-  );
-  const store = openStore(db);
-  const { study } = store.createStudy(spec, specHash(spec));
-  let rnd = 12345;
-  const rand = () => ((rnd = (rnd * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  store.transaction(() => {
-    for (let i = 0; i < trials; i++) {
-      const t = store.enqueueTrial(study.id, { params: { lr: 0.0001 + rand() * 0.0999, units: 16 + Math.floor(rand() * 496) }, budget: null, lineage: { kind: 'enqueued' } });
-      store.claimQueued(study.id, 'bench|1|x');
-      const energy = 100 + rand() * 5000;
-      const acc = Math.min(0.99, 0.5 + 0.45 * (1 - Math.exp(-energy / 1500)) * rand() ** 0.3);
-      const steps = i === 0 ? reportsOnFirst : 5;
-      for (let s = 1; s <= steps; s++) store.addReport(t.id, s, { val_accuracy: acc * (1 - Math.exp(-s / (steps / 4))), loss: 1 / s });
-      store.finishTrial(t.id, { state: 'complete', values: { val_accuracy: acc, energy_j: energy }, metrics: { duration_s: 1 }, reason: null });
-    }
-  });
-  store.setStudyState(study.id, 'finished', 'bench');
-  store.close();
-}
 
 /** rAF intervals (ms) while `drive` runs. */
 async function frames(page: Page, drive: () => Promise<void>): Promise<number[]> {
@@ -128,6 +93,7 @@ async function main(): Promise<void> {
   seed(db, 'bench', TRIALS, REPORTS);
   seed(db, 'small', SMALL, 5);
   process.stderr.write(`seeded ${TRIALS} trials (${REPORTS} reports on trial 0) and ${SMALL} trials in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  const calls = [...(await apiTimes(db, 'small')).map((r) => [`${SMALL} trials`, ...r]), ...(await apiTimes(db, 'bench')).map((r) => [`${TRIALS} trials`, ...r])];
   const router = new ApiRouter({ db });
   const bytes = async (study: string) => {
     const r = await router.handle('study.summary', { study });
@@ -197,9 +163,11 @@ async function main(): Promise<void> {
   const text = [
     table(['study page', 'ready ms (median)', `ready ms (${LOADS} loads)`, 'study.summary KB', 'x the 12-trial page'], pages),
     '',
+    table(['study', 'API call', 'cold ms', 'warm ms (median of 3)', 'answer KB'], calls),
+    '',
     table(['view', 'frame ms median / p95 / max', 'frame ms median / p95 / max'], rows),
     '',
-    `Chromium headless, --disable-gpu (software rendering); "ready" runs from the click in the library until every data panel is drawn (${panels.join(', ')}), API calls included. Load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores.`,
+    `Chromium headless, --disable-gpu (software rendering); "ready" runs from the click in the library until every data panel is drawn (${panels.join(', ')}) and one more frame has painted, API calls included; nothing is deferred past it. The server is fresh, so each study's first load is cold (read and computed) and the later ones find the data unchanged; the median of ${LOADS} is reported. API calls: timed through the router on a fresh one (cold) and again (warm), JSON serialisation included. Load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores.`,
   ].join('\n');
   process.stdout.write(text + '\n');
   if (outFile) writeFileSync(outFile, text + '\n');

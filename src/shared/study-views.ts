@@ -56,7 +56,11 @@ export interface MorningSummary {
 
 export interface BestAgainstBaseline {
   objective: Objective;
-  best: { number: number; value: number; energy_j: number | null };
+  /**
+   * The best search trial in the window; once finalists ran, the validated winner, its value and energy the
+   * means over its finalist runs (`runs` of them; null for a search value).
+   */
+  best: { number: number; value: number; energy_j: number | null; runs: number | null };
   baseline: { number: number; value: number; energy_j: number | null } | null;
   /** best − baseline in the objective's units; null without a baseline. */
   change: number | null;
@@ -69,12 +73,14 @@ export interface BestAgainstBaseline {
 }
 
 /**
- * Every started trial as a bar on a lane over wall-clock time. Columnar (one array per field, aligned), so
- * 10,000 bars stay a few hundred KB. Times are epoch milliseconds; a running trial ends at `now_ms`.
+ * Every started trial as a bar on a lane over wall-clock time. Columnar (one array per field, aligned), with
+ * times relative to `start_ms` and states as small codes, so 10,000 bars are about half the JSON that epoch
+ * times and state names made (bench/render: 478 KB). A running trial ends at `now_ms`.
  */
 export interface StudyTimeline {
   study: string;
   now_ms: number;
+  /** Epoch milliseconds of the first start and the last end; null before any trial started. */
   start_ms: number | null;
   end_ms: number | null;
   /**
@@ -82,12 +88,17 @@ export interface StudyTimeline {
    * lanes (`lane 1`...).
    */
   lanes: string[];
+  /** What the codes of `bars.state` stand for. */
+  states: TrialState[];
   bars: {
     number: number[];
     lane: number[];
-    start_ms: number[];
-    end_ms: number[];
-    state: TrialState[];
+    /** Milliseconds after `start_ms`. */
+    start: number[];
+    /** Milliseconds from start to end. */
+    duration: number[];
+    /** Index into `states`. */
+    state: number[];
     /** The trial this one was promoted from (same configuration, larger budget), or -1. */
     parent: number[];
   };

@@ -50,6 +50,12 @@ describe('study.summary of a study with finalists', () => {
       // budget.energy is the search's: 100 + 80 + 60 J reported by the bf16 trials, not the 972 J of fp32 runs.
       expect(s.budget.energy_j).toEqual({ used: 240, limit: 1000 });
       expect(s.budget.trials.used).toBe(3);
+
+      // The morning summary calls the same trial best, with its validated mean, never an fp32 finalist run.
+      const m = await call(router, 'study.morning', { study: 'prec', since: 'study' });
+      const winner = s.finalists!.finalists.find((f) => f.trial === good.number)!;
+      expect(m.best.map((b) => [b.objective.metric, b.best.number, b.best.value, b.best.runs])).toEqual([['acc', good.number, winner.validated.acc!.mean, 3]]);
+      expect(m.attention.find((a) => a.kind === 'best')?.message).toBe(`best acc: trial ${good.number} (validated by the finalists stage)`);
     } finally {
       await router.close();
     }

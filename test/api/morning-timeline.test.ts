@@ -100,17 +100,19 @@ describe('study.morning and study.timeline (real campaign)', () => {
     const t = await call(router, 'study.timeline', { study: 'morning' });
     const d = db();
     expect([...t.bars.number].sort((a, b) => a - b)).toEqual(d.trials.map((x) => x.number));
+    const start = (i: number) => t.start_ms! + t.bars.start[i]!;
+    const end = (i: number) => start(i) + t.bars.duration[i]!;
     t.bars.number.forEach((n, i) => {
       const r = d.trials.find((x) => x.number === n)!;
-      expect(t.bars.start_ms[i]).toBe(Date.parse(r.startedAt!));
-      expect(t.bars.end_ms[i]).toBe(Date.parse(r.endedAt!));
-      expect(t.bars.state[i]).toBe(r.state);
+      expect(start(i)).toBe(Date.parse(r.startedAt!));
+      expect(end(i)).toBe(Date.parse(r.endedAt!));
+      expect(t.states[t.bars.state[i]!]).toBe(r.state);
     });
     // parallel: 2, so never more than two trials at once: two lanes, each a sequence.
     expect(t.lanes).toEqual(['lane 1', 'lane 2']);
     for (const lane of [0, 1]) {
-      const own = t.bars.number.map((_, i) => i).filter((i) => t.bars.lane[i] === lane).sort((a, b) => t.bars.start_ms[a]! - t.bars.start_ms[b]!);
-      for (let k = 1; k < own.length; k++) expect(t.bars.start_ms[own[k]!]).toBeGreaterThanOrEqual(t.bars.end_ms[own[k - 1]!]!);
+      const own = t.bars.number.map((_, i) => i).filter((i) => t.bars.lane[i] === lane).sort((a, b) => start(a) - start(b));
+      for (let k = 1; k < own.length; k++) expect(start(own[k]!)).toBeGreaterThanOrEqual(end(own[k - 1]!));
     }
     expect(t.idle_fraction).toBeGreaterThanOrEqual(0);
     expect(t.idle_fraction).toBeLessThan(1);

@@ -2,7 +2,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { ROOT } from '../helpers/cli.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -50,4 +50,19 @@ export function startServe(args: string[], env: NodeJS.ProcessEnv): Promise<{ ch
     });
     child.on('exit', (code) => reject(new Error(`nightshift serve exited with ${code}: ${err}`)));
   });
+}
+
+/** `shot(name)` in the light theme, then `shot(name-dark)` in the dark one; the page is left light. */
+export async function bothThemes(page: Page, shot: (name: string) => Promise<unknown>, name: string): Promise<void> {
+  await shot(name);
+  await page.click('button[aria-label^="Switch to dark"]');
+  await shot(`${name}-dark`);
+  await page.click('button[aria-label^="Switch to light"]');
+}
+
+export async function stopServe(serve: Awaited<ReturnType<typeof startServe>> | undefined): Promise<void> {
+  if (!serve || serve.child.exitCode !== null) return;
+  const exited = new Promise((r) => serve.child.once('exit', r));
+  serve.child.kill('SIGTERM');
+  await exited;
 }

@@ -9,24 +9,9 @@ import { openStoreReader } from '../../src/main/engine/storage/open.js';
 import { cliEnv, ROOT, runCli, tempDir } from '../helpers/cli.js';
 import { failingStudy } from '../api/failing-study.js';
 import { fingerprint, makeOptunaDb } from '../engine/optuna/helpers.js';
-import { ensureRendererBuilt, hasChromium, launchChromium, startServe } from './browser.js';
+import { bothThemes, ensureRendererBuilt, hasChromium, launchChromium, startServe, stopServe } from './browser.js';
 
 const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
-
-/** `shot(name)` in the light theme, then `shot(name-dark)` in the dark one; the page is left light. */
-async function bothThemes(page: Page, shot: (name: string) => Promise<unknown>, name: string): Promise<void> {
-  await shot(name);
-  await page.click('button[aria-label^="Switch to dark"]');
-  await shot(`${name}-dark`);
-  await page.click('button[aria-label^="Switch to light"]');
-}
-
-async function stopServe(serve: Awaited<ReturnType<typeof startServe>> | undefined): Promise<void> {
-  if (!serve || serve.child.exitCode !== null) return;
-  const exited = new Promise((r) => serve.child.once('exit', r));
-  serve.child.kill('SIGTERM');
-  await exited;
-}
 
 describe.skipIf(!hasChromium)('morning summary and timeline (Chromium, nightshift serve, finished campaign)', () => {
   const dir = tempDir('nightshift-e2e-morning-');
@@ -102,7 +87,20 @@ describe.skipIf(!hasChromium)('morning summary and timeline (Chromium, nightshif
     await tip.waitFor();
     expect(await tip.textContent()).toContain(`trial ${failed.number}`);
     expect(await tip.textContent()).toContain('failed');
-    await bothThemes(page, (name) => page.locator('#timeline').screenshot({ path: path.join(SHOTS, `${name}.png`) }), 'timeline');
+    // The hover tip hangs below a short timeline, over the next panel: the shot takes it in whole.
+    const shot = async (name: string) => {
+      // The theme buttons scrolled the page: back to the timeline, and the pointer on the bar again.
+      await page.locator('#timeline').scrollIntoViewIfNeeded();
+      const b = (await bar.boundingBox())!;
+      await page.mouse.move(b.x + b.width / 2 + 1, b.y + b.height / 2);
+      await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+      await tip.waitFor();
+      const panel = (await page.locator('#timeline').boundingBox())!;
+      const tipBox = (await tip.boundingBox())!;
+      const bottom = Math.max(panel.y + panel.height, tipBox.y + tipBox.height + 8);
+      await page.screenshot({ path: path.join(SHOTS, `${name}.png`), clip: { x: panel.x, y: panel.y, width: panel.width, height: bottom - panel.y } });
+    };
+    await bothThemes(page, shot, 'timeline');
     await bar.click();
     await page.waitForURL(new RegExp(`#/study/morning/trial/${failed.number}$`));
   });

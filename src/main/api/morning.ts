@@ -3,9 +3,12 @@
 // campaign ran in this process, in a terminal, or in an Optuna script that wrote the file.
 import type { Attention, BestAgainstBaseline, FailureGroup, MorningSummary, SpentFigure } from '../../shared/study-views.js';
 import { emptyCounts, type Objective } from '../../shared/types.js';
+import type { FinalistJson } from '../../shared/finalists.js';
 import { EnergyLedger } from '../engine/lineage/index.js';
+import { finalistsSummary, searchTrials } from '../engine/finalists/stage.js';
 import { stateNow } from '../engine/report/json.js';
 import type { StoreReader, StudyRecord, TrialRecord } from '../engine/storage/types.js';
+import { noMemo, type Memo } from './read-cache.js';
 
 export type SinceRequest = 'run' | 'study' | string;
 
@@ -99,7 +102,11 @@ const metricOf = (t: TrialRecord, key: string): number | null => {
   return v !== undefined && Number.isFinite(v) ? v : null;
 };
 
-function bestAgainstBaseline(all: readonly TrialRecord[], windowTrials: readonly TrialRecord[], objectives: readonly Objective[]): BestAgainstBaseline[] {
+/**
+ * `windowTrials`: the search's trials that ended in the window (finalist runs never compete: an fp32 re-run
+ * would beat every bf16 search trial). `validated`: the finalists' winner, which is best once there is one.
+ */
+function bestAgainstBaseline(all: readonly TrialRecord[], windowTrials: readonly TrialRecord[], objectives: readonly Objective[], validated: FinalistJson | null): BestAgainstBaseline[] {
   const baseline = all.find((t) => t.lineage.kind === 'baseline' && t.state === 'complete') ?? null;
   // What finding the best cost: every trial's own energy up to the best one's end, in the order they ended.
   const ledger = new EnergyLedger(all);
@@ -109,15 +116,19 @@ function bestAgainstBaseline(all: readonly TrialRecord[], windowTrials: readonly
   const out: BestAgainstBaseline[] = [];
   for (const o of objectives) {
     let top: TrialRecord | null = null;
-    for (const t of windowTrials) {
-      const v = t.state === 'complete' ? t.values[o.metric] : undefined;
-      if (v !== undefined && Number.isFinite(v) && (top === null || better(o, v, top.values[o.metric]!))) top = t;
-    }
+    if (validated) top = all.find((t) => t.number === validated.trial) ?? null;
+    else
+      for (const t of windowTrials) {
+        const v = t.state === 'complete' ? t.values[o.metric] : undefined;
+        if (v !== undefined && Number.isFinite(v) && (top === null || better(o, v, top.values[o.metric]!))) top = t;
+      }
     if (!top) continue;
-    const value = top.values[o.metric]!;
+    const mean = validated?.validated[o.metric];
+    const value = mean ? mean.mean : top.values[o.metric];
+    if (value === undefined || !Number.isFinite(value)) continue;
     const base = baseline ? baseline.values[o.metric] : undefined;
     const hasBase = baseline !== null && base !== undefined && Number.isFinite(base);
-    const topE = metricOf(top, 'energy_j');
+    const topE = mean ? (validated?.validated.energy_j?.mean ?? null) : metricOf(top, 'energy_j');
     const baseE = hasBase ? metricOf(baseline, 'energy_j') : null;
     let toBest: number | null = null;
     if (anyEnergy) {
@@ -130,7 +141,7 @@ function bestAgainstBaseline(all: readonly TrialRecord[], windowTrials: readonly
     const change = hasBase ? value - base : null;
     out.push({
       objective: o,
-      best: { number: top.number, value, energy_j: topE },
+      best: { number: top.number, value, energy_j: topE, runs: mean ? mean.n : null },
       baseline: hasBase ? { number: baseline.number, value: base, energy_j: baseE } : null,
       change,
       improvement_pct: change === null || base === 0 || !hasBase ? null : ((o.direction === 'minimize' ? -change : change) / Math.abs(base)) * 100,
@@ -141,7 +152,17 @@ function bestAgainstBaseline(all: readonly TrialRecord[], windowTrials: readonly
   return out;
 }
 
-export function morningSummary(store: StoreReader, study: StudyRecord, since: SinceRequest, now: number): MorningSummary {
+/**
+ * `memo` keeps the answer while the data is unchanged, unless a trial runs: then the window ends now and the
+ * wall time grows with the clock. The study's state (a stale lease turns it crashed) is read on every call.
+ */
+export function morningSummary(store: StoreReader, study: StudyRecord, since: SinceRequest, now: number, memo: Memo = noMemo): MorningSummary {
+  const running = store.counts(study.id).running > 0;
+  const answer = running ? morningOf(store, study, since, now) : memo(`morning\u0000${since}`, () => morningOf(store, study, since, now));
+  return { ...answer, state: stateNow(study) };
+}
+
+function morningOf(store: StoreReader, study: StudyRecord, since: SinceRequest, now: number): MorningSummary {
   const all = store.trials(study.id);
   let from: string;
   let kind: MorningSummary['since_kind'];
@@ -175,7 +196,10 @@ export function morningSummary(store: StoreReader, study: StudyRecord, since: Si
 
   const failures = groupFailures(ended.filter((t) => t.state === 'failed'));
   const energy = spent(all, inWindow, 'energy_j', shortWindow);
-  const best = bestAgainstBaseline(all, ended, study.objectives);
+  const finalists = finalistsSummary(store, study, all);
+  const search = new Set(searchTrials(store, study.id, all).map((t) => t.id));
+  const winner = finalists?.finalists.find((f) => f.trial === finalists.winner) ?? null;
+  const best = bestAgainstBaseline(all, ended.filter((t) => search.has(t.id)), study.objectives, winner);
   return {
     study: study.name,
     state: stateNow(study),
@@ -223,7 +247,7 @@ function attention(x: {
   if (first && first.baseline === null && (x.study.spec?.baseline ?? null) === null) {
     out.push({ kind: 'no_baseline', message: 'the study has no baseline, so there is nothing to measure the gain against (add `baseline:` to the study file)', trials: [] });
   }
-  if (first) out.push({ kind: 'best', message: `best ${first.objective.metric}: trial ${first.best.number}`, trials: [first.best.number] });
+  if (first) out.push({ kind: 'best', message: `best ${first.objective.metric}: trial ${first.best.number}${first.best.runs !== null ? ' (validated by the finalists stage)' : ''}`, trials: [first.best.number] });
   if (x.shortWindow.size > 0) {
     out.push({
       kind: 'short_window',

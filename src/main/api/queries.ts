@@ -14,6 +14,7 @@ import { changePoints, decimatePoints, evenly } from './decimate.js';
 import { createScheduler } from '../engine/schedulers/index.js';
 import type { Scheduler } from '../engine/schedulers/types.js';
 import { hypervolumeSeries, learningCurves } from './series.js';
+import { noMemo, type Memo } from './read-cache.js';
 
 /** Objective vector of a complete trial, or null when a value is missing or not finite. */
 function objectiveVector(t: TrialRecord, objectives: readonly Objective[]): number[] | null {
@@ -86,11 +87,13 @@ function predictingScheduler(study: StudyRecord): Scheduler | null {
   }
 }
 
-export function studySummary(store: StoreReader, study: StudyRecord, active: { since: number } | null, now: number, gpu: { live: boolean; gpus: GpuTrace[] }): StudySummary {
-  const all = store.trials(study.id);
-  // Finalist runs are re-runs of the top configurations (other seeds, overrides): they never compete in the
-  // search's fronts or series, nor count against its budget; the validated winner is what is called best.
-  const trials = searchTrials(store, study.id, all);
+/** The parts of a study's summary computed from its trials alone (no clock, no campaign, no GPU stream). */
+type StudyFigures = Pick<
+  StudySummary,
+  'counts' | 'pareto' | 'pareto_total' | 'validated_best' | 'finalists' | 'finalist_counts' | 'points' | 'points_total' | 'best_so_far' | 'curves' | 'hypervolume'
+>;
+
+function studyFigures(store: StoreReader, study: StudyRecord, all: readonly TrialRecord[], trials: readonly TrialRecord[]): StudyFigures {
   const finalists = finalistsSummary(store, study, all);
   const { search: counts, finalists: finalistCounts } = splitCounts(store, study.id);
   const points = objectivePoints(trials, study.objectives);
@@ -100,14 +103,7 @@ export function studySummary(store: StoreReader, study: StudyRecord, active: { s
   const hv = hypervolumeSeries(trials, study.objectives, ledger);
   const winner = finalists?.winner ?? null;
   return {
-    name: study.name,
-    state: stateNow(study),
-    stop_reason: study.stopReason,
-    created_at: study.createdAt,
-    objectives: study.objectives,
     counts,
-    spec: study.spec,
-    search_space: study.searchSpace,
     pareto: paretoTrials(trials, front, study.objectives[0]),
     pareto_total: front.size,
     validated_best: winner === null ? null : trialJson(trials.find((t) => t.number === winner)!),
@@ -116,11 +112,43 @@ export function studySummary(store: StoreReader, study: StudyRecord, active: { s
     points: decimatePoints(points, study.objectives.map((o) => o.metric)),
     points_total: points.length,
     best_so_far: { by_trial: changePoints(best.by_trial), by_energy: changePoints(best.by_energy) },
-    budget: budgetSummary(trials, study, active, now, active ? null : lastRunStart(store, study)),
-    active: active !== null,
     // Every trial's curve, finalist runs included: while they run, they are what the study is doing.
     curves: learningCurves(store, all, study.objectives, predictingScheduler(study)),
     hypervolume: hv && { ...hv, by_trial: changePoints(hv.by_trial), by_energy: changePoints(hv.by_energy) },
+  };
+}
+
+/**
+ * `memo` keeps what depends on the data alone (the router's, while the database is unchanged: reopening an
+ * unchanged 10,000-trial study then costs a lookup); the state, the running campaign's wall time and the GPU
+ * stream are read fresh on every call.
+ */
+export function studySummary(
+  store: StoreReader,
+  study: StudyRecord,
+  active: { since: number } | null,
+  now: number,
+  gpu: { live: boolean; gpus: GpuTrace[] },
+  memo: Memo = noMemo,
+): StudySummary {
+  const all = store.trials(study.id);
+  // Finalist runs are re-runs of the top configurations (other seeds, overrides): they never compete in the
+  // search's fronts or series, nor count against its budget; the validated winner is what is called best.
+  const trials = memo('search-trials', () => searchTrials(store, study.id, all));
+  const figures = memo('figures', () => studyFigures(store, study, all, trials));
+  // With no campaign running here, the wall time is the last run's (from the data); a running one's grows.
+  const budget = active ? budgetSummary(trials, study, active, now) : memo('budget', () => budgetSummary(trials, study, null, now, lastRunStart(store, study)));
+  return {
+    name: study.name,
+    state: stateNow(study),
+    stop_reason: study.stopReason,
+    created_at: study.createdAt,
+    objectives: study.objectives,
+    spec: study.spec,
+    search_space: study.searchSpace,
+    ...figures,
+    budget,
+    active: active !== null,
     gpu,
   };
 }

@@ -211,11 +211,17 @@ export class ApiRouter {
       const s = this.study(req.study);
       const gpu = await this.gpuSamples(s);
       const since = this.campaigns.since(s.name);
-      return studySummary(this.cache.reader(this.store), s, since === null ? null : { since }, Date.now(), { live: gpu.live, gpus: gpuTraces(gpu.samples) });
+      return studySummary(this.cache.reader(this.store), s, since === null ? null : { since }, Date.now(), { live: gpu.live, gpus: gpuTraces(gpu.samples) }, this.cache.memo(this.store, String(s.id)));
     },
     'study.trials': (req) => trialsPage(this.cache.reader(this.store), this.study(req.study), req),
-    'study.morning': (req) => morningSummary(this.cache.reader(this.store), this.study(req.study), req.since ?? 'run', Date.now()),
-    'study.timeline': (req) => studyTimeline(this.cache.reader(this.store), this.study(req.study), Date.now()),
+    'study.morning': (req) => {
+      const s = this.study(req.study);
+      return morningSummary(this.cache.reader(this.store), s, req.since ?? 'run', Date.now(), this.cache.memo(this.store, String(s.id)));
+    },
+    'study.timeline': (req) => {
+      const s = this.study(req.study);
+      return studyTimeline(this.cache.reader(this.store), s, Date.now(), this.cache.memo(this.store, String(s.id)));
+    },
     'study.export': (req) => studyExportJson(this.store, this.study(req.study)),
     'study.validate': (req) => {
       const file = req.file ?? `study.${req.format ?? 'yaml'}`;

@@ -5,7 +5,9 @@
 // number of slots the campaign had busy).
 import type { TrialProvenance } from '../../shared/provenance.js';
 import type { StudyTimeline } from '../../shared/study-views.js';
+import { TRIAL_STATES } from '../../shared/types.js';
 import type { StoreReader, StudyRecord, TrialRecord } from '../engine/storage/types.js';
+import { noMemo, type Memo } from './read-cache.js';
 
 /** Gaps shorter than this share of the whole span are launch overhead, not idle time worth marking. */
 const GAP_SHARE = 0.005;
@@ -38,7 +40,16 @@ interface Placed {
   group: string;
 }
 
-export function studyTimeline(store: StoreReader, study: StudyRecord, now: number): StudyTimeline {
+/**
+ * `memo` keeps the bars while the data is unchanged and no trial runs (a running trial's bar ends now, so it
+ * grows with the clock); `now_ms` is always the clock's.
+ */
+export function studyTimeline(store: StoreReader, study: StudyRecord, now: number, memo: Memo = noMemo): StudyTimeline {
+  if (store.counts(study.id).running > 0) return timelineOf(store, study, now);
+  return { ...memo('timeline', () => timelineOf(store, study, now)), now_ms: now };
+}
+
+function timelineOf(store: StoreReader, study: StudyRecord, now: number): StudyTimeline {
   const provenance = store.provenanceOfStudy(study.id);
   const placed: Placed[] = [];
   for (const t of store.trials(study.id)) {
@@ -111,12 +122,13 @@ export function studyTimeline(store: StoreReader, study: StudyRecord, now: numbe
     start_ms: startMs,
     end_ms: endMs,
     lanes: order.map((o) => o.l),
+    states: [...TRIAL_STATES],
     bars: {
       number: placed.map((p) => p.t.number),
       lane,
-      start_ms: placed.map((p) => p.start),
-      end_ms: placed.map((p) => p.end),
-      state: placed.map((p) => p.t.state),
+      start: placed.map((p) => p.start - startMs!),
+      duration: placed.map((p) => p.end - p.start),
+      state: placed.map((p) => TRIAL_STATES.indexOf(p.t.state)),
       parent: placed.map((p) => parentOf(p.t)),
     },
     // Sparse: only trials that ran as batch jobs (the Slurm executor) have one.

@@ -1,6 +1,5 @@
 // The finalists stage in a real campaign: python3 trials with seed-dependent noise, a configuration that
 // was only lucky during the search (planted), and results recomputed here from the raw reports.
-import { copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Campaign } from '../../../src/main/engine/campaign/campaign.js';
@@ -10,37 +9,15 @@ import { studyShowJson } from '../../../src/main/engine/report/json.js';
 import { openStore } from '../../../src/main/engine/storage/open.js';
 import { loadStudyFile } from '../../../src/main/engine/study/spec.js';
 import { tempDir } from '../../helpers/cli.js';
+import { noisyStudy } from '../../helpers/noisy-study.js';
 
-const fixture = path.resolve(import.meta.dirname, '../../fixtures/trials/noisy_config.py');
 const T975_DF2 = 4.302652729749462; // scipy.stats.t.ppf(0.975, 2)
-
-function study(dir: string): string {
-  copyFileSync(fixture, path.join(dir, 'noisy_config.py'));
-  const file = path.join(dir, 'noisy.yaml');
-  writeFileSync(
-    file,
-    `name: noisy
-trainer:
-  command: [/usr/bin/python3, noisy_config.py]
-search_space:
-  config: {type: categorical, choices: [lucky, good, mid, bad]}
-objectives:
-  - {metric: acc, direction: maximize}
-sampler: {type: grid}
-budget: {trials: 4}
-baseline: {config: lucky}
-finalists: {top: 3, seeds: 3}
-seed: 5
-`,
-  );
-  return file;
-}
 
 describe('the finalists stage', () => {
   it('runs after the search, stores every run, and does not crown the configuration that was only lucky', async () => {
     const dir = tempDir();
     const store = openStore(path.join(dir, 'f.db'));
-    const campaign = Campaign.open({ store, spec: loadStudyFile(study(dir), STRATEGIES), artifacts: dir });
+    const campaign = Campaign.open({ store, spec: loadStudyFile(noisyStudy(dir), STRATEGIES), artifacts: dir });
     const result = await campaign.run();
     expect(result.state).toBe('finished');
     expect(result.reason).toBe('budget: 4 trials done; finalists: 9 of 9 runs done');

@@ -13,6 +13,7 @@ import { openStore } from '../../../src/main/engine/storage/open.js';
 import { loadStudyFile } from '../../../src/main/engine/study/spec.js';
 import { precisionStudy } from '../../helpers/precision-study.js';
 import { tempDir } from '../../helpers/cli.js';
+import { noisyStudy } from '../../helpers/noisy-study.js';
 
 /** The text of the report's section that starts with heading `h2` (up to the next h2). */
 function section(html: string, h2: string): string {
@@ -96,4 +97,33 @@ describe('the HTML report of a study with finalists', () => {
     expect(section(html, 'All trials').match(/\(finalist run of #/g)).toHaveLength(6);
     store.close();
   }, 60_000);
+
+  it("compares the baseline with the validated winner's mean, not with the search's lucky best", async () => {
+    const dir = tempDir();
+    const store = openStore(path.join(dir, 'noisy.db'));
+    const campaign = Campaign.open({ store, spec: loadStudyFile(noisyStudy(dir), STRATEGIES), artifacts: dir });
+    expect((await campaign.run()).reason).toBe('budget: 4 trials done; finalists: 9 of 9 runs done');
+    const study = store.getStudy('noisy')!;
+    const runs = store.finalistRuns(study.id);
+    const search = store.trials(study.id).filter((t) => !runs.has(t.id));
+    const lucky = search.find((t) => t.params.config === 'lucky')!;
+    const good = search.find((t) => t.params.config === 'good')!;
+    // The planted case: the baseline is the lucky configuration, also the search's best.
+    expect(lucky.lineage.kind).toBe('baseline');
+    expect(Math.max(...search.map((t) => t.values.acc!))).toBe(lucky.values.acc);
+    const mine = store.trials(study.id).filter((t) => runs.get(t.id)?.parentNumber === good.number);
+    const validated = meanInterval(mine.map((t) => t.values.acc!));
+
+    const html = htmlReport(store, study, { generatedAt: '2026-01-02T00:00:00Z' });
+    const b = section(html, 'Baseline against best (validated by the finalists stage)');
+    // objective, baseline, best, gain, baseline energy, best energy, energy spent to find it
+    const cells = row(b, 'acc (maximize)');
+    expect(cells[1]).toBe(`${num(lucky.values.acc)} #${lucky.number}`);
+    expect(cells[2]).toBe(`${num(validated.mean)} #${good.number} validated, mean of 3 runs`);
+    const pct = ((validated.mean - lucky.values.acc!) / lucky.values.acc!) * 100;
+    expect(pct).toBeLessThan(0); // one lucky draw of the baseline beats the winner's honest mean
+    expect(cells[3]).toBe(`${num(pct)}%`);
+    store.close();
+  }, 60_000);
 });
+

@@ -71,7 +71,7 @@ describe('the report model', () => {
     expect(r.comparisons).toHaveLength(1);
     const c = r.comparisons[0]!;
     expect(c.baseline).toEqual({ number: 0, value: 0.8, energyJ: 100 });
-    expect(c.best).toEqual({ number: 3, value: 0.95, energyJ: 300 });
+    expect(c.best).toEqual({ number: 3, value: 0.95, energyJ: 300, runs: null });
     expect(c.change).toBeCloseTo(0.15, 12);
     expect(c.improvementPct).toBeCloseTo(18.75, 10);
     // Energy spent up to the best trial, failed trial included: 100 + 200 + 50 + 300.

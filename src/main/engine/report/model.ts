@@ -33,7 +33,11 @@ export interface BudgetUsed {
 export interface Comparison {
   objective: Objective;
   baseline: { number: number; value: number; energyJ: number | null };
-  best: { number: number; value: number; energyJ: number | null };
+  /**
+   * The search's best on this objective, or once finalists ran the validated winner: then `value` and
+   * `energyJ` are the means over its finalist runs and `runs` says how many (null for a search value).
+   */
+  best: { number: number; value: number; energyJ: number | null; runs: number | null };
   /** best - baseline, in the objective's units (positive = larger). */
   change: number;
   /** Improvement in % of |baseline| (positive = better in the objective's direction), null when baseline is 0. */
@@ -170,17 +174,22 @@ export function buildStudyReport(store: StoreReader, study: StudyRecord, opts: R
   // A baseline re-run after an interruption is still the baseline.
   const baseline = trials.find((t) => t.state === 'complete' && plannedLineage(t, byNumber).kind === 'baseline') ?? null;
   const comparisons: Comparison[] = [];
+  // Once finalists are validated, "best" is their winner, with the means of its runs: the search's best may
+  // have been lucky, and comparing the baseline with a lucky draw overstates the gain.
+  const validated = finalists?.finalists.find((f) => f.trial === winner) ?? null;
   for (const o of objectives) {
     const scored = complete.filter((t) => Number.isFinite(t.values[o.metric]));
-    const top = scored.reduce<TrialRecord | null>((b, t) => (b === null || better(o, t.values[o.metric]!, b.values[o.metric]!) ? t : b), null);
+    const top = validated ? (trials.find((t) => t.number === validated.trial) ?? null) : scored.reduce<TrialRecord | null>((b, t) => (b === null || better(o, t.values[o.metric]!, b.values[o.metric]!) ? t : b), null);
     const base = baseline?.values[o.metric];
     if (!baseline || !top || base === undefined || !Number.isFinite(base)) continue;
-    const value = top.values[o.metric]!;
+    const mean = validated?.validated[o.metric];
+    const value = mean ? mean.mean : top.values[o.metric];
+    if (value === undefined || !Number.isFinite(value)) continue;
     const change = value - base;
     comparisons.push({
       objective: o,
       baseline: { number: baseline.number, value: base, energyJ: metricOf(baseline, 'energy_j') ?? null },
-      best: { number: top.number, value, energyJ: metricOf(top, 'energy_j') ?? null },
+      best: { number: top.number, value, energyJ: mean ? (validated?.validated.energy_j?.mean ?? null) : (metricOf(top, 'energy_j') ?? null), runs: mean ? mean.n : null },
       change,
       improvementPct: base === 0 ? null : ((o.direction === 'minimize' ? -change : change) / Math.abs(base)) * 100,
       energyToBestJ: ledger.measured ? ledger.cumulativeAt(top.number) : null,

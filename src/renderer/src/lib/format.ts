@@ -8,6 +8,8 @@ export function num(v: number | undefined | null, digits = 4): string {
 export function energy(j: number): string {
   if (j >= 3.6e5) return `${(j / 3.6e6).toFixed(3)} kWh`;
   if (j >= 1000) return `${(j / 1000).toFixed(1)} kJ`;
+  // Under 10 J with its digits: a 0.3 J trial must not read as 0 J.
+  if (Math.abs(j) < 10) return `${num(j, 2)} J`;
   return `${j.toFixed(0)} J`;
 }
 

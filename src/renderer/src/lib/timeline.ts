@@ -12,9 +12,14 @@ export interface Bar {
   parent: number;
 }
 
+/** The answer's columns as bars with epoch times and state names. */
 export function bars(t: StudyTimeline): Bar[] {
   const b = t.bars;
-  return b.number.map((number, i) => ({ number, lane: b.lane[i]!, start: b.start_ms[i]!, end: b.end_ms[i]!, state: b.state[i]!, parent: b.parent[i]! }));
+  const t0 = t.start_ms ?? 0;
+  return b.number.map((number, i) => {
+    const start = t0 + b.start[i]!;
+    return { number, lane: b.lane[i]!, start, end: start + b.duration[i]!, state: t.states[b.state[i]!]!, parent: b.parent[i]! };
+  });
 }
 
 /** Bars of each lane in start order, for the pointer lookup. */

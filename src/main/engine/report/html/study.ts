@@ -81,17 +81,20 @@ function baselineSection(r: StudyReport): string {
   const rows = r.comparisons.map((c) => {
     const pct = c.improvementPct === null ? '' : `${c.improvementPct >= 0 ? '+' : ''}${num(c.improvementPct)}%`;
     const cls = c.improvementPct === null ? '' : c.improvementPct > 0 ? 'good' : c.improvementPct < 0 ? 'bad' : '';
+    const runs = c.best.runs === null ? '' : ` <span class="note">validated, mean of ${c.best.runs} run${c.best.runs === 1 ? '' : 's'}</span>`;
     return [
       `${esc(c.objective.metric)} (${esc(c.objective.direction)})`,
       `${num(c.baseline.value)} <span class="note">#${c.baseline.number}</span>`,
-      `${num(c.best.value)} <span class="note">#${c.best.number}</span>`,
+      `${num(c.best.value)} <span class="note">#${c.best.number}</span>${runs}`,
       `<span class="${cls}">${esc(pct)}</span>`,
       esc(energyText(c.baseline.energyJ)),
       esc(energyText(c.best.energyJ)),
       esc(energyText(c.energyToBestJ)),
     ];
   });
-  return `<h2>Baseline against best</h2>${table(['objective', 'baseline', 'best', 'gain', 'baseline energy', 'best energy', 'energy spent to find it'], rows)}`;
+  const title = r.bestValidated ? 'Baseline against best (validated by the finalists stage)' : 'Baseline against best';
+  const note = r.bestValidated ? `<p class="note">Best: the finalists' winner, its values the means over its finalist runs; the baseline's are from its one search run.</p>` : '';
+  return `<h2>${title}</h2>${table(['objective', 'baseline', 'best', 'gain', 'baseline energy', 'best energy', 'energy spent to find it'], rows)}${note}`;
 }
 
 /** The energy column, unless energy_j is an objective and has its own (one column per metric). */
