@@ -17,7 +17,7 @@ import { StudyLeaseLostError, type NightshiftStudyRecord, type Store, type Store
 import { brokenTrainer, timeUp, trialsUsedUp } from './budget.js';
 import type { EventSink } from './events.js';
 import { ENGINE_ENV } from './orphans.js';
-import { pruneCheckpoints } from './checkpoint-retention.js';
+import { CheckpointRetention } from './checkpoint-retention.js';
 import { lowDiskReason } from './disk.js';
 import { newOwner, ownerIsDead } from './owner.js';
 import { planNext } from './planner.js';
@@ -81,6 +81,8 @@ export class Campaign {
   private meter: Meter | null;
   /** The trials in flight, their slots and their executor. */
   private readonly pool: TrialPool;
+  /** Set when a run starts (after recovery), so its folder scan sees what earlier runs left. */
+  private retention: CheckpointRetention | null = null;
 
   private constructor(
     private readonly store: Store,
@@ -199,6 +201,7 @@ export class Campaign {
     const { executor } = this.pool;
     const followed = await recoverOrphans({ store, study, spec, emit: this.emit, now: this.now(), executor, artifacts: this.artifacts });
     const views = TrialViews.load(store, study.id, study.objectives);
+    this.retention = new CheckpointRetention({ store, study, spec, artifacts: this.artifacts });
     const note = await this.pool.prepare(this.meter);
     if (note) this.emit({ type: 'log', level: 'warn', message: note });
     this.emit({ type: 'study', study: study.name, state: 'running', reason: null });
@@ -297,9 +300,10 @@ export class Campaign {
   }
 
   /** Checkpoint retention (checkpoint-retention.ts); `final` once the search is over (nothing left to promote). */
-  private retainCheckpoints(final: boolean): void {
+  private retainCheckpoints(final: boolean, ended?: number): void {
     try {
-      pruneCheckpoints({ store: this.store, study: this.study, spec: this.spec, artifacts: this.artifacts, final });
+      if (ended !== undefined) this.retention?.trialEnded(ended);
+      this.retention?.prune(final);
     } catch (e) {
       this.emit({ type: 'log', level: 'warn', message: `checkpoint retention skipped: ${(e as Error).message}` });
     }
@@ -384,7 +388,7 @@ export class Campaign {
         this.pool.running.delete(n);
         // Surface a failure to record the outcome (the trial's own failures are outcomes, not errors).
         await t.finished;
-        this.retainCheckpoints(false);
+        this.retainCheckpoints(false, n);
       }
     }
   }
