@@ -11,6 +11,8 @@ import type { StudySpec } from '../study/types.js';
 import type { Store, StudyRecord, TrialRecord } from '../storage/types.js';
 import { byNumberIn, chainRoot } from '../lineage/index.js';
 import { studyDir, trialDir } from '../paths.js';
+import type { DatabaseFullWait } from './db-full.js';
+import type { EventSink } from './events.js';
 
 /** Schedulers that start new trials from finished ones (promotion), so a finished trial's checkpoint may be needed. */
 const PROMOTING_SCHEDULERS = new Set(['asha', 'hyperband']);
@@ -34,7 +36,7 @@ export interface RetentionInput {
 export class CheckpointRetention {
   private readonly candidates = new Set<number>();
 
-  constructor(private readonly o: Omit<RetentionInput, 'final'>) {
+  constructor(private readonly o: Omit<RetentionInput, 'final'> & { dbFull?: DatabaseFullWait; emit?: EventSink }) {
     const trials = path.join(studyDir(o.artifacts, o.study.name), 'trials');
     let entries: string[] = [];
     try {
@@ -43,6 +45,20 @@ export class CheckpointRetention {
       // No trial folder yet.
     }
     for (const e of entries) if (/^\d+$/.test(e)) this.noteFolder(Number(e));
+  }
+
+  /**
+   * After trial `ended` ended, or once the search is over (`final`): removes what it can. A failure is a
+   * warning, never the engine's end; with the database's disk full the pass waits for the next trial.
+   */
+  retain(final: boolean, ended?: number): void {
+    const { dbFull, emit } = this.o;
+    try {
+      if (ended !== undefined) this.trialEnded(ended);
+      if (!dbFull?.waiting) this.prune(final);
+    } catch (e) {
+      if (!dbFull?.hit(e)) emit?.({ type: 'log', level: 'warn', message: `checkpoint retention skipped: ${(e as Error).message}` });
+    }
   }
 
   /** A trial ended: its chain's folder (owned by the chain's first trial) may now hold a checkpoint. */
