@@ -70,6 +70,7 @@ log(`work folder ${work}; study ${study}; data folder ${disk.ok ? 'a tmpfs' : `o
 const segments = []; // one per engine process: { pid, planned kill?, exit, samples }
 let plannedKills = 0;
 let unplannedExits = 0;
+const exitCauses = {}; // headline of each unplanned exit -> how many
 let diskFull = { planned: disk.ok, at: null, until: null, bytes: 0 };
 let nextKill = opts.killEvery > 0 ? jittered(opts.killEvery) : Infinity;
 const diskFullAt = Math.floor(opts.trials * 0.4);
@@ -89,6 +90,8 @@ for (;;) {
     break;
   }
   unplannedExits += 1;
+  const cause = (seg.lastError || `code ${seg.code}, signal ${seg.signal}`).replace(/\d+(\.\d+)?/g, 'N').slice(0, 120);
+  exitCauses[cause] = (exitCauses[cause] ?? 0) + 1;
   log(`engine exited unexpectedly (code ${seg.code}, signal ${seg.signal}): ${seg.lastError}`);
   if (unplannedExits >= MAX_UNPLANNED) {
     log(`giving up after ${MAX_UNPLANNED} unplanned exits`);
@@ -118,7 +121,7 @@ const report = {
   machine: { cpus: os.cpus().length, node: process.version, host: os.hostname() },
   wall_s: wallS,
   trials_per_minute: result.evaluated / (wallS / 60),
-  engine: { planned_kills: plannedKills, unplanned_exits: unplannedExits, segments: segments.length, start: warm, end, worst_in_segment_rss_growth: worstGrowth },
+  engine: { planned_kills: plannedKills, unplanned_exits: unplannedExits, exit_causes: exitCauses, segments: segments.length, start: warm, end, worst_in_segment_rss_growth: worstGrowth },
   disk_full: disk.ok ? { seconds: opts.diskFullS, started_at_evaluated: diskFull.atEvaluated ?? null, bytes: diskFull.bytes, happened: diskFull.at !== null } : { skipped: disk.reason },
   orphans: orphans.map((o) => ({ pid: o.pid, trial: o.trial, cmd: o.cmd })),
   ...result,

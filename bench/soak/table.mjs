@@ -23,7 +23,12 @@ export function formatTable(r) {
   add('interrupted twice, not re-queued (retry limit)', String(d.notRequeued));
   add('study state', `${r.studyState}${r.stopReason ? ` (${r.stopReason})` : ''}`, pass(r.studyState === 'finished'));
   const e = r.engine;
-  add('engine restarts', `${e.planned_kills} SIGKILLs by the soak, ${e.unplanned_exits} exits on its own before the budget`, pass(e.unplanned_exits === 0));
+  const causes = Object.entries(e.exit_causes ?? {}).map(([c, n]) => `${n}× ${c}`);
+  add(
+    'engine restarts',
+    `${e.planned_kills} SIGKILLs by the soak, ${e.unplanned_exits} exits on its own before the budget${causes.length ? ` (${causes.join('; ')})` : ''}`,
+    pass(e.unplanned_exits === 0),
+  );
   if (e.start && e.end) {
     const rssGrowth = e.end.rssKb / e.start.rssKb - 1;
     const fdGrowth = e.end.fds / e.start.fds - 1;
@@ -36,6 +41,8 @@ export function formatTable(r) {
   add('orphan processes (trial marker in /proc)', `${r.orphans.length}${r.orphans.length ? `: ${r.orphans.slice(0, 3).map((x) => `pid ${x.pid} trial ${x.trial} \`${x.cmd}\``).join('; ')}` : ''}`, pass(r.orphans.length === 0));
   const df = r.disk_full;
   add('disk full', df.skipped ? `not run: ${df.skipped}` : df.happened ? `${df.seconds} s from ${df.started_at_evaluated} evaluated (${mib(df.bytes / 1024)} MiB fill)` : 'planned but the run ended first', df.skipped ? '' : pass(df.happened));
+  const de = r.diskEvents ?? {};
+  add('disk waits (study events)', `free-space guard ${de['disk.low'] ?? 0} waits / ${de['disk.ok'] ?? 0} resumed; database disk full ${de['disk.db_full'] ?? 0} waits resumed`);
   add('trials per minute', `${r.trials_per_minute.toFixed(1)} (${(r.wall_s / 60).toFixed(1)} min, ${o.parallel} at once, timeout ${o.timeoutS} s)`);
   return [
     `Nightshift soak, ${new Date().toISOString().slice(0, 16)}Z, ${r.machine.cpus} CPUs, Node ${r.machine.node}, seed ${o.seed}`,
