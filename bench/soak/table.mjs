@@ -33,6 +33,14 @@ export function formatTable(r) {
     const rssGrowth = e.end.rssKb / e.start.rssKb - 1;
     const fdGrowth = e.end.fds / e.start.fds - 1;
     add('engine RSS start → end (MiB)', `${mib(e.start.rssKb)} → ${mib(e.end.rssKb)} (${pct(rssGrowth)}; worst within one engine ${pct(e.worst_in_segment_rss_growth)})`, pass(rssGrowth < 0.1));
+    const f = e.first_engine;
+    const l = e.last_engine;
+    if (f && l) {
+      add(
+        'each engine warm / peak RSS (MiB): first vs last engine',
+        `first (from ${f.evaluated_at_start} evaluated) ${mib(f.warm_rss_kb)} / ${mib(f.peak_rss_kb)}; last (from ${l.evaluated_at_start} evaluated) ${mib(l.warm_rss_kb)} / ${mib(l.peak_rss_kb)}`,
+      );
+    }
     add('engine open descriptors start → end', `${e.start.fds} → ${e.end.fds} (${pct(fdGrowth)})`, pass(fdGrowth < 0.1));
   } else {
     add('engine RSS / descriptors', 'no samples (the engine never ran long enough)', pass(false));
