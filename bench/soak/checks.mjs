@@ -78,7 +78,13 @@ export function analyze({ dbFile, study, ledgerFile, budget }) {
     const notRequeued = db
       .prepare(`SELECT count(*) AS n FROM events WHERE study_id = ? AND kind = 'retry-limit'`)
       .get(s?.id ?? -1).n;
+    // How the engine rode out the full disk: the free-space guard's waits and the database's own.
+    const diskEvents = {};
+    for (const kind of ['disk.low', 'disk.ok', 'disk.db_full']) {
+      diskEvents[kind] = db.prepare(`SELECT count(*) AS n FROM events WHERE study_id = ? AND kind = ?`).get(s?.id ?? -1, kind).n;
+    }
     return {
+      diskEvents,
       integrity,
       studyState: s?.state ?? 'missing',
       stopReason: s?.stop_reason ?? null,

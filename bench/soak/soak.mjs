@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm run soak [-- --trials 5000 --parallel 4]`: a long campaign under injected faults, driven through the
 // real `nightshift run` as a user would, with the engine SIGKILLed and restarted every ~250 trials and the
-// data folder's disk full for a minute. Not a test (it takes an hour at 5,000 trials); the closing table
-// says whether a night would have been lost.
+// data folder's disk full for a minute. Not a test (5,000 trials take about 10 minutes on 2 busy CPUs);
+// the closing table says whether a night would have been lost.
 //
 //   --trials N        budget of the study (default 5000)
 //   --parallel N      trials at once (default 4)
@@ -70,6 +70,7 @@ log(`work folder ${work}; study ${study}; data folder ${disk.ok ? 'a tmpfs' : `o
 const segments = []; // one per engine process: { pid, planned kill?, exit, samples }
 let plannedKills = 0;
 let unplannedExits = 0;
+const exitCauses = {}; // headline of each unplanned exit -> how many
 let diskFull = { planned: disk.ok, at: null, until: null, bytes: 0 };
 let nextKill = opts.killEvery > 0 ? jittered(opts.killEvery) : Infinity;
 const diskFullAt = Math.floor(opts.trials * 0.4);
@@ -89,6 +90,8 @@ for (;;) {
     break;
   }
   unplannedExits += 1;
+  const cause = (seg.lastError || `code ${seg.code}, signal ${seg.signal}`).replace(/\d+(\.\d+)?/g, 'N').slice(0, 120);
+  exitCauses[cause] = (exitCauses[cause] ?? 0) + 1;
   log(`engine exited unexpectedly (code ${seg.code}, signal ${seg.signal}): ${seg.lastError}`);
   if (unplannedExits >= MAX_UNPLANNED) {
     log(`giving up after ${MAX_UNPLANNED} unplanned exits`);
@@ -113,12 +116,17 @@ const worstGrowth = segments.reduce((worst, s) => {
   const e = s.samples.at(-1);
   return Math.max(worst, e.rssKb / s.warm.rssKb - 1);
 }, 0);
+// Each engine's own footprint, first and last engine alike: RSS once warm (its first ~50 trials) and its
+// peak. V8 lets garbage pile up in the old generation until a major GC, so one sample at an arbitrary
+// moment swings by tens of MiB; an engine that held per-trial data would show it in both figures here.
+const warmEngines = segments.filter((s) => s.warm && s.samples.length > 0);
+const footprint = (s) => (s ? { evaluated_at_start: s.startEvaluated, warm_rss_kb: s.warm.rssKb, peak_rss_kb: Math.max(...s.samples.map((x) => x.rssKb)) } : null);
 const report = {
   options: opts,
   machine: { cpus: os.cpus().length, node: process.version, host: os.hostname() },
   wall_s: wallS,
   trials_per_minute: result.evaluated / (wallS / 60),
-  engine: { planned_kills: plannedKills, unplanned_exits: unplannedExits, segments: segments.length, start: warm, end, worst_in_segment_rss_growth: worstGrowth },
+  engine: { planned_kills: plannedKills, unplanned_exits: unplannedExits, exit_causes: exitCauses, segments: segments.length, start: warm, end, worst_in_segment_rss_growth: worstGrowth, first_engine: footprint(warmEngines[0]), last_engine: footprint(warmEngines.at(-1)) },
   disk_full: disk.ok ? { seconds: opts.diskFullS, started_at_evaluated: diskFull.atEvaluated ?? null, bytes: diskFull.bytes, happened: diskFull.at !== null } : { skipped: disk.reason },
   orphans: orphans.map((o) => ({ pid: o.pid, trial: o.trial, cmd: o.cmd })),
   ...result,

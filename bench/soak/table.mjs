@@ -23,11 +23,24 @@ export function formatTable(r) {
   add('interrupted twice, not re-queued (retry limit)', String(d.notRequeued));
   add('study state', `${r.studyState}${r.stopReason ? ` (${r.stopReason})` : ''}`, pass(r.studyState === 'finished'));
   const e = r.engine;
-  add('engine restarts', `${e.planned_kills} SIGKILLs by the soak, ${e.unplanned_exits} exits on its own before the budget`, pass(e.unplanned_exits === 0));
+  const causes = Object.entries(e.exit_causes ?? {}).map(([c, n]) => `${n}× ${c}`);
+  add(
+    'engine restarts',
+    `${e.planned_kills} SIGKILLs by the soak, ${e.unplanned_exits} exits on its own before the budget${causes.length ? ` (${causes.join('; ')})` : ''}`,
+    pass(e.unplanned_exits === 0),
+  );
   if (e.start && e.end) {
     const rssGrowth = e.end.rssKb / e.start.rssKb - 1;
     const fdGrowth = e.end.fds / e.start.fds - 1;
     add('engine RSS start → end (MiB)', `${mib(e.start.rssKb)} → ${mib(e.end.rssKb)} (${pct(rssGrowth)}; worst within one engine ${pct(e.worst_in_segment_rss_growth)})`, pass(rssGrowth < 0.1));
+    const f = e.first_engine;
+    const l = e.last_engine;
+    if (f && l) {
+      add(
+        'each engine warm / peak RSS (MiB): first vs last engine',
+        `first (from ${f.evaluated_at_start} evaluated) ${mib(f.warm_rss_kb)} / ${mib(f.peak_rss_kb)}; last (from ${l.evaluated_at_start} evaluated) ${mib(l.warm_rss_kb)} / ${mib(l.peak_rss_kb)}`,
+      );
+    }
     add('engine open descriptors start → end', `${e.start.fds} → ${e.end.fds} (${pct(fdGrowth)})`, pass(fdGrowth < 0.1));
   } else {
     add('engine RSS / descriptors', 'no samples (the engine never ran long enough)', pass(false));
@@ -36,6 +49,8 @@ export function formatTable(r) {
   add('orphan processes (trial marker in /proc)', `${r.orphans.length}${r.orphans.length ? `: ${r.orphans.slice(0, 3).map((x) => `pid ${x.pid} trial ${x.trial} \`${x.cmd}\``).join('; ')}` : ''}`, pass(r.orphans.length === 0));
   const df = r.disk_full;
   add('disk full', df.skipped ? `not run: ${df.skipped}` : df.happened ? `${df.seconds} s from ${df.started_at_evaluated} evaluated (${mib(df.bytes / 1024)} MiB fill)` : 'planned but the run ended first', df.skipped ? '' : pass(df.happened));
+  const de = r.diskEvents ?? {};
+  add('disk waits (study events)', `free-space guard ${de['disk.low'] ?? 0} waits / ${de['disk.ok'] ?? 0} resumed; database disk full ${de['disk.db_full'] ?? 0} waits resumed`);
   add('trials per minute', `${r.trials_per_minute.toFixed(1)} (${(r.wall_s / 60).toFixed(1)} min, ${o.parallel} at once, timeout ${o.timeoutS} s)`);
   return [
     `Nightshift soak, ${new Date().toISOString().slice(0, 16)}Z, ${r.machine.cpus} CPUs, Node ${r.machine.node}, seed ${o.seed}`,

@@ -96,6 +96,11 @@ export interface ResourcesSpec {
   allow_busy_gpus: boolean;
   /** Below this many free bytes where trial folders live, no new trial starts (0: no guard). */
   min_free_disk_bytes: number;
+  /**
+   * How long a run waits for disk space (below min_free_disk, or the database's disk full) before it ends
+   * as idle; 0: it ends at once. Optional so specs stored before it read as the default.
+   */
+  disk_full_wait_s?: number;
 }
 
 export interface CheckpointsSpec {

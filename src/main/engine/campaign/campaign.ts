@@ -8,6 +8,7 @@ import { killProcessesWithEnv } from '../runner/marked.js';
 import type { Sampler } from '../samplers/types.js';
 import type { Scheduler } from '../schedulers/types.js';
 import { resolveDeadline } from '../study/deadline.js';
+import { DEFAULT_DISK_FULL_WAIT_S } from '../study/spec.js';
 import { StudySpecError } from '../study/errors.js';
 import { SearchSpace } from '../study/space.js';
 import { formatEnergy } from '../study/units.js';
@@ -17,8 +18,9 @@ import { StudyLeaseLostError, type NightshiftStudyRecord, type Store, type Store
 import { brokenTrainer, timeUp, trialsUsedUp } from './budget.js';
 import type { EventSink } from './events.js';
 import { ENGINE_ENV } from './orphans.js';
-import { pruneCheckpoints } from './checkpoint-retention.js';
-import { lowDiskReason } from './disk.js';
+import { CheckpointRetention } from './checkpoint-retention.js';
+import { DatabaseFullWait } from './db-full.js';
+import { FreeSpaceGuard } from './disk-guard.js';
 import { newOwner, ownerIsDead } from './owner.js';
 import { planNext } from './planner.js';
 import { EngineBusyError, recoverOrphans, STALE_LEASE_MS } from './recovery.js';
@@ -73,14 +75,18 @@ export class Campaign {
   private stopping: string | null = null;
   /** Set when a claim found another engine holding the study: this one must let go. */
   private leaseLost: StudyLeaseHolder | null = null;
-  /** Why no new trial starts (too little free disk), while that lasts; the study ends with it once idle. */
-  private diskLow: string | null = null;
+  /** Too little free disk: no new trial starts while that lasts; the study ends with its reason past the wait. */
+  private readonly guard: FreeSpaceGuard;
+  /** The database's disk is full: no trial starts, outcomes wait in memory for room. */
+  private readonly dbFull: DatabaseFullWait;
   private exhausted: string | null = null;
   private wake: () => void = () => {};
   private readonly space: SearchSpace;
   private meter: Meter | null;
   /** The trials in flight, their slots and their executor. */
   private readonly pool: TrialPool;
+  /** Set when a run starts (after recovery), so its folder scan sees what earlier runs left. */
+  private retention: CheckpointRetention | null = null;
 
   private constructor(
     private readonly store: Store,
@@ -96,7 +102,15 @@ export class Campaign {
     this.emit = opts.emit ?? (() => {});
     this.now = opts.now ?? Date.now;
     const executor = opts.executor ?? createExecutor(spec);
-    this.pool = new TrialPool({ store, study, spec, artifacts, owner: this.owner, scheduler, emit: this.emit, executor });
+    const waitMs = (spec.resources.disk_full_wait_s ?? DEFAULT_DISK_FULL_WAIT_S) * 1000;
+    const dbFull = new DatabaseFullWait({ store, studyId: study.id, owner: this.owner, waitMs, emit: this.emit, now: this.now, onResume: () => this.wake() });
+    this.dbFull = dbFull;
+    this.guard = new FreeSpaceGuard({ store, study, owner: this.owner, artifacts, minFreeBytes: spec.resources.min_free_disk_bytes, waitMs, dbFull, emit: this.emit, now: this.now });
+    this.pool = new TrialPool({ store, study, spec, artifacts, owner: this.owner, scheduler, emit: this.emit, executor, dbFull });
+  }
+
+  private get diskLow(): string | null {
+    return this.guard.reason;
   }
 
   private get running(): ReadonlyMap<number, RunningTrial> {
@@ -199,6 +213,7 @@ export class Campaign {
     const { executor } = this.pool;
     const followed = await recoverOrphans({ store, study, spec, emit: this.emit, now: this.now(), executor, artifacts: this.artifacts });
     const views = TrialViews.load(store, study.id, study.objectives);
+    this.retention = new CheckpointRetention({ store, study, spec, artifacts: this.artifacts, dbFull: this.dbFull, emit: this.emit });
     const note = await this.pool.prepare(this.meter);
     if (note) this.emit({ type: 'log', level: 'warn', message: note });
     this.emit({ type: 'study', study: study.name, state: 'running', reason: null });
@@ -206,7 +221,7 @@ export class Campaign {
       startedAt: this.now(),
       deadline: spec.budget.deadline ? resolveDeadline(spec.budget.deadline, new Date(this.now())).getTime() : null,
     };
-    const beat = setInterval(() => store.heartbeat(this.owner), HEARTBEAT_MS);
+    const beat = setInterval(() => this.dbFull.waiting || this.dbFull.writeOrLater(() => store.heartbeat(this.owner)), HEARTBEAT_MS);
     let endReason: string | null = null;
     try {
       this.pool.follow(views, followed);
@@ -215,7 +230,7 @@ export class Campaign {
       if (fspec && !this.stopping && !this.diskLow) {
         // A repeated validate keeps the search's reason, not the previous stage's summary.
         const searchReason = (opts.finalistsOnly ? study.stopReason : (endReason ?? this.result(null).reason))?.split('; finalists: ')[0] ?? null;
-        const { planned, queued } = planFinalistStage(store, study, fspec);
+        const { planned, queued } = await this.dbFull.retrying(() => planFinalistStage(store, study, fspec));
         this.emit({ type: 'log', level: 'info', message: `finalists: ${planned.length} runs planned (${queued} queued now)` });
         const late = await this.drive(views, clock, 'finalists');
         const done = splitCounts(store, study.id).finalists;
@@ -223,6 +238,7 @@ export class Campaign {
       }
     } finally {
       clearInterval(beat);
+      this.dbFull.close();
       executor.close();
       this.saveGpuSeries();
       // Each trial's leftovers died with it; this catches any that escaped between a trial's end and its scan.
@@ -230,7 +246,7 @@ export class Campaign {
       if (executor.kind === 'local') await killProcessesWithEnv([`${ENGINE_ENV}=${this.owner}`], Math.min(spec.kill_grace_s, 5) * 1000);
     }
     // The search is over for good (not interrupted, not paused for disk): nothing will be promoted any more.
-    if (!this.stopping && !this.diskLow) this.retainCheckpoints(true);
+    if (!this.stopping && !this.diskLow) this.retention?.retain(true);
     return this.result(endReason);
   }
 
@@ -242,6 +258,7 @@ export class Campaign {
     const { store, study, spec } = this;
     let endReason: string | null = null;
     for (;;) {
+      this.dbFull.check();
       const late = timeUp(spec.budget, clock, this.now());
       if (late && !this.stopping) {
         endReason = late;
@@ -249,6 +266,8 @@ export class Campaign {
         this.stopping = late;
         await Promise.all([...this.running.values()].map((t) => t.stop(`interrupted: ${late}`, true)));
       }
+      // Out of disk space for now: nothing starts, and the stage waits rather than ends.
+      let waitingForDisk = false;
       while (!this.stopping && this.pool.hasFreeSlot) {
         if (stage === 'search') {
           const counts = splitCounts(store, study.id).search;
@@ -258,15 +277,20 @@ export class Campaign {
             break;
           }
         }
-        if (this.checkDisk()) {
-          if (this.running.size === 0) endReason = this.diskLow;
+        const disk = this.dbFull.waiting ? 'wait' : this.guard.check();
+        if (disk !== 'ok') {
+          if (disk === 'over' && this.running.size === 0) endReason = this.diskLow;
+          waitingForDisk = disk === 'wait';
           break;
         }
         const rec = await this.claimNext(views, stage);
-        if (!rec) break;
+        if (!rec) {
+          waitingForDisk = this.dbFull.waiting;
+          break;
+        }
         this.pool.start(views, rec);
       }
-      if (this.running.size === 0) break;
+      if (this.running.size === 0 && !waitingForDisk) break;
       await this.waitForChange();
     }
     return endReason;
@@ -285,26 +309,6 @@ export class Campaign {
     return { state: 'finished', reason, failed };
   }
 
-  /** True while free disk is below `resources.min_free_disk`; the first time, the study's log says why. */
-  private checkDisk(): boolean {
-    const low = lowDiskReason(this.artifacts, this.study.name, this.spec.resources.min_free_disk_bytes);
-    if (low && !this.diskLow) {
-      this.store.addEvent(this.study.id, null, 'disk.low', low);
-      this.emit({ type: 'log', level: 'warn', message: low });
-    }
-    this.diskLow = low;
-    return low !== null;
-  }
-
-  /** Checkpoint retention (checkpoint-retention.ts); `final` once the search is over (nothing left to promote). */
-  private retainCheckpoints(final: boolean): void {
-    try {
-      pruneCheckpoints({ store: this.store, study: this.study, spec: this.spec, artifacts: this.artifacts, final });
-    } catch (e) {
-      this.emit({ type: 'log', level: 'warn', message: `checkpoint retention skipped: ${(e as Error).message}` });
-    }
-  }
-
   /**
    * The search's `next` or the finalists stage's queue, unless another engine has taken the study over:
    * then this one stops and re-queues its trials.
@@ -314,6 +318,8 @@ export class Campaign {
       // Awaited here so a lease lost while the sampler thought (off-thread) is caught below too.
       return stage === 'search' ? await this.next(views) : this.store.claimQueued(this.study.id, this.owner);
     } catch (e) {
+      // A claim is a write: with the database's disk full nothing starts, and the campaign waits for room.
+      if (this.dbFull.hit(e)) return null;
       if (!(e instanceof StudyLeaseLostError)) throw e;
       this.leaseLost = e.holder;
       void this.stop('another engine took over the study');
@@ -384,7 +390,7 @@ export class Campaign {
         this.pool.running.delete(n);
         // Surface a failure to record the outcome (the trial's own failures are outcomes, not errors).
         await t.finished;
-        this.retainCheckpoints(false);
+        this.retention?.retain(false, n);
       }
     }
   }

@@ -18,6 +18,7 @@ import type { EventSink } from './events.js';
 import type { TrialViews } from './views.js';
 import type { Meter, TrialMeasurement } from '../metering/index.js';
 import type { Slot } from './slots.js';
+import type { DatabaseFullWait } from './db-full.js';
 
 export interface TrialRunDeps {
   store: Store;
@@ -35,12 +36,16 @@ export interface TrialRunDeps {
   executor: Executor;
   /** Set for a trial launched by an engine that died, whose job still runs: follow it instead of launching. */
   reattach?: TrialLease;
+  /** The database's disk being full: writes wait for room instead of failing the trial or the engine. */
+  dbFull: DatabaseFullWait;
 }
 
 /** Why the engine itself ends a trial early. `requeue` trials run again (as a copy) on the next start. */
 type EngineStop = { state: 'pruned' | 'stopped'; reason: string; requeue: boolean };
 
 const MAX_LOG_BYTES = 10 * 1024 * 1024;
+/** Reports kept in memory per trial while the database's disk is full (a step reported again takes no more). */
+const MAX_UNSTORED_REPORTS = 10_000;
 
 export class RunningTrial {
   readonly finished: Promise<TrialRecord>;
@@ -61,6 +66,8 @@ export class RunningTrial {
   /** Set for a run of the finalists stage: its own seed and fold, and never seen by the sampler or scheduler. */
   private readonly finalist: FinalistRunInfo | null;
   private unstoredReports = 0;
+  /** Reports received while the database's disk was full, by step, written before anything else of the trial. */
+  private readonly held = new Map<number, Record<string, number>>();
 
   constructor(
     private readonly deps: TrialRunDeps,
@@ -170,18 +177,20 @@ export class RunningTrial {
 
   /** The trial's lease names what runs it, before anything else can happen to the trial. */
   private onStarted(lease: TrialLease): void {
-    const { store, meter, slot } = this.deps;
-    if (lease.pgid !== null) {
-      store.setPgid(this.record.id, lease.pgid);
-      meter?.beginTrial(this.key, lease.pgid, slot.gpus);
+    const { store, meter, slot, dbFull } = this.deps;
+    const pgid = lease.pgid;
+    if (pgid !== null) {
+      dbFull.writeOrLater(() => store.setPgid(this.record.id, pgid));
+      meter?.beginTrial(this.key, pgid, slot.gpus);
       this.metered = meter !== null;
     }
-    if (lease.jobId !== null && lease.jobId !== this.record.jobId) store.setJobId(this.record.id, lease.jobId);
+    const jobId = lease.jobId;
+    if (jobId !== null && jobId !== this.record.jobId) dbFull.writeOrLater(() => store.setJobId(this.record.id, jobId));
   }
 
   /** Where it runs, once the executor knows: a Slurm job waited in the queue until now, so its start-up starts here. */
   private onPlaced(p: TrialPlacement): void {
-    this.deps.store.setPlacement(this.record.id, p.node, p.gpus);
+    this.deps.dbFull.writeOrLater(() => this.deps.store.setPlacement(this.record.id, p.node, p.gpus));
     if (this.launchedAt !== null) this.launchedAt = performance.now();
   }
 
@@ -207,7 +216,7 @@ export class RunningTrial {
   }
 
   private onReport(step: number, reported: Record<string, number>): void {
-    const { store, study, views, scheduler, emit, meter } = this.deps;
+    const { study, views, scheduler, emit, meter } = this.deps;
     // Re-read after a restart: already stored and judged by the previous engine; only the last values count.
     if (this.replayThrough !== null && step <= this.replayThrough) {
       Object.assign(this.last, reported);
@@ -221,9 +230,9 @@ export class RunningTrial {
     // paid again by every process a scheduler starts: the cost that stop-based ASHA avoids.
     if (!this.startup && this.launchedAt !== null) this.startup = { seconds: (performance.now() - this.launchedAt) / 1000, energyJ: own };
     try {
-      store.addReport(this.record.id, step, metrics);
+      this.storeReport(step, metrics);
     } catch (e) {
-      // Once per trial: a full disk fails every report, and a warning each made a storm of hundreds.
+      // Once per trial: a broken database fails every report, and a warning each made a storm of hundreds.
       if (this.unstoredReports++ === 0) {
         emit({ type: 'log', level: 'warn', message: `trial ${this.record.number}: report not stored (later ones are not warned about): ${(e as Error).message}` });
       }
@@ -242,14 +251,39 @@ export class RunningTrial {
     }
   }
 
-  private finish(
+  /**
+   * Writes a report, after any held back. While the database's disk is full it is held in memory (bounded)
+   * and counts as received: the scheduler judges it now, and it is written with the trial's outcome.
+   */
+  private storeReport(step: number, metrics: Record<string, number>): void {
+    const { store, dbFull } = this.deps;
+    if (!dbFull.waiting) {
+      try {
+        this.writeHeld();
+        store.addReport(this.record.id, step, metrics);
+        return;
+      } catch (e) {
+        if (!dbFull.hit(e)) throw e;
+      }
+    }
+    const same = this.held.get(step);
+    if (same) Object.assign(same, metrics);
+    else if (this.held.size < MAX_UNSTORED_REPORTS) this.held.set(step, { ...metrics });
+  }
+
+  private writeHeld(): void {
+    for (const [step, metrics] of this.held) this.deps.store.addReport(this.record.id, step, metrics);
+    this.held.clear();
+  }
+
+  private async finish(
     state: Exclude<TrialState, 'queued' | 'running'>,
     reason: string | null,
     requeue: boolean,
     exit: ExecutorExit | null,
     measured: TrialMeasurement | null,
-  ): TrialRecord {
-    const { store, study, views, emit } = this.deps;
+  ): Promise<TrialRecord> {
+    const { store, study, views, emit, dbFull } = this.deps;
     const objectiveNames = new Set(study.objectives.map((o) => o.metric));
     const values: Record<string, number> = {};
     const metrics: Record<string, number> = {};
@@ -264,22 +298,27 @@ export class RunningTrial {
     const startup = startupMetrics(this.startup, final.metrics);
     for (const [k, v] of Object.entries({ ...startup, ...final.metrics })) (objectiveNames.has(k) ? values : metrics)[k] = v;
     const t = this.record;
-    const done = store.transaction(() => {
-      const provenance = measured
-        ? {
-            ...measured.provenance,
-            notes: [...measured.provenance.notes, ...final.notes],
-            window: measured.window,
-            ...(this.startup ? { startup: STARTUP_PROVENANCE } : {}),
-          }
-        : null;
-      const rec = store.finishTrial(t.id, { state, values, metrics, reason, provenance });
-      // An interruption is not the trial's fault: its copy keeps the retry count (crash retries are limited elsewhere).
-      if (requeue) {
-        store.enqueueTrial(study.id, { params: t.params, budget: t.budget, lineage: { kind: 'retry', parentNumber: t.number }, retries: t.retries });
-      }
-      return rec;
-    });
+    // With the database's disk full the outcome waits in memory (the trial keeps its lease) until it fits.
+    const done = await dbFull.retrying(() =>
+      store.transaction(() => {
+        for (const [step, m] of this.held) store.addReport(t.id, step, m);
+        const provenance = measured
+          ? {
+              ...measured.provenance,
+              notes: [...measured.provenance.notes, ...final.notes],
+              window: measured.window,
+              ...(this.startup ? { startup: STARTUP_PROVENANCE } : {}),
+            }
+          : null;
+        const rec = store.finishTrial(t.id, { state, values, metrics, reason, provenance });
+        // An interruption is not the trial's fault: its copy keeps the retry count (crash retries are limited elsewhere).
+        if (requeue) {
+          store.enqueueTrial(study.id, { params: t.params, budget: t.budget, lineage: { kind: 'retry', parentNumber: t.number }, retries: t.retries });
+        }
+        return rec;
+      }),
+    );
+    this.held.clear();
     if (!this.finalist) views.upsert(done);
     emit({ type: 'trial-state', study: study.name, number: t.number, state, reason });
     return done;

@@ -260,6 +260,8 @@ const resourcesSchema = strict({
   trials_per_gpu: z.int().min(1, 'must be at least 1').optional(),
   allow_busy_gpus: z.boolean().optional(),
   min_free_disk: unitSchema(parseSize, 'a size such as 500MB or 2GB').optional(),
+  // 0 (or "0"): no waiting, the run ends at once as it did before waiting existed.
+  disk_full_wait: unitSchema((v) => (v === 0 || v === '0' ? 0 : parseDuration(v)), 'a duration such as 30m or 4h, or 0').optional(),
 });
 
 export const studySchema = strict({

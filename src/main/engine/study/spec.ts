@@ -105,6 +105,8 @@ const DEFAULT_KILL_GRACE_S = 10;
 // 1 GB: room for the database to commit and a trial to write its logs and a typical checkpoint. A fixed size,
 // not a share of the disk: 2% of a 4 TB disk would stop a campaign with 80 GB still free.
 const DEFAULT_MIN_FREE_DISK_BYTES = 1e9;
+/** A night's worth of someone noticing and freeing space, but not a run that hangs until the morning after. */
+export const DEFAULT_DISK_FULL_WAIT_S = 4 * 3600;
 // The best 3 per objective: enough to resume or fine-tune the winners and a runner-up or two.
 const DEFAULT_KEEP_BEST = 3;
 
@@ -162,6 +164,7 @@ function checkStudy(raw: RawStudy, folder: string, strategies: StrategyCatalog, 
       trials_per_gpu: raw.resources?.trials_per_gpu ?? 1,
       allow_busy_gpus: raw.resources?.allow_busy_gpus ?? false,
       min_free_disk_bytes: raw.resources?.min_free_disk ?? DEFAULT_MIN_FREE_DISK_BYTES,
+      disk_full_wait_s: raw.resources?.disk_full_wait ?? DEFAULT_DISK_FULL_WAIT_S,
     },
     baseline: raw.baseline ?? null,
     warm_start: raw.warm_start
