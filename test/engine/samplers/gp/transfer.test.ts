@@ -5,7 +5,7 @@ import type { Params } from '../../../../src/shared/types.js';
 import { createGpSampler } from '../../../../src/main/engine/samplers/gp/sampler.js';
 import { objectiveModels, type GpTask, type GpTrial } from '../../../../src/main/engine/samplers/gp/suggest.js';
 import { offThread } from '../../../../src/main/engine/samplers/gp/threaded.js';
-import type { GpPrior } from '../../../../src/main/engine/samplers/gp/transfer.js';
+import { priorWeight, type GpPrior } from '../../../../src/main/engine/samplers/gp/transfer.js';
 import { GpWorker } from '../../../../src/main/engine/samplers/gp/worker-client.js';
 import type { GaussianProcess } from '../../../../src/main/engine/samplers/gp/gp.js';
 import { SearchSpace } from '../../../../src/main/engine/study/space.js';
@@ -75,6 +75,27 @@ describe('GP prior from an earlier study (stacked residual GPs)', () => {
     };
     expect(Math.abs(at(2) - 0.75)).toBeLessThanOrEqual(0.05);
     expect(Math.abs(at(40) - 0.25)).toBeLessThanOrEqual(0.05);
+  });
+});
+
+describe('the weight of the prior', () => {
+  const s = Float64Array.from({ length: 40 }, (_, i) => Math.sin(i));
+  const rows = Array.from({ length: 40 }, (_, i) => i);
+  const weightFor = (f: (v: number, i: number) => number, n = 40) => priorWeight(s, Float64Array.from(s, f), rows.slice(0, n));
+
+  it('stays 1 where the new results follow the source up to an offset, and with no results', () => {
+    expect(weightFor((v) => v + 7)).toBeCloseTo(1, 12);
+    expect(priorWeight(s, s, [])).toBe(1);
+  });
+
+  it('fades a source the new results contradict, the more the more results there are', () => {
+    expect(weightFor((v) => -v)).toBe(0);
+    const unrelated = (_: number, i: number) => Math.cos(7 * i);
+    expect(weightFor(unrelated, 40)).toBeLessThan(0.25);
+    expect(weightFor(unrelated, 5)).toBeGreaterThan(weightFor(unrelated, 40));
+    // A stronger effect than the source's is followed, up to twice its scale.
+    expect(weightFor((v) => 1.5 * v)).toBeCloseTo((40 * 1.5 + 5) / 45, 12);
+    expect(weightFor((v) => 4 * v)).toBe(2);
   });
 });
 

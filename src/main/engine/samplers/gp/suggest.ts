@@ -14,7 +14,7 @@ import { encodingOf, type Encoding } from './encode.js';
 import { GPFitError } from './errors.js';
 import { fitGP, GaussianProcess } from './gp.js';
 import { optimizeAcquisition, type AcquisitionFn } from './optimize.js';
-import { priorObservations, residuals, sourceMean, stackedPrior, type GpPrior } from './transfer.js';
+import { meanAtRows, priorObservations, priorWeight, sourceMean, stackedPrior, type GpPrior } from './transfer.js';
 
 /** Random streams of this sampler (distinct from rng.ts's STREAM values). */
 const STREAM_GP = 0x6770;
@@ -201,7 +201,9 @@ class ModelStep {
    */
   private model(name: string, target: Float64Array, train: number[], fitRows: number[], rng: Rng, source: GaussianProcess | null = null, X = this.obs.X): GaussianProcess {
     const { D, isCat } = this.enc;
-    const y = source ? residuals(target, X, D, sourceMean(source)) : target;
+    const s = source ? meanAtRows(X, target.length, D, sourceMean(source)) : null;
+    const weight = s ? priorWeight(s, target, train) : 1;
+    const y = s ? Float64Array.from(target, (v, i) => v - weight * s[i]!) : target;
     const warm = this.thetas[name];
     const fitted = fitGP(takeRows(X, D, fitRows), fitRows.length, D, isCat, take(y, fitRows), {
       rng,
@@ -214,7 +216,7 @@ class ModelStep {
     this.thetas[name] = Array.from(fitted.theta);
     if (!source && train.length === fitRows.length) return fitted;
     const ys = Float64Array.from(train, (i) => (target[i]! - fitted.yMean) / fitted.yStd);
-    const prior = source ? stackedPrior(source, fitted.yStd) : null;
+    const prior = source ? stackedPrior(source, fitted.yStd, weight) : null;
     return new GaussianProcess(takeRows(X, D, train), train.length, D, isCat, ys, fitted.theta, fitted.yMean, fitted.yStd, prior);
   }
 

@@ -51,27 +51,59 @@ export function sourceMean(source: GaussianProcess): (x: ArrayLike<number>) => n
   return (x) => source.yMean + source.yStd * source.predict(x).mean;
 }
 
+/** Pseudo-observations that hold the prior's weight at 1 until the new study's own results say otherwise. */
+export const PRIOR_WEIGHT_PSEUDO = 5;
+
 /**
- * The source GP's posterior mean as the prior mean of a GP whose standardized outputs are
+ * How much of the source's mean the new study's results bear out: the least-squares slope of `target` on
+ * the source's predictions `s` over `rows`, shrunk towards 1 by PRIOR_WEIGHT_PSEUDO pseudo-observations
+ * and kept in [0, 2]. The residual GP learns offsets; this learns scale (the "learned scale" of a prior mean),
+ * so a source whose landscape the new task does not share fades out instead of pinning the search to its
+ * optimum (a plain stack measured on LCBench plateaued below the cold start: bench/results/transfer-*).
+ */
+export function priorWeight(s: Float64Array, target: Float64Array, rows: readonly number[]): number {
+  const n = rows.length;
+  if (n === 0) return 1;
+  let ms = 0;
+  let mt = 0;
+  for (const i of rows) {
+    ms += s[i]! / n;
+    mt += target[i]! / n;
+  }
+  let sxy = 0;
+  let sxx = 0;
+  for (const i of rows) {
+    sxy += (s[i]! - ms) * (target[i]! - mt);
+    sxx += (s[i]! - ms) ** 2;
+  }
+  // With the source's own spread as the pseudo-observations' spread: (n w_ls + n0) / (n + n0).
+  const v = sxx / n;
+  if (!(v > 0)) return 1;
+  const w = (sxy + PRIOR_WEIGHT_PSEUDO * v) / (sxx + PRIOR_WEIGHT_PSEUDO * v);
+  return Math.min(2, Math.max(0, w));
+}
+
+/**
+ * `weight` times the source GP's posterior mean as the prior mean of a GP whose standardized outputs are
  * (y - yMean) / yStd, with yMean and yStd those of the residuals: then y_std - m(x) is exactly the
  * standardized residual the target GP was fitted on.
  */
-export function stackedPrior(source: GaussianProcess, yStd: number): PriorMean {
+export function stackedPrior(source: GaussianProcess, yStd: number, weight = 1): PriorMean {
   const dm = new Float64Array(source.D);
   const dv = new Float64Array(source.D);
-  const scale = source.yStd / yStd;
+  const scale = (weight * source.yStd) / yStd;
   return {
-    value: (x) => (source.yMean + source.yStd * source.predict(x).mean) / yStd,
+    value: (x) => (weight * (source.yMean + source.yStd * source.predict(x).mean)) / yStd,
     valueWithGrad: (x, grad) => {
       const p = source.predictWithGrad(x, dm, dv);
       for (let d = 0; d < grad.length; d++) grad[d] = scale * dm[d]!;
-      return (source.yMean + source.yStd * p.mean) / yStd;
+      return (weight * (source.yMean + source.yStd * p.mean)) / yStd;
     },
   };
 }
 
-/** `target` minus the source's mean at each row of X (n x D). */
-export function residuals(target: Float64Array, X: Float64Array, D: number, mean: (x: ArrayLike<number>) => number): Float64Array {
-  return Float64Array.from(target, (v, i) => v - mean(X.subarray(i * D, i * D + D)));
+/** The source's mean at each row of X (n x D). */
+export function meanAtRows(X: Float64Array, n: number, D: number, mean: (x: ArrayLike<number>) => number): Float64Array {
+  return Float64Array.from({ length: n }, (_, i) => mean(X.subarray(i * D, i * D + D)));
 }
 
