@@ -146,7 +146,9 @@ async function main(): Promise<void> {
   const date = new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-');
   const base = path.join(args.out, `transfer-${date}`);
   // The runs' raw trajectories first: a summary that fails must not lose an hour of runs.
-  writeFileSync(`${base}-runs.json`, JSON.stringify([...cold, ...warm].map(({ sourceTrials: _t, ...r }) => r)) + '\n');
+  // Best-so-far only changes when it improves: those points (and the last) keep each curve exactly.
+  const improving = (t: [number, number][]) => t.filter((p, i, all) => i === 0 || i === all.length - 1 || p[1] > all[i - 1]![1]);
+  writeFileSync(`${base}-runs.json`, JSON.stringify([...cold, ...warm].map(({ sourceTrials: _t, ...r }) => ({ ...r, trajectory: improving(r.trajectory) }))) + '\n');
 
   const rows = args.pairs.flatMap(([source, task]) =>
     args.variants.map((variant) => {
