@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadTransferPrior, spaceMismatch, trialRanges } from '../../../src/main/engine/campaign/transfer-prior.js';
 import { STRATEGIES } from '../../../src/main/engine/campaign/strategy.js';
+import { openAnyStudySource } from '../../../src/main/engine/optuna/index.js';
 import { openStore } from '../../../src/main/engine/storage/open.js';
 import { StudySpecError } from '../../../src/main/engine/study/errors.js';
 import { SearchSpace } from '../../../src/main/engine/study/space.js';
@@ -85,6 +86,21 @@ describe('loading the prior', () => {
     expect(t?.description).toBe('GP prior from study "old": 4 finished trials (#0-#3)');
     expect(loadTransferPrior(spec(false), new SearchSpace({ lr: float(0, 1) }), store, undefined, (m) => logs.push(m))).toBeNull();
     expect(logs).toEqual([]);
+    store.close();
+  });
+
+  it('lets a resumed study go on without its prior when the earlier database has gone', () => {
+    const { store, spec } = withSource('loss');
+    const missing = path.join(tempDir(), 'moved-away.db');
+    const elsewhere = { ...spec(true), warm_start: { ...spec(true).warm_start!, db: missing } };
+    // The host's own opener (CLI and API), on a file that is not there.
+    const gone = () => openAnyStudySource(missing);
+    const space = new SearchSpace({ lr: float(0, 1) });
+    expect(() => loadTransferPrior(elsewhere, space, store, gone, () => {})).toThrow();
+    const logs: string[] = [];
+    expect(loadTransferPrior(elsewhere, space, store, gone, (m) => logs.push(m), true)).toBeNull();
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toContain(`no GP prior from study "old": ${missing} cannot be read now (`);
     store.close();
   });
 

@@ -113,7 +113,7 @@ export class Campaign {
     const { spec, note } = withSchedulerMode(opts.spec, existing?.spec ?? null);
     if (note) emit({ type: 'log', level: 'info', message: note });
     const space = new SearchSpace(spec.search_space);
-    const transfer = loadTransferPrior(spec, space, store, opts.openSource, (message) => emit({ type: 'log', level: 'info', message }));
+    const transfer = loadTransferPrior(spec, space, store, opts.openSource, (message) => emit({ type: 'log', level: 'info', message }), existing !== null);
     const { sampler, scheduler } = createStrategy(spec, space, (message) => emit({ type: 'log', level: 'warn', message }), transfer?.prior ?? null);
     const hash = specHash(spec);
     if (existing && existing.specHash !== hash) {

@@ -39,7 +39,8 @@ export function spaceMismatch(source: Readonly<Record<string, ParamSpec>>, targe
 /**
  * The earlier study's prior for this study's GP, or null when the study has none (no warm start, another
  * sampler, `prior: false`, or by default a mismatch: `log` says why). Throws StudySpecError when `prior:
- * true` asks for one that cannot be had.
+ * true` asks for one that cannot be had. `resuming`: the study exists already; a source that has gone since
+ * (a moved file, a deleted study) then costs the prior, not the night's campaign.
  */
 export function loadTransferPrior(
   spec: StudySpec,
@@ -47,6 +48,7 @@ export function loadTransferPrior(
   store: StoreReader,
   openSource: ((file: string) => StoreReader) | undefined,
   log: (message: string) => void,
+  resuming = false,
 ): TransferPrior | null {
   const ws = spec.warm_start;
   if (!ws || ws.prior === false || spec.sampler.type !== 'gp') return null;
@@ -58,10 +60,18 @@ export function loadTransferPrior(
   };
   // Without a way to open the file, enqueueWarmStart refuses the study with the fix.
   if (ws.db && !openSource) return null;
-  const source = ws.db && openSource ? openSource(ws.db) : store;
+  let source: StoreReader;
+  try {
+    source = ws.db && openSource ? openSource(ws.db) : store;
+  } catch (e) {
+    if (!resuming) throw e;
+    log(`no GP prior from study "${ws.study}": ${ws.db} cannot be read now (${(e as Error).message})`);
+    return null;
+  }
   try {
     const study = source.getStudy(ws.study);
-    if (!study) return null; // enqueueWarmStart names the studies there
+    if (!study && resuming) log(`no GP prior from study "${ws.study}": it is no longer in ${ws.db ?? 'this database'}`);
+    if (!study) return null; // at creation, enqueueWarmStart names the studies there
     const mismatch = spaceMismatch(study.searchSpace, space);
     if (mismatch) return refuse(mismatch);
     const missing = spec.objectives.find((o) => !study.objectives.some((s) => s.metric === o.metric));
