@@ -7,6 +7,8 @@
 //   eventloop                 bench/eventloop/main.ts options: --seconds --trials --out (serve's event-loop delay, GP inline vs worker)
 //   realtrain                 bench/realtrain/main.ts options: --seeds --epochs --parallel --methods --out
 //                             (real TF.js training, minutes per run: not in the default set; builds the trainer first)
+//   transfer                  bench/lcbench/transfer.ts options: --seeds --pairs --variants --workers --epochs --data --out
+//                             (GP+ASHA cold against warm-started from another LCBench task; not in the default set)
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { root, runTs } from './lib/run-ts.mjs';
@@ -16,8 +18,9 @@ const MAIN_FLAGS = ['--seeds', '--evals', '--functions', '--repeats', '--data', 
 const LCBENCH_FLAGS = ['--seeds', '--tasks', '--methods', '--workers', '--gp-options', '--data', '--out', '--reference'];
 const EVENTLOOP_FLAGS = ['--seconds', '--trials', '--out'];
 const REALTRAIN_FLAGS = ['--seeds', '--epochs', '--parallel', '--methods', '--out'];
+const TRANSFER_FLAGS = ['--seeds', '--pairs', '--variants', '--workers', '--epochs', '--data', '--out'];
 // Suites run only when named in --only.
-const EXTRA_SUITES = ['eventloop', 'realtrain'];
+const EXTRA_SUITES = ['eventloop', 'realtrain', 'transfer'];
 
 const argv = process.argv.slice(2);
 const pairs = [];
@@ -41,6 +44,7 @@ if (mainSuites.length) runs.push(['bench/main.ts', ['--only', mainSuites.join(',
 if (only.includes('lcbench')) runs.push(['bench/lcbench/main.ts', pick(LCBENCH_FLAGS)]);
 if (only.includes('eventloop')) runs.push(['bench/eventloop/main.ts', pick(EVENTLOOP_FLAGS)]);
 if (only.includes('realtrain')) runs.push(['bench/realtrain/main.ts', pick(REALTRAIN_FLAGS)]);
+if (only.includes('transfer')) runs.push(['bench/lcbench/transfer.ts', pick(TRANSFER_FLAGS)]);
 
 // The event-loop suite runs `nightshift serve` from the CLI bundle, and realtrain's trials run the bundled
 // trainer (out/trainers/builtin-trainer.mjs): build them from these sources first.

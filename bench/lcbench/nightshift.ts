@@ -4,6 +4,7 @@
 import type { Objective, Params } from '../../src/shared/types.js';
 import { planNext } from '../../src/main/engine/campaign/planner.js';
 import { createGpSampler } from '../../src/main/engine/samplers/gp/sampler.js';
+import type { GpPrior } from '../../src/main/engine/samplers/gp/transfer.js';
 import { withHighestRung } from '../../src/main/engine/samplers/multi-fidelity.js';
 import type { TrialView } from '../../src/main/engine/samplers/types.js';
 import { createScheduler } from '../../src/main/engine/schedulers/index.js';
@@ -24,6 +25,14 @@ export interface RunResult {
   /** The configuration behind the final best value, and the epoch it was measured at. */
   best?: { params: Params; epoch: number };
   note?: string;
+  /** Every trial of the run (bench/lcbench/transfer.ts's source studies), when asked for. */
+  views?: TrialView[];
+}
+
+/** A warm start (bench/lcbench/transfer.ts): configurations run first, and the GP's prior. */
+export interface WarmStart {
+  replay: Params[];
+  prior: GpPrior | null;
 }
 
 const objectives: Objective[] = [{ metric: 'val_accuracy', direction: 'maximize' }];
@@ -35,11 +44,13 @@ export async function runNightshift(
   surrogate: LcbenchSurrogate,
   epochBudget: number,
   gpOptions: Record<string, unknown> = {},
+  warm: WarmStart | null = null,
+  keepTrials = false,
 ): Promise<RunResult> {
   const space = new SearchSpace(LCBENCH_SPACE);
   const fidelity: FidelitySpec = { param: 'epoch', min: MIN_EPOCH, max: MAX_EPOCH, eta: 3 };
   const scheduler = createScheduler({ type: method === 'nightshift-gp-asha' ? 'asha' : 'hyperband', options: { mode: 'promote' } }, fidelity);
-  const gp = createGpSampler({ type: 'gp', options: gpOptions }, space);
+  const gp = createGpSampler({ type: 'gp', options: gpOptions }, space, { prior: warm?.prior ?? null });
   const sampler = withHighestRung(gp);
   const trials: TrialView[] = [];
   // Last epoch each configuration has trained to: its checkpoint, so a promotion pays only for new epochs.
@@ -49,9 +60,13 @@ export async function runNightshift(
   let best = -Infinity;
   let decideSeconds = 0;
   let bestAt: { params: Params; epoch: number } | undefined;
+  // Replayed configurations start where the campaign enqueues them: at the scheduler's first budget.
+  const replay = [...(warm?.replay ?? [])];
+  const firstBudget = scheduler.initialBudget?.({ objectives, trials: [] }) ?? MAX_EPOCH;
   while (spent < epochBudget) {
     const t0 = performance.now();
-    const plan = await planNext({ space, objectives, fidelity, sampler, scheduler, seed }, trials);
+    const next = replay.shift();
+    const plan = next ? { kind: 'params' as const, params: next, budget: firstBudget } : await planNext({ space, objectives, fidelity, sampler, scheduler, seed }, trials);
     decideSeconds += (performance.now() - t0) / 1000;
     if (plan.kind === 'exhausted') break;
     const key = space.key(plan.params);
@@ -72,5 +87,5 @@ export async function runNightshift(
     trajectory.push([spent, best]);
   }
   const note = gp.fallbacks > 0 ? `GP fell back to quasi-random ${gp.fallbacks} times (last: ${gp.lastFallbackReason})` : undefined;
-  return { trajectory, trials: trials.length, configs: trained.size, decideSeconds, ...(bestAt ? { best: bestAt } : {}), ...(note ? { note } : {}) };
+  return { trajectory, trials: trials.length, configs: trained.size, decideSeconds, ...(bestAt ? { best: bestAt } : {}), ...(note ? { note } : {}), ...(keepTrials ? { views: trials } : {}) };
 }

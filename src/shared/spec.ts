@@ -142,8 +142,12 @@ export interface StudySpec {
   budget: BudgetSpec;
   resources: ResourcesSpec;
   baseline: Record<string, ParamValue> | null;
-  /** Start from an earlier study: its best `top` configurations that fit this space run first. */
-  warm_start: { study: string; db: string | null; top: number } | null;
+  /**
+   * Start from an earlier study: its best `top` configurations that fit this space run first, and with the
+   * GP sampler its finished trials are the model's prior (`prior`: true requires it, false turns it off,
+   * null uses it when the two search spaces overlap).
+   */
+  warm_start: { study: string; db: string | null; top: number; prior?: boolean | null } | null;
   /** The finalists stage after the search; absent (older stored studies) or null when there is none. */
   finalists?: FinalistsSpec | null;
   seed: number;

@@ -56,6 +56,8 @@ export interface StudyShowJson {
   stop_reason: string | null;
   /** What the study's finished trials cost in processes and energy (see StudyCostJson). */
   cost: StudyCostJson;
+  /** Where the GP's prior came from (warm_start with prior): the study and its trials; null without one. */
+  transfer_prior?: string | null;
 }
 
 /** Totals over a study's finished trials; null where nothing was measured. */

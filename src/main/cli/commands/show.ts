@@ -41,6 +41,7 @@ export function formatShow(show: ReturnType<typeof studyShowJson> & { disk?: Stu
     `objectives: ${show.objectives.map((o) => `${o.direction} ${o.metric}`).join(', ')}`,
     `trials: ${c.complete} complete, ${c.pruned} pruned, ${c.failed} failed, ${c.stopped} stopped, ${c.running} running, ${c.queued} queued`,
     `cost: ${formatStudyCost(show.cost)}`,
+    ...(show.transfer_prior ? [`transfer: ${show.transfer_prior}`] : []),
     show.best.length === 0
       ? 'no complete trial yet'
       : show.best_validated

@@ -29,6 +29,7 @@ import { withSchedulerMode } from './scheduler-mode.js';
 import { createStrategy } from './strategy.js';
 import { TrialPool } from './trial-pool.js';
 import { TrialViews } from './views.js';
+import { loadTransferPrior, recordTransferPrior } from './transfer-prior.js';
 import { enqueueWarmStart } from './warm-start.js';
 import { finalistsSpecOf, planFinalistStage, splitCounts } from '../finalists/stage.js';
 
@@ -126,7 +127,8 @@ export class Campaign {
     const { spec, note } = withSchedulerMode(opts.spec, existing?.spec ?? null);
     if (note) emit({ type: 'log', level: 'info', message: note });
     const space = new SearchSpace(spec.search_space);
-    const { sampler, scheduler } = createStrategy(spec, space, (message) => emit({ type: 'log', level: 'warn', message }));
+    const transfer = loadTransferPrior(spec, space, store, opts.openSource, (message) => emit({ type: 'log', level: 'info', message }), existing !== null);
+    const { sampler, scheduler } = createStrategy(spec, space, (message) => emit({ type: 'log', level: 'warn', message }), transfer?.prior ?? null);
     const hash = specHash(spec);
     if (existing && existing.specHash !== hash) {
       const change = describeSpecChange(existing.spec, spec) ?? 'search space or objectives changed';
@@ -144,6 +146,7 @@ export class Campaign {
       const budget = spec.fidelity ? (scheduler.initialBudget?.({ objectives: spec.objectives, trials: [] }) ?? spec.fidelity.max) : null;
       if (created && spec.baseline) store.enqueueTrial(study.id, { params: spec.baseline, budget, lineage: { kind: 'baseline' } });
       if (created && spec.warm_start) enqueueWarmStart(store, study.id, spec, space, budget, opts.openSource);
+      if (transfer) recordTransferPrior(store, study.id, transfer);
       return study;
     });
     const state = store.samplerState(study.id, sampler.name);

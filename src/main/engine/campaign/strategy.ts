@@ -2,6 +2,7 @@
 // validator those registries (STRATEGIES), so what `parseStudySpec` accepts is exactly what starts here.
 import type { Objective } from '../../../shared/types.js';
 import { createSampler, samplers } from '../samplers/index.js';
+import type { GpPrior } from '../samplers/gp/transfer.js';
 import { withHighestRung } from '../samplers/multi-fidelity.js';
 import type { Sampler } from '../samplers/types.js';
 import { rungResults } from '../schedulers/arrivals.js';
@@ -16,7 +17,7 @@ import { withPredictedFinals } from './predicted-finals.js';
 /** The sampler and scheduler registries, as the study validator sees them. */
 export const STRATEGIES: StrategyCatalog = { sampler: samplers, scheduler: schedulers };
 
-export function createStrategy(spec: StudySpec, space: SearchSpace, log: (message: string) => void): { sampler: Sampler; scheduler: Scheduler } {
+export function createStrategy(spec: StudySpec, space: SearchSpace, log: (message: string) => void, prior: GpPrior | null = null): { sampler: Sampler; scheduler: Scheduler } {
   const scheduler = createScheduler(spec.scheduler, spec.fidelity);
   const base = createSampler(spec.sampler, {
     space,
@@ -25,6 +26,7 @@ export function createStrategy(spec: StudySpec, space: SearchSpace, log: (messag
     fidelity: spec.fidelity,
     energyBudget: spec.budget.energy_j !== null,
     log,
+    prior,
   });
   // With a multi-fidelity scheduler, a model-based sampler learns from the highest budget that has enough
   // results (the BOHB idea): mixing 2-epoch and 50-epoch scores would teach it the wrong landscape.

@@ -5,6 +5,7 @@ import type { StudyExportJson, StudyListEntry, StudyShowJson, StudyState, TrialJ
 import { effectiveStudyState } from '../campaign/owner.js';
 import { EnergyLedger } from '../lineage/index.js';
 import { STALE_LEASE_MS } from '../campaign/recovery.js';
+import { transferPriorOf } from '../campaign/transfer-prior.js';
 import { bestTrials } from '../study/pareto.js';
 import { finalistsSummary, searchTrials, splitCounts } from '../finalists/stage.js';
 import type { StoreReader, StudyRecord, TrialRecord } from '../storage/types.js';
@@ -55,6 +56,7 @@ export function studyShowJson(store: StoreReader, study: StudyRecord): StudyShow
     energy: { search_j: measuredTotal(search), finalists_j: measuredTotal(trials.filter((t) => !searchIds.has(t.id))) },
     stop_reason: study.stopReason,
     cost: studyCost(trials),
+    transfer_prior: transferPriorOf(store, study.id),
   };
 }
 

@@ -4,6 +4,7 @@ import type { FinalistsJson } from '../../../shared/finalists.js';
 import type { TrialProvenance } from '../../../shared/provenance.js';
 import type { Objective, Params, StateCounts, StudyCostJson } from '../../../shared/types.js';
 import type { Point } from '../../../shared/charts/index.js';
+import { transferPriorOf } from '../campaign/transfer-prior.js';
 import { finalistsSummary, searchTrials, splitCounts } from '../finalists/stage.js';
 import type { ParamImportance } from '../importance/index.js';
 import { IMPORTANCE_FOREST, importanceByObjective, type ImportanceOptions, type ObjectiveImportance } from '../importance/report.js';
@@ -91,6 +92,8 @@ export interface StudyReport {
   provenance: ProvenanceGroup[];
   /** Events about the machine and the trials' runtime (kinds environment, inventory, gpu, backend, host...). */
   environment: { at: string; kind: string; message: string }[];
+  /** Where the GP's prior came from (warm_start with prior), or null. */
+  transferPrior: string | null;
   energyMetrics: string[];
 }
 
@@ -227,6 +230,7 @@ export function buildStudyReport(store: StoreReader, study: StudyRecord, opts: R
     importance: imp,
     provenance,
     environment: environment.map(({ at, kind, message }) => ({ at, kind, message })),
+    transferPrior: transferPriorOf(store, study.id),
     energyMetrics,
   };
 }

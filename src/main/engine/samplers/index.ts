@@ -7,6 +7,7 @@ import { StrategyRegistry, strategyEntry, type StrategyContext, type StrategyEnt
 import type { SamplerSpec } from '../study/types.js';
 import { GpSampler, readGpOptions } from './gp/sampler.js';
 import { offThread } from './gp/threaded.js';
+import type { GpPrior } from './gp/transfer.js';
 import { GRID_DEFAULT_LEVELS, GridSampler } from './grid.js';
 import { RandomSampler } from './random.js';
 import { SOBOL_MAX_DIMENSION, SobolSampler } from './sobol.js';
@@ -18,6 +19,8 @@ export interface SamplerSetup extends StrategyContext {
   energyBudget: boolean;
   /** Warnings worth a line in the study's log (a GP falling back to quasi-random search). */
   log: (message: string) => void;
+  /** An earlier study's finished trials for the GP's prior mean (warm_start with prior; campaign/transfer-prior.ts). */
+  prior?: GpPrior | null;
 }
 
 export type SamplerEntry = StrategyEntry<Sampler, StrategyContext, SamplerSetup>;
@@ -71,6 +74,7 @@ samplers.register(
       objectives: setup.objectives,
       constraints: setup.constraints,
       energyBudget: setup.energyBudget,
+      prior: setup.prior ?? null,
       onFallback: (reason) => setup.log(`gp sampler fell back to quasi-random: ${reason}`),
       onCostFallback: (reason) => setup.log(`gp sampler used plain expected improvement, not per joule: ${reason}`),
     });

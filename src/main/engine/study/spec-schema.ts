@@ -280,6 +280,7 @@ export const studySchema = strict({
     study: z.string().min(1, 'name the earlier study to start from'),
     db: z.string().min(1).optional(),
     top: z.int().min(1, 'must be at least 1').max(1000, 'must be at most 1000').optional(),
+    prior: z.boolean().optional(),
   }).optional(),
   finalists: finalistsSchema.optional(),
   seed: z.int().min(0, 'must be a whole number >= 0').optional(),

@@ -141,6 +141,9 @@ function checkStudy(raw: RawStudy, folder: string, strategies: StrategyCatalog, 
     add(['budget'], 'set at least one limit: trials, wall_time, energy or deadline (or leave budget out for 100 trials)');
   }
   if (raw.baseline !== undefined && spaceOk) checkBaseline(raw.baseline, context.space, add);
+  if (raw.warm_start?.prior === true && sampler.type !== 'gp') {
+    add(['warm_start', 'prior'], `an earlier study's trials are a prior only for the gp sampler, this study uses ${sampler.type}; set sampler: gp, or remove prior to replay the earlier study's best configurations only`);
+  }
   const finalists = raw.finalists ? checkFinalists(raw.finalists, { search_space: searchSpace, objectives: raw.objectives, fidelity, builtinTrainer: raw.trainer.builtin !== undefined }, add) : null;
   if (issues.length > 0 || trainer === null) return null;
   return {
@@ -168,7 +171,7 @@ function checkStudy(raw: RawStudy, folder: string, strategies: StrategyCatalog, 
     },
     baseline: raw.baseline ?? null,
     warm_start: raw.warm_start
-      ? { study: raw.warm_start.study, db: raw.warm_start.db ? path.resolve(folder, raw.warm_start.db) : null, top: raw.warm_start.top ?? 5 }
+      ? { study: raw.warm_start.study, db: raw.warm_start.db ? path.resolve(folder, raw.warm_start.db) : null, top: raw.warm_start.top ?? 5, prior: raw.warm_start.prior ?? null }
       : null,
     finalists,
     seed: raw.seed ?? 0,

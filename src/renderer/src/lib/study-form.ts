@@ -61,7 +61,8 @@ export interface StudyForm {
   budget: { trials: string; wallTime: string; energy: string; deadline: string };
   resources: { parallel: string; gpus: 'none' | 'all' | 'list'; gpuList: string; trialsPerGpu: string; allowBusy: boolean };
   baseline: { on: boolean; values: KeyValue[] };
-  warmStart: { on: boolean; study: string; db: string; top: string };
+  /** prior: '' leaves it to the engine (on when the search spaces overlap), 'true' requires it, 'false' turns it off. */
+  warmStart: { on: boolean; study: string; db: string; top: string; prior: '' | 'true' | 'false' };
   seed: string;
   retries: string;
 }
@@ -93,7 +94,7 @@ export function emptyForm(): StudyForm {
     budget: { trials: '20', wallTime: '', energy: '', deadline: '' },
     resources: { parallel: '1', gpus: 'none', gpuList: '', trialsPerGpu: '', allowBusy: false },
     baseline: { on: false, values: [] },
-    warmStart: { on: false, study: '', db: '', top: '' },
+    warmStart: { on: false, study: '', db: '', top: '', prior: '' },
     seed: '',
     retries: '',
   };
@@ -183,7 +184,13 @@ export function buildStudy(f: StudyForm): Record<string, unknown> {
   });
   if (resources) study.resources = resources;
   if (f.baseline.on) study.baseline = options(f.baseline.values);
-  if (f.warmStart.on) study.warm_start = { study: f.warmStart.study.trim(), ...nonEmpty({ db: f.warmStart.db.trim(), top: number(f.warmStart.top) }) };
+  if (f.warmStart.on) {
+    study.warm_start = {
+      study: f.warmStart.study.trim(),
+      ...nonEmpty({ db: f.warmStart.db.trim(), top: number(f.warmStart.top) }),
+      ...(f.warmStart.prior ? { prior: f.warmStart.prior === 'true' } : {}),
+    };
+  }
   if (f.seed.trim()) study.seed = number(f.seed);
   if (f.retries.trim()) study.retries = number(f.retries);
   return study;
@@ -247,7 +254,9 @@ export function formFromStudy(raw: Record<string, unknown>): StudyForm {
   };
   f.baseline = raw.baseline === undefined ? { on: false, values: [] } : { on: true, values: kvs(obj(raw.baseline)) };
   const w = raw.warm_start === undefined ? null : obj(raw.warm_start);
-  f.warmStart = w ? { on: true, study: text(w.study), db: text(w.db), top: text(w.top) } : { on: false, study: '', db: '', top: '' };
+  f.warmStart = w
+    ? { on: true, study: text(w.study), db: text(w.db), top: text(w.top), prior: w.prior === true ? 'true' : w.prior === false ? 'false' : '' }
+    : { on: false, study: '', db: '', top: '', prior: '' };
   f.seed = text(raw.seed);
   f.retries = text(raw.retries);
   return f;

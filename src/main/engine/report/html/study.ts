@@ -233,6 +233,7 @@ function environmentSection(r: StudyReport): string {
     ['Sampler', esc(`${s.sampler.type}${Object.keys(s.sampler.options).length ? ` ${JSON.stringify(s.sampler.options)}` : ''}`)],
     ['Scheduler', esc(`${s.scheduler.type}${Object.keys(s.scheduler.options).length ? ` ${JSON.stringify(s.scheduler.options)}` : ''}`)],
     ['Seed', esc(String(s.seed))],
+    ...(r.transferPrior ? [['Transfer', esc(r.transferPrior)] as [string, string]] : []),
     ['Resources', esc(s.resources.gpus === null ? `${s.resources.parallel} parallel` : `GPUs ${JSON.stringify(s.resources.gpus)}, ${s.resources.trials_per_gpu} per GPU`)],
   ];
   return `<h2>Environment</h2>${dl(rows)}${events}`;

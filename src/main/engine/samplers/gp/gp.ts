@@ -106,6 +106,15 @@ export interface Posterior {
   variance: number;
 }
 
+/**
+ * A prior mean function in the GP's standardized output units: the GP then models y - m(x) (transfer.ts
+ * builds one from an earlier study). `valueWithGrad` writes dm/dx into `grad`.
+ */
+export interface PriorMean {
+  value(x: ArrayLike<number>): number;
+  valueWithGrad(x: ArrayLike<number>, grad: Float64Array): number;
+}
+
 /** A fitted GP in standardized output units (y_std = (y - yMean) / yStd). */
 export class GaussianProcess {
   readonly kernel: KernelParams;
@@ -113,6 +122,7 @@ export class GaussianProcess {
   private readonly alpha: Float64Array;
   private readonly kbuf: Float64Array;
   private readonly r2buf: Float64Array;
+  private readonly gradBuf: Float64Array;
 
   constructor(
     readonly X: Float64Array,
@@ -124,6 +134,8 @@ export class GaussianProcess {
     readonly theta: Float64Array,
     readonly yMean: number,
     readonly yStd: number,
+    /** Prior mean; null: zero (the standardized mean of the observations). */
+    readonly prior: PriorMean | null = null,
   ) {
     this.kernel = unpackTheta(theta, D);
     const K = new Float64Array(n * n);
@@ -132,9 +144,11 @@ export class GaussianProcess {
       K[i * n + i] = K[i * n + i]! + this.kernel.noise;
     }
     this.chol = choleskyWithJitter(K, n);
-    this.alpha = cholSolve(this.chol, y);
+    const residual = prior ? Float64Array.from(y.subarray(0, n), (v, i) => v - prior.value(X.subarray(i * D, i * D + D))) : y;
+    this.alpha = cholSolve(this.chol, residual);
     this.kbuf = new Float64Array(n);
     this.r2buf = new Float64Array(n);
+    this.gradBuf = new Float64Array(D);
   }
 
   /** Posterior of the latent function at x (standardized units). */
@@ -142,7 +156,7 @@ export class GaussianProcess {
     const { n, D } = this;
     const kx = this.kbuf;
     crossCovariance(x, this.X, n, D, this.isCat, this.kernel, kx);
-    let mean = 0;
+    let mean = this.prior ? this.prior.value(x) : 0;
     for (let j = 0; j < n; j++) mean += kx[j]! * this.alpha[j]!;
     solveLower(this.chol.L, n, kx);
     let vv = 0;
@@ -178,6 +192,10 @@ export class GaussianProcess {
         dVar[d] = dVar[d]! + b * t;
       }
     }
+    if (this.prior) {
+      mean += this.prior.valueWithGrad(x, this.gradBuf);
+      for (let d = 0; d < D; d++) dMean[d] = dMean[d]! + this.gradBuf[d]!;
+    }
     const variance = kernel.scale - vv;
     if (variance < 1e-12 * kernel.scale) {
       dVar.fill(0);
@@ -202,7 +220,7 @@ export class GaussianProcess {
     const y = new Float64Array(n + m);
     y.set(this.y);
     for (let i = 0; i < m; i++) y[n + i] = lie ?? this.predict(Xp.subarray(i * D, i * D + D)).mean;
-    return new GaussianProcess(X, n + m, D, this.isCat, y, this.theta, this.yMean, this.yStd);
+    return new GaussianProcess(X, n + m, D, this.isCat, y, this.theta, this.yMean, this.yStd, this.prior);
   }
 }
 

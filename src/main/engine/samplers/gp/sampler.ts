@@ -3,7 +3,9 @@
 // scrambled Sobol points until `n_startup` trials exist. Default n_startup = max(5, d + 1): the GP needs a
 // few points per length scale before its marginal likelihood means anything, while every startup point is
 // one the model did not choose; with the length-scale priors a d+1 design was enough on the synthetic
-// benchmarks (bench/), and Optuna's fixed 10 wastes budget in 2-3 dimensions.
+// benchmarks (bench/), and Optuna's fixed 10 wastes budget in 2-3 dimensions. With a prior from an earlier
+// study (transfer.ts) the model is informed before the first trial: the default is then 2, the fewest points
+// the residual GP can be fitted on (the warm start's replayed configurations usually are those two).
 import type { Objective } from '../../../../shared/types.js';
 import type { SearchSpace } from '../../study/space.js';
 import type { ConstraintSpec, SamplerSpec } from '../../study/types.js';
@@ -14,6 +16,7 @@ import { StudySpecError } from '../../study/errors.js';
 import { readOptions, type OptionValues } from '../../study/strategy-options.js';
 import { SamplerError, type Sampler, type SamplerContext, type Suggestion } from '../types.js';
 import { suggestWithModel, type GpOutcome, type GpTask } from './suggest.js';
+import type { GpPrior } from './transfer.js';
 
 /** Random streams of this sampler (distinct from rng.ts's STREAM values). */
 const STREAM_GP_DESIGN = 0x6771;
@@ -37,6 +40,8 @@ export interface GpSamplerExtra {
   energyBudget?: boolean;
   /** Called with the reason each time the energy model cannot be fitted and a suggestion uses plain log EI. */
   onCostFallback?: (reason: string) => void;
+  /** An earlier study's finished trials, the objectives' prior mean (transfer.ts). */
+  prior?: GpPrior | null;
 }
 
 /** An ask after `prepare`: answered already, or waiting for the model-based step. */
@@ -53,6 +58,9 @@ export interface GpSamplerState {
 
 export type GpOptions = OptionValues<typeof OPTIONS>;
 
+/** Default n_startup with a prior (see the header). */
+export const PRIOR_N_STARTUP = 2;
+
 /** The GP supports 1 to 3 objectives: hypervolume improvement over non-dominated boxes grows fast beyond. */
 export const GP_MAX_OBJECTIVES = 3;
 
@@ -60,9 +68,9 @@ export const GP_MAX_OBJECTIVES = 3;
  * Reads the `sampler:` options of a GP for a study with these objectives; throws StudySpecError. The
  * registry's validation and creation both come through here, so what validates also builds.
  */
-export function readGpOptions(options: Readonly<Record<string, unknown>>, ctx: { space: SearchSpace; objectives?: readonly Objective[] }): GpOptions {
+export function readGpOptions(options: Readonly<Record<string, unknown>>, ctx: { space: SearchSpace; objectives?: readonly Objective[]; prior?: GpPrior | null }): GpOptions {
   const opts = readOptions('sampler', 'gp', options, OPTIONS);
-  if (opts.n_startup === 0) opts.n_startup = Math.max(5, ctx.space.dimension + 1);
+  if (opts.n_startup === 0) opts.n_startup = ctx.prior ? PRIOR_N_STARTUP : Math.max(5, ctx.space.dimension + 1);
   const objectives = ctx.objectives?.length ?? 1;
   if (objectives > GP_MAX_OBJECTIVES) {
     throw new StudySpecError(null, [
@@ -81,7 +89,7 @@ export function readGpOptions(options: Readonly<Record<string, unknown>>, ctx: {
 }
 
 export function createGpSampler(spec: SamplerSpec, space: SearchSpace, extra: GpSamplerExtra = {}): GpSampler {
-  return new GpSampler(readGpOptions(spec.options, { space, objectives: extra.objectives }), extra);
+  return new GpSampler(readGpOptions(spec.options, { space, objectives: extra.objectives, prior: extra.prior ?? null }), extra);
 }
 
 export class GpSampler implements Sampler<GpSamplerState> {
@@ -129,6 +137,7 @@ export class GpSampler implements Sampler<GpSamplerState> {
       trials: ctx.trials.map(({ number, state, params, values, budget, metrics }) => ({ number, state, params, values, budget, metrics })),
       used: [...used],
       thetas: this.thetas,
+      prior: this.extra.prior ?? null,
     };
     return { kind: 'model', task, ctx, used, size };
   }

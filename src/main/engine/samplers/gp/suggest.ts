@@ -14,10 +14,12 @@ import { encodingOf, type Encoding } from './encode.js';
 import { GPFitError } from './errors.js';
 import { fitGP, GaussianProcess } from './gp.js';
 import { optimizeAcquisition, type AcquisitionFn } from './optimize.js';
+import { meanAtRows, priorObservations, priorWeight, sourceMean, stackedPrior, type GpPrior } from './transfer.js';
 
 /** Random streams of this sampler (distinct from rng.ts's STREAM values). */
 const STREAM_GP = 0x6770;
 const STREAM_GP_COST = 0x6772;
+const STREAM_GP_PRIOR = 0x6773;
 
 export interface GpModelOptions {
   n_startup: number;
@@ -47,6 +49,8 @@ export interface GpTask {
   used: string[];
   /** Last fitted hyperparameters per model, the fits' warm starts. */
   thetas: Record<string, number[]>;
+  /** An earlier study's finished trials: the objectives' prior mean (transfer.ts); null without one. */
+  prior?: GpPrior | null;
 }
 
 export interface GpOutcome {
@@ -70,17 +74,38 @@ export function suggestWithModel(task: GpTask): GpOutcome {
   }
 }
 
+/** The objectives' models exactly as a suggestion fits them (before fantasies); throws GPFitError. */
+export function objectiveModels(task: GpTask): GaussianProcess[] {
+  return new ModelStep(task).fitObjectives().models;
+}
+
 class ModelStep {
   readonly thetas: Record<string, number[]>;
   cost: GpOutcome['cost'];
   private readonly enc: Encoding;
   private readonly obs: Observations;
+  /** The earlier study's observations at the budget this step learns from (transfer.ts), if any. */
+  private readonly priorObs: Observations | null;
 
   constructor(private readonly task: GpTask) {
     this.thetas = { ...task.thetas };
     this.enc = encodingOf(new SearchSpace(task.params));
     const views = task.trials.map((t) => ({ ...t, intermediate: new Map<number, number>() }));
     this.obs = collectObservations(this.enc, views, task.objectives, task.constraints);
+    this.priorObs = task.prior ? priorObservations(this.enc, task.prior, task.trials, task.objectives) : null;
+  }
+
+  /** The objectives' models (before fantasies) and what the rest of the step shares with their fits. */
+  fitObjectives(): { models: GaussianProcess[]; rng: Rng; all: number[]; score: Float64Array; train: number[]; fitRows: number[] } {
+    const { objectives, options } = this.task;
+    const obs = this.obs;
+    const rng = new Rng(this.task.seed, this.task.trialCount, STREAM_GP);
+    const all = Array.from({ length: obs.n }, (_, i) => i);
+    const score = selectionScore(obs.targets, obs.n);
+    const train = selectSubset(score, all, options.max_train, rng);
+    const fitRows = selectSubset(score, train, options.max_fit, rng);
+    const models = obs.targets.map((t, k) => this.model(`objective:${objectives[k]!.metric}`, t, train, fitRows, rng, this.sourceModel(k)));
+    return { models, rng, all, score, train, fitRows };
   }
 
   run(): Params | null {
@@ -88,13 +113,8 @@ class ModelStep {
     const obs = this.obs;
     const nObj = objectives.length;
     const used = new Set(this.task.used);
-    const rng = new Rng(this.task.seed, this.task.trialCount, STREAM_GP);
-    const all = Array.from({ length: obs.n }, (_, i) => i);
-    const score = selectionScore(obs.targets, obs.n);
-    const train = selectSubset(score, all, options.max_train, rng);
-    const fitRows = selectSubset(score, train, options.max_fit, rng);
-    const objectiveModels = obs.targets.map((t, k) => {
-      const gp = this.model(`objective:${objectives[k]!.metric}`, t, train, fitRows, rng);
+    const { models, rng, all, score, train, fitRows } = this.fitObjectives();
+    const objectiveModels = models.map((gp) => {
       let mean = 0;
       for (let i = 0; i < gp.n; i++) mean += gp.y[i]! / gp.n;
       return gp.withFantasies(obs.pendingX, obs.pending, mean);
@@ -154,12 +174,38 @@ class ModelStep {
     }
   }
 
-  /** Fits hyperparameters on `fitRows`, then conditions on all of `train` with them. */
-  private model(name: string, target: Float64Array, train: number[], fitRows: number[], rng: Rng): GaussianProcess {
+  /**
+   * The earlier study's GP for objective k (its own random stream and its own capped subsets), or null
+   * without a prior, or when its values cannot be fitted (then the objective is modelled as without one).
+   */
+  private sourceModel(k: number): GaussianProcess | null {
+    const prior = this.priorObs;
+    if (!prior) return null;
+    const { options } = this.task;
+    const rng = new Rng(this.task.seed, this.task.trialCount, STREAM_GP_PRIOR);
+    const target = prior.targets[k]!;
+    const all = Array.from({ length: prior.n }, (_, i) => i);
+    const train = selectSubset(target, all, options.max_train, rng);
+    const fitRows = selectSubset(target, train, options.max_fit, rng);
+    try {
+      return this.model(`prior:objective:${this.task.objectives[k]!.metric}`, target, train, fitRows, rng, null, prior.X);
+    } catch (e) {
+      if (!(e instanceof GPFitError)) throw e;
+      return null;
+    }
+  }
+
+  /**
+   * Fits hyperparameters on `fitRows`, then conditions on all of `train` with them. With a `source` GP, on
+   * the residuals of `target` from its mean, and the result carries that mean as its prior (transfer.ts).
+   */
+  private model(name: string, target: Float64Array, train: number[], fitRows: number[], rng: Rng, source: GaussianProcess | null = null, X = this.obs.X): GaussianProcess {
     const { D, isCat } = this.enc;
-    const X = this.obs.X;
+    const s = source ? meanAtRows(X, target.length, D, sourceMean(source)) : null;
+    const weight = s ? priorWeight(s, target, train) : 1;
+    const y = s ? Float64Array.from(target, (v, i) => v - weight * s[i]!) : target;
     const warm = this.thetas[name];
-    const fitted = fitGP(takeRows(X, D, fitRows), fitRows.length, D, isCat, take(target, fitRows), {
+    const fitted = fitGP(takeRows(X, D, fitRows), fitRows.length, D, isCat, take(y, fitRows), {
       rng,
       warmStart: warm ? Float64Array.from(warm) : null,
       randomStarts: warm ? 0 : 2,
@@ -168,9 +214,10 @@ class ModelStep {
       maxIter: warm ? 20 : 40,
     });
     this.thetas[name] = Array.from(fitted.theta);
-    if (train.length === fitRows.length) return fitted;
-    const y = Float64Array.from(train, (i) => (target[i]! - fitted.yMean) / fitted.yStd);
-    return new GaussianProcess(takeRows(X, D, train), train.length, D, isCat, y, fitted.theta, fitted.yMean, fitted.yStd);
+    if (!source && train.length === fitRows.length) return fitted;
+    const ys = Float64Array.from(train, (i) => (target[i]! - fitted.yMean) / fitted.yStd);
+    const prior = source ? stackedPrior(source, fitted.yStd, weight) : null;
+    return new GaussianProcess(takeRows(X, D, train), train.length, D, isCat, ys, fitted.theta, fitted.yMean, fitted.yStd, prior);
   }
 
   private constraintModels(train: number[], fitRows: number[], rng: Rng): ConstraintModel[] {
