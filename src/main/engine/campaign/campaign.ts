@@ -110,10 +110,6 @@ export class Campaign {
     this.pool = new TrialPool({ store, study, spec, artifacts, owner: this.owner, scheduler, emit: this.emit, executor, dbFull });
   }
 
-  private get diskLow(): string | null {
-    return this.guard.reason;
-  }
-
   private get running(): ReadonlyMap<number, RunningTrial> {
     return this.pool.running;
   }
@@ -230,7 +226,7 @@ export class Campaign {
       this.pool.follow(views, followed);
       if (!opts.finalistsOnly) endReason = await this.drive(views, clock, 'search');
       const fspec = opts.finalistsOnly || spec.finalists ? finalistsSpecOf(spec, opts.top ?? null) : null;
-      if (fspec && !this.stopping && !this.diskLow) {
+      if (fspec && !this.stopping && !this.guard.reason) {
         // A repeated validate keeps the search's reason, not the previous stage's summary.
         const searchReason = (opts.finalistsOnly ? study.stopReason : (endReason ?? this.result(null).reason))?.split('; finalists: ')[0] ?? null;
         const { planned, queued } = await this.dbFull.retrying(() => planFinalistStage(store, study, fspec));
@@ -249,7 +245,7 @@ export class Campaign {
       if (executor.kind === 'local') await killProcessesWithEnv([`${ENGINE_ENV}=${this.owner}`], Math.min(spec.kill_grace_s, 5) * 1000);
     }
     // The search is over for good (not interrupted, not paused for disk): nothing will be promoted any more.
-    if (!this.stopping && !this.diskLow) this.retention?.retain(true);
+    if (!this.stopping && !this.guard.reason) this.retention?.retain(true);
     return this.result(endReason);
   }
 
@@ -282,7 +278,7 @@ export class Campaign {
         }
         const disk = this.dbFull.waiting ? 'wait' : this.guard.check();
         if (disk !== 'ok') {
-          if (disk === 'over' && this.running.size === 0) endReason = this.diskLow;
+          if (disk === 'over' && this.running.size === 0) endReason = this.guard.reason;
           waitingForDisk = disk === 'wait';
           break;
         }
@@ -304,7 +300,7 @@ export class Campaign {
     const broken = this.failFast(counts);
     const failed = broken !== null;
     // Stopped for want of disk: resumable (idle), and a failure for whoever started the run.
-    if (endReason !== null && endReason === this.diskLow) return { state: 'idle', reason: endReason, failed: true };
+    if (endReason !== null && endReason === this.guard.reason) return { state: 'idle', reason: endReason, failed: true };
     if (endReason) return { state: 'finished', reason: broken ?? endReason, failed };
     if (this.stopping) return { state: 'idle', reason: `interrupted: ${this.stopping}`, failed: false };
     if (this.exhausted) return { state: 'finished', reason: this.exhausted, failed };
