@@ -5,7 +5,7 @@
 //   synthetic, timing, zeus   bench/main.ts          options: --seeds --evals --functions --repeats --data --out
 //   lcbench                   bench/lcbench/main.ts  options: --seeds --tasks --methods --workers --gp-options --data --out
 //   eventloop                 bench/eventloop/main.ts options: --seconds --trials --out (serve's event-loop delay, GP inline vs worker)
-//   realtrain                 bench/realtrain/main.ts options: --seeds --epochs --parallel --methods --out
+//   realtrain                 bench/realtrain/main.ts options: --problem --seeds --epochs --parallel --methods --out
 //                             (real TF.js training, minutes per run: not in the default set; builds the trainer first)
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -15,7 +15,7 @@ const MAIN_SUITES = ['synthetic', 'timing', 'zeus'];
 const MAIN_FLAGS = ['--seeds', '--evals', '--functions', '--repeats', '--data', '--out'];
 const LCBENCH_FLAGS = ['--seeds', '--tasks', '--methods', '--workers', '--gp-options', '--data', '--out', '--reference'];
 const EVENTLOOP_FLAGS = ['--seconds', '--trials', '--out'];
-const REALTRAIN_FLAGS = ['--seeds', '--epochs', '--parallel', '--methods', '--out'];
+const REALTRAIN_FLAGS = ['--seeds', '--epochs', '--parallel', '--methods', '--problem', '--out'];
 // Suites run only when named in --only.
 const EXTRA_SUITES = ['eventloop', 'realtrain'];
 
