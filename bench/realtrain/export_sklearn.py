@@ -27,7 +27,7 @@ def main():
     os.makedirs(out, exist_ok=True)
     for file, part in (("tune.csv", tune), ("all.csv", tune + test)):
         with open(os.path.join(out, file), "w", newline="") as f:
-            w = csv.writer(f)
+            w = csv.writer(f, lineterminator="\n")
             w.writerow(header)
             w.writerows(part)
     json.dump({"tune": len(tune), "test": len(test)}, sys.stdout)
