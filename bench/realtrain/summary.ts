@@ -62,8 +62,8 @@ export function summaryTable(rows: RunSummary[], reference: string): string[] {
 
 export function boundaryTable(rows: RunSummary[]): string[] {
   const lines = [
-    `| method | ${BOUNDED.map(([n]) => n).join(' | ')} | seeds with any bound | bounds per best configuration |`,
-    `|---|${BOUNDED.map(() => '---|').join('')}---|---|`,
+    `| method | ${BOUNDED.map(([n]) => n).join(' | ')} | seeds with any bound | bounds per best configuration | held-out test: with a bound / without |`,
+    `|---|${BOUNDED.map(() => '---|').join('')}---|---|---|`,
   ];
   for (const m of [...new Set(rows.map((s) => s.method))]) {
     const mine = rows.filter((s) => s.method === m && s.chosen);
@@ -74,7 +74,15 @@ export function boundaryTable(rows: RunSummary[]): string[] {
       return low + high === 0 ? `0/${mine.length}` : `${low + high}/${mine.length} (${[low ? `${low} low` : '', high ? `${high} high` : ''].filter(Boolean).join(', ')})`;
     });
     const counts = per.map((b) => b.filter(Boolean).length);
-    lines.push(`| ${m} | ${cells.join(' | ')} | ${counts.filter((c) => c > 0).length}/${mine.length} | ${(counts.reduce((a, b) => a + b, 0) / Math.max(1, mine.length)).toFixed(1)} of ${BOUNDED.length} |`);
+    // Whether edge-seeking costs anything on unseen data (issue 14): the held-out means split by it.
+    const tests = (atBound: boolean): string => {
+      const xs = mine.flatMap((s, i) => ((counts[i]! > 0) === atBound && s.test !== undefined ? [s.test] : []));
+      return xs.length ? `${(100 * meanSe(xs).mean).toFixed(2)}% (${xs.length})` : '–';
+    };
+    lines.push(
+      `| ${m} | ${cells.join(' | ')} | ${counts.filter((c) => c > 0).length}/${mine.length} | ${(counts.reduce((a, b) => a + b, 0) / Math.max(1, mine.length)).toFixed(1)} of ${BOUNDED.length} | ` +
+        `${tests(true)} / ${tests(false)} |`,
+    );
   }
   return lines;
 }
