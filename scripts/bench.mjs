@@ -5,7 +5,7 @@
 //   synthetic, timing, zeus   bench/main.ts          options: --seeds --evals --functions --repeats --data --out
 //   lcbench                   bench/lcbench/main.ts  options: --seeds --tasks --methods --workers --gp-options --data --out
 //   eventloop                 bench/eventloop/main.ts options: --seconds --trials --out (serve's event-loop delay, GP inline vs worker)
-//   realtrain                 bench/realtrain/main.ts options: --seeds --epochs --parallel --methods --out
+//   realtrain                 bench/realtrain/main.ts options: --problem --seeds --epochs --parallel --methods --out
 //                             (real TF.js training, minutes per run: not in the default set; builds the trainer first)
 //   transfer                  bench/lcbench/transfer.ts options: --seeds --pairs --variants --workers --epochs --data --out
 //                             (GP+ASHA cold against warm-started from another LCBench task; not in the default set)
@@ -17,7 +17,7 @@ const MAIN_SUITES = ['synthetic', 'timing', 'zeus'];
 const MAIN_FLAGS = ['--seeds', '--evals', '--functions', '--repeats', '--data', '--out'];
 const LCBENCH_FLAGS = ['--seeds', '--tasks', '--methods', '--workers', '--gp-options', '--data', '--out', '--reference'];
 const EVENTLOOP_FLAGS = ['--seconds', '--trials', '--out'];
-const REALTRAIN_FLAGS = ['--seeds', '--epochs', '--parallel', '--methods', '--out'];
+const REALTRAIN_FLAGS = ['--seeds', '--epochs', '--parallel', '--methods', '--problem', '--out'];
 const TRANSFER_FLAGS = ['--seeds', '--pairs', '--variants', '--workers', '--epochs', '--data', '--out'];
 // Suites run only when named in --only.
 const EXTRA_SUITES = ['eventloop', 'realtrain', 'transfer'];

