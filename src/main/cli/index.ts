@@ -1,6 +1,7 @@
 // The `nightshift` command. Every user error ends as one line on stderr and a non-zero exit code.
 import { UnsafeTrialPathError } from '../engine/paths.js';
 import { StudySpecError } from '../engine/study/errors.js';
+import { ENGINE_COMMANDS, keepEngineHeapTight } from './engine-heap.js';
 import { CliError, EXIT } from './errors.js';
 import { demoCommand, DEMO_HELP } from './commands/demo.js';
 import { exportCommand, EXPORT_HELP } from './commands/export.js';
@@ -63,6 +64,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`nightshift: unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')}. See \`nightshift --help\`.\n`);
     return EXIT.usage;
   }
+  if (ENGINE_COMMANDS.has(name)) keepEngineHeapTight();
   try {
     return await command.run(rest, process.stdout);
   } catch (e) {
