@@ -1,7 +1,8 @@
 // Render benchmark, in Debian's Chromium against the real server and router: how long the study page of a
 // 10,000-trial study (one trial with 100,000 report points) takes to be ready against a 12-trial study's page
-// measured in the same run, the size of their `study.summary`, and frame times while hovering and resizing.
-// Run: node bench/render/run.mjs [--out FILE.md]   (needs `npx electron-vite build` first for out/renderer)
+// measured in the same run, the size of their `study.summary`, and the frame times of every interaction
+// (bench/render/interactions.ts). Run: node bench/render/run.mjs [--out FILE.md] (needs `npx electron-vite build`
+// first for out/renderer; BENCH_RENDERER=DIR serves another build, to alternate before and after).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
