@@ -1,7 +1,8 @@
 // Render benchmark, in Debian's Chromium against the real server and router: how long the study page of a
 // 10,000-trial study (one trial with 100,000 report points) takes to be ready against a 12-trial study's page
-// measured in the same run, the size of their `study.summary`, and frame times while hovering and resizing.
-// Run: node bench/render/run.mjs [--out FILE.md]   (needs `npx electron-vite build` first for out/renderer)
+// measured in the same run, the size of their `study.summary`, and the frame times of every interaction
+// (bench/render/interactions.ts). Run: node bench/render/run.mjs [--out FILE.md] (needs `npx electron-vite build`
+// first for out/renderer; BENCH_RENDERER=DIR serves another build, to alternate before and after).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { chromium, type Page } from 'playwright-core';
 import { ApiRouter } from '../../src/main/api/router.js';
 import { startServer } from '../../src/main/server/server.js';
 import { apiTimes } from './api-times.js';
+import { interactions, type InteractionRow } from './interactions.js';
 import { seed } from './seed.js';
 
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 10_000);
@@ -17,6 +19,8 @@ const SMALL = 12;
 /** Page loads per study; the median is reported (the machine is shared, single loads are noisy). */
 const LOADS = Number(process.env.BENCH_LOADS ?? 3);
 const root = process.env.NIGHTSHIFT_ROOT ?? process.cwd();
+/** The built renderer to serve: BENCH_RENDERER=/path/to/out/renderer measures another build (before/after). */
+const rendererDir = process.env.BENCH_RENDERER ?? path.join(root, 'out', 'renderer');
 const outArg = process.argv.indexOf('--out');
 const outFile = outArg > 0 ? process.argv[outArg + 1] : undefined;
 
@@ -26,42 +30,7 @@ const outFile = outArg > 0 ? process.argv[outArg + 1] : undefined;
  */
 const READY = ['[data-pareto-point]', '[data-testid="trials-table"] tbody tr', '[data-testid="learning-curves"]', '[data-testid="morning-summary"]', '[data-testid="timeline"]'];
 
-/** rAF intervals (ms) while `drive` runs. */
-async function frames(page: Page, drive: () => Promise<void>): Promise<number[]> {
-  await page.evaluate(() => {
-    const w = window as unknown as { __frames: number[]; __stop: boolean };
-    w.__frames = [];
-    w.__stop = false;
-    let last = performance.now();
-    const loop = (t: number) => {
-      w.__frames.push(t - last);
-      last = t;
-      if (!w.__stop) requestAnimationFrame(loop);
-    };
-    requestAnimationFrame(loop);
-  });
-  await drive();
-  return page.evaluate(() => {
-    const w = window as unknown as { __frames: number[]; __stop: boolean };
-    w.__stop = true;
-    return w.__frames.slice(1);
-  });
-}
-
-function stats(xs: number[]): { median: number; p95: number; max: number } {
-  const s = [...xs].sort((a, b) => a - b);
-  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN;
-  return { median: q(0.5), p95: q(0.95), max: s.at(-1) ?? NaN };
-}
-const fmt = (x: { median: number; p95: number; max: number }) => `${x.median.toFixed(1)} / ${x.p95.toFixed(1)} / ${x.max.toFixed(1)}`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-async function resizes(page: Page): Promise<void> {
-  for (let i = 0; i < 20; i++) {
-    await page.setViewportSize({ width: i % 2 ? 1360 : 1200, height: 900 });
-    await page.waitForTimeout(50);
-  }
-}
 
 /** From the library, click the study and wait until each of `panels` is drawn; milliseconds. */
 async function pageReady(page: Page, url: string, study: string, panels: readonly string[]): Promise<number> {
@@ -100,14 +69,14 @@ async function main(): Promise<void> {
     if (!r.ok) throw new Error(r.error.message);
     return Buffer.byteLength(JSON.stringify(r.result));
   };
-  const server = await startServer({ router, port: 0, rendererDir: path.join(root, 'out', 'renderer') });
+  const server = await startServer({ router, port: 0, rendererDir });
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   const pages: string[][] = [];
-  const rows: string[][] = [];
+  const rows: InteractionRow[] = [];
   let panels: string[] = [];
   try {
     const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
@@ -122,34 +91,7 @@ async function main(): Promise<void> {
     pages.push([`${TRIALS} trials, one with ${REPORTS} reports`, big.toFixed(0), loads.bench!.map((x) => x.toFixed(0)).join(', '), `${((await bytes('bench')) / 1024).toFixed(1)}`, (big / small).toFixed(2)]);
 
     // The big study is on screen now: interactions.
-    const box = (await page.locator('svg[aria-label^="Pareto front"]').boundingBox())!;
-    const hover = stats(
-      await frames(page, async () => {
-        for (let i = 0; i < 120; i++) await page.mouse.move(box.x + (box.width * (i % 60)) / 60, box.y + box.height / 2 + Math.sin(i) * 80);
-      }),
-    );
-    const redraw = stats(await frames(page, () => resizes(page)));
-    const pts = await page.locator('[data-pareto-point]').count();
-    rows.push([`Study page (${TRIALS} trials, ${pts} on front)`, `hover Pareto ${fmt(hover)}`, `resize ${fmt(redraw)}`]);
-    const timeline = page.locator('[data-testid="timeline"]');
-    if ((await timeline.count()) > 0) {
-      await timeline.scrollIntoViewIfNeeded();
-      const tb = (await timeline.boundingBox())!;
-      const th = stats(
-        await frames(page, async () => {
-          for (let i = 0; i < 120; i++) await page.mouse.move(tb.x + (tb.width * (i % 60)) / 60, tb.y + (tb.height * ((i * 7) % 20)) / 20);
-        }),
-      );
-      rows.push([`Timeline (${TRIALS} bars)`, `hover ${fmt(th)}`, '']);
-    }
-
-    const start = await page.evaluate(() => performance.now());
-    await page.evaluate(() => (location.hash = '#/study/bench/trial/0'));
-    await page.locator('[data-testid="trial-params"]').waitFor();
-    await page.evaluate(() => new Promise(requestAnimationFrame));
-    const curveLoad = (await page.evaluate(() => performance.now())) - start;
-    const curve = stats(await frames(page, () => resizes(page)));
-    rows.push([`Trial page (${REPORTS} reports), ready in ${curveLoad.toFixed(0)} ms`, '', `resize ${fmt(curve)}`]);
+    rows.push(...(await interactions(page, 'bench', TRIALS, REPORTS)));
   } finally {
     await browser.close();
     await server.close();
@@ -165,9 +107,12 @@ async function main(): Promise<void> {
     '',
     table(['study', 'API call', 'cold ms', 'warm ms (median of 3)', 'answer KB'], calls),
     '',
-    table(['view', 'frame ms median / p95 / max', 'frame ms median / p95 / max'], rows),
+    table(
+      ['view', 'interaction', 'frame ms median', 'p95', 'max', 'frames', 'frames over 17.5 ms'],
+      rows.map((r) => [r.view, r.interaction, r.stats.median.toFixed(1), r.stats.p95.toFixed(1), r.stats.max.toFixed(1), String(r.stats.frames), String(r.stats.over)]),
+    ),
     '',
-    `Chromium headless, --disable-gpu (software rendering); "ready" runs from the click in the library until every data panel is drawn (${panels.join(', ')}) and one more frame has painted, API calls included; nothing is deferred past it. The server is fresh, so each study's first load is cold (read and computed) and the later ones find the data unchanged; the median of ${LOADS} is reported. API calls: timed through the router on a fresh one (cold) and again (warm), JSON serialisation included. Load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores.`,
+    `Chromium headless, --disable-gpu (software rendering); "ready" runs from the click in the library until every data panel is drawn (${panels.join(', ')}) and one more frame has painted, API calls included; nothing is deferred past it. The server is fresh, so each study's first load is cold (read and computed) and the later ones find the data unchanged; the median of ${LOADS} is reported. API calls: timed through the router on a fresh one (cold) and again (warm), JSON serialisation included. Load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores. Renderer: ${rendererDir}.`,
   ].join('\n');
   process.stdout.write(text + '\n');
   if (outFile) writeFileSync(outFile, text + '\n');

@@ -2,7 +2,7 @@
 // labels, the Pareto staircase and step lines are pinned here, so a change shows up in both at once.
 import { describe, expect, it } from 'vitest';
 import { chartSvg } from '../../src/main/engine/report/html/svg.js';
-import { dataScale, formatNumber, niceTicks, paretoStaircase, stepLine } from '../../src/shared/charts/index.js';
+import { dataScale, formatNumber, niceTicks, paretoStaircase, stepLine, withRange } from '../../src/shared/charts/index.js';
 
 describe('shared chart geometry', () => {
   it('niceTicks gives 1-2-5 steps inside the interval, without binary noise', () => {
@@ -40,6 +40,20 @@ describe('shared chart geometry', () => {
     const log = dataScale([0, 0.001, 0.1], [0, 100], true);
     expect(log.log).toBe(true);
     expect(log.ticks(5)).toEqual([0.001, 0.01, 0.1]);
+  });
+
+  it('withRange (a resized chart) maps the same data to the same places as a scale built at that width', () => {
+    const values = [3, 17, 250, 0.5, 90];
+    for (const log of [false, true]) {
+      const once = dataScale(values, [0, 1], log);
+      for (const range of [[64, 1184], [64, 1344], [200, 20]] as const) {
+        const fresh = dataScale(values, range, log);
+        const resized = withRange(once, range);
+        expect(resized.log).toBe(log);
+        expect(resized.ticks(6)).toEqual(fresh.ticks(6));
+        for (const v of [...values, ...fresh.ticks(6)]) expect(resized(v)).toBeCloseTo(fresh(v), 9);
+      }
+    }
   });
 
   it('paretoStaircase steps along the edge of the dominated region for each direction', () => {

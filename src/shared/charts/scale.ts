@@ -47,6 +47,14 @@ export function logScale(domain: readonly [number, number], range: readonly [num
   });
 }
 
+/**
+ * The same scale onto another range (a chart resized): the domain (padded, widened) is kept, so a chart
+ * scans its data for the extent once and only this runs when its width changes.
+ */
+export function withRange(scale: Scale, range: readonly [number, number]): Scale {
+  return scale.log ? logScale(scale.domain, range) : linearScale(scale.domain, range);
+}
+
 /** The 1, 2, 5 × 10^k number nearest to `x` (rounded) or at least `x` (not rounded). */
 export function niceNumber(x: number, round: boolean): number {
   if (!(x > 0) || !Number.isFinite(x)) return 1;
