@@ -66,3 +66,25 @@ export async function stopServe(serve: Awaited<ReturnType<typeof startServe>> | 
   serve.child.kill('SIGTERM');
   await exited;
 }
+
+export interface ServedPage {
+  serve: Awaited<ReturnType<typeof startServe>>;
+  browser: Browser;
+  page: Page;
+}
+
+/** `nightshift serve` with `args`, and one 1360×900 light Chromium page on it; a page error fails the test. */
+export async function servedPage(args: string[], env: NodeJS.ProcessEnv): Promise<ServedPage> {
+  const serve = await startServe(args, env);
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, colorScheme: 'light' });
+  page.on('pageerror', (e) => {
+    throw e;
+  });
+  return { serve, browser, page };
+}
+
+export async function closeServedPage(s: Partial<ServedPage>): Promise<void> {
+  await s.browser?.close();
+  await stopServe(s.serve);
+}

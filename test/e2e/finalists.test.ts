@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FinalistsJson } from '../../src/shared/finalists.js';
 import { cliEnv, ROOT, runCli, tempDir } from '../helpers/cli.js';
 import { noisyStudy } from '../helpers/noisy-study.js';
-import { bothThemes, ensureRendererBuilt, hasChromium, launchChromium, startServe, stopServe } from './browser.js';
+import { bothThemes, ensureRendererBuilt, hasChromium, closeServedPage, servedPage, type ServedPage } from './browser.js';
 
 const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
 /** The renderer's number format (src/renderer/src/lib/format.ts), for numbers in its usual range. */
@@ -17,7 +17,7 @@ const num = (v: number) => String(+v.toPrecision(4));
 describe.skipIf(!hasChromium)('finalists panel (Chromium, nightshift serve, finished campaign with finalists)', () => {
   const dir = tempDir('nightshift-e2e-finalists-');
   const db = path.join(dir, 'noisy.db');
-  let serve: Awaited<ReturnType<typeof startServe>>;
+  let serve: ServedPage['serve'];
   let browser: Browser;
   let page: Page;
   let finalists: FinalistsJson;
@@ -31,18 +31,10 @@ describe.skipIf(!hasChromium)('finalists panel (Chromium, nightshift serve, fini
     const show = await runCli(['show', 'noisy', '--db', db, '--json'], { env: cliEnv(dir) });
     expect(show.code, show.stderr).toBe(0);
     finalists = (JSON.parse(show.stdout) as { finalists: FinalistsJson }).finalists;
-    serve = await startServe(['--db', db], cliEnv(dir));
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1360, height: 900 }, colorScheme: 'light' });
-    page.on('pageerror', (e) => {
-      throw e;
-    });
+    ({ serve, browser, page } = await servedPage(['--db', db], cliEnv(dir)));
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await stopServe(serve);
-  });
+  afterAll(() => closeServedPage({ serve, browser }));
 
   it('calls the validated winner best, not the lucky search best, with the figures of show --json', async () => {
     await page.goto(serve.url);

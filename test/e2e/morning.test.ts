@@ -9,14 +9,14 @@ import { openStoreReader } from '../../src/main/engine/storage/open.js';
 import { cliEnv, ROOT, runCli, tempDir } from '../helpers/cli.js';
 import { failingStudy } from '../api/failing-study.js';
 import { fingerprint, makeOptunaDb } from '../engine/optuna/helpers.js';
-import { bothThemes, ensureRendererBuilt, hasChromium, launchChromium, startServe, stopServe } from './browser.js';
+import { bothThemes, ensureRendererBuilt, hasChromium, launchChromium, startServe, stopServe, closeServedPage, servedPage, type ServedPage } from './browser.js';
 
 const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
 
 describe.skipIf(!hasChromium)('morning summary and timeline (Chromium, nightshift serve, finished campaign)', () => {
   const dir = tempDir('nightshift-e2e-morning-');
   const fx = failingStudy(dir, 16);
-  let serve: Awaited<ReturnType<typeof startServe>>;
+  let serve: ServedPage['serve'];
   let browser: Browser;
   let page: Page;
 
@@ -25,18 +25,10 @@ describe.skipIf(!hasChromium)('morning summary and timeline (Chromium, nightshif
     ensureRendererBuilt();
     const run = await runCli(['run', fx.file, '--db', fx.db], { env: cliEnv(dir) });
     expect(run.code, run.stderr).toBe(0);
-    serve = await startServe(['--db', fx.db], cliEnv(dir));
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1360, height: 900 }, colorScheme: 'light' });
-    page.on('pageerror', (e) => {
-      throw e;
-    });
+    ({ serve, browser, page } = await servedPage(['--db', fx.db], cliEnv(dir)));
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await stopServe(serve);
-  });
+  afterAll(() => closeServedPage({ serve, browser }));
 
   const db = () => {
     const store = openStoreReader(fx.db);
@@ -123,10 +115,7 @@ describe.skipIf(!hasChromium)('morning summary and timeline (Chromium, nightshif
 describe.skipIf(!hasChromium)('an Optuna storage in nightshift serve', () => {
   let serve: Awaited<ReturnType<typeof startServe>> | undefined;
   let browser: Browser | undefined;
-  afterAll(async () => {
-    await browser?.close();
-    await stopServe(serve);
-  });
+  afterAll(() => closeServedPage({ serve, browser }));
 
   it('opens read-only: the library lists its studies, a study page draws its trials, the file is unchanged', async () => {
     ensureRendererBuilt();

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, openStoreReader } from '../../src/main/engine/storage/open.js';
 import { makeSpec } from '../engine/storage/helpers.js';
 import { cliEnv, ROOT, tempDir } from '../helpers/cli.js';
-import { ensureRendererBuilt, hasChromium, launchChromium, startServe, stopServe } from './browser.js';
+import { ensureRendererBuilt, hasChromium, closeServedPage, servedPage, type ServedPage } from './browser.js';
 
 const TRIALS = 2500;
 const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
@@ -47,7 +47,7 @@ async function pixelsOf(page: Page, name: string): Promise<number> {
 describe.skipIf(!hasChromium)('timeline of 2,500 trials (Chromium, nightshift serve)', () => {
   const dir = tempDir('nightshift-e2e-many-');
   const db = path.join(dir, 'many.db');
-  let serve: Awaited<ReturnType<typeof startServe>>;
+  let serve: ServedPage['serve'];
   let browser: Browser;
   let page: Page;
 
@@ -55,18 +55,10 @@ describe.skipIf(!hasChromium)('timeline of 2,500 trials (Chromium, nightshift se
     mkdirSync(SHOTS, { recursive: true });
     ensureRendererBuilt();
     seed(db);
-    serve = await startServe(['--db', db], cliEnv(dir));
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1360, height: 900 }, colorScheme: 'light' });
-    page.on('pageerror', (e) => {
-      throw e;
-    });
+    ({ serve, browser, page } = await servedPage(['--db', db], cliEnv(dir)));
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await stopServe(serve);
-  });
+  afterAll(() => closeServedPage({ serve, browser }));
 
   it('paints every bar on one canvas in the state colours of the current theme, and hover names the trial', async () => {
     await page.goto(serve.url);
