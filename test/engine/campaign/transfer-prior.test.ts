@@ -3,7 +3,8 @@
 // a mismatch an error naming the key and the fix, the default makes it a log line and no prior.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadTransferPrior, spaceMismatch, trialRanges } from '../../../src/main/engine/campaign/transfer-prior.js';
+import { loadTransferPrior, spaceMismatch } from '../../../src/main/engine/campaign/transfer-prior.js';
+import { trialRanges } from '../../../src/shared/trial-ranges.js';
 import { STRATEGIES } from '../../../src/main/engine/campaign/strategy.js';
 import { openAnyStudySource } from '../../../src/main/engine/optuna/index.js';
 import { openStore } from '../../../src/main/engine/storage/open.js';

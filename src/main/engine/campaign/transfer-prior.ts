@@ -10,6 +10,7 @@ import type { SearchSpace } from '../study/space.js';
 import type { ParamSpec, StudySpec } from '../study/types.js';
 import type { Store, StoreReader } from '../storage/types.js';
 import { project } from './warm-start.js';
+import { trialRanges } from '../../../shared/trial-ranges.js';
 
 /** Earlier trials the prior carries at most (the best by the first objective and a spread of the rest). */
 const MAX_PRIOR_TRIALS = 2000;
@@ -92,7 +93,7 @@ export function loadTransferPrior(
     // The best and the most recent trials; the GP caps what it fits on again (max_train).
     const kept = trials.length <= MAX_PRIOR_TRIALS ? trials : [...trials].sort((a, b) => sign * (a.values[first.metric]! - b.values[first.metric]!)).slice(0, MAX_PRIOR_TRIALS);
     const where = ws.db ? ` in ${ws.db}` : '';
-    return { prior: { trials: kept }, description: `GP prior from study "${ws.study}"${where}: ${kept.length} finished trials (${trialRanges(kept.map((t) => t.number))})` };
+    return { prior: { trials: kept }, description: `GP prior from study "${ws.study}"${where}: ${kept.length} finished trials (${trialRanges(kept.map((t) => t.number), 12)})` };
   } finally {
     if (source !== store) source.close();
   }
@@ -109,17 +110,4 @@ export function recordTransferPrior(store: Store, studyId: number, transfer: Tra
 /** The study's last recorded prior (where it came from), or null when it never had one. */
 export function transferPriorOf(store: StoreReader, studyId: number): string | null {
   return store.events(studyId).findLast((e) => e.kind === TRANSFER_PRIOR_EVENT)?.message ?? null;
-}
-
-/** Trial numbers as ranges: #0-#4, #7, #9-#12. */
-export function trialRanges(numbers: readonly number[]): string {
-  const ns = [...new Set(numbers)].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let i = 0; i < ns.length; ) {
-    let j = i;
-    while (j + 1 < ns.length && ns[j + 1] === ns[j]! + 1) j++;
-    parts.push(j > i ? `#${ns[i]}-#${ns[j]}` : `#${ns[i]}`);
-    i = j + 1;
-  }
-  return parts.length <= 12 ? parts.join(', ') : `${parts.slice(0, 12).join(', ')} and ${parts.length - 12} more ranges`;
 }

@@ -10,6 +10,7 @@ import { esc, num, table } from './escape.js';
 import { finalistsSection } from './finalists.js';
 import { REPORT_CSS } from './style.js';
 import { barsSvg, chartSvg } from './svg.js';
+import { trialRanges } from '../../../../shared/trial-ranges.js';
 
 export interface PageOptions {
   /** When the report was made (ISO); default now. */
@@ -204,22 +205,10 @@ function provenanceSection(r: StudyReport): string {
   const groups = r.provenance.length
     ? table(
         ['trials', 'GPU', 'CPU', 'CO₂ and cost factors', 'estimate', 'flags'],
-        r.provenance.map((g) => [esc(trialList(g.trials)), esc(g.gpu), esc(g.cpu), esc(g.factors), g.estimate ? 'yes' : 'no', esc(g.flags.join(', '))]),
+        r.provenance.map((g) => [esc(trialRanges(g.trials)), esc(g.gpu), esc(g.cpu), esc(g.factors), g.estimate ? 'yes' : 'no', esc(g.flags.join(', '))]),
       )
     : '';
   return `<h2>Energy provenance</h2>${metrics}${groups}`;
-}
-
-/** "#0-#4, #7" for a sorted list of trial numbers. */
-function trialList(ns: readonly number[]): string {
-  const parts: string[] = [];
-  for (let i = 0; i < ns.length; ) {
-    let j = i;
-    while (j + 1 < ns.length && ns[j + 1] === ns[j]! + 1) j++;
-    parts.push(j > i ? `#${ns[i]}-#${ns[j]}` : `#${ns[i]}`);
-    i = j + 1;
-  }
-  return parts.join(', ');
 }
 
 function environmentSection(r: StudyReport): string {
