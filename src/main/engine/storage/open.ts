@@ -51,8 +51,30 @@ export function openStoreReader(file: string): SqliteReader {
   return new SqliteReader(db, file);
 }
 
+/**
+ * How long opening waits out other processes' locks in all. busy_timeout covers one lock request, but ten
+ * engines started at once on a fresh file take the write lock in turn for their migrations and leases, and
+ * on a loaded machine a waiter that polls can miss its turn for longer than that: a run must then open a
+ * moment later, not fail with "database is locked".
+ */
+const OPEN_BUSY_WAIT_MS = 30_000;
+
 /** A Nightshift database for a campaign: created when missing, migrated to the current schema. */
 export function openStore(file: string, opts: OpenStoreOptions = {}): SqliteStore {
+  const deadline = Date.now() + OPEN_BUSY_WAIT_MS;
+  for (;;) {
+    try {
+      return openStoreOnce(file, opts);
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      if (typeof code !== 'string' || !code.startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw e;
+      // Opening is synchronous (the CLI and the app open before anything else runs): a short blocking pause.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    }
+  }
+}
+
+function openStoreOnce(file: string, opts: OpenStoreOptions): SqliteStore {
   const clock = opts.clock ?? (() => new Date());
   refuseNonFile(file);
   // Before the read-only look, which would leave -wal and -shm files next to a WAL file it cannot write.
