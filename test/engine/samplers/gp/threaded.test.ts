@@ -61,7 +61,14 @@ describe('GP sampler off the event loop', () => {
   });
 
   it('leaves the caller’s event loop free while the worker fits and optimizes', async () => {
-    const { trials } = await run(make(), 12, 2);
+    // 150 finished trials: a fit that takes the worker far longer than a timer takes to fire, even on a
+    // loaded machine where this thread may wait for a core (with 12 trials the worker once answered first).
+    let s = 7;
+    const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const trials = Array.from({ length: 150 }, (_, i) => {
+      const params = { x1: -5 + 15 * rand(), x2: 15 * rand(), kind: rand() < 0.5 ? 'a' : 'b' };
+      return trial(i, params, evaluate(params));
+    });
     const order: string[] = [];
     const threaded = offThread(make(), { worker });
     const asked = Promise.resolve(threaded.ask({ space, objectives: MIN_Y, trials, seed: 2 })).then(() => order.push('answer'));
