@@ -2,8 +2,7 @@
 // This is the host side; the worker side is ./task-worker.ts, a module of its own so that a bundler never puts
 // the two in one chunk shared by both entries, where import.meta.url would no longer be the host bundle's.
 // The process that serves the window, HTTP, WebSocket pushes and the meter's nvidia-smi stream hands its long
-// computations (importance forests) to one, so its event loop keeps answering while they run. The GP
-// sampler's worker (samplers/gp/worker-client.ts) follows the same protocol with its own typed errors.
+// computations (importance forests, the GP's model-based step) to one, so its event loop keeps answering.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +56,9 @@ export class TaskThread<T, R> {
     /** Said in errors: what the worker computes. */
     private readonly label: string,
     private readonly entry: () => string | null,
+    /** Rebuilds a worker's error on this side (a caller may test for its own error classes). */
+    private readonly revive: (e: { name: string; message: string; stack: string }) => Error = (e) =>
+      Object.assign(new Error(e.message), { name: e.name, stack: e.stack }),
   ) {}
 
   /** Runs one task in the worker; resolves with its result and the id of the thread that computed it. */
@@ -88,7 +90,7 @@ export class TaskThread<T, R> {
       this.pending.delete(reply.id);
       if (this.pending.size === 0) w.unref();
       if (reply.ok) p.resolve({ result: reply.result, threadId: reply.threadId });
-      else p.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name, stack: reply.error.stack }));
+      else p.reject(this.revive(reply.error));
     });
     const fail = (err: Error): void => {
       if (this.worker === w) this.worker = null;
