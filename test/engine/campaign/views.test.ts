@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TrialViews } from '../../../src/main/engine/campaign/views.js';
 import { openStore } from '../../../src/main/engine/storage/open.js';
+import type { TrialRecord } from '../../../src/main/engine/storage/types.js';
 import { specHash } from '../../../src/main/engine/study/spec-hash.js';
 import { tempDir } from '../../helpers/cli.js';
 import { testSpec } from '../../helpers/spec.js';
@@ -63,4 +64,71 @@ describe('trial views', () => {
     expect(order(loaded).at(-1)).toBe('0@3');
     store.close();
   });
+
+  it('answer like Maps: a step reported again keeps its place and order, and takes the new values', () => {
+    const views = new TrialViews(['acc', 'energy_j']);
+    const rec = (number: number, state: TrialRecord['state']): TrialRecord => ({
+      ...baseRecord,
+      number,
+      state,
+      values: state === 'complete' ? { acc: 0.9, energy_j: 5 } : {},
+      metrics: state === 'complete' ? { energy_j: 7, duration_s: 3, peak_rss_mb: 100 } : {},
+    });
+    views.upsert(rec(0, 'running'));
+    views.report(0, 3, { acc: 0.1, energy_j: 1 });
+    views.report(0, 1, { energy_j: 2, loss: 9 });
+    views.report(0, 3, { acc: 0.3 });
+    views.report(0, 5, { loss: 1 }); // no objective: not a report schedulers see
+    const expected = new Map([
+      [3, 0.3],
+      [1, undefined],
+    ]);
+    const t = views.all()[0]!;
+    expect([...t.intermediate]).toEqual([[3, 0.3]]);
+    expect(t.intermediate.size).toBe(1);
+    expect(t.intermediate.get(3)).toBe(0.3);
+    expect(t.intermediate.has(1)).toBe(false);
+    expect([...t.intermediate.keys()]).toEqual([3]);
+    expect([...t.intermediate.values()]).toEqual([0.3]);
+    const seen: [number, number][] = [];
+    t.intermediate.forEach((v, k) => seen.push([k, v]));
+    expect(seen).toEqual([[3, 0.3]]);
+    expect([...t.progress!.keys()]).toEqual([...expected.keys()]);
+    expect(t.progress!.size).toBe(2);
+    expect(t.progress!.has(5)).toBe(false);
+    expect(t.progress!.get(3)).toEqual({ seq: 1, values: { acc: 0.3, energy_j: 1 } });
+    expect(t.progress!.get(1)).toEqual({ seq: 2, values: { energy_j: 2 } });
+    // The reports live on when the trial ends; the view is replaced, and `all()` shows the new one.
+    views.upsert(rec(0, 'complete'));
+    const done = views.all()[0]!;
+    expect(done.state).toBe('complete');
+    expect([...done.intermediate]).toEqual([[3, 0.3]]);
+    // Samplers read the objectives and the measured energy; an objective of the same name wins.
+    expect(done.metrics).toEqual({ acc: 0.9, energy_j: 5 });
+    views.upsert({ ...rec(1, 'complete'), values: { acc: 0.5 } });
+    expect(views.all().map((v) => v.number)).toEqual([0, 1]);
+    expect(views.all()[1]!.metrics).toEqual({ acc: 0.5, energy_j: 7 });
+  });
 });
+
+const baseRecord: TrialRecord = {
+  id: 1,
+  studyId: 1,
+  number: 0,
+  state: 'running',
+  params: { x: 1 },
+  budget: null,
+  values: {},
+  metrics: {},
+  reason: null,
+  lineage: { kind: 'sampler', parentId: null, parentNumber: null, detail: 'random' },
+  retries: 0,
+  startedAt: null,
+  endedAt: null,
+  owner: null,
+  heartbeatAt: null,
+  pgid: null,
+  jobId: null,
+  node: null,
+  gpus: null,
+};

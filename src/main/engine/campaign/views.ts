@@ -4,24 +4,25 @@
 import type { Objective } from '../../../shared/types.js';
 import type { TrialView } from '../samplers/types.js';
 import type { Store, TrialRecord } from '../storage/types.js';
+import { ENERGY_METRIC } from '../lineage/energy.js';
+import { StepReports } from './step-reports.js';
 
 export interface MutableTrialView extends TrialView {
-  intermediate: Map<number, number>;
-  progress: Map<number, { seq: number; values: Record<string, number> }>;
+  intermediate: StepReports;
 }
 
 export class TrialViews {
   private readonly byNumber = new Map<number, MutableTrialView>();
-  private readonly firstObjective: string;
   /** The order of the last report seen; live reports continue after the stored ones (only order matters). */
   private lastSeq = 0;
+  /** `all()`'s answer until the next upsert: schedulers ask for it at every report. */
+  private sorted: TrialView[] | null = null;
 
   private readonly objectives: readonly string[];
 
   /** `objectives`: the metric names whose reports schedulers read, the first one's also as `intermediate`. */
   constructor(objectives: string | readonly string[]) {
     this.objectives = typeof objectives === 'string' ? [objectives] : objectives;
-    this.firstObjective = this.objectives[0]!;
   }
 
   static load(store: Store, studyId: number, objectives: readonly Objective[]): TrialViews {
@@ -35,14 +36,9 @@ export class TrialViews {
       const v = views.upsert(t);
       for (const { metric, byTrial } of series) {
         for (const r of byTrial.get(t.id) ?? []) {
-          if (metric === views.firstObjective) v.intermediate.set(r.step, r.value);
           // The metrics of one report are rows inserted together: the first row's order is the report's.
           const seq = r.seq ?? 0;
-          const p = v.progress.get(r.step);
-          if (p) {
-            p.values[metric] = r.value;
-            p.seq = Math.min(p.seq, seq);
-          } else v.progress.set(r.step, { seq, values: { [metric]: r.value } });
+          v.intermediate.record(r.step, seq, { [metric]: r.value });
           views.lastSeq = Math.max(views.lastSeq, seq);
         }
       }
@@ -53,37 +49,44 @@ export class TrialViews {
   upsert(t: TrialRecord): MutableTrialView {
     const finished = t.state === 'complete' || t.state === 'pruned';
     const existing = this.byNumber.get(t.number);
+    const reports = existing?.intermediate ?? new StepReports(this.objectives);
     const view: MutableTrialView = {
       number: t.number,
       state: t.state,
       params: t.params,
       values: finished && Object.keys(t.values).length > 0 ? t.values : null,
-      intermediate: existing?.intermediate ?? new Map(),
-      progress: existing?.progress ?? new Map(),
+      intermediate: reports,
+      progress: reports.progress,
       budget: t.budget,
+      metrics: finished ? samplerMetrics(t) : undefined,
     };
-    // Objectives win over a measured metric of the same name, as in the record itself; with no other metrics
-    // the values object is shared rather than copied.
-    if (finished) view.metrics = Object.keys(t.metrics).length === 0 ? t.values : { ...t.metrics, ...t.values };
     this.byNumber.set(t.number, view);
+    this.sorted = null;
     return view;
   }
 
   report(number: number, step: number, metrics: Record<string, number>): void {
     const view = this.byNumber.get(number);
     if (!view) return;
-    const x = metrics[this.firstObjective];
-    if (x !== undefined) view.intermediate.set(step, x);
-    const values: Record<string, number> = {};
-    for (const m of this.objectives) if (metrics[m] !== undefined) values[m] = metrics[m];
-    if (Object.keys(values).length === 0) return;
     // A step reported again keeps its first place in the order, as the stored row does (an upsert).
-    const p = view.progress.get(step);
-    if (p) Object.assign(p.values, values);
-    else view.progress.set(step, { seq: ++this.lastSeq, values });
+    const reports = view.intermediate;
+    const known = reports.indexOf(step) >= 0;
+    reports.record(step, this.lastSeq + 1, metrics);
+    if (!known && reports.indexOf(step) >= 0) this.lastSeq += 1;
   }
 
-  all(): TrialView[] {
-    return [...this.byNumber.values()].sort((a, b) => a.number - b.number);
+  all(): readonly TrialView[] {
+    this.sorted ??= [...this.byNumber.values()].sort((a, b) => a.number - b.number);
+    return this.sorted;
   }
+}
+
+/**
+ * The final metrics samplers read (the objectives, and the energy that cost-aware acquisition divides by),
+ * not every measured metric: a merged copy of all of them cost ~600 bytes per trial held all night.
+ * Objectives win over a measured metric of the same name, as in the record itself.
+ */
+function samplerMetrics(t: TrialRecord): Record<string, number> {
+  const energy = t.metrics[ENERGY_METRIC];
+  return energy === undefined || ENERGY_METRIC in t.values ? t.values : { ...t.values, [ENERGY_METRIC]: energy };
 }

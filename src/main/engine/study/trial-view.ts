@@ -20,9 +20,10 @@ export interface TrialView {
   /** The fidelity value (e.g. epochs) this trial was run with, when the study has a fidelity. */
   budget: number | null;
   /**
-   * Every final metric of a finished trial, objectives included: reported ones and measured ones such as
-   * `energy_j` (for a promoted trial, cumulative along its chain). Absent while the trial runs or when the
-   * engine built the view without them.
+   * Final metrics of a finished trial beside its objectives: the campaign's views carry the measured
+   * `energy_j` (for a promoted trial, cumulative along its chain), which cost-aware samplers read; other
+   * measured metrics are left out of the views an engine holds all night. Absent while the trial runs or
+   * when the engine built the view without them.
    */
   metrics?: Record<string, number>;
 }
