@@ -1,7 +1,8 @@
 // One trial's intermediate reports as the engine keeps them for the whole campaign: one flat array per
 // trial, read through two Map-shaped views, instead of two Maps and an object per step. An engine holds
 // every trial of its study for the night, so this is paid per trial: on a 3,000-trial soak study the two
-// Maps and the per-step objects took ~600 bytes per trial (1.85 reports each), this layout ~200.
+// Maps and the per-step objects took ~600 bytes per trial (1.85 reports each), this layout ~190; the whole
+// view went from 1,581 to 714 bytes.
 import type { StepReport } from '../study/trial-view.js';
 
 /**
