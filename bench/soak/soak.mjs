@@ -121,12 +121,25 @@ const worstGrowth = segments.reduce((worst, s) => {
 // moment swings by tens of MiB; an engine that held per-trial data would show it in both figures here.
 const warmEngines = segments.filter((s) => s.warm && s.samples.length > 0);
 const footprint = (s) => (s ? { evaluated_at_start: s.startEvaluated, warm_rss_kb: s.warm.rssKb, peak_rss_kb: Math.max(...s.samples.map((x) => x.rssKb)) } : null);
+// Like with like: the first engine at the age (trials since it started) of the last engine's final sample.
+// The first engine's first samples are taken before its GC threads and caches are warm, which any engine
+// goes through in its first seconds; the same age separates that from growth with the study's length.
+const sameAge = (() => {
+  const first = warmEngines[0];
+  const lastSeg = warmEngines.at(-1);
+  if (!first || !lastSeg || first === lastSeg || !end) return null;
+  const age = end.evaluated - lastSeg.startEvaluated;
+  const at = first.samples.find((x) => x.evaluated - first.startEvaluated >= age) ?? null;
+  return at ? { age, first_rss_kb: at.rssKb, first_fds: at.fds, last_rss_kb: end.rssKb, last_fds: end.fds } : null;
+})();
+// Each engine: the study size it loaded, its RSS once warm and at its last sample.
+const perEngine = warmEngines.map((s) => ({ evaluated_at_start: s.startEvaluated, warm_rss_kb: s.warm.rssKb, last_rss_kb: s.samples.at(-1).rssKb, trials_run: s.samples.at(-1).evaluated - s.startEvaluated }));
 const report = {
   options: opts,
   machine: { cpus: os.cpus().length, node: process.version, host: os.hostname() },
   wall_s: wallS,
   trials_per_minute: result.evaluated / (wallS / 60),
-  engine: { planned_kills: plannedKills, unplanned_exits: unplannedExits, exit_causes: exitCauses, segments: segments.length, start: warm, end, worst_in_segment_rss_growth: worstGrowth, first_engine: footprint(warmEngines[0]), last_engine: footprint(warmEngines.at(-1)) },
+  engine: { planned_kills: plannedKills, unplanned_exits: unplannedExits, exit_causes: exitCauses, segments: segments.length, start: warm, end, worst_in_segment_rss_growth: worstGrowth, first_engine: footprint(warmEngines[0]), last_engine: footprint(warmEngines.at(-1)), same_age: sameAge, per_engine: perEngine },
   disk_full: disk.ok ? { seconds: opts.diskFullS, started_at_evaluated: diskFull.atEvaluated ?? null, bytes: diskFull.bytes, happened: diskFull.at !== null } : { skipped: disk.reason },
   orphans: orphans.map((o) => ({ pid: o.pid, trial: o.trial, cmd: o.cmd })),
   ...result,

@@ -41,6 +41,19 @@ export function formatTable(r) {
         `first (from ${f.evaluated_at_start} evaluated) ${mib(f.warm_rss_kb)} / ${mib(f.peak_rss_kb)}; last (from ${l.evaluated_at_start} evaluated) ${mib(l.warm_rss_kb)} / ${mib(l.peak_rss_kb)}`,
       );
     }
+    const a = e.same_age;
+    if (a) {
+      const g = a.last_rss_kb / a.first_rss_kb - 1;
+      add(
+        `engine RSS at the same age (${a.age} trials after its start): first engine → last engine (MiB)`,
+        `${mib(a.first_rss_kb)} → ${mib(a.last_rss_kb)} (${pct(g)}; the last engine loaded ${l?.evaluated_at_start ?? '?'} trials)`,
+        pass(g < 0.1),
+      );
+    }
+    if (e.per_engine?.length > 1) {
+      const pe = e.per_engine;
+      add('each engine: trials loaded → RSS warm / last (MiB)', pe.map((x) => `${x.evaluated_at_start}→${mib(x.warm_rss_kb)}/${mib(x.last_rss_kb)}`).join(', '));
+    }
     add('engine open descriptors start → end', `${e.start.fds} → ${e.end.fds} (${pct(fdGrowth)})`, pass(fdGrowth < 0.1));
   } else {
     add('engine RSS / descriptors', 'no samples (the engine never ran long enough)', pass(false));

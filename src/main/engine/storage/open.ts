@@ -103,6 +103,12 @@ function openStoreOnce(file: string, opts: OpenStoreOptions): SqliteStore {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
+    // SQLite's own default page cache (2 MB), not better-sqlite3's 16 MB: a campaign's connection stays open
+    // all night and its cache grows with the database it reads, so an engine's RSS grew with the study
+    // (+6 MiB over a 2,000-trial soak) for pages the OS page cache holds anyway. The engine's queries touch a
+    // few pages each; whole-study reads (`show`, exports, the dashboard) took the same time either way on a
+    // 5,000-trial study (50,000 value rows: 75-210 ms with both sizes on the build machine).
+    db.pragma('cache_size = -2000');
     migrate(db, { file });
   } catch (e) {
     db.close();

@@ -168,12 +168,14 @@ function toLineage(row: TrialRow): TrialLineage {
 }
 
 /** Groups rows that carry a trial id, for building many trials from one query each. */
-export function groupByTrial<R extends { trial_id: number }>(rows: readonly R[]): Map<number, R[]> {
+export function groupByTrial<R extends { trial_id: number; rid?: number }>(rows: Iterable<R>): Map<number, R[]> {
   const out = new Map<number, R[]>();
   for (const r of rows) {
     const list = out.get(r.trial_id);
     if (list === undefined) out.set(r.trial_id, [r]);
     else list.push(r);
   }
+  // Rows that carry their rowid come in index order: each trial's go back to the order they were written.
+  for (const list of out.values()) if (list.length > 1 && list[0]!.rid !== undefined) list.sort((a, b) => a.rid! - b.rid!);
   return out;
 }

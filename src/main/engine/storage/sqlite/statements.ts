@@ -45,11 +45,14 @@ export function prepareStatements(db: Database.Database) {
     runningOfStudy: q<[number], TrialRow>(`${TRIAL_SELECT} WHERE t.study_id = ? AND t.state = 'running' ORDER BY t.number`),
     paramsOfTrial: q<[number], ParamRow>('SELECT * FROM trial_params WHERE trial_id = ? ORDER BY rowid'),
     valuesOfTrial: q<[number], ValueRow>('SELECT * FROM trial_values WHERE trial_id = ? ORDER BY rowid'),
-    paramsOfStudy: q<[number], ParamRow>(
-      'SELECT p.* FROM trial_params p JOIN trials t ON t.id = p.trial_id WHERE t.study_id = ? ORDER BY p.rowid',
+    // In index order, not `ORDER BY rowid`: that sorted every row of the study (10 per trial) in a temporary
+    // b-tree, whose malloc'd memory stays in the process after the query (5,000 trials: +6.6 MiB of RSS per
+    // load). Callers put each trial's rows back in insertion order by `rid` (rows.ts, groupByTrial).
+    paramsOfStudy: q<[number], ParamRow & { rid: number }>(
+      'SELECT p.rowid AS rid, p.* FROM trial_params p JOIN trials t ON t.id = p.trial_id WHERE t.study_id = ?',
     ),
-    valuesOfStudy: q<[number], ValueRow>(
-      'SELECT v.* FROM trial_values v JOIN trials t ON t.id = v.trial_id WHERE t.study_id = ? ORDER BY v.rowid',
+    valuesOfStudy: q<[number], ValueRow & { rid: number }>(
+      'SELECT v.rowid AS rid, v.* FROM trial_values v JOIN trials t ON t.id = v.trial_id WHERE t.study_id = ?',
     ),
 
     oldestQueued: q<[number], { id: number }>(
