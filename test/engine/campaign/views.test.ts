@@ -65,6 +65,40 @@ describe('trial views', () => {
     store.close();
   });
 
+  it('load a study longer than one page of trials with every trial, report and order intact', () => {
+    const store = openStore(path.join(tempDir(), 'long.db'));
+    // Speed only: this test checks what is read back, not durability.
+    (store as unknown as { db: { pragma(s: string): unknown } }).db.pragma('synchronous = OFF');
+    const { study } = store.createStudy(spec, specHash(spec));
+    const live = TrialViews.load(store, study.id, spec.objectives);
+    const n = 1_234;
+    for (let i = 0; i < n; i++) {
+      store.enqueueTrial(study.id, { params: { i }, budget: null, lineage: { kind: 'sampler', detail: 'random' } });
+      const t = store.claimQueued(study.id, 'e')!;
+      live.upsert(t);
+      for (const step of i % 3 === 0 ? [1, 2] : [1]) {
+        const metrics = { acc: i / n + step, energy_j: step };
+        store.addReport(t.id, step, metrics);
+        live.report(t.number, step, metrics);
+      }
+      live.upsert(store.finishTrial(t.id, { state: 'complete', values: { acc: i / n, energy_j: 2 }, metrics: { duration_s: 1 }, reason: null }));
+    }
+    const loaded = TrialViews.load(store, study.id, spec.objectives);
+    const picture = (views: TrialViews) =>
+      views.all().map((t) => ({ number: t.number, params: t.params, values: t.values, metrics: t.metrics, progress: [...t.progress!].map(([step, r]) => [step, r.values]), intermediate: [...t.intermediate] }));
+    // Only the order of reports matters (live counting and stored rowids differ in value).
+    const order = (views: TrialViews) =>
+      views
+        .all()
+        .flatMap((t) => [...t.progress!].map(([step, r]) => ({ key: `${t.number}@${step}`, seq: r.seq })))
+        .sort((a, b) => a.seq - b.seq)
+        .map((r) => r.key);
+    expect(loaded.all()).toHaveLength(n);
+    expect(picture(loaded)).toEqual(picture(live));
+    expect(order(loaded)).toEqual(order(live));
+    store.close();
+  });
+
   it('answer like Maps: a step reported again keeps its place and order, and takes the new values', () => {
     const views = new TrialViews(['acc', 'energy_j']);
     const rec = (number: number, state: TrialRecord['state']): TrialRecord => ({

@@ -11,6 +11,8 @@ export interface MutableTrialView extends TrialView {
   intermediate: StepReports;
 }
 
+const LOAD_PAGE = 500;
+
 export class TrialViews {
   private readonly byNumber = new Map<number, MutableTrialView>();
   /** The order of the last report seen; live reports continue after the stored ones (only order matters). */
@@ -25,21 +27,30 @@ export class TrialViews {
     this.objectives = typeof objectives === 'string' ? [objectives] : objectives;
   }
 
+  /**
+   * The study's trials as views, read a page of trials at a time: the views are small (~700 bytes a trial)
+   * but the records and report rows they come from are not (~3 KB a trial), and a whole 5,000-trial study
+   * read at once left the engine's heap holding the peak long after the garbage went.
+   */
   static load(store: Store, studyId: number, objectives: readonly Objective[]): TrialViews {
     const views = new TrialViews(objectives.map((o) => o.metric));
-    // One query per objective for every trial's intermediate values, not one per trial.
-    const series = objectives.map((o) => ({ metric: o.metric, byTrial: store.metricSeries(studyId, o.metric) }));
     // Finalist runs validate what the search found; fed back, they would teach the sampler from re-runs.
     const finalists = store.finalistRuns(studyId);
-    for (const t of store.trials(studyId)) {
-      if (finalists.has(t.id)) continue;
-      const v = views.upsert(t);
-      for (const { metric, byTrial } of series) {
-        for (const r of byTrial.get(t.id) ?? []) {
-          // The metrics of one report are rows inserted together: the first row's order is the report's.
-          const seq = r.seq ?? 0;
-          v.intermediate.record(r.step, seq, { [metric]: r.value });
-          views.lastSeq = Math.max(views.lastSeq, seq);
+    const end = store.trialNumberEnd(studyId);
+    for (let from = 0; from < end; from += LOAD_PAGE) {
+      const numbers = { from, to: from + LOAD_PAGE };
+      // One query per objective for the page's intermediate values, not one per trial.
+      const series = objectives.map((o) => ({ metric: o.metric, byTrial: store.metricSeries(studyId, o.metric, numbers) }));
+      for (const t of store.trials(studyId, numbers)) {
+        if (finalists.has(t.id)) continue;
+        const v = views.upsert(t);
+        for (const { metric, byTrial } of series) {
+          for (const r of byTrial.get(t.id) ?? []) {
+            // The metrics of one report are rows inserted together: the first row's order is the report's.
+            const seq = r.seq ?? 0;
+            v.intermediate.record(r.step, seq, { [metric]: r.value });
+            views.lastSeq = Math.max(views.lastSeq, seq);
+          }
         }
       }
     }

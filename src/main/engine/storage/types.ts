@@ -189,8 +189,22 @@ export interface StoreEvent {
   message: string;
 }
 
+/** Trial numbers in [from, to): one page of a study's trials. */
+export interface TrialNumbers {
+  from: number;
+  to: number;
+}
+
+export const ALL_NUMBERS: TrialNumbers = { from: 0, to: Number.MAX_SAFE_INTEGER };
+
 /** A Nightshift database open for writing: the reader plus every write a campaign makes. */
 export interface Store extends StoreReader {
+  /** The study's trials, or only those numbered in `numbers` (a long study read in pages). */
+  trials(studyId: number, numbers?: TrialNumbers): TrialRecord[];
+  /** One past the study's highest trial number (0 for none): where paging through its trials ends. */
+  trialNumberEnd(studyId: number): number;
+  /** As StoreReader's, or only for the trials numbered in `numbers`. */
+  metricSeries(studyId: number, metric: string, numbers?: TrialNumbers): Map<number, { step: number; value: number; seq?: number }[]>;
   /** Creates a study, or returns the existing one of that name unchanged. */
   createStudy(spec: StudySpec, specHash: string): { study: NightshiftStudyRecord; created: boolean };
   getStudy(name: string): NightshiftStudyRecord | null;

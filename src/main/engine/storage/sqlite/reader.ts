@@ -5,7 +5,8 @@ import type Database from 'better-sqlite3';
 import type { TrialProvenance } from '../../../../shared/provenance.js';
 import { emptyCounts, TRIAL_STATES } from '../../../../shared/types.js';
 import type { StateCounts, TrialState } from '../../../../shared/types.js';
-import type { FinalistRunInfo, GpuSample, NightshiftStudyRecord, ReportRecord, StoreEvent, StoreReader, TrialRecord } from '../types.js';
+import { ALL_NUMBERS } from '../types.js';
+import type { FinalistRunInfo, GpuSample, NightshiftStudyRecord, ReportRecord, StoreEvent, StoreReader, TrialNumbers, TrialRecord } from '../types.js';
 import { dataVersionOf } from './connection.js';
 import { decodeProvenance } from './decode.js';
 import { FinalistRunTable } from './finalist-runs.js';
@@ -78,9 +79,9 @@ export class SqliteReader implements StoreReader {
     return out;
   }
 
-  metricSeries(studyId: number, metric: string): Map<number, { step: number; value: number; seq?: number }[]> {
+  metricSeries(studyId: number, metric: string, numbers: TrialNumbers = ALL_NUMBERS): Map<number, { step: number; value: number; seq?: number }[]> {
     const out = new Map<number, { step: number; value: number; seq?: number }[]>();
-    for (const r of this.s.metricOfStudy.iterate(studyId, metric)) {
+    for (const r of this.s.metricOfStudy.iterate(studyId, metric, numbers.from, numbers.to)) {
       const list = out.get(r.trial_id) ?? [];
       list.push({ step: r.step, value: decodeMetric(r.value), seq: r.seq });
       out.set(r.trial_id, list);
@@ -111,14 +112,19 @@ export class SqliteReader implements StoreReader {
     return row === undefined ? null : this.trialRecord(row);
   }
 
-  trials(studyId: number): TrialRecord[] {
+  trialNumberEnd(studyId: number): number {
+    return this.s.nextNumber.get(studyId)?.n ?? 0;
+  }
+
+  trials(studyId: number, numbers: TrialNumbers = ALL_NUMBERS): TrialRecord[] {
     // Three queries for the whole study instead of two per trial: `show` and exports read thousands. Rows are
     // stepped through, not gathered by `all()`: for 50,000 rows that left ~4.5 MiB of malloc'd memory in
     // the process (better-sqlite3's handles for the whole array at once) that an engine never got back.
-    const params = groupByTrial(this.s.paramsOfStudy.iterate(studyId));
-    const values = groupByTrial(this.s.valuesOfStudy.iterate(studyId));
+    const { from, to } = numbers;
+    const params = groupByTrial(this.s.paramsOfStudy.iterate(studyId, from, to));
+    const values = groupByTrial(this.s.valuesOfStudy.iterate(studyId, from, to));
     const out: TrialRecord[] = [];
-    for (const row of this.s.trialsOfStudy.iterate(studyId)) out.push(toTrialRecord(row, params.get(row.id) ?? [], values.get(row.id) ?? []));
+    for (const row of this.s.trialsOfStudy.iterate(studyId, from, to)) out.push(toTrialRecord(row, params.get(row.id) ?? [], values.get(row.id) ?? []));
     return out;
   }
 

@@ -41,18 +41,19 @@ export function prepareStatements(db: Database.Database) {
     ),
     trialById: q<[number], TrialRow>(`${TRIAL_SELECT} WHERE t.id = ?`),
     trialByNumber: q<[number, number], TrialRow>(`${TRIAL_SELECT} WHERE t.study_id = ? AND t.number = ?`),
-    trialsOfStudy: q<[number], TrialRow>(`${TRIAL_SELECT} WHERE t.study_id = ? ORDER BY t.number`),
+    // Whole-study reads take a range of trial numbers [from, to): the whole study, or one page of a long one.
+    trialsOfStudy: q<[number, number, number], TrialRow>(`${TRIAL_SELECT} WHERE t.study_id = ? AND t.number >= ? AND t.number < ? ORDER BY t.number`),
     runningOfStudy: q<[number], TrialRow>(`${TRIAL_SELECT} WHERE t.study_id = ? AND t.state = 'running' ORDER BY t.number`),
     paramsOfTrial: q<[number], ParamRow>('SELECT * FROM trial_params WHERE trial_id = ? ORDER BY rowid'),
     valuesOfTrial: q<[number], ValueRow>('SELECT * FROM trial_values WHERE trial_id = ? ORDER BY rowid'),
     // In index order, not `ORDER BY rowid`: that sorted every row of the study (10 per trial) in a temporary
     // b-tree, whose malloc'd memory stays in the process after the query (5,000 trials: +6.6 MiB of RSS per
     // load). Callers put each trial's rows back in insertion order by `rid` (rows.ts, groupByTrial).
-    paramsOfStudy: q<[number], ParamRow & { rid: number }>(
-      'SELECT p.rowid AS rid, p.* FROM trial_params p JOIN trials t ON t.id = p.trial_id WHERE t.study_id = ?',
+    paramsOfStudy: q<[number, number, number], ParamRow & { rid: number }>(
+      'SELECT p.rowid AS rid, p.* FROM trial_params p JOIN trials t ON t.id = p.trial_id WHERE t.study_id = ? AND t.number >= ? AND t.number < ?',
     ),
-    valuesOfStudy: q<[number], ValueRow & { rid: number }>(
-      'SELECT v.rowid AS rid, v.* FROM trial_values v JOIN trials t ON t.id = v.trial_id WHERE t.study_id = ?',
+    valuesOfStudy: q<[number, number, number], ValueRow & { rid: number }>(
+      'SELECT v.rowid AS rid, v.* FROM trial_values v JOIN trials t ON t.id = v.trial_id WHERE t.study_id = ? AND t.number >= ? AND t.number < ?',
     ),
 
     oldestQueued: q<[number], { id: number }>(
@@ -87,9 +88,9 @@ export function prepareStatements(db: Database.Database) {
       `INSERT INTO reports (trial_id, step, metric, value, at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (trial_id, step, metric) DO UPDATE SET value = excluded.value, at = excluded.at`,
     ),
-    metricOfStudy: q<[number, string], { trial_id: number; step: number; value: number | null; seq: number }>(
+    metricOfStudy: q<[number, string, number, number], { trial_id: number; step: number; value: number | null; seq: number }>(
       `SELECT r.trial_id, r.step, r.value, r.rowid AS seq FROM reports r JOIN trials t ON t.id = r.trial_id
-       WHERE t.study_id = ? AND r.metric = ? ORDER BY t.number, r.step`,
+       WHERE t.study_id = ? AND r.metric = ? AND t.number >= ? AND t.number < ? ORDER BY t.number, r.step`,
     ),
     reportsOfTrial: q<[number], ReportRow>('SELECT step, metric, value, at FROM reports WHERE trial_id = ? ORDER BY step, rowid'),
 
