@@ -117,4 +117,48 @@ describe.skipIf(!hasChromium)('timeline of 2,500 trials (Chromium, nightshift se
     expect(right.state).toBe('failed');
     expect(right.number).toBeGreaterThan(TRIALS - 50);
   });
+
+  it('draws the bars again at the new width once a window resize settles, under the redrawn axis', async () => {
+    const timeline = page.locator('[data-testid="timeline"]');
+    await timeline.waitFor();
+    /** The canvas's backing width, the chart's width, and the last column holding a failed bar in lane 0. */
+    const drawn = () =>
+      page.evaluate(() => {
+        const canvas = document.querySelector<HTMLCanvasElement>('#timeline canvas')!;
+        const svg = document.querySelector<SVGSVGElement>('#timeline svg')!;
+        const probe = document.createElement('canvas').getContext('2d')!;
+        probe.fillStyle = getComputedStyle(canvas).getPropertyValue('--bad').trim();
+        const hex = probe.fillStyle as string; // normalized to #rrggbb
+        const [r, g, b] = [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16));
+        const dpr = window.devicePixelRatio || 1;
+        // The middle of lane 0's bars: 8 px top margin, 3 px inset, 16 px bars.
+        const row = canvas.getContext('2d')!.getImageData(0, Math.round(19 * dpr), canvas.width, 1).data;
+        let last = -1;
+        for (let x = 0; x < canvas.width; x++) if (row[4 * x] === r && row[4 * x + 1] === g && row[4 * x + 2] === b) last = x;
+        return { canvas: canvas.width / dpr, chart: Number(svg.getAttribute('width')), lastBad: last / dpr };
+      });
+    const before = await drawn();
+    expect(before.canvas).toBe(before.chart);
+    await page.setViewportSize({ width: 900, height: 800 });
+    // Where the last failed bar ends on the axis (96 px left margin, 16 px right; at least 1 s long), at the
+    // new width once the canvas is drawn at it (during the resize the old drawing stands in, stretched).
+    const reader = openStoreReader(db);
+    const trials = reader.trials(reader.getStudy('many')!.id);
+    reader.close();
+    const t0 = Math.min(...trials.map((t) => Date.parse(t.startedAt!)));
+    const end = Math.max(...trials.map((t) => Date.parse(t.endedAt!)));
+    const t1 = Math.max(t0 + 1000, end);
+    const at = (ms: number, width: number) => 96 + ((ms - t0) / (t1 - t0)) * (width - 96 - 16);
+    expect(Math.abs(before.lastBad - at(end, before.chart))).toBeLessThanOrEqual(2);
+    await expect
+      .poll(
+        async () => {
+          const d = await drawn();
+          return d.canvas === d.chart && d.chart < before.chart && Math.abs(d.lastBad - at(end, d.chart)) <= 2;
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(true);
+    expect(await pixelsOf(page, '--ok')).toBeGreaterThan(50);
+  });
 });

@@ -2,6 +2,7 @@
 // measured is left out, never written as 0: a 0 J trial would look like the best trial of the study.
 import type { GpuTrialAccount } from './attribution.js';
 import type { CpuTrial } from './cpu-energy.js';
+import { SHORT_WINDOW_S } from '../../../shared/energy-resolution.js';
 import type { CpuProvenance, GpuProvenance, MeasurementFlag, TrialMeasurement, TrialMetrics } from './types.js';
 
 export interface FinishedTrial {
@@ -24,8 +25,6 @@ export interface MeasurementContext {
   price: number;
 }
 
-/** Windows shorter than this hold only one or two nvidia-smi samples, so their energy is a rough figure. */
-const SHORT_WINDOW_S = 1;
 const J_PER_KWH = 3.6e6;
 
 export function buildMeasurement(t: FinishedTrial, ctx: MeasurementContext): TrialMeasurement {

@@ -90,6 +90,8 @@ export interface StudyReport {
   importance: { objective: Objective; params: ParamImportance[] }[];
   /** How energy was measured, grouped over the trials measured the same way. */
   provenance: ProvenanceGroup[];
+  /** Ids of the trials whose window was shorter than the meter's sampling (flag short_window): their energy is below resolution. */
+  shortWindow: ReadonlySet<number>;
   /** Events about the machine and the trials' runtime (kinds environment, inventory, gpu, backend, host...). */
   environment: { at: string; kind: string; message: string }[];
   /** Where the GP's prior came from (warm_start with prior), or null. */
@@ -206,7 +208,9 @@ export function buildStudyReport(store: StoreReader, study: StudyRecord, opts: R
   const imp = (opts.importance ?? importanceByObjective(trials, study.searchSpace, objectives, reportImportanceOptions(opts))).map((o) => ({ objective: o.objective, params: o.importance }));
 
   const events = store.events(study.id);
-  const provenance = groupProvenance(store.provenanceOfStudy(study.id), new Map(all.map((t) => [t.id, t.number])));
+  const provenanceById = store.provenanceOfStudy(study.id);
+  const provenance = groupProvenance(provenanceById, new Map(all.map((t) => [t.id, t.number])));
+  const shortWindow = new Set([...provenanceById].filter(([, p]) => p.flags.includes('short_window')).map(([id]) => id));
   const environment = events.filter((e) => /^(environment|inventory|gpu|engine|backend|host|meter|measure|energy)/i.test(e.kind));
   const energyMetrics = ENERGY_KEYS.filter((k) => all.some((t) => Number.isFinite(metricOf(t, k))));
 
@@ -229,6 +233,7 @@ export function buildStudyReport(store: StoreReader, study: StudyRecord, opts: R
     curves,
     importance: imp,
     provenance,
+    shortWindow,
     environment: environment.map(({ at, kind, message }) => ({ at, kind, message })),
     transferPrior: transferPriorOf(store, study.id),
     energyMetrics,

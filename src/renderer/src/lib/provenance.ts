@@ -1,5 +1,6 @@
 // A trial's provenance (typed in src/shared/provenance.ts, decoded by the engine where it is read) as the
 // rows the trial page shows. A part an older database did not record is null there and is left out here.
+import { belowResolution, type TrialFigures } from '../../../shared/energy-resolution.js';
 import type { MeasuredWindow, TrialProvenance } from '../../../shared/provenance.js';
 import { num } from './format.js';
 
@@ -46,13 +47,13 @@ export function provenanceView(p: TrialProvenance | null): ProvenanceView | null
 /** The metrics Nightshift measures (architecture: "Metrics Nightshift measures"), in display order. */
 export const MEASURED_METRICS = ['energy_j', 'energy_above_idle_j', 'gpu_energy_j', 'cpu_energy_j', 'duration_s', 'mean_gpu_power_w', 'peak_gpu_mem_mb', 'peak_rss_mb', 'co2_g', 'cost', 'startup_s', 'startup_energy_j'] as const;
 
-/** Metrics that come from the meter's energy integral (a short window makes them all unreliable). */
-export const ENERGY_METRICS: readonly string[] = ['energy_j', 'energy_above_idle_j', 'gpu_energy_j', 'cpu_energy_j', 'co2_g', 'cost'];
+export { ENERGY_METRICS } from '../../../shared/energy-resolution.js';
 
 /**
- * An energy figure in a table cell: a trial shorter than the meter's sampling (flag short_window) shows
- * "below resolution", never a bare number that reads as a real 0 J or a real saving.
+ * A measured figure in a table cell: an energy (or its CO2, cost, start-up energy) below the meter's
+ * resolution (src/shared/energy-resolution.ts) shows "below resolution", never a bare number that reads as a
+ * real 0 J or a real saving; any other figure is the number.
  */
-export function energyCell(v: number, provenance: TrialProvenance | null): string {
-  return provenance?.flags.includes('short_window') ? 'below resolution' : num(v);
+export function energyCell(metric: string, value: number, trial: TrialFigures = {}): string {
+  return belowResolution(metric, value, trial) ? 'below resolution' : num(value);
 }

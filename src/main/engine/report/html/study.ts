@@ -11,6 +11,7 @@ import { finalistsSection } from './finalists.js';
 import { REPORT_CSS } from './style.js';
 import { barsSvg, chartSvg } from './svg.js';
 import { trialRanges } from '../../../../shared/trial-ranges.js';
+import { belowResolution } from '../../../../shared/energy-resolution.js';
 
 export interface PageOptions {
   /** When the report was made (ISO); default now. */
@@ -77,19 +78,32 @@ function budgetSection(r: StudyReport): string {
   ])}${b.energyJ === null ? '<p class="note">No energy was measured for this study.</p>' : ''}`;
 }
 
+/**
+ * Trial `t`'s figure `metric` as text: an energy (CO2, cost) below the meter's resolution says so, as the
+ * dashboard does (src/shared/energy-resolution.ts), never a bare 0 J that reads as a free trial.
+ */
+function figure(r: StudyReport, t: TrialRecord | undefined, metric: string, value: number | null | undefined, text: (v: number | null | undefined) => string = num): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return text(value);
+  const flags = t && r.shortWindow.has(t.id) ? ['short_window'] : [];
+  return belowResolution(metric, value, { values: t?.values, metrics: t?.metrics, flags }) ? 'below resolution' : text(value);
+}
+
 function baselineSection(r: StudyReport): string {
   if (!r.baseline) return `<h2>Baseline against best</h2><p class="note">This study has no completed baseline trial (add <code>baseline:</code> to the study file).</p>`;
   const rows = r.comparisons.map((c) => {
     const pct = c.improvementPct === null ? '' : `${c.improvementPct >= 0 ? '+' : ''}${num(c.improvementPct)}%`;
     const cls = c.improvementPct === null ? '' : c.improvementPct > 0 ? 'good' : c.improvementPct < 0 ? 'bad' : '';
     const runs = c.best.runs === null ? '' : ` <span class="note">validated, mean of ${c.best.runs} run${c.best.runs === 1 ? '' : 's'}</span>`;
+    const baseline = r.trials.find((t) => t.number === c.baseline.number);
+    // A validated best is a mean over finalist runs: the search trial's own flags do not apply to it.
+    const best = c.best.runs === null ? r.trials.find((t) => t.number === c.best.number) : undefined;
     return [
       `${esc(c.objective.metric)} (${esc(c.objective.direction)})`,
-      `${num(c.baseline.value)} <span class="note">#${c.baseline.number}</span>`,
-      `${num(c.best.value)} <span class="note">#${c.best.number}</span>${runs}`,
+      `${esc(figure(r, baseline, c.objective.metric, c.baseline.value))} <span class="note">#${c.baseline.number}</span>`,
+      `${esc(figure(r, best, c.objective.metric, c.best.value))} <span class="note">#${c.best.number}</span>${runs}`,
       `<span class="${cls}">${esc(pct)}</span>`,
-      esc(energyText(c.baseline.energyJ)),
-      esc(energyText(c.best.energyJ)),
+      esc(figure(r, baseline, ENERGY_METRIC, c.baseline.energyJ, energyText)),
+      esc(figure(r, best, ENERGY_METRIC, c.best.energyJ, energyText)),
       esc(energyText(c.energyToBestJ)),
     ];
   });
@@ -106,8 +120,8 @@ function energyColumn(r: StudyReport): boolean {
 function trialRow(t: TrialRecord, r: StudyReport): string[] {
   return [
     `#${t.number}`,
-    ...r.study.objectives.map((o) => `<span title="${esc(String(t.values[o.metric] ?? ''))}">${num(t.values[o.metric])}</span>`),
-    ...(energyColumn(r) ? [esc(energyText(recorded(t)))] : []),
+    ...r.study.objectives.map((o) => `<span title="${esc(String(t.values[o.metric] ?? ''))}">${esc(figure(r, t, o.metric, t.values[o.metric]))}</span>`),
+    ...(energyColumn(r) ? [esc(figure(r, t, ENERGY_METRIC, recorded(t), energyText))] : []),
     esc(paramsText(t.params)),
   ];
 }
@@ -233,8 +247,8 @@ function trialsSection(r: StudyReport, max = 1000): string {
   const rows = r.trials.slice(0, max).map((t) => [
     `#${t.number}`,
     esc(r.finalistRunIds.has(t.id) ? `${t.state} (finalist run${t.lineage.kind === 'finalist' ? ` of #${t.lineage.parentNumber}, ${t.lineage.detail ?? ''}` : ''})` : t.state),
-    ...objs.map((o) => num(t.values[o.metric])),
-    ...(energyColumn(r) ? [esc(energyText(recorded(t)))] : []),
+    ...objs.map((o) => esc(figure(r, t, o.metric, t.values[o.metric]))),
+    ...(energyColumn(r) ? [esc(figure(r, t, ENERGY_METRIC, recorded(t), energyText))] : []),
     esc(durationText(t.metrics.duration_s ?? null)),
     esc(paramsText(t.params)),
     esc(t.reason ?? ''),
