@@ -3,7 +3,7 @@
 // scripts/lib/run-ts.mjs. A script, not a test: it takes many minutes, and
 // what it measures goes to bench/results/ (markdown + JSON, with the date and the machine).
 //   synthetic, timing, zeus   bench/main.ts          options: --seeds --evals --functions --repeats --data --out
-//   lcbench                   bench/lcbench/main.ts  options: --seeds --tasks --methods --workers --gp-options --data --out
+//   lcbench                   bench/lcbench/main.ts  options: --seeds --tasks --methods --workers --gp-options --data --out --reference --check-tasks
 //   eventloop                 bench/eventloop/main.ts options: --seconds --trials --out (serve's event-loop delay, GP inline vs worker)
 //   realtrain                 bench/realtrain/main.ts options: --problem --seeds --epochs --parallel --methods --out
 //                             (real TF.js training, minutes per run: not in the default set; builds the trainer first)
@@ -15,7 +15,7 @@ import { root, runTs } from './lib/run-ts.mjs';
 
 const MAIN_SUITES = ['synthetic', 'timing', 'zeus'];
 const MAIN_FLAGS = ['--seeds', '--evals', '--functions', '--repeats', '--data', '--out'];
-const LCBENCH_FLAGS = ['--seeds', '--tasks', '--methods', '--workers', '--gp-options', '--data', '--out', '--reference'];
+const LCBENCH_FLAGS = ['--seeds', '--tasks', '--methods', '--workers', '--gp-options', '--data', '--out', '--reference', '--check-tasks'];
 const EVENTLOOP_FLAGS = ['--seconds', '--trials', '--out'];
 const REALTRAIN_FLAGS = ['--seeds', '--epochs', '--parallel', '--methods', '--problem', '--out'];
 const TRANSFER_FLAGS = ['--seeds', '--pairs', '--variants', '--workers', '--epochs', '--data', '--out'];
