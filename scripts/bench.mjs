@@ -9,6 +9,10 @@
 //                             (real TF.js training, minutes per run: not in the default set; builds the trainer first)
 //   transfer                  bench/lcbench/transfer.ts options: --seeds --pairs --variants --workers --epochs --data --out
 //                             (GP+ASHA cold against warm-started from another LCBench task; not in the default set)
+//   curve-diagnose            bench/lcbench/curve-diagnose.ts options: --task --seed --data --out (GP+curve's predictions
+//                             against the surrogate's true finals, wrong stops; writes the run's curves to JSON)
+//   curve-replay              bench/lcbench/curve-replay.ts options: --files a.json,b.json --options JSON (a curve
+//                             rule replayed open-loop on curve-diagnose runs)
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { root, runTs } from './lib/run-ts.mjs';
@@ -19,8 +23,10 @@ const LCBENCH_FLAGS = ['--seeds', '--tasks', '--methods', '--workers', '--gp-opt
 const EVENTLOOP_FLAGS = ['--seconds', '--trials', '--out'];
 const REALTRAIN_FLAGS = ['--seeds', '--epochs', '--parallel', '--methods', '--problem', '--out'];
 const TRANSFER_FLAGS = ['--seeds', '--pairs', '--variants', '--workers', '--epochs', '--data', '--out'];
+const CURVE_DIAGNOSE_FLAGS = ['--task', '--seed', '--data', '--out'];
+const CURVE_REPLAY_FLAGS = ['--files', '--options'];
 // Suites run only when named in --only.
-const EXTRA_SUITES = ['eventloop', 'realtrain', 'transfer'];
+const EXTRA_SUITES = ['eventloop', 'realtrain', 'transfer', 'curve-diagnose', 'curve-replay'];
 
 const argv = process.argv.slice(2);
 const pairs = [];
@@ -45,6 +51,8 @@ if (only.includes('lcbench')) runs.push(['bench/lcbench/main.ts', pick(LCBENCH_F
 if (only.includes('eventloop')) runs.push(['bench/eventloop/main.ts', pick(EVENTLOOP_FLAGS)]);
 if (only.includes('realtrain')) runs.push(['bench/realtrain/main.ts', pick(REALTRAIN_FLAGS)]);
 if (only.includes('transfer')) runs.push(['bench/lcbench/transfer.ts', pick(TRANSFER_FLAGS)]);
+if (only.includes('curve-diagnose')) runs.push(['bench/lcbench/curve-diagnose.ts', pick(CURVE_DIAGNOSE_FLAGS)]);
+if (only.includes('curve-replay')) runs.push(['bench/lcbench/curve-replay.ts', pick(CURVE_REPLAY_FLAGS)]);
 
 // The event-loop suite runs `nightshift serve` from the CLI bundle, and realtrain's trials run the bundled
 // trainer (out/trainers/builtin-trainer.mjs): build them from these sources first.

@@ -3,7 +3,7 @@
 // says the trial would have reached at epoch 52: the prediction error, how often the true final lay above the
 // 90% band, and how many stopped trials would have beaten the best completed trial at the time (wrong stops)
 // or the run's final best. Writes the trials (parameters, whole curves) to JSON for offline replay.
-//   node <bundle> --task 167168 --seed 0 [--data DIR] [--out FILE]
+//   npm run bench -- --only curve-diagnose --task 167168 --seed 0 [--data DIR] [--out FILE]
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TrialView } from '../../src/main/engine/samplers/types.js';

@@ -2,7 +2,7 @@
 // are in its JSON), in the same order and under the same 6,544-epoch budget, without the GP: an open-loop
 // check of how many epochs a rule spends, what it ends with, and how many future-best trials it stops. The
 // GP's reaction to different stops is left out; the closed-loop answer is bench/lcbench/main.ts.
-//   node <bundle> FILE.json [FILE.json ...] [--options JSON]
+//   npm run bench -- --only curve-replay --files out/curve-diagnose-167168-0.json[,...] [--options '{"threshold":0.01}']
 import { readFileSync } from 'node:fs';
 import type { TrialView } from '../../src/main/engine/samplers/types.js';
 import { createScheduler } from '../../src/main/engine/schedulers/index.js';
@@ -48,9 +48,13 @@ function replay(curves: number[][], options: Record<string, unknown>): { best: n
   return { best, spent, trials: trials.length, wrong, missedBest };
 }
 
-const files = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--options');
-const oi = process.argv.indexOf('--options');
-const options = oi >= 0 ? (JSON.parse(process.argv[oi + 1]!) as Record<string, unknown>) : {};
+const flag = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const files = (flag('--files') ?? '').split(',').filter(Boolean);
+if (files.length === 0) throw new Error('--files a.json,b.json: the JSON files curve-diagnose wrote');
+const options = JSON.parse(flag('--options') ?? '{}') as Record<string, unknown>;
 for (const file of files) {
   const run = JSON.parse(readFileSync(file, 'utf8')) as { task: string; seed: number; rows: { curve: number[] }[] };
   const curves = run.rows.map((r) => r.curve);
