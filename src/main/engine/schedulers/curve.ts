@@ -103,7 +103,7 @@ export class CurveScheduler implements Scheduler {
         const q = this.predict(t, step, horizon);
         if (q) residuals.push(t.values![metric]! - q.mean);
       }
-      if (this.residualMemo.size > 5_000) this.residualMemo.clear();
+      if (this.residualMemo.size > 2_000) this.residualMemo.clear();
       this.residualMemo.set(key, residuals);
     }
     return calibratedPredictive(p.mean, ensembleSd(p), residuals);
