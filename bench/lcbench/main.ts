@@ -33,10 +33,12 @@ interface Args {
   gp: Record<string, unknown>;
   /** The method whose final mean the others must reach (default: the best Optuna method). */
   reference: string | null;
+  /** Out-of-sample LCBench tasks run after the tuning tasks (a default tuned on the named three checked elsewhere). */
+  checkTasks: string[];
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { seeds: 10, tasks: TASKS, methods: [...DEFAULT_METHODS], workers: 2, data: path.resolve(ROOT, '../shared/bench-data'), out: path.join(ROOT, 'bench/results'), gp: GP_OPTIONS, reference: null };
+  const a: Args = { seeds: 10, tasks: TASKS, methods: [...DEFAULT_METHODS], workers: 2, data: path.resolve(ROOT, '../shared/bench-data'), out: path.join(ROOT, 'bench/results'), gp: GP_OPTIONS, reference: null, checkTasks: [] };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const value = argv[i + 1];
@@ -49,11 +51,14 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '--data') a.data = path.resolve(value);
     else if (flag === '--out') a.out = path.resolve(value);
     else if (flag === '--reference') a.reference = value;
+    else if (flag === '--check-tasks') a.checkTasks = value.split(',');
     else if (flag === '--gp-options') a.gp = JSON.parse(value) as Record<string, unknown>;
-    else throw new Error(`unknown flag ${flag}; use --seeds N --tasks a,b --methods m1,m2 --workers N --data DIR --out DIR --gp-options JSON --reference METHOD`);
+    else throw new Error(`unknown flag ${flag}; use --seeds N --tasks a,b --methods m1,m2 --workers N --data DIR --out DIR --gp-options JSON --reference METHOD --check-tasks a,b`);
   }
   for (const m of a.methods) if (!(METHODS as readonly string[]).includes(m)) throw new Error(`unknown method ${m}; methods: ${METHODS.join(', ')}`);
-  for (const t of a.tasks) if (!TASKS.includes(t)) throw new Error(`task ${t} is not one of the tuning tasks ${TASKS.join(', ')} (the others are for out-of-sample checks)`);
+  for (const t of a.tasks) if (!TASKS.includes(t)) throw new Error(`task ${t} is not one of the tuning tasks ${TASKS.join(', ')} (the others are for out-of-sample checks: --check-tasks)`);
+  for (const t of a.checkTasks) if (TASKS.includes(t)) throw new Error(`--check-tasks ${t}: a tuning task; name it in --tasks`);
+  a.tasks = [...a.tasks, ...a.checkTasks];
   if (!(a.seeds >= 1) || !(a.workers >= 1)) throw new Error('--seeds and --workers must be >= 1');
   return a;
 }

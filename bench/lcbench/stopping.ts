@@ -25,6 +25,8 @@ export async function runStopping(
   surrogate: LcbenchSurrogate,
   epochBudget: number,
   gpOptions: Record<string, unknown> = {},
+  /** Told each trial's outcome with its whole surrogate curve (curve-diagnose.ts compares predictions with it). */
+  observe?: (trial: TrialView, trials: readonly TrialView[], curve: Float64Array, stoppedAt: number | null) => void,
 ): Promise<RunResult> {
   const space = new SearchSpace(LCBENCH_SPACE);
   const fidelity: FidelitySpec = { param: 'epoch', min: MIN_EPOCH, max: MAX_EPOCH, eta: 3 };
@@ -65,6 +67,7 @@ export async function runStopping(
     }
     const value = curve[last - 1]!;
     trials[trial.number] = { ...trial, state: pruned || last < MAX_EPOCH ? 'pruned' : 'complete', values: { val_accuracy: value } };
+    observe?.(trial, trials, curve, pruned ? last : null);
     if (last < MIN_EPOCH) continue;
     if (value > best) bestAt = { params: plan.params, epoch: last };
     best = Math.max(best, value);

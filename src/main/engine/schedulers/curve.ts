@@ -1,6 +1,7 @@
 // Learning-curve prediction (Domhan, Springenberg & Hutter, IJCAI 2015): after each report, extrapolate the
-// trial's curve to the full budget (curves/fit.ts) and stop the trial when the probability that its final
-// value beats the best completed trial falls below `threshold`. Unlike the median rule it judges a trial by
+// trial's curve to the full budget (curves/fit.ts), correct and widen that extrapolation by the errors the
+// same extrapolation made on the study's completed trials from the same step (curves/calibrate.ts), and stop
+// the trial when the probability that its final value beats the best completed trial falls below `threshold`. Unlike the median rule it judges a trial by
 // where its own curve is going, so a slow starter that is still climbing steeply is kept, and a trial that
 // has flattened just under the best is stopped long before the end.
 //
@@ -12,7 +13,8 @@ import type { TrialView } from '../study/trial-view.js';
 import { StudySpecError } from '../study/errors.js';
 import { readOptions } from '../study/strategy-options.js';
 import type { FidelitySpec } from '../study/types.js';
-import { predictFinal, probabilityAbove, type CurvePrediction } from './curves/fit.js';
+import { calibratedPredictive, tAbove, tQuantile, type StudentT } from './curves/calibrate.js';
+import { predictFinal, type CurvePrediction } from './curves/fit.js';
 import type { Decision, FinalPrediction, Scheduler, SchedulerContext } from './types.js';
 
 export interface CurveOptions {
@@ -67,6 +69,8 @@ export class CurveScheduler implements Scheduler {
    */
   private readonly memo = new Map<string, CurvePrediction | null>();
 
+  private readonly residualMemo = new Map<string, number[]>();
+
   /** The prediction of a trial's final value from its reports up to `step` (null: too few reports). */
   predict(trial: TrialView, step: number, horizon: number): CurvePrediction | null {
     const points = [...trial.intermediate]
@@ -81,13 +85,38 @@ export class CurveScheduler implements Scheduler {
     return p;
   }
 
+  /**
+   * The calibrated predictive of a trial's final from its reports up to `step`: the ensemble's prediction
+   * shifted and widened by the residuals (final − prediction from the same step) of the completed trials.
+   */
+  private calibrated(trials: readonly TrialView[], trial: TrialView, step: number, horizon: number, metric: string): StudentT | null {
+    const p = this.predict(trial, step, horizon);
+    if (!p) return null;
+    const done = trials.filter((t) => t.state === 'complete' && t.number !== trial.number && Number.isFinite(t.values?.[metric]));
+    // The sampler asks for every stopped trial's prediction before each new configuration: the residuals
+    // depend only on the step and the completed trials, so most of those calls share them.
+    const key = `${horizon}|${step}|${metric}|${done.map((t) => t.number).join(',')}`;
+    let residuals = this.residualMemo.get(key);
+    if (!residuals) {
+      residuals = [];
+      for (const t of done) {
+        const q = this.predict(t, step, horizon);
+        if (q) residuals.push(t.values![metric]! - q.mean);
+      }
+      if (this.residualMemo.size > 2_000) this.residualMemo.clear();
+      this.residualMemo.set(key, residuals);
+    }
+    return calibratedPredictive(p.mean, ensembleSd(p), residuals);
+  }
+
   predictFinal(ctx: SchedulerContext, trialNumber: number): FinalPrediction | null {
     if (ctx.objectives.length !== 1) return null;
     const trial = ctx.trials.find((t) => t.number === trialNumber);
     const horizon = this.horizon(ctx.trials);
     if (!trial || horizon === null) return null;
-    const p = this.predict(trial, Infinity, horizon);
-    return p && { mean: p.mean, lo: p.lo, hi: p.hi, horizon };
+    const last = Math.max(-Infinity, ...[...trial.intermediate.keys()].filter((s) => s < horizon));
+    const t = this.calibrated(ctx.trials, trial, last, horizon, ctx.objectives[0]!.metric);
+    return t && { mean: t.center, lo: tQuantile(t, 0.05), hi: tQuantile(t, 0.95), horizon };
   }
 
   onReport(ctx: SchedulerContext, trialNumber: number, step: number): Decision {
@@ -104,18 +133,24 @@ export class CurveScheduler implements Scheduler {
     if (horizon === null || step >= horizon) return CONTINUE;
     const sign = objective.direction === 'maximize' ? 1 : -1;
     const best = sign * Math.max(...finals.map((v) => sign * v));
-    const prediction = this.predict(trial, step, horizon);
+    const prediction = this.calibrated(ctx.trials, trial, step, horizon, objective.metric);
     if (!prediction) return CONTINUE;
-    const p = sign === 1 ? probabilityAbove(prediction, best) : 1 - probabilityAbove(prediction, best);
+    const p = sign === 1 ? tAbove(prediction, best) : 1 - tAbove(prediction, best);
     if (p >= this.options.threshold) return CONTINUE;
     const f = (x: number): string => String(Number(x.toPrecision(4)));
     return {
       action: 'prune',
       reason:
-        `curve prediction at step ${step}: ${objective.metric} at step ${horizon} predicted ${f(prediction.mean)} ` +
-        `(90% band ${f(prediction.lo)} to ${f(prediction.hi)}); P(better than the best ${f(best)}) = ${f(p)} < ${this.options.threshold}`,
+        `curve prediction at step ${step}: ${objective.metric} at step ${horizon} predicted ${f(prediction.center)} ` +
+        `(90% band ${f(tQuantile(prediction, 0.05))} to ${f(tQuantile(prediction, 0.95))}); P(better than the best ${f(best)}) = ${f(p)} < ${this.options.threshold}`,
     };
   }
+}
+
+/** The sd of the ensemble's Gaussian mixture (law of total variance). */
+function ensembleSd(p: CurvePrediction): number {
+  const second = p.fits.reduce((s, f) => s + f.weight * (f.sd * f.sd + f.mean * f.mean), 0);
+  return p.fits.length === 0 ? 0 : Math.sqrt(Math.max(0, second - p.mean * p.mean));
 }
 
 const CONTINUE: Decision = { action: 'continue' };
