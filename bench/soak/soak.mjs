@@ -111,6 +111,9 @@ killAll(orphans.map((o) => o.pid));
 const warm = segments.find((s) => s.warm)?.warm ?? segments[0]?.samples[0] ?? null;
 const last = [...segments].reverse().find((s) => s.samples.length > 0);
 const end = last?.samples.at(-1) ?? null;
+// The last sample taken while trials still ran: the final one can fall while \`run --json\` builds the whole
+// study's \`show\` object to print, an answer as large as the study, not growth of the engine.
+const endRunning = [...(last?.samples ?? [])].reverse().find((x) => x.evaluated < opts.trials) ?? null;
 const worstGrowth = segments.reduce((worst, s) => {
   if (!s.warm || s.samples.length === 0) return worst;
   const e = s.samples.at(-1);
@@ -139,7 +142,7 @@ const report = {
   machine: { cpus: os.cpus().length, node: process.version, host: os.hostname() },
   wall_s: wallS,
   trials_per_minute: result.evaluated / (wallS / 60),
-  engine: { planned_kills: plannedKills, unplanned_exits: unplannedExits, exit_causes: exitCauses, segments: segments.length, start: warm, end, worst_in_segment_rss_growth: worstGrowth, first_engine: footprint(warmEngines[0]), last_engine: footprint(warmEngines.at(-1)), same_age: sameAge, per_engine: perEngine },
+  engine: { planned_kills: plannedKills, unplanned_exits: unplannedExits, exit_causes: exitCauses, segments: segments.length, start: warm, end, end_running: endRunning, worst_in_segment_rss_growth: worstGrowth, first_engine: footprint(warmEngines[0]), last_engine: footprint(warmEngines.at(-1)), same_age: sameAge, per_engine: perEngine },
   disk_full: disk.ok ? { seconds: opts.diskFullS, started_at_evaluated: diskFull.atEvaluated ?? null, bytes: diskFull.bytes, happened: diskFull.at !== null } : { skipped: disk.reason },
   orphans: orphans.map((o) => ({ pid: o.pid, trial: o.trial, cmd: o.cmd })),
   ...result,

@@ -41,6 +41,10 @@ export function formatTable(r) {
         `first (from ${f.evaluated_at_start} evaluated) ${mib(f.warm_rss_kb)} / ${mib(f.peak_rss_kb)}; last (from ${l.evaluated_at_start} evaluated) ${mib(l.warm_rss_kb)} / ${mib(l.peak_rss_kb)}`,
       );
     }
+    if (e.end_running && e.end_running !== e.end) {
+      const g = e.end_running.rssKb / e.start.rssKb - 1;
+      add('engine RSS start → last sample while trials ran (MiB)', `${mib(e.start.rssKb)} → ${mib(e.end_running.rssKb)} at ${e.end_running.evaluated} evaluated (${pct(g)})`, pass(g < 0.1));
+    }
     const a = e.same_age;
     if (a) {
       const g = a.last_rss_kb / a.first_rss_kb - 1;
