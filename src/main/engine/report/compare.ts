@@ -11,6 +11,7 @@ import { energyText, page, type PageOptions } from './html/study.js';
 import { chartSvg, type Layer } from './html/svg.js';
 import { convergence } from './convergence.js';
 import { paramsText } from './model.js';
+import { belowResolution } from '../../../shared/energy-resolution.js';
 
 export interface CompareInput {
   store: StoreReader;
@@ -34,6 +35,8 @@ export interface ComparedStudy {
   front: TrialRecord[];
   totalEnergyJ: number | null;
   ledger: EnergyLedger<TrialRecord>;
+  /** Ids of the trials whose window the meter flagged short_window (too short for its sampling). */
+  shortWindow: ReadonlySet<number>;
 }
 
 export interface StudyComparison {
@@ -56,6 +59,8 @@ export function buildComparison(inputs: readonly CompareInput[]): StudyCompariso
     const bestBy: Record<string, TrialRecord | null> = {};
     for (const o of shared) bestBy[o.metric] = bestTrials(trials, [o])[0] ?? null;
     const ledger = new EnergyLedger(trials);
+    const shortWindow = new Set<number>();
+    for (const [id, p] of store.provenanceOfStudy(study.id)) if (p.flags.includes('short_window')) shortWindow.add(id);
     return {
       label,
       name: study.name,
@@ -67,10 +72,19 @@ export function buildComparison(inputs: readonly CompareInput[]): StudyCompariso
       front: bestTrials(trials, shared),
       totalEnergyJ: ledger.measured ? ledger.total() : null,
       ledger,
+      shortWindow,
     };
   });
   return { shared, studies };
 }
+
+/** Whether the trial's `metric` is an energy figure below the meter's resolution (src/shared/energy-resolution.ts). */
+export function comparedBelowResolution(s: ComparedStudy, t: TrialRecord, metric: string): boolean {
+  const v = t.values[metric];
+  return v !== undefined && belowResolution(metric, v, { values: t.values, metrics: t.metrics, flags: s.shortWindow.has(t.id) ? ['short_window'] : null });
+}
+
+const flagged = (below: boolean) => (below ? { below_resolution: true as const } : {});
 
 /** The comparison as JSON (`nightshift compare --json`). */
 export function comparisonJson(c: StudyComparison): ComparisonJson {
@@ -81,8 +95,10 @@ export function comparisonJson(c: StudyComparison): ComparisonJson {
       name: s.name,
       source: s.source,
       counts: s.counts,
-      best: Object.fromEntries(Object.entries(s.bestBy).map(([m, t]) => [m, t ? { number: t.number, value: t.values[m]!, params: t.params } : null])),
-      front: s.front.map((t) => ({ number: t.number, values: t.values, params: t.params })),
+      best: Object.fromEntries(
+        Object.entries(s.bestBy).map(([m, t]) => [m, t ? { number: t.number, value: t.values[m]!, params: t.params, ...flagged(comparedBelowResolution(s, t, m)) } : null]),
+      ),
+      front: s.front.map((t) => ({ number: t.number, values: t.values, params: t.params, ...(s.shortWindow.has(t.id) ? { short_window: true as const } : {}) })),
       total_energy_j: s.totalEnergyJ,
     })),
   };
@@ -91,9 +107,16 @@ export function comparisonJson(c: StudyComparison): ComparisonJson {
 /**
  * Best so far of `o` as steps, against trial number or against kJ spent: report/convergence.ts's series
  * (the study report's and the dashboard's), kept where the best changes and at the last trial, as a staircase.
+ * A trial whose `o` is an energy below the meter's resolution has no figure to be best with (its 0 J or rough
+ * joules would drop the line to the floor): it is left out, and `notPlotted` counts it. The energy axis
+ * still counts what every trial spent (the ledger's).
  */
+export function notPlotted(s: ComparedStudy, o: Objective): number {
+  return s.trials.filter((t) => t.state === 'complete' && comparedBelowResolution(s, t, o.metric)).length;
+}
+
 export function convergenceSteps(s: ComparedStudy, o: Objective, byEnergy: boolean): Point[] {
-  const c = convergence(s.trials, o, s.ledger);
+  const c = convergence(s.trials.filter((t) => !comparedBelowResolution(s, t, o.metric)), o, s.ledger);
   const series = (byEnergy ? (c.byEnergy ?? []).map((p) => ({ x: p.x / 1000, y: p.y })) : c.byTrial).filter((p) => Number.isFinite(p.x));
   const best = series.filter((p, i) => i === 0 || i === series.length - 1 || p.y !== series[i - 1]!.y);
   const out: Point[] = [];
@@ -109,7 +132,12 @@ export function compareView(c: StudyComparison): CompareView {
   return {
     ...comparisonJson(c),
     convergence: c.studies.map((s) =>
-      Object.fromEntries(c.shared.map((o) => [o.metric, { by_trial: convergenceSteps(s, o, false), by_energy_kj: s.totalEnergyJ === null ? null : convergenceSteps(s, o, true) }])),
+      Object.fromEntries(
+        c.shared.map((o) => [
+          o.metric,
+          { by_trial: convergenceSteps(s, o, false), by_energy_kj: s.totalEnergyJ === null ? null : convergenceSteps(s, o, true), below_resolution: notPlotted(s, o) },
+        ]),
+      ),
     ),
   };
 }
@@ -125,7 +153,7 @@ export function compareHtml(c: StudyComparison, opts: PageOptions = {}): string 
     String(s.counts.failed),
     ...c.shared.map((o) => {
       const t = s.bestBy[o.metric];
-      return t ? `${num(t.values[o.metric])} <span class="note">#${t.number}</span>` : '';
+      return t ? `${comparedBelowResolution(s, t, o.metric) ? 'below resolution' : num(t.values[o.metric])} <span class="note">#${t.number}</span>` : '';
     }),
     esc(energyText(s.totalEnergyJ)),
   ]);
