@@ -37,6 +37,11 @@ export interface SeriesXY {
 
 /** What the compare view draws: the CLI's numbers plus the convergence lines of its HTML report. */
 export interface CompareView extends ComparisonJson {
+  /**
+   * Per study (same order): the Pareto set of its trials whose shared objectives were all measured (none an
+   * energy below the meter's resolution), which an energy axis draws; its `front` when none is below.
+   */
+  measured_fronts: ComparedTrial[][];
   /** Per study (same order), per shared objective: best so far as steps, by trial and by kJ spent (null unmeasured). */
   convergence: Record<string, { by_trial: SeriesXY[]; by_energy_kj: SeriesXY[] | null; /** Complete trials left out: their value is an energy below the meter's resolution. */ below_resolution: number }>[];
 }

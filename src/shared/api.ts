@@ -73,6 +73,12 @@ export interface ObjectivePoint {
    * which keeps a 10,000-point summary small.
    */
   short_window?: true;
+  /**
+   * Present (true) on the first front of the trials whose energy objectives were measured (none below the
+   * meter's resolution), only in a study that has trials below it: the front an energy axis draws, since the
+   * trials below resolution cannot be placed on it.
+   */
+  front_measured?: true;
 }
 
 export interface SeriesPoint {

@@ -31,19 +31,19 @@ function objectiveVector(t: TrialRecord, objectives: readonly Objective[]): numb
  */
 export function objectivePoints(trials: readonly TrialRecord[], objectives: readonly Objective[], shortWindow: ReadonlySet<number> = new Set()): ObjectivePoint[] {
   const onFront = new Set(bestTrials(trials, objectives).map((t) => t.number));
-  const points: ObjectivePoint[] = [];
-  for (const t of trials) {
-    const v = objectiveVector(t, objectives);
-    if (!v) continue;
-    points.push({
-      number: t.number,
-      values: Object.fromEntries(objectives.map((o, k) => [o.metric, v[k]!])),
-      params: t.params,
-      front: onFront.has(t.number) ? 0 : 1,
-      ...(shortWindow.has(t.id) ? { short_window: true as const } : {}),
-    });
-  }
-  return points;
+  const complete = trials.filter((t) => objectiveVector(t, objectives) !== null);
+  const measured = complete.filter(
+    (t) => !objectives.some((o) => belowResolution(o.metric, t.values[o.metric]!, { values: t.values, metrics: t.metrics, flags: shortWindow.has(t.id) ? ['short_window'] : null })),
+  );
+  const onMeasuredFront = measured.length < complete.length ? new Set(bestTrials(measured, objectives).map((t) => t.number)) : new Set<number>();
+  return complete.map((t) => ({
+    number: t.number,
+    values: Object.fromEntries(objectives.map((o) => [o.metric, t.values[o.metric]!])),
+    params: t.params,
+    front: onFront.has(t.number) ? 0 : 1,
+    ...(shortWindow.has(t.id) ? { short_window: true as const } : {}),
+    ...(onMeasuredFront.has(t.number) ? { front_measured: true as const } : {}),
+  }));
 }
 
 /** The HTML report's series (report/convergence.ts), so the dashboard and the report agree. */

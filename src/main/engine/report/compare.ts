@@ -33,6 +33,11 @@ export interface ComparedStudy {
   bestBy: Record<string, TrialRecord | null>;
   /** Pareto set on the shared objectives (one trial for one shared objective). */
   front: TrialRecord[];
+  /**
+   * Pareto set of the trials whose shared objectives were all measured (none an energy below the meter's
+   * resolution): what an energy axis draws, since the others cannot be placed on it. `front` when none is below.
+   */
+  measuredFront: TrialRecord[];
   totalEnergyJ: number | null;
   ledger: EnergyLedger<TrialRecord>;
   /** Ids of the trials whose window the meter flagged short_window (too short for its sampling). */
@@ -61,6 +66,7 @@ export function buildComparison(inputs: readonly CompareInput[]): StudyCompariso
     const ledger = new EnergyLedger(trials);
     const shortWindow = new Set<number>();
     for (const [id, p] of store.provenanceOfStudy(study.id)) if (p.flags.includes('short_window')) shortWindow.add(id);
+    const measured = trials.filter((t) => !shared.some((o) => belowIn(shortWindow, t, o.metric)));
     return {
       label,
       name: study.name,
@@ -70,6 +76,7 @@ export function buildComparison(inputs: readonly CompareInput[]): StudyCompariso
       trials,
       bestBy,
       front: bestTrials(trials, shared),
+      measuredFront: bestTrials(measured, shared),
       totalEnergyJ: ledger.measured ? ledger.total() : null,
       ledger,
       shortWindow,
@@ -80,9 +87,27 @@ export function buildComparison(inputs: readonly CompareInput[]): StudyCompariso
 
 /** Whether the trial's `metric` is an energy figure below the meter's resolution (src/shared/energy-resolution.ts). */
 export function comparedBelowResolution(s: ComparedStudy, t: TrialRecord, metric: string): boolean {
-  const v = t.values[metric];
-  return v !== undefined && belowResolution(metric, v, { values: t.values, metrics: t.metrics, flags: s.shortWindow.has(t.id) ? ['short_window'] : null });
+  return belowIn(s.shortWindow, t, metric);
 }
+
+function belowIn(shortWindow: ReadonlySet<number>, t: TrialRecord, metric: string): boolean {
+  const v = t.values[metric];
+  return v !== undefined && belowResolution(metric, v, { values: t.values, metrics: t.metrics, flags: shortWindow.has(t.id) ? ['short_window'] : null });
+}
+
+/** Complete trials of `s` left off a chart of these metrics: an energy of one of them is below resolution. */
+export function notPlottedOn(s: ComparedStudy, metrics: readonly string[]): number {
+  return s.trials.filter((t) => t.state === 'complete' && metrics.some((m) => comparedBelowResolution(s, t, m))).length;
+}
+
+const comparedTrial = (s: ComparedStudy) => (t: TrialRecord) => ({
+  number: t.number,
+  values: t.values,
+  params: t.params,
+  ...(s.shortWindow.has(t.id) ? { short_window: true as const } : {}),
+});
+
+const belowNote = (n: number) => `${n} trial${n === 1 ? '' : 's'} below the meter's resolution not plotted`;
 
 const flagged = (below: boolean) => (below ? { below_resolution: true as const } : {});
 
@@ -98,7 +123,7 @@ export function comparisonJson(c: StudyComparison): ComparisonJson {
       best: Object.fromEntries(
         Object.entries(s.bestBy).map(([m, t]) => [m, t ? { number: t.number, value: t.values[m]!, params: t.params, ...flagged(comparedBelowResolution(s, t, m)) } : null]),
       ),
-      front: s.front.map((t) => ({ number: t.number, values: t.values, params: t.params, ...(s.shortWindow.has(t.id) ? { short_window: true as const } : {}) })),
+      front: s.front.map(comparedTrial(s)),
       total_energy_j: s.totalEnergyJ,
     })),
   };
@@ -111,9 +136,6 @@ export function comparisonJson(c: StudyComparison): ComparisonJson {
  * joules would drop the line to the floor): it is left out, and `notPlotted` counts it. The energy axis
  * still counts what every trial spent (the ledger's).
  */
-export function notPlotted(s: ComparedStudy, o: Objective): number {
-  return s.trials.filter((t) => t.state === 'complete' && comparedBelowResolution(s, t, o.metric)).length;
-}
 
 export function convergenceSteps(s: ComparedStudy, o: Objective, byEnergy: boolean): Point[] {
   const c = convergence(s.trials.filter((t) => !comparedBelowResolution(s, t, o.metric)), o, s.ledger);
@@ -131,11 +153,12 @@ export function convergenceSteps(s: ComparedStudy, o: Objective, byEnergy: boole
 export function compareView(c: StudyComparison): CompareView {
   return {
     ...comparisonJson(c),
+    measured_fronts: c.studies.map((s) => s.measuredFront.map(comparedTrial(s))),
     convergence: c.studies.map((s) =>
       Object.fromEntries(
         c.shared.map((o) => [
           o.metric,
-          { by_trial: convergenceSteps(s, o, false), by_energy_kj: s.totalEnergyJ === null ? null : convergenceSteps(s, o, true), below_resolution: notPlotted(s, o) },
+          { by_trial: convergenceSteps(s, o, false), by_energy_kj: s.totalEnergyJ === null ? null : convergenceSteps(s, o, true), below_resolution: notPlottedOn(s, [o.metric]) },
         ]),
       ),
     ),
@@ -163,19 +186,25 @@ export function compareHtml(c: StudyComparison, opts: PageOptions = {}): string 
   }
   if (c.shared.length >= 2) {
     const [ox, oy] = [c.shared[0]!, c.shared[1]!];
+    // Trials below the meter's resolution cannot be placed on an energy axis: the fronts are the measured trials'.
+    const left = c.studies.reduce((n, s) => n + notPlottedOn(s, [ox.metric, oy.metric]), 0);
     const layers: Layer[] = c.studies.flatMap((s, i) => {
-      const pts = s.front.map((t) => ({ x: t.values[ox.metric]!, y: t.values[oy.metric]! }));
+      const front = left > 0 ? s.measuredFront : s.front;
+      const pts = front.map((t) => ({ x: t.values[ox.metric]!, y: t.values[oy.metric]! }));
       return [
         { kind: 'line' as const, points: paretoStaircase(pts, [ox.direction, oy.direction]), cls: `s${i % 6}` },
-        { kind: 'points' as const, points: pts, cls: `p${i % 6}`, r: 4, titles: s.front.map((t) => `${s.label} #${t.number} ${paramsText(t.params)}`) },
+        { kind: 'points' as const, points: pts, cls: `p${i % 6}`, r: 4, titles: front.map((t) => `${s.label} #${t.number} ${paramsText(t.params)}`) },
       ];
     });
     parts.push('<h2>Pareto fronts</h2>');
     parts.push(chartSvg({ title: `Pareto fronts: ${ox.metric} against ${oy.metric}`, x: { label: `${ox.metric} (${ox.direction})` }, y: { label: `${oy.metric} (${oy.direction})` }, layers, legend }));
+    if (left > 0) parts.push(`<p class="note">${belowNote(left)}; the fronts are those of the measured trials.</p>`);
   }
   const hasEnergy = c.studies.some((s) => s.totalEnergyJ !== null);
   for (const o of c.shared) {
     parts.push(`<h2>Convergence of ${esc(o.metric)}</h2>`);
+    const unplotted = c.studies.reduce((n, s) => n + notPlottedOn(s, [o.metric]), 0);
+    if (unplotted > 0) parts.push(`<p class="note">${belowNote(unplotted)}: a rough or 0 J figure is no best.</p>`);
     parts.push(
       chartSvg({
         title: `Best ${o.metric} so far, by trial`,
