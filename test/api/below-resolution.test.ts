@@ -23,7 +23,7 @@ describe('energy below the meter\'s resolution in the API\'s answers', () => {
     for (const c of cleanups.splice(0).reverse()) c();
   });
 
-  // Trial 0 (0.9, 300 J) and 1 (0.7, 200 J) measured; 2 (0.8, 20 J) short_window, which dominates 1; 3 (0.6, 250 J) measured.
+  // Trial 0 (the baseline: 0.9, 300 J) and 1 (0.7, 200 J) measured; 2 (0.8, 20 J) short_window, which dominates 1; 3 (0.6, 250 J) measured.
   function studyWithShortTrial(): ApiRouter {
     const tmp = tempDir('nightshift-resolution-');
     const db = path.join(tmp.dir, 'nightshift.db');
@@ -36,7 +36,7 @@ describe('energy below the meter\'s resolution in the API\'s answers', () => {
       'hash',
     );
     for (const [acc, energy, short] of [[0.9, 300, false], [0.7, 200, false], [0.8, 20, true], [0.6, 250, false]] as const) {
-      store.enqueueTrial(study.id, { params: { lr: acc }, budget: null, lineage: { kind: 'enqueued' } });
+      store.enqueueTrial(study.id, { params: { lr: acc }, budget: null, lineage: { kind: acc === 0.9 ? 'baseline' : 'enqueued' } });
       const t = store.claimQueued(study.id, 'engine-a')!;
       store.finishTrial(t.id, { state: 'complete', values: { acc, energy_j: energy }, metrics: {}, reason: null, provenance: provenance(short ? ['short_window'] : []) });
     }
@@ -55,6 +55,19 @@ describe('energy below the meter\'s resolution in the API\'s answers', () => {
     // The whole front counts the short trial (it dominates trial 1); an energy axis draws the measured trials' front.
     expect(s.points.filter((p) => p.front === 0).map((p) => p.number).sort()).toEqual([0, 2]);
     expect(s.points.filter((p) => p.front_measured).map((p) => p.number).sort()).toEqual([0, 1]);
+  });
+
+  it('the morning summary says the best energy is below resolution, with no change or energy per run against the baseline', async () => {
+    const router = studyWithShortTrial();
+    const m = await call(router, 'study.morning', { study: 'short' });
+    const energy = m.best.find((b) => b.objective.metric === 'energy_j')!;
+    expect(energy.best).toMatchObject({ number: 2, value: 20, below_resolution: true });
+    expect(energy.baseline).toMatchObject({ number: 0, value: 300, below_resolution: false });
+    // 20 J − 300 J would read as a saving the meter never measured.
+    expect(energy.extra_energy_j).toBeNull();
+    const acc = m.best.find((b) => b.objective.metric === 'acc')!;
+    expect(acc.best).toMatchObject({ number: 0, below_resolution: false });
+    expect(acc.extra_energy_j).toBe(0);
   });
 
   it("studies.list says the study's best energy is below resolution, and its best accuracy is a figure", async () => {
