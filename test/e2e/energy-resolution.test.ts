@@ -200,4 +200,13 @@ seed: 3
     expect(line.length).toBeGreaterThan(0);
     expect(Math.min(...line.map((p) => p.y))).toBe(Math.min(...measured));
   });
+
+  it("the morning summary's best energy against the baseline says below resolution, with no difference computed from it", async () => {
+    await page.goto(`${serve.url}#/study/short`);
+    const line = page.locator('[data-testid="summary-best"] li', { hasText: 'energy_j' });
+    await line.waitFor();
+    const text = (await line.textContent())!.replace(/\s+/g, ' ');
+    // The study's lowest energy is a short trial's (see the library test); the baseline (x = 0.9) is measured.
+    expect(text).toMatch(/trial \d+ below resolution against baseline trial \d+ [\d.]+: change unknown \(below the meter's resolution\), energy per run below the meter's resolution/);
+  });
 });
