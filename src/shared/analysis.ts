@@ -9,6 +9,8 @@ export interface ComparedTrial {
   number: number;
   values: Record<string, number>;
   params: Params;
+  /** Present (true) when the meter flagged the trial's window short_window: its energy figures are below resolution. */
+  short_window?: true;
 }
 
 /** `nightshift compare --json`. */
@@ -21,7 +23,7 @@ export interface ComparisonJson {
     source: string;
     counts: StateCounts;
     /** Best trial per shared objective (null when none is complete). */
-    best: Record<string, { number: number; value: number; params: Params } | null>;
+    best: Record<string, { number: number; value: number; params: Params; /** Present (true) when the value is an energy below the meter's resolution. */ below_resolution?: true } | null>;
     /** Pareto set on the shared objectives. */
     front: ComparedTrial[];
     total_energy_j: number | null;
@@ -35,8 +37,13 @@ export interface SeriesXY {
 
 /** What the compare view draws: the CLI's numbers plus the convergence lines of its HTML report. */
 export interface CompareView extends ComparisonJson {
+  /**
+   * Per study (same order): the Pareto set of its trials whose shared objectives were all measured (none an
+   * energy below the meter's resolution), which an energy axis draws; its `front` when none is below.
+   */
+  measured_fronts: ComparedTrial[][];
   /** Per study (same order), per shared objective: best so far as steps, by trial and by kJ spent (null unmeasured). */
-  convergence: Record<string, { by_trial: SeriesXY[]; by_energy_kj: SeriesXY[] | null }>[];
+  convergence: Record<string, { by_trial: SeriesXY[]; by_energy_kj: SeriesXY[] | null; /** Complete trials left out: their value is an energy below the meter's resolution. */ below_resolution: number }>[];
 }
 
 /** One study another database holds, as the compare picker lists it. */

@@ -41,6 +41,11 @@ export interface StudyListItem {
   objectives: Objective[];
   /** The best value of each objective over complete trials. */
   best: Record<string, number>;
+  /**
+   * Objectives whose best value is an energy figure below the meter's resolution (its trial's window was
+   * flagged short_window, or it is a stored 0 J): shown as "below resolution", never as the number.
+   */
+  best_below_resolution: string[];
   /** Sum of the measured `energy_j` of all trials (0 until metering reports it). */
   energy_j: number;
   stop_reason: string | null;
@@ -62,6 +67,18 @@ export interface ObjectivePoint {
   params: Params;
   /** 0 for the Pareto set (the single best for one objective), 1 for the next front, and so on. */
   front: number;
+  /**
+   * Present (true) when the meter flagged the trial's window short_window: too short for its sampling, so
+   * its energy figures (energy_j, co2_g, cost) are rough and shown as below resolution. Absent otherwise,
+   * which keeps a 10,000-point summary small.
+   */
+  short_window?: true;
+  /**
+   * Present (true) on the first front of the trials whose energy objectives were measured (none below the
+   * meter's resolution), only in a study that has trials below it: the front an energy axis draws, since the
+   * trials below resolution cannot be placed on it.
+   */
+  front_measured?: true;
 }
 
 export interface SeriesPoint {

@@ -60,13 +60,14 @@ export interface BestAgainstBaseline {
    * The best search trial in the window; once finalists ran, the validated winner, its value and energy the
    * means over its finalist runs (`runs` of them; null for a search value).
    */
-  best: { number: number; value: number; energy_j: number | null; runs: number | null };
-  baseline: { number: number; value: number; energy_j: number | null } | null;
-  /** best − baseline in the objective's units; null without a baseline. */
+  best: { number: number; value: number; energy_j: number | null; runs: number | null; below_resolution: boolean };
+  /** `below_resolution` (here and in `best`): the value is an energy below the meter's resolution (src/shared/energy-resolution.ts). */
+  baseline: { number: number; value: number; energy_j: number | null; below_resolution: boolean } | null;
+  /** best − baseline in the objective's units; null without a baseline. Not a figure when either is below resolution. */
   change: number | null;
   /** Improvement in % of |baseline| (positive = better in the objective's direction); null without one or at 0. */
   improvement_pct: number | null;
-  /** Energy of the best trial minus the baseline's: what the better model costs per run. */
+  /** Energy of the best trial minus the baseline's: what the better model costs per run; null when either energy is below resolution. */
   extra_energy_j: number | null;
   /** Energy every trial of the study spent up to the best one's end: what finding it cost. */
   energy_to_best_j: number | null;

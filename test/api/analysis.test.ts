@@ -49,7 +49,7 @@ describe('analysis methods give the CLI numbers', () => {
   it('studies.compare over two files is `nightshift compare --json`, plus the convergence lines', async () => {
     const view = await call(router, 'studies.compare', { studies: [{ study: 'alpha' }, { study: 'beta', file: b.db }] });
     const json = JSON.parse(await cli(['compare', 'alpha', `beta@${b.db}`, '--db', a.db, '--json'])) as unknown;
-    const { convergence, ...numbers } = view;
+    const { convergence, measured_fronts: _m, ...numbers } = view;
     expect(numbers).toEqual(json);
     expect(view.studies.map((s) => s.source)).toEqual([a.db, b.db]);
     expect(view.objectives.map((o) => o.metric)).toEqual(['acc', 'loss']);
@@ -83,7 +83,7 @@ describe('analysis methods give the CLI numbers', () => {
     expect(src.studies.map((s) => s.name)).toEqual(expect.arrayContaining(['single', 'multi']));
     const view = await call(router, 'studies.compare', { studies: [{ study: 'single', file }, { study: 'partial', file }] });
     const json = JSON.parse(await cli(['compare', `single@${file}`, `partial@${file}`, '--json'])) as unknown;
-    const { convergence: _c, ...numbers } = view;
+    const { convergence: _c, measured_fronts: _m, ...numbers } = view;
     expect(numbers).toEqual(json);
     const bad = await router.handle('compare.sources', { file: a.file });
     expect(bad.ok).toBe(false);

@@ -1,22 +1,29 @@
 // Energy figures of trials too short for the meter's sampling, in Debian's Chromium through `nightshift serve`,
-// after a real campaign (`nightshift run`) whose trials mostly end within a second (flag short_window; one
-// measured 0 J) and whose slow-starting ones report after more than a second. Every page that prints a trial's
-// energy (the Understand page's trials table, the trial page's objective and start-up energy, the downloaded
-// HTML report) says "below resolution" for the short ones and prints the measured figure for the others.
+// after a real campaign (`nightshift run`, two GPUs simulated by a fake nvidia-smi) whose trials mostly end
+// within a second (flag short_window, each with a rough figure of some joules) and whose slow-starting ones
+// report after more than a second. Every page that prints a trial's energy (the Understand page's trials
+// table, the trial page's objective and start-up energy, the downloaded HTML report, the Pareto chart's tip,
+// the library, compare) says "below resolution" for the short ones and prints the measured figure for the
+// others; the energy axes and the best energy so far leave the short ones out and say how many.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStoreReader } from '../../src/main/engine/storage/open.js';
 import type { TrialRecord } from '../../src/main/engine/storage/types.js';
+import { bestTrials } from '../../src/main/engine/study/pareto.js';
+import type { CompareView } from '../../src/shared/analysis.js';
+import type { Objective } from '../../src/shared/types.js';
+import { loadScenario, makeFakeGpu } from '../fixtures/fake-gpu/fake-gpu.js';
 import { cliEnv, runCli, tempDir } from '../helpers/cli.js';
 import { closeServedPage, ensureRendererBuilt, hasChromium, servedPage, type ServedPage } from './browser.js';
 
-// x above 0.8 waits 1.3 s before its first report: its start-up window is longer than the meter's sampling.
+// x above 0.8 computes for 1.3 s before its first report: its start-up window is longer than the meter's
+// sampling, and its energy (CPU time) is well above a quick trial's, so the study's lowest energy is a quick one.
 const TRIAL = `
 const arg = (k) => Number(process.argv[process.argv.indexOf('--' + k) + 1]);
 const x = arg('x');
-if (x > 0.8) await new Promise((r) => setTimeout(r, 1300));
+if (x > 0.8) for (const end = Date.now() + 1300; Date.now() < end; );
 for (let step = 1; step <= 3; step++) console.log('@nightshift ' + JSON.stringify({ step, acc: x * step / 3 }));
 `;
 
@@ -25,6 +32,7 @@ const OBJECTIVE_ENERGY = 'xpath=//dt[normalize-space()="energy_j (objective)"]/f
 
 describe.skipIf(!hasChromium)('energy below the meter\'s resolution (Chromium, nightshift serve, finished campaign)', () => {
   const dir = tempDir('nightshift-e2e-resolution-');
+  let fake: ReturnType<typeof makeFakeGpu> | undefined;
   const file = path.join(dir, 'short.yaml');
   const db = path.join(dir, 'nightshift.db');
   let serve: ServedPage['serve'];
@@ -33,9 +41,19 @@ describe.skipIf(!hasChromium)('energy below the meter\'s resolution (Chromium, n
   let short: TrialRecord;
   let slow: TrialRecord;
   const flagged = new Set<number>();
+  let trials: TrialRecord[];
+  const objectives: Objective[] = [
+    { metric: 'acc', direction: 'maximize' },
+    { metric: 'energy_j', direction: 'minimize' },
+  ];
+  /** Complete trials with both objectives (the Pareto chart's points) that the meter flagged short_window. */
+  /** The front of the trials the meter measured (what an energy axis draws). */
+  const measuredFront = () => bestTrials(trials.filter((t) => !flagged.has(t.id)), objectives);
+  const flaggedPoints = () => trials.filter((t) => t.state === 'complete' && t.values.acc !== undefined && t.values.energy_j !== undefined && flagged.has(t.id));
 
   beforeAll(async () => {
     ensureRendererBuilt();
+    fake = makeFakeGpu(loadScenario('const-2gpu'));
     writeFileSync(path.join(dir, 'trial.mjs'), TRIAL);
     writeFileSync(
       file,
@@ -47,16 +65,18 @@ objectives: [{metric: acc, direction: maximize}, {metric: energy_j, direction: m
 sampler: {type: random}
 baseline: {x: 0.9}
 budget: {trials: 8}
-resources: {parallel: 2}
+resources: {gpus: all, trials_per_gpu: 1}
 seed: 3
 `,
     );
-    const run = await runCli(['run', file, '--db', db], { env: cliEnv(dir) });
+    // Two GPUs simulated by a fake nvidia-smi (200 W and 100 W): a quick trial's one or two samples give it a
+    // rough figure of some joules, not 0 J, which is what a bare number would misstate as the cheapest trial.
+    const run = await runCli(['run', file, '--db', db], { env: cliEnv(dir, { PATH: `${fake!.dir}:${process.env.PATH}` }) });
     expect(run.code, run.stderr).toBe(0);
     const store = openStoreReader(db);
     try {
       const id = store.getStudy('short')!.id;
-      const trials = store.trials(id);
+      trials = store.trials(id);
       for (const [trialId, p] of store.provenanceOfStudy(id)) if (p.flags.includes('short_window')) flagged.add(trialId);
       // A quick trial whose energy the meter measured (0 J or a rough figure), and the slow-starting baseline.
       short = trials.find((t) => flagged.has(t.id) && t.values.energy_j !== undefined && t.metrics.startup_energy_j !== undefined)!;
@@ -69,7 +89,10 @@ seed: 3
     ({ serve, browser, page } = await servedPage(['--db', db], cliEnv(dir)));
   }, 120_000);
 
-  afterAll(() => closeServedPage({ serve, browser }));
+  afterAll(async () => {
+    await closeServedPage({ serve, browser });
+    fake?.cleanup();
+  });
 
   it("the Understand page's trials table shows a short trial's energy as below resolution, a measured one as its figure", async () => {
     await page.goto(`${serve.url}#/study/short/understand`);
@@ -81,7 +104,8 @@ seed: 3
     const cell = (n: number) => table.locator('tbody tr', { has: page.locator(`a[href$="/trial/${n}"]`) }).locator('td').nth(column);
     expect((await cell(short.number).textContent())!.trim()).toBe('below resolution');
     const measured = (await cell(slow.number).textContent())!.trim();
-    expect(Number(measured)).toBeCloseTo(slow.values.energy_j!, 3);
+    // The table writes four significant digits (hundreds of joules on the simulated GPUs).
+    expect(Math.abs(Number(measured) - slow.values.energy_j!) / slow.values.energy_j!).toBeLessThan(1e-3);
   });
 
   it('the trial page shows a short trial\'s energy objective and start-up energy as below resolution with the flag', async () => {
@@ -114,5 +138,75 @@ seed: 3
     expect(energyOf.size).toBe(8);
     expect(energyOf.get(short.number)).toBe('below resolution');
     expect(Number(energyOf.get(slow.number))).toBeCloseTo(slow.values.energy_j!, 3);
+  });
+
+  it("the Pareto chart leaves a short trial off its energy axis, says how many, and its tip says below resolution", async () => {
+    await page.goto(`${serve.url}#/study/short`);
+    const front = bestTrials(trials, objectives);
+    // A front trial the meter flagged whose rough figure is not 0 J (the one a bare number would misstate).
+    const roughFront = front.find((t) => flagged.has(t.id) && t.values.energy_j! > 0);
+    expect(roughFront, 'a short_window trial on the front with a non-zero rough energy').toBeDefined();
+    const note = page.locator('[data-testid="pareto-below-resolution"]');
+    await note.waitFor();
+    expect(Number(await note.getAttribute('data-count'))).toBe(flaggedPoints().length);
+    expect(await note.textContent()).toContain("below the meter's resolution not plotted");
+    // Energy across (the default): no short trial is drawn, and the front drawn is the measured trials' own.
+    const drawnFront = await page.locator('a[data-pareto-point]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-pareto-point'))));
+    expect(drawnFront.sort((a, b) => a - b)).toEqual(measuredFront().map((t) => t.number).sort((a, b) => a - b));
+    for (const t of front) if (flagged.has(t.id)) expect(drawnFront).not.toContain(t.number);
+    // Trial number across: every trial is drawn, and the short one's tip writes its energy as below resolution.
+    await page.locator('div.controls:has([data-testid="pareto-count"]) label:has-text("x") select').selectOption('#trial');
+    await note.waitFor({ state: 'detached' });
+    const point = page.locator(`a[data-pareto-point="${roughFront!.number}"]`);
+    await point.focus();
+    const tip = page.locator('.tip[role="status"]');
+    await tip.waitFor();
+    expect(await tip.textContent()).toContain('energy_j = below resolution');
+    expect(await point.getAttribute('aria-label')).not.toContain(String(roughFront!.values.energy_j));
+  });
+
+  it("the library's best energy is below resolution when the study's lowest energy is a short trial's", async () => {
+    const complete = trials.filter((t) => t.state === 'complete' && t.values.energy_j !== undefined);
+    const lowest = complete.reduce((a, b) => (b.values.energy_j! < a.values.energy_j! ? b : a));
+    expect(flagged.has(lowest.id), 'the lowest energy is a short_window trial (quick trials spend less CPU time)').toBe(true);
+    await page.goto(`${serve.url}#/`);
+    const best = page.locator('tr[data-study="short"] [data-best="energy_j"]');
+    await best.waitFor();
+    expect((await best.textContent())!.trim()).toBe('energy_j ↓ below resolution');
+    // The measured objective is its figure.
+    const acc = Math.max(...complete.map((t) => t.values.acc!));
+    expect(Number((await page.locator('tr[data-study="short"] [data-best="acc"]').textContent())!.replace('acc ↑', '').trim())).toBeCloseTo(acc, 3);
+  });
+
+  it('compare leaves short trials out of the best energy so far and off the fronts, saying how many, and its table says below resolution', async () => {
+    await page.goto(`${serve.url}#/compare/short`);
+    const cell = page.locator('[data-testid="compare-table"] tr[data-study="short"] td[data-best="energy_j"]');
+    await cell.waitFor();
+    expect((await cell.textContent())!.trim()).toMatch(/^below resolution\s+#\d+$/);
+    const convergenceNote = page.locator('[data-testid="convergence-below-resolution-energy_j"]');
+    expect(Number(await convergenceNote.getAttribute('data-count'))).toBe(flaggedPoints().length);
+    expect(Number(await page.locator('[data-testid="fronts-below-resolution"]').getAttribute('data-count'))).toBe(flaggedPoints().length);
+    const drawn = await page.locator('[data-testid="compare-fronts"] g[data-study="short"] circle').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-front-point'))));
+    expect(drawn.sort((a, b) => a - b)).toEqual(measuredFront().map((t) => t.number).sort((a, b) => a - b));
+    // The best-so-far line the view draws never goes below the lowest measured energy.
+    const r = await fetch(`http://127.0.0.1:${serve.port}/api/studies.compare`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${serve.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ studies: [{ study: 'short' }] }),
+    });
+    const view = ((await r.json()) as { result: CompareView }).result;
+    const measured = trials.filter((t) => t.state === 'complete' && t.values.energy_j !== undefined && !flagged.has(t.id)).map((t) => t.values.energy_j!);
+    const line = view.convergence[0]!.energy_j!.by_trial;
+    expect(line.length).toBeGreaterThan(0);
+    expect(Math.min(...line.map((p) => p.y))).toBe(Math.min(...measured));
+  });
+
+  it("the morning summary's best energy against the baseline says below resolution, with no difference computed from it", async () => {
+    await page.goto(`${serve.url}#/study/short`);
+    const line = page.locator('[data-testid="summary-best"] li', { hasText: 'energy_j' });
+    await line.waitFor();
+    const text = (await line.textContent())!.replace(/\s+/g, ' ');
+    // The study's lowest energy is a short trial's (see the library test); the baseline (x = 0.9) is measured.
+    expect(text).toMatch(/trial \d+ below resolution against baseline trial \d+ [\d.]+: change unknown \(below the meter's resolution\), energy per run below the meter's resolution/);
   });
 });

@@ -22,7 +22,8 @@ const BAND_BINS = 120;
  * at most `max` points.
  */
 export function decimatePoints(points: readonly ObjectivePoint[], metrics: readonly string[], max = MAX_DOMINATED_POINTS): ObjectivePoint[] {
-  const dominated = points.filter((p) => p.front !== 0);
+  // A point on the front of the measured trials (drawn on an energy axis) is kept like a front point.
+  const dominated = points.filter((p) => p.front !== 0 && !p.front_measured);
   if (dominated.length <= max) return [...points];
   const lo = metrics.map((m) => Math.min(...points.map((p) => p.values[m]!)));
   const hi = metrics.map((m) => Math.max(...points.map((p) => p.values[m]!)));
@@ -41,7 +42,7 @@ export function decimatePoints(points: readonly ObjectivePoint[], metrics: reado
     cells = Math.max(2, Math.floor(cells * 0.8));
   }
   const keep = new Set(kept.map((p) => p.number));
-  return points.filter((p) => p.front === 0 || keep.has(p.number));
+  return points.filter((p) => p.front === 0 || p.front_measured || keep.has(p.number));
 }
 
 /** Step series up to this long are sent whole (one point per trial, as small studies always had). */

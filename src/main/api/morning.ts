@@ -4,6 +4,7 @@
 import type { Attention, BestAgainstBaseline, FailureGroup, MorningSummary, SpentFigure } from '../../shared/study-views.js';
 import { emptyCounts, type Objective } from '../../shared/types.js';
 import type { FinalistJson } from '../../shared/finalists.js';
+import { belowResolution } from '../../shared/energy-resolution.js';
 import { EnergyLedger } from '../engine/lineage/index.js';
 import { finalistsSummary, searchTrials } from '../engine/finalists/stage.js';
 import { stateNow } from '../engine/report/json.js';
@@ -106,7 +107,15 @@ const metricOf = (t: TrialRecord, key: string): number | null => {
  * `windowTrials`: the search's trials that ended in the window (finalist runs never compete: an fp32 re-run
  * would beat every bf16 search trial). `validated`: the finalists' winner, which is best once there is one.
  */
-function bestAgainstBaseline(all: readonly TrialRecord[], windowTrials: readonly TrialRecord[], objectives: readonly Objective[], validated: FinalistJson | null): BestAgainstBaseline[] {
+function bestAgainstBaseline(
+  all: readonly TrialRecord[],
+  windowTrials: readonly TrialRecord[],
+  objectives: readonly Objective[],
+  validated: FinalistJson | null,
+  flagged: ReadonlySet<number>,
+): BestAgainstBaseline[] {
+  // A rough or 0 J figure of a trial below the meter's resolution is neither a best to print nor half of a difference.
+  const below = (t: TrialRecord, metric: string, v: number | null) => v !== null && belowResolution(metric, v, { values: t.values, metrics: t.metrics, flags: flagged.has(t.id) ? ['short_window'] : null });
   const baseline = all.find((t) => t.lineage.kind === 'baseline' && t.state === 'complete') ?? null;
   // What finding the best cost: every trial's own energy up to the best one's end, in the order they ended.
   const ledger = new EnergyLedger(all);
@@ -139,13 +148,17 @@ function bestAgainstBaseline(all: readonly TrialRecord[], windowTrials: readonly
       }
     }
     const change = hasBase ? value - base : null;
+    // A validated mean is over finalist runs, not this trial's window: it is below resolution only as a 0 J.
+    const topBelow = mean ? belowResolution(o.metric, value) : below(top, o.metric, value);
+    const topEBelow = mean ? topE !== null && belowResolution('energy_j', topE) : below(top, 'energy_j', topE);
+    const baseEBelow = hasBase && below(baseline, 'energy_j', baseE);
     out.push({
       objective: o,
-      best: { number: top.number, value, energy_j: topE, runs: mean ? mean.n : null },
-      baseline: hasBase ? { number: baseline.number, value: base, energy_j: baseE } : null,
+      best: { number: top.number, value, energy_j: topE, runs: mean ? mean.n : null, below_resolution: topBelow },
+      baseline: hasBase ? { number: baseline.number, value: base, energy_j: baseE, below_resolution: below(baseline, o.metric, base) } : null,
       change,
       improvement_pct: change === null || base === 0 || !hasBase ? null : ((o.direction === 'minimize' ? -change : change) / Math.abs(base)) * 100,
-      extra_energy_j: topE !== null && baseE !== null ? topE - baseE : null,
+      extra_energy_j: topE !== null && baseE !== null && !topEBelow && !baseEBelow ? topE - baseE : null,
       energy_to_best_j: toBest,
     });
   }
@@ -199,7 +212,8 @@ function morningOf(store: StoreReader, study: StudyRecord, since: SinceRequest, 
   const finalists = finalistsSummary(store, study, all);
   const search = new Set(searchTrials(store, study.id, all).map((t) => t.id));
   const winner = finalists?.finalists.find((f) => f.trial === finalists.winner) ?? null;
-  const best = bestAgainstBaseline(all, ended.filter((t) => search.has(t.id)), study.objectives, winner);
+  const flagged = new Set([...provenance].filter(([, p]) => p.flags.includes('short_window')).map(([id]) => id));
+  const best = bestAgainstBaseline(all, ended.filter((t) => search.has(t.id)), study.objectives, winner, flagged);
   return {
     study: study.name,
     state: stateNow(study),

@@ -15,6 +15,7 @@ import { createScheduler } from '../engine/schedulers/index.js';
 import type { Scheduler } from '../engine/schedulers/types.js';
 import { hypervolumeSeries, learningCurves } from './series.js';
 import { noMemo, type Memo } from './read-cache.js';
+import { belowResolution, ENERGY_METRICS } from '../../shared/energy-resolution.js';
 
 /** Objective vector of a complete trial, or null when a value is missing or not finite. */
 function objectiveVector(t: TrialRecord, objectives: readonly Objective[]): number[] | null {
@@ -23,21 +24,26 @@ function objectiveVector(t: TrialRecord, objectives: readonly Objective[]): numb
   return v.every((x): x is number => typeof x === 'number' && Number.isFinite(x)) ? v : null;
 }
 
-/** Every complete trial as a point, marked first front (0) or not (1): the front is `bestTrials`' own. */
-export function objectivePoints(trials: readonly TrialRecord[], objectives: readonly Objective[]): ObjectivePoint[] {
+/**
+ * Every complete trial as a point, marked first front (0) or not (1): the front is `bestTrials`' own.
+ * `shortWindow` holds the ids of trials the meter flagged short_window (their point says so, so the chart
+ * shows their energy as below resolution, as the trials table does).
+ */
+export function objectivePoints(trials: readonly TrialRecord[], objectives: readonly Objective[], shortWindow: ReadonlySet<number> = new Set()): ObjectivePoint[] {
   const onFront = new Set(bestTrials(trials, objectives).map((t) => t.number));
-  const points: ObjectivePoint[] = [];
-  for (const t of trials) {
-    const v = objectiveVector(t, objectives);
-    if (!v) continue;
-    points.push({
-      number: t.number,
-      values: Object.fromEntries(objectives.map((o, k) => [o.metric, v[k]!])),
-      params: t.params,
-      front: onFront.has(t.number) ? 0 : 1,
-    });
-  }
-  return points;
+  const complete = trials.filter((t) => objectiveVector(t, objectives) !== null);
+  const measured = complete.filter(
+    (t) => !objectives.some((o) => belowResolution(o.metric, t.values[o.metric]!, { values: t.values, metrics: t.metrics, flags: shortWindow.has(t.id) ? ['short_window'] : null })),
+  );
+  const onMeasuredFront = measured.length < complete.length ? new Set(bestTrials(measured, objectives).map((t) => t.number)) : new Set<number>();
+  return complete.map((t) => ({
+    number: t.number,
+    values: Object.fromEntries(objectives.map((o) => [o.metric, t.values[o.metric]!])),
+    params: t.params,
+    front: onFront.has(t.number) ? 0 : 1,
+    ...(shortWindow.has(t.id) ? { short_window: true as const } : {}),
+    ...(onMeasuredFront.has(t.number) ? { front_measured: true as const } : {}),
+  }));
 }
 
 /** The HTML report's series (report/convergence.ts), so the dashboard and the report agree. */
@@ -96,7 +102,9 @@ type StudyFigures = Pick<
 function studyFigures(store: StoreReader, study: StudyRecord, all: readonly TrialRecord[], trials: readonly TrialRecord[]): StudyFigures {
   const finalists = finalistsSummary(store, study, all);
   const { search: counts, finalists: finalistCounts } = splitCounts(store, study.id);
-  const points = objectivePoints(trials, study.objectives);
+  const shortWindow = new Set<number>();
+  for (const [id, p] of store.provenanceOfStudy(study.id)) if (p.flags.includes('short_window')) shortWindow.add(id);
+  const points = objectivePoints(trials, study.objectives, shortWindow);
   const front = new Set(points.filter((p) => p.front === 0).map((p) => p.number));
   const ledger = new EnergyLedger(trials);
   const best = bestSoFar(trials, study.objectives, ledger);
@@ -156,6 +164,7 @@ export function studySummary(
 export function studyListItem(store: StoreReader, study: StudyRecord, active: boolean): StudyListItem {
   const trials = store.trials(study.id);
   const best: Record<string, number> = {};
+  const bestTrial = new Map<string, TrialRecord>();
   let updated: string | null = null;
   for (const t of trials) {
     for (const at of [t.startedAt, t.endedAt]) if (at && (!updated || at > updated)) updated = at;
@@ -164,9 +173,16 @@ export function studyListItem(store: StoreReader, study: StudyRecord, active: bo
       const v = t.values[o.metric];
       if (v === undefined || !Number.isFinite(v)) continue;
       const cur = best[o.metric];
-      if (cur === undefined || (o.direction === 'maximize' ? v > cur : v < cur)) best[o.metric] = v;
+      if (cur === undefined || (o.direction === 'maximize' ? v > cur : v < cur)) {
+        best[o.metric] = v;
+        bestTrial.set(o.metric, t);
+      }
     }
   }
+  // Only the best trials' provenance is read (one row per energy objective), not the whole study's.
+  const bestBelowResolution = [...bestTrial].flatMap(([metric, t]) =>
+    ENERGY_METRICS.includes(metric) && belowResolution(metric, best[metric]!, { values: t.values, metrics: t.metrics, flags: store.provenance(t.id)?.flags }) ? [metric] : [],
+  );
   return {
     name: study.name,
     state: stateNow(study),
@@ -175,6 +191,7 @@ export function studyListItem(store: StoreReader, study: StudyRecord, active: bo
     counts: store.counts(study.id),
     objectives: study.objectives,
     best,
+    best_below_resolution: bestBelowResolution,
     energy_j: spentTotal(trials, 'energy_j'),
     stop_reason: study.stopReason,
     active,

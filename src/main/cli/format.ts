@@ -1,4 +1,5 @@
 // Plain-text tables and numbers for terminal output.
+import { belowResolution } from '../../shared/energy-resolution.js';
 import type { TrialJson } from '../../shared/types.js';
 
 export function table(header: string[], rows: unknown[][]): string {
@@ -14,7 +15,11 @@ export function num(x: number): string {
 }
 
 export function describeTrial(t: TrialJson): string {
-  const values = Object.entries(t.values).map(([k, v]) => `${k}=${num(v)}`).join(' ');
+  // An energy below the meter's resolution (a window flagged short_window, or a stored 0 J) is said so, never
+  // printed as a bare 0 or a rough figure that reads as the cheapest trial; --json keeps the number and the flag.
+  const flags = t.provenance?.flags ?? null;
+  const figure = (k: string, v: number) => (belowResolution(k, v, { values: t.values, metrics: t.metrics, flags }) ? `below resolution${flags?.includes('short_window') ? ' (short_window)' : ''}` : num(v));
+  const values = Object.entries(t.values).map(([k, v]) => `${k}=${figure(k, v)}`).join(' ');
   const params = Object.entries(t.params).map(([k, v]) => `${k}=${typeof v === 'number' ? num(v) : v}`).join(' ');
   return `#${t.number} ${values}  (${params})`;
 }

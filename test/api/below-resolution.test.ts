@@ -1,0 +1,93 @@
+// A trial too short for the meter's sampling (flag short_window) keeps the meter's rough energy figure in the
+// database; the API's answers carry the flag so no view prints that figure or plots it as the cheapest trial.
+// On a real SQLite file: the study summary's points, the library's best, and compare's fronts and lines.
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ApiMethod, ApiRequest, ApiResponse } from '../../src/shared/api.js';
+import type { TrialProvenance } from '../../src/shared/provenance.js';
+import { ApiRouter } from '../../src/main/api/router.js';
+import { openStore } from '../../src/main/engine/storage/open.js';
+import { makeSpec, tempDir } from '../engine/storage/helpers.js';
+
+async function call<M extends ApiMethod>(router: ApiRouter, method: M, req: ApiRequest<M>): Promise<ApiResponse<M>> {
+  const r = await router.handle(method, req);
+  if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`);
+  return r.result as ApiResponse<M>;
+}
+
+const provenance = (flags: TrialProvenance['flags']): TrialProvenance => ({ gpu: null, cpu: null, grid_intensity_g_per_kwh: null, price_per_kwh: null, flags, notes: [], window: null });
+
+describe('energy below the meter\'s resolution in the API\'s answers', () => {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const c of cleanups.splice(0).reverse()) c();
+  });
+
+  // Trial 0 (the baseline: 0.9, 300 J) and 1 (0.7, 200 J) measured; 2 (0.8, 20 J) short_window, which dominates 1; 3 (0.6, 250 J) measured.
+  function studyWithShortTrial(): ApiRouter {
+    const tmp = tempDir('nightshift-resolution-');
+    const db = path.join(tmp.dir, 'nightshift.db');
+    const store = openStore(db);
+    const { study } = store.createStudy(
+      makeSpec('short', [
+        { metric: 'acc', direction: 'maximize' },
+        { metric: 'energy_j', direction: 'minimize' },
+      ]),
+      'hash',
+    );
+    for (const [acc, energy, short] of [[0.9, 300, false], [0.7, 200, false], [0.8, 20, true], [0.6, 250, false]] as const) {
+      store.enqueueTrial(study.id, { params: { lr: acc }, budget: null, lineage: { kind: acc === 0.9 ? 'baseline' : 'enqueued' } });
+      const t = store.claimQueued(study.id, 'engine-a')!;
+      store.finishTrial(t.id, { state: 'complete', values: { acc, energy_j: energy }, metrics: {}, reason: null, provenance: provenance(short ? ['short_window'] : []) });
+    }
+    store.close();
+    const router = new ApiRouter({ db });
+    cleanups.push(tmp.cleanup, () => void router.close());
+    return router;
+  }
+
+  it('study.summary flags the short trial\'s point and marks the front of the measured trials', async () => {
+    const router = studyWithShortTrial();
+    const s = await call(router, 'study.summary', { study: 'short' });
+    const point = (n: number) => s.points.find((p) => p.number === n)!;
+    expect(point(2).short_window).toBe(true);
+    for (const n of [0, 1, 3]) expect(point(n).short_window).toBeUndefined();
+    // The whole front counts the short trial (it dominates trial 1); an energy axis draws the measured trials' front.
+    expect(s.points.filter((p) => p.front === 0).map((p) => p.number).sort()).toEqual([0, 2]);
+    expect(s.points.filter((p) => p.front_measured).map((p) => p.number).sort()).toEqual([0, 1]);
+  });
+
+  it('the morning summary says the best energy is below resolution, with no change or energy per run against the baseline', async () => {
+    const router = studyWithShortTrial();
+    const m = await call(router, 'study.morning', { study: 'short' });
+    const energy = m.best.find((b) => b.objective.metric === 'energy_j')!;
+    expect(energy.best).toMatchObject({ number: 2, value: 20, below_resolution: true });
+    expect(energy.baseline).toMatchObject({ number: 0, value: 300, below_resolution: false });
+    // 20 J − 300 J would read as a saving the meter never measured.
+    expect(energy.extra_energy_j).toBeNull();
+    const acc = m.best.find((b) => b.objective.metric === 'acc')!;
+    expect(acc.best).toMatchObject({ number: 0, below_resolution: false });
+    expect(acc.extra_energy_j).toBe(0);
+  });
+
+  it("studies.list says the study's best energy is below resolution, and its best accuracy is a figure", async () => {
+    const router = studyWithShortTrial();
+    const [item] = await call(router, 'studies.list', {});
+    expect(item!.best).toEqual({ acc: 0.9, energy_j: 20 });
+    expect(item!.best_below_resolution).toEqual(['energy_j']);
+  });
+
+  it('studies.compare flags the best and the front trial, draws the measured front and leaves the short trial out of the best energy so far', async () => {
+    const router = studyWithShortTrial();
+    const view = await call(router, 'studies.compare', { studies: [{ study: 'short' }] });
+    const [study] = view.studies;
+    expect(study!.best.energy_j).toMatchObject({ number: 2, value: 20, below_resolution: true });
+    expect(study!.best.acc).toEqual({ number: 0, value: 0.9, params: { lr: 0.9 } });
+    expect(study!.front.find((t) => t.number === 2)?.short_window).toBe(true);
+    expect(view.measured_fronts[0]!.map((t) => t.number).sort()).toEqual([0, 1]);
+    const energy = view.convergence[0]!.energy_j!;
+    expect(energy.below_resolution).toBe(1);
+    expect(Math.min(...energy.by_trial.map((p) => p.y))).toBe(200);
+    expect(view.convergence[0]!.acc!.below_resolution).toBe(0);
+  });
+});
