@@ -6,6 +6,7 @@
 //   lcbench                   bench/lcbench/main.ts  options: --seeds --tasks --methods --workers --gp-options --data --out --reference --check-tasks
 //   eventloop                 bench/eventloop/main.ts options: --seconds --trials --out (serve's event-loop delay, GP inline vs worker)
 //   realtrain                 bench/realtrain/main.ts options: --problem --seeds --epochs --parallel --methods --out
+//                             --transfer prior,replay (cold GP+ASHA against warm-started from another seed's study)
 //                             (real TF.js training, minutes per run: not in the default set; builds the trainer first)
 //   transfer                  bench/lcbench/transfer.ts options: --seeds --pairs --variants --workers --epochs --data --out
 //                             (GP+ASHA cold against warm-started from another LCBench task; not in the default set)
@@ -21,7 +22,7 @@ const MAIN_SUITES = ['synthetic', 'timing', 'zeus'];
 const MAIN_FLAGS = ['--seeds', '--evals', '--functions', '--repeats', '--data', '--out'];
 const LCBENCH_FLAGS = ['--seeds', '--tasks', '--methods', '--workers', '--gp-options', '--data', '--out', '--reference', '--check-tasks'];
 const EVENTLOOP_FLAGS = ['--seconds', '--trials', '--out'];
-const REALTRAIN_FLAGS = ['--seeds', '--epochs', '--parallel', '--methods', '--problem', '--out'];
+const REALTRAIN_FLAGS = ['--seeds', '--epochs', '--parallel', '--methods', '--problem', '--out', '--transfer'];
 const TRANSFER_FLAGS = ['--seeds', '--pairs', '--variants', '--workers', '--epochs', '--data', '--out'];
 const CURVE_DIAGNOSE_FLAGS = ['--task', '--seed', '--data', '--out'];
 const CURVE_REPLAY_FLAGS = ['--files', '--options'];

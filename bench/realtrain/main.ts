@@ -1,10 +1,11 @@
 // `npm run bench -- --only realtrain [--problem digits|breast_cancer|wine|all] [--seeds 2] [--epochs 60]
-// [--parallel 2] [--methods a,b]`: real training (issues 14, 16). Nightshift's built-in TF.js trainer on each
+// [--parallel 2] [--methods a,b] [--transfer prior,replay]`: real training (issues 14, 16). Nightshift's built-in TF.js trainer on each
 // problem of problems.ts, tuned by Nightshift (GP+ASHA stop, GP+ASHA promote, GP+Hyperband stop,
 // random+ASHA stop) and by Optuna 3.1 (TPE + Hyperband pruner, pruning in-process on the same trainer's
 // per-epoch reports), each held to the same budget of newly trained epochs; then each method's chosen
 // configuration is scored on a test part no trial saw (holdout.ts). Runs one after another, so they do not
-// compete for the cores. Writes markdown and JSON to bench/results/.
+// compete for the cores. Writes markdown and JSON to bench/results/. `--transfer`: cold against warm-started
+// GP+ASHA instead (transfer.ts).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +17,7 @@ import { runOptuna } from './optuna.js';
 import { ALL_PROBLEMS, loadProblem } from './problems.js';
 import { markdown, summarize, type RunLog, type RunSummary } from './report.js';
 import type { Problem } from './space.js';
+import { TRANSFER_VARIANTS, transferMain, type TransferVariant } from './transfer.js';
 
 const ROOT = process.env.NIGHTSHIFT_ROOT ?? process.cwd();
 const VARIANTS: NightshiftVariant[] = [
@@ -42,6 +44,19 @@ async function main(): Promise<void> {
   for (const m of methods) if (!METHODS.includes(m)) throw new Error(`--methods: unknown method "${m}" (valid: ${METHODS.join(', ')})`);
   const outDir = path.resolve(ROOT, arg('out') ?? 'bench/results');
   if (!existsSync(builtinTrainerEntry())) throw new Error(`${builtinTrainerEntry()} is missing; run npm run build:cli first`);
+  const transfer = arg('transfer');
+  if (transfer !== null) {
+    const variants = transfer.split(',') as TransferVariant[];
+    for (const v of variants) if (!TRANSFER_VARIANTS.includes(v)) throw new Error(`--transfer: unknown variant "${v}" (valid: ${TRANSFER_VARIANTS.join(', ')})`);
+    const work = mkdtempSync(path.join(os.tmpdir(), 'nightshift-transfer-'));
+    try {
+      const log = (m: string): void => console.log(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
+      await transferMain({ problems: problemNames, seeds, variants, epochBudget, parallel, work, benchDir: path.join(ROOT, 'bench'), outDir, log });
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+    return;
+  }
   const optunaVersion = execFileSync('/usr/bin/python3', ['-c', 'import optuna; print(optuna.__version__)'], { encoding: 'utf8' }).trim();
   const started = new Date();
   const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}, Optuna ${optunaVersion}, load average at start ${os.loadavg()[0]!.toFixed(2)}`;

@@ -8,17 +8,30 @@ import type { EngineEvent } from '../../src/main/engine/campaign/events.js';
 import { STRATEGIES } from '../../src/main/engine/campaign/strategy.js';
 import { EnergyLedger, recorded } from '../../src/main/engine/lineage/index.js';
 import { Meter } from '../../src/main/engine/metering/index.js';
-import { openStore } from '../../src/main/engine/storage/open.js';
+import { openStore, openStoreReader } from '../../src/main/engine/storage/open.js';
 import { loadStudyFile } from '../../src/main/engine/study/spec.js';
 import type { ProcessLog, RunLog } from './report.js';
-import { CPU_WATTS, studyYaml, type Problem } from './space.js';
+import { CPU_WATTS, studyYaml, type Problem, type WarmStartFrom } from './space.js';
 
 export type NightshiftVariant = { label: string; sampler: 'gp' | 'random'; scheduler: 'asha' | 'hyperband'; mode: 'stop' | 'promote' };
 
-export async function runNightshift(problem: Problem, variant: NightshiftVariant, seed: number, dir: string, log: (m: string) => void): Promise<RunLog> {
+/** The study's name in its database `study.db` under the run's folder (a later run may warm-start from it). */
+export function studyName(variant: NightshiftVariant, seed: number): string {
+  return `realtrain-${variant.label}-${seed}`;
+}
+
+export async function runNightshift(
+  problem: Problem,
+  variant: NightshiftVariant,
+  seed: number,
+  dir: string,
+  log: (m: string) => void,
+  warmStart?: WarmStartFrom,
+): Promise<RunLog> {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'study.yaml');
-  writeFileSync(file, studyYaml(problem, { name: `realtrain-${variant.label}-${seed}`, sampler: variant.sampler, scheduler: variant.scheduler, mode: variant.mode, seed }));
+  const name = studyName(variant, seed);
+  writeFileSync(file, studyYaml(problem, { name, sampler: variant.sampler, scheduler: variant.scheduler, mode: variant.mode, seed, warmStart }));
   const store = openStore(path.join(dir, 'study.db'));
   const processes = new Map<number, ProcessLog & { number: number }>();
   const t0 = performance.now();
@@ -42,7 +55,7 @@ export async function runNightshift(problem: Problem, variant: NightshiftVariant
   };
   const meter = await Meter.start({ idleSeconds: 1, cpuWatts: CPU_WATTS });
   try {
-    campaign = Campaign.open({ store, spec: loadStudyFile(file, STRATEGIES), artifacts: dir, emit });
+    campaign = Campaign.open({ store, spec: loadStudyFile(file, STRATEGIES), artifacts: dir, emit, openSource: warmStart ? openStoreReader : undefined });
     campaign.useMeter(meter);
     const started = performance.now();
     await campaign.run();

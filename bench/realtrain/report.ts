@@ -5,6 +5,8 @@ import { boundaryTable, summaryTable } from './summary.js';
 
 /** One trial process: when it ran (seconds from the run's start), what it spent, what it reported. */
 export interface ProcessLog {
+  /** Nightshift's trial number (transfer.ts tells replayed configurations by it). */
+  number?: number;
   start: number;
   end: number | null;
   /** Its own energy (J), measured (Nightshift's meter) or estimated the same way (Optuna side). */

@@ -28,7 +28,18 @@ export const SPACE = {
   activation: { type: 'categorical', choices: ['relu', 'elu'] },
 } as const;
 
-export function studyYaml(p: Problem, o: { name: string; sampler: 'gp' | 'random'; scheduler: 'asha' | 'hyperband'; mode: 'stop' | 'promote'; seed: number }): string {
+/** An earlier study to warm-start from (transfer.ts): its best configurations replayed, and with `prior` its results as the GP's prior. */
+export interface WarmStartFrom {
+  study: string;
+  db: string;
+  prior: boolean;
+}
+
+export function studyYaml(
+  p: Problem,
+  o: { name: string; sampler: 'gp' | 'random'; scheduler: 'asha' | 'hyperband'; mode: 'stop' | 'promote'; seed: number; warmStart?: WarmStartFrom },
+): string {
+  const warm = o.warmStart ? `warm_start: {study: ${o.warmStart.study}, db: ${JSON.stringify(o.warmStart.db)}, prior: ${o.warmStart.prior}}\n` : '';
   const space = Object.entries(SPACE)
     .map(([name, d]) => `  ${name}: ${JSON.stringify(d)}`)
     .join('\n');
@@ -46,5 +57,5 @@ scheduler: {type: ${o.scheduler}, mode: ${o.mode}}
 budget: {trials: 100000}
 resources: {parallel: ${p.parallel}}
 seed: ${o.seed}
-`;
+${warm}`;
 }

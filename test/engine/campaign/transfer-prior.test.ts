@@ -5,6 +5,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadTransferPrior, spaceMismatch } from '../../../src/main/engine/campaign/transfer-prior.js';
 import { trialRanges } from '../../../src/shared/trial-ranges.js';
+import { encodingOf } from '../../../src/main/engine/samplers/gp/encode.js';
+import { priorObservations } from '../../../src/main/engine/samplers/gp/transfer.js';
 import { STRATEGIES } from '../../../src/main/engine/campaign/strategy.js';
 import { openAnyStudySource } from '../../../src/main/engine/optuna/index.js';
 import { openStore } from '../../../src/main/engine/storage/open.js';
@@ -114,6 +116,47 @@ describe('loading the prior', () => {
     );
     expect(loadTransferPrior(spec(null), space, store, undefined, (m) => logs.push(m))).toBeNull();
     expect(logs).toEqual(['no GP prior from study "old": it has no objective loss (its objectives: accuracy)']);
+    store.close();
+  });
+});
+
+describe('the prior of a study under stop-based ASHA', () => {
+  // The earlier study ran ASHA in stop mode (epochs 1-9, eta 3: rungs at epochs 1 and 3): most of its
+  // trials were stopped at a rung, only two trained all 9 epochs.
+  const stopAsha = { fidelity: { param: 'epochs', min: 1, max: 9, eta: 3 }, scheduler: { type: 'asha', options: { mode: 'stop' } } } as const;
+  const curves = [
+    [0.5], // stopped at epoch 1
+    [0.6],
+    [0.55],
+    [0.7, 0.75, 0.78], // stopped at epoch 3
+    [0.72, 0.8, 0.85, 0.86, 0.87, 0.88, 0.88, 0.89, 0.9], // trained to the end
+    [0.71, 0.79, 0.83, 0.84, 0.85, 0.86, 0.86, 0.87, 0.87],
+  ];
+
+  it('is fitted on every trial`s results at the rungs, stopped ones included, as this study`s model reads its own', () => {
+    const store = openStore(path.join(tempDir(), 'p.db'));
+    const old = testSpec({ name: 'old', search_space: { lr: float(0, 1) }, sampler: { type: 'gp', options: {} }, ...stopAsha });
+    const { study } = store.createStudy(old, 'h');
+    curves.forEach((curve, i) => {
+      store.enqueueTrial(study.id, { params: { lr: i / 10 }, budget: 9, lineage: { kind: 'sampler', detail: 'gp' } });
+      const t = store.claimQueued(study.id, 'me')!;
+      curve.forEach((acc, k) => store.addReport(t.id, k + 1, { acc }));
+      const last = curve.at(-1)!;
+      store.finishTrial(t.id, { state: curve.length === 9 ? 'complete' : 'pruned', values: { acc: last }, metrics: {}, reason: null });
+    });
+    const spec = testSpec({ name: 'new', search_space: { lr: float(0, 1) }, sampler: { type: 'gp', options: {} }, warm_start: { study: 'old', db: null, top: 2, prior: true }, ...stopAsha });
+    const space = new SearchSpace({ lr: float(0, 1) });
+    const t = loadTransferPrior(spec, space, store, undefined, () => {})!;
+    const at = (budget: number) => t.prior.trials.filter((x) => x.budget === budget).map((x) => [x.number, x.values!.acc]);
+    // Each configuration's first report at each rung it reached, and the complete trials at the top.
+    expect(at(1)).toEqual(curves.map((c, i) => [i, c[0]]));
+    expect(at(3)).toEqual([3, 4, 5].map((i) => [i, curves[i]![2]]));
+    expect(at(9)).toEqual([[4, 0.9], [5, 0.87]]);
+    expect(t.description).toBe('GP prior from study "old": 6 finished trials (#0-#5), 11 results at the scheduler\'s rungs');
+    // While this study's model learns from its first rung, the prior is the earlier study's epoch-1 results.
+    const target = [{ number: 0, state: 'complete' as const, params: { lr: 0.3 }, values: { acc: 0.6 }, budget: 1 }];
+    const obs = priorObservations(encodingOf(space), t.prior, target, spec.objectives)!;
+    expect([...obs.targets[0]!]).toEqual(curves.map((c) => -c[0]!));
     store.close();
   });
 });

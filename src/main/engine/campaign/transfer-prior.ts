@@ -3,12 +3,16 @@
 // study's every parameter exists in the earlier one with a compatible type and an overlapping range, and
 // the earlier study has this study's objectives. `prior: true` turns a mismatch into a study-file error;
 // `prior: false` leaves the earlier study to replaying its best configurations (warm-start.ts).
+import type { GpTrial } from '../samplers/gp/suggest.js';
 import type { GpPrior } from '../samplers/gp/transfer.js';
 import { PRIOR_MIN_RESULTS } from '../samplers/gp/transfer.js';
 import { StudySpecError } from '../study/errors.js';
 import type { SearchSpace } from '../study/space.js';
 import type { ParamSpec, StudySpec } from '../study/types.js';
-import type { Store, StoreReader } from '../storage/types.js';
+import type { Store, StoreReader, StudyRecord } from '../storage/types.js';
+import { rungResults } from '../schedulers/arrivals.js';
+import { createScheduler } from '../schedulers/index.js';
+import type { StepReport, TrialView } from '../study/trial-view.js';
 import { project } from './warm-start.js';
 import { trialRanges } from '../../../shared/trial-ranges.js';
 
@@ -77,26 +81,58 @@ export function loadTransferPrior(
     if (mismatch) return refuse(mismatch);
     const missing = spec.objectives.find((o) => !study.objectives.some((s) => s.metric === o.metric));
     if (missing) return refuse(`it has no objective ${missing.metric} (its objectives: ${study.objectives.map((o) => o.metric).join(', ')})`);
-    const finalistRuns = source.finalistRuns(study.id);
-    const trials = source
-      .trials(study.id)
-      .filter((t) => t.state === 'complete' && !finalistRuns.has(t.id) && spec.objectives.every((o) => Number.isFinite(t.values[o.metric])))
-      .flatMap((t) => {
-        const params = project(t.params, space);
-        return params ? [{ number: t.number, state: t.state, params, values: t.values, budget: t.budget, metrics: t.metrics }] : [];
-      });
+    const trials = priorTrials(source, study, space, spec);
     if (trials.length < PRIOR_MIN_RESULTS) {
-      return refuse(`${trials.length} of its finished trials fit this search space with every objective, the prior needs ${PRIOR_MIN_RESULTS}`);
+      return refuse(`${trials.length} results of its finished trials fit this search space with every objective, the prior needs ${PRIOR_MIN_RESULTS}`);
     }
     const first = spec.objectives[0]!;
     const sign = first.direction === 'minimize' ? 1 : -1;
     // The best and the most recent trials; the GP caps what it fits on again (max_train).
-    const kept = trials.length <= MAX_PRIOR_TRIALS ? trials : [...trials].sort((a, b) => sign * (a.values[first.metric]! - b.values[first.metric]!)).slice(0, MAX_PRIOR_TRIALS);
+    const kept = trials.length <= MAX_PRIOR_TRIALS ? trials : [...trials].sort((a, b) => sign * (a.values![first.metric]! - b.values![first.metric]!)).slice(0, MAX_PRIOR_TRIALS);
     const where = ws.db ? ` in ${ws.db}` : '';
-    return { prior: { trials: kept }, description: `GP prior from study "${ws.study}"${where}: ${kept.length} finished trials (${trialRanges(kept.map((t) => t.number), 12)})` };
+    const numbers = [...new Set(kept.map((t) => t.number))];
+    const atRungs = kept.length > numbers.length ? `, ${kept.length} results at the scheduler's rungs` : '';
+    return { prior: { trials: kept }, description: `GP prior from study "${ws.study}"${where}: ${numbers.length} finished trials (${trialRanges(numbers, 12)})${atRungs}` };
   } finally {
     if (source !== store) source.close();
   }
+}
+
+/**
+ * The earlier study's results the prior is fitted on, projected onto this study's space. Under stop-based
+ * successive halving this study's model learns from rung results (each configuration's first report at or
+ * past a rung, schedulers/arrivals.ts), mostly the lowest rung's early on; the earlier study's results are
+ * taken the same way, stopped trials included. Its complete trials alone are the few that reached the top
+ * rung (3-5 of ~22 in a 60-epoch digits run), at a budget other than the one this study's model learns from.
+ */
+function priorTrials(source: StoreReader, study: StudyRecord, space: SearchSpace, spec: StudySpec): GpTrial[] {
+  const rungSteps = spec.fidelity ? (createScheduler(spec.scheduler, spec.fidelity).rungSteps ?? null) : null;
+  const finalistRuns = source.finalistRuns(study.id);
+  const usable = (t: { state: string; values: Record<string, number> | null }): boolean =>
+    t.state === 'complete' && spec.objectives.every((o) => Number.isFinite(t.values?.[o.metric]));
+  const finished = source.trials(study.id).flatMap((t) => {
+    if (finalistRuns.has(t.id) || !(t.state === 'complete' || (rungSteps && t.state === 'pruned'))) return [];
+    const params = project(t.params, space);
+    return params ? [{ t, params }] : [];
+  });
+  if (!rungSteps) {
+    return finished.filter(({ t }) => usable(t)).map(({ t, params }) => ({ number: t.number, state: t.state, params, values: t.values, budget: t.budget, metrics: t.metrics }));
+  }
+  const series = spec.objectives.map((o) => ({ metric: o.metric, byTrial: source.metricSeries(study.id, o.metric) }));
+  const views: TrialView[] = finished.map(({ t, params }) => {
+    const progress = new Map<number, StepReport>();
+    for (const { metric, byTrial } of series) {
+      for (const r of byTrial.get(t.id) ?? []) {
+        const had = progress.get(r.step);
+        // Without a stored order (a foreign source), a trial's reports follow its number, then its steps.
+        progress.set(r.step, { seq: had?.seq ?? r.seq ?? t.number * 2 ** 32 + r.step, values: { ...had?.values, [metric]: r.value } });
+      }
+    }
+    return { number: t.number, state: t.state, params, values: t.values, intermediate: new Map(), progress, budget: t.budget, metrics: t.metrics };
+  });
+  return rungResults(views, rungSteps, spec.objectives)
+    .filter(usable)
+    .map(({ number, state, params, values, budget, metrics }) => ({ number, state, params, values, budget, metrics }));
 }
 
 /** The study's event kind that says a prior was used, and from where. */
