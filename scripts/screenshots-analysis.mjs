@@ -16,12 +16,12 @@ const outArg = process.argv.indexOf('--out');
 const OUT = path.resolve(outArg > 0 ? process.argv[outArg + 1] : path.join(ROOT, 'docs', 'screenshots'));
 
 // A trial that behaves like a small MLP: accuracy peaks at a learning rate, grows with width, suffers from
-// dropout and sgd; CPU work (so metered energy) grows with width: 0.1-1.5 s, so the narrow ones end within
+// dropout and sgd; CPU work (so metered energy) grows with width: 0.2-3.1 s, so the narrow ones end within
 // the meter's sampling (below resolution, left off the energy axes with a note) and the wide ones are measured.
 const TRIAL = `
 const p = JSON.parse(process.env.NIGHTSHIFT_PARAMS);
 const seed = Number(process.env.NIGHTSHIFT_TRIAL_NUMBER) * 7919 % 1000 / 1000;
-const end = Date.now() + p.units * 6;
+const end = Date.now() + p.units * 12;
 let x = 0; while (Date.now() < end) x += Math.sqrt(x + 1);
 const top = 0.97 - 0.05 * (Math.log10(p.lr) + 2.3) ** 2 + 0.025 * Math.log2(p.units / 16) / 4 - 0.12 * p.dropout ** 2 - (p.optimizer === 'sgd' ? 0.03 : 0) + 0.01 * (seed - 0.5);
 for (let epoch = 1; epoch <= 5; epoch++) console.log('@nightshift ' + JSON.stringify({ step: epoch, val_accuracy: top - 0.25 / epoch ** 1.5 }));
