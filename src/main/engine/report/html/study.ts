@@ -180,10 +180,13 @@ function convergenceSection(r: StudyReport): string {
           layers: [{ kind: 'line', points: stepped(c.byEnergy).map((p) => ({ x: p.x / 1000, y: p.y })), cls: 'best-line' }],
         })
       : '';
-    return `<h3>${esc(o.metric)} (${esc(o.direction)})</h3>${byTrial}${byEnergy}`;
+    const below = c.belowResolution > 0 ? `<p class="note below-resolution">${belowNote(c.belowResolution)}: a rough or 0 J figure is no best.</p>` : '';
+    return `<h3>${esc(o.metric)} (${esc(o.direction)})</h3>${byTrial}${byEnergy}${below}`;
   });
   return `<h2>Convergence</h2>${parts.join('')}`;
 }
+
+const belowNote = (n: number) => `${n} trial${n === 1 ? '' : 's'} below the meter's resolution not plotted`;
 
 /** Best-so-far points as a step line (the value holds until the next improvement). */
 function stepped(points: readonly Point[]): Point[] {
