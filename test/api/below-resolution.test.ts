@@ -1,7 +1,7 @@
 // A trial too short for the meter's sampling (flag short_window) keeps the meter's rough energy figure in the
 // database; the API's answers carry the flag so no view prints that figure or plots it as the cheapest trial.
 // On a real SQLite file: the study summary's points, best so far and hypervolume, the library's best, compare's
-// fronts and lines, and the HTML report's convergence.
+// fronts and lines, and the HTML report's convergence and front chart.
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiMethod, ApiRequest, ApiResponse } from '../../src/shared/api.js';
@@ -142,5 +142,20 @@ describe('energy below the meter\'s resolution in the API\'s answers', () => {
     expect(hv.by_trial.at(-1)!.y).toBeCloseTo(volume, 9);
     expect(hv.by_energy.at(-1)!.y).toBeCloseTo(volume, 9);
     expect(hv.below_resolution).toBe(1);
+  });
+  it("the HTML report's front chart leaves the short trial off, says so, and draws the measured trials' front", async () => {
+    const { db } = studyFile([ACC, ENERGY]);
+    const html = reportOf(db);
+    const start = html.indexOf('aria-label="Pareto front: acc against energy_j"');
+    expect(start).toBeGreaterThan(0);
+    const chart = html.slice(start, html.indexOf('</svg>', start));
+    const titles = [...chart.matchAll(/<title>#(\d+)/g)].map((m) => Number(m[1]));
+    expect(new Set(titles)).toEqual(new Set([0, 1, 3]));
+    // The front drawn (circles of class front): trials 0 and 1, not 0 and 2.
+    const front = [...chart.matchAll(/<circle class="front"[^>]*><title>#(\d+)/g)].map((m) => Number(m[1])).sort();
+    expect(front).toEqual([0, 1]);
+    expect(html).toContain("1 trial below the meter's resolution not plotted (energy unknown; listed in the table below); the line is the front of the 3 measured.");
+    // The table under it still holds the whole Pareto set, the short trial's energy written as below resolution.
+    expect(html.slice(html.indexOf('</svg>', start))).toMatch(/below resolution/);
   });
 });
