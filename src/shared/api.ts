@@ -121,17 +121,29 @@ export interface StudySummary {
   /** Complete trials with all objective values, before decimation. */
   points_total: number;
   /** Best value of the first objective so far, against trial number and against cumulative energy_j. */
-  best_so_far: { by_trial: SeriesPoint[]; by_energy: SeriesPoint[] };
+  best_so_far: {
+    by_trial: SeriesPoint[];
+    by_energy: SeriesPoint[];
+    /** Complete trials left out: their first objective is an energy below the meter's resolution (no figure to be best with). */
+    below_resolution: number;
+  };
   budget: BudgetSummary;
   active: boolean;
   /** Every trial's curve of the first objective against step, downsampled; null without objectives. */
   curves: LearningCurves | null;
   /**
    * Hypervolume of the front so far (all objectives turned into minimization, reference point: the worst
-   * value of each objective over the complete trials), against trial number and against cumulative energy_j.
-   * Null for one objective or more than three.
+   * value of each objective over the complete trials plus a margin), against trial number and against
+   * cumulative energy_j; trials below the meter's resolution on an energy objective count in neither.
+   * Null for one objective or more than three; empty series (no reference) when every trial is below.
    */
-  hypervolume: { reference: Record<string, number>; by_trial: SeriesPoint[]; by_energy: SeriesPoint[] } | null;
+  hypervolume: {
+    reference: Record<string, number>;
+    by_trial: SeriesPoint[];
+    by_energy: SeriesPoint[];
+    /** Complete trials left out of the volume and the reference: an energy objective of theirs is below the meter's resolution. */
+    below_resolution: number;
+  } | null;
   /** GPU power and memory: the live meter's series while a campaign runs here, else the stored series. */
   gpu: { live: boolean; gpus: GpuTrace[] };
 }

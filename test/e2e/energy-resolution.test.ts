@@ -138,6 +138,24 @@ seed: 3
     expect(energyOf.size).toBe(8);
     expect(energyOf.get(short.number)).toBe('below resolution');
     expect(Number(energyOf.get(slow.number))).toBeCloseTo(slow.values.energy_j!, 3);
+    // Its front chart leaves the short trials off the energy axis, says how many, and draws the measured front.
+    const start = html.indexOf('aria-label="Pareto front: acc against energy_j"');
+    const chart = html.slice(start, html.indexOf('</svg>', start));
+    const drawn = [...chart.matchAll(/<circle class="(?:trial|front)"[^>]*><title>#(\d+)/g)].map((m) => Number(m[1]));
+    for (const t of flaggedPoints()) expect(drawn).not.toContain(t.number);
+    const front = [...chart.matchAll(/<circle class="front"[^>]*><title>#(\d+)/g)].map((m) => Number(m[1])).sort((a, b) => a - b);
+    expect(front).toEqual(measuredFront().map((t) => t.number).sort((a, b) => a - b));
+    expect(html).toContain(`${flaggedPoints().length} trial${flaggedPoints().length === 1 ? '' : 's'} below the meter's resolution not plotted (energy unknown`);
+  });
+
+  it("the study page's hypervolume is the measured trials' and says how many it leaves out", async () => {
+    await page.goto(`${serve.url}#/study/short`);
+    const note = page.locator('[data-testid="hypervolume-below-resolution"]');
+    await note.waitFor();
+    expect(Number(await note.getAttribute('data-count'))).toBe(flaggedPoints().length);
+    expect(await note.textContent()).toContain("below the meter's resolution not plotted");
+    // Best so far is of accuracy, a measured figure for every trial: nothing is left out of it.
+    expect(await page.locator('[data-testid="best-so-far-below-resolution"]').count()).toBe(0);
   });
 
   it("the Pareto chart leaves a short trial off its energy axis, says how many, and its tip says below resolution", async () => {

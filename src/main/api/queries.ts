@@ -7,7 +7,7 @@ import { stateNow, trialJson } from '../engine/report/json.js';
 import { bestTrials } from '../engine/study/pareto.js';
 import type { ReportRecord, StoreReader, StudyRecord, TrialRecord } from '../engine/storage/types.js';
 import { EnergyLedger, spentTotal } from '../engine/lineage/index.js';
-import { convergence } from '../engine/report/convergence.js';
+import { belowResolutionIn, convergence } from '../engine/report/convergence.js';
 import { finalistsSummary, searchTrials, splitCounts } from '../engine/finalists/stage.js';
 import { lastRunStart, runWallSeconds } from './morning.js';
 import { changePoints, decimatePoints, evenly } from './decimate.js';
@@ -46,12 +46,15 @@ export function objectivePoints(trials: readonly TrialRecord[], objectives: read
   }));
 }
 
-/** The HTML report's series (report/convergence.ts), so the dashboard and the report agree. */
-function bestSoFar(trials: readonly TrialRecord[], objectives: readonly Objective[], ledger: EnergyLedger<TrialRecord>): StudySummary['best_so_far'] {
+/**
+ * The HTML report's series (report/convergence.ts), so the dashboard and the report agree: a trial whose
+ * first objective is an energy below the meter's resolution is left out and counted.
+ */
+function bestSoFar(trials: readonly TrialRecord[], objectives: readonly Objective[], ledger: EnergyLedger<TrialRecord>, shortWindow: ReadonlySet<number>): StudySummary['best_so_far'] {
   const first = objectives[0];
-  if (!first) return { by_trial: [], by_energy: [] };
-  const c = convergence(trials, first, ledger);
-  return { by_trial: c.byTrial, by_energy: c.byEnergy ?? [] };
+  if (!first) return { by_trial: [], by_energy: [], below_resolution: 0 };
+  const c = convergence(trials, first, ledger, belowResolutionIn(shortWindow));
+  return { by_trial: c.byTrial, by_energy: c.byEnergy ?? [], below_resolution: c.belowResolution };
 }
 
 const NO_BUDGET = { trials: null, wall_time_s: null, energy_j: null, deadline: null } as const;
@@ -107,8 +110,8 @@ function studyFigures(store: StoreReader, study: StudyRecord, all: readonly Tria
   const points = objectivePoints(trials, study.objectives, shortWindow);
   const front = new Set(points.filter((p) => p.front === 0).map((p) => p.number));
   const ledger = new EnergyLedger(trials);
-  const best = bestSoFar(trials, study.objectives, ledger);
-  const hv = hypervolumeSeries(trials, study.objectives, ledger);
+  const best = bestSoFar(trials, study.objectives, ledger, shortWindow);
+  const hv = hypervolumeSeries(trials, study.objectives, ledger, belowResolutionIn(shortWindow));
   const winner = finalists?.winner ?? null;
   return {
     counts,
@@ -119,7 +122,7 @@ function studyFigures(store: StoreReader, study: StudyRecord, all: readonly Tria
     finalist_counts: finalistCounts,
     points: decimatePoints(points, study.objectives.map((o) => o.metric)),
     points_total: points.length,
-    best_so_far: { by_trial: changePoints(best.by_trial), by_energy: changePoints(best.by_energy) },
+    best_so_far: { by_trial: changePoints(best.by_trial), by_energy: changePoints(best.by_energy), below_resolution: best.below_resolution },
     // Every trial's curve, finalist runs included: while they run, they are what the study is doing.
     curves: learningCurves(store, all, study.objectives, predictingScheduler(study)),
     hypervolume: hv && { ...hv, by_trial: changePoints(hv.by_trial), by_energy: changePoints(hv.by_energy) },

@@ -96,25 +96,35 @@ function bandedCurves(started: readonly TrialRecord[], series: Map<number, { ste
 /**
  * Hypervolume after each complete trial (trial order), against trial number and cumulative energy_j.
  * The archive of non-dominated points stays small, so the volume is recomputed only when it changes:
- * O(N·F) plus one volume per improvement, not one per trial.
+ * O(N·F) plus one volume per improvement, not one per trial. A trial with an objective that is an energy
+ * below the meter's resolution (`below`) adds no volume and sets no reference: its 0 J or rough joules would
+ * count as a measured saving. It is counted in `below_resolution`; the energy axis still counts what it spent.
  */
 export function hypervolumeSeries(
   trials: readonly TrialRecord[],
   objectives: readonly Objective[],
   ledger: EnergyLedger<TrialRecord>,
-): { reference: Record<string, number>; by_trial: SeriesPoint[]; by_energy: SeriesPoint[] } | null {
+  below: (t: TrialRecord, metric: string) => boolean = () => false,
+): { reference: Record<string, number>; by_trial: SeriesPoint[]; by_energy: SeriesPoint[]; below_resolution: number } | null {
   const m = objectives.length;
   if (m < 2 || m > 3) return null;
   const sign = objectives.map((o) => (o.direction === 'maximize' ? -1 : 1));
+  let belowResolution = 0;
   const vec = (t: TrialRecord): Point | null => {
     if (t.state !== 'complete') return null;
     const v = objectives.map((o, k) => (t.values[o.metric] ?? NaN) * sign[k]!);
-    return v.every(Number.isFinite) ? v : null;
+    if (!v.every(Number.isFinite)) return null;
+    if (objectives.some((o) => below(t, o.metric))) {
+      belowResolution++;
+      return null;
+    }
+    return v;
   };
   const all = trials.map(vec);
   const ref: number[] = objectives.map(() => -Infinity);
   for (const v of all) if (v) v.forEach((x, k) => (ref[k] = Math.max(ref[k]!, x)));
-  if (!ref.every(Number.isFinite)) return null;
+  // Every complete trial below resolution: no volume to draw, but the panel says why it is empty.
+  if (!ref.every(Number.isFinite)) return belowResolution > 0 ? { reference: {}, by_trial: [], by_energy: [], below_resolution: belowResolution } : null;
   // The worst point sits on the reference and adds nothing; a margin of 10% of each range gives every
   // front point a share (the usual nadir + margin choice, e.g. Ishibuchi et al., 2018).
   const lo: number[] = objectives.map(() => Infinity);
@@ -139,6 +149,7 @@ export function hypervolumeSeries(
     reference: Object.fromEntries(objectives.map((o, k) => [o.metric, refPoint[k]! * sign[k]!])),
     by_trial: byTrial,
     by_energy: byEnergy,
+    below_resolution: belowResolution,
   };
 }
 

@@ -11,7 +11,7 @@ import { IMPORTANCE_FOREST, importanceByObjective, type ImportanceOptions, type 
 import { byNumberIn, EnergyLedger, plannedLineage } from '../lineage/index.js';
 import { bestTrials } from '../study/pareto.js';
 import type { StoreReader, StudyRecord, TrialRecord } from '../storage/types.js';
-import { convergence } from './convergence.js';
+import { belowResolutionIn, convergence } from './convergence.js';
 import { studyCost } from './study-cost.js';
 
 export interface BudgetUsed {
@@ -85,7 +85,7 @@ export interface StudyReport {
   finalistsEnergyJ: number | null;
   baseline: TrialRecord | null;
   comparisons: Comparison[];
-  convergence: { objective: Objective; byTrial: Point[]; byEnergy: Point[] | null; all: Point[] }[];
+  convergence: { objective: Objective; byTrial: Point[]; byEnergy: Point[] | null; all: Point[]; belowResolution: number }[];
   curves: CurveSet | null;
   importance: { objective: Objective; params: ParamImportance[] }[];
   /** How energy was measured, grouped over the trials measured the same way. */
@@ -201,7 +201,6 @@ export function buildStudyReport(store: StoreReader, study: StudyRecord, opts: R
     });
   }
 
-  const series = objectives.map((o) => ({ objective: o, ...convergence(trials, o, ledger) }));
 
   const curves = learningCurves(store, trials, objectives[0], best, opts.maxCurves ?? 60);
 
@@ -211,6 +210,7 @@ export function buildStudyReport(store: StoreReader, study: StudyRecord, opts: R
   const provenanceById = store.provenanceOfStudy(study.id);
   const provenance = groupProvenance(provenanceById, new Map(all.map((t) => [t.id, t.number])));
   const shortWindow = new Set([...provenanceById].filter(([, p]) => p.flags.includes('short_window')).map(([id]) => id));
+  const series = objectives.map((o) => ({ objective: o, ...convergence(trials, o, ledger, belowResolutionIn(shortWindow)) }));
   const environment = events.filter((e) => /^(environment|inventory|gpu|engine|backend|host|meter|measure|energy)/i.test(e.kind));
   const energyMetrics = ENERGY_KEYS.filter((k) => all.some((t) => Number.isFinite(metricOf(t, k))));
 

@@ -12,6 +12,8 @@ import { REPORT_CSS } from './style.js';
 import { barsSvg, chartSvg } from './svg.js';
 import { trialRanges } from '../../../../shared/trial-ranges.js';
 import { belowResolution } from '../../../../shared/energy-resolution.js';
+import { bestTrials } from '../../study/pareto.js';
+import { belowResolutionIn } from '../convergence.js';
 
 export interface PageOptions {
   /** When the report was made (ISO); default now. */
@@ -138,24 +140,36 @@ function bestSection(r: StudyReport): string {
   const [ox, oy] = [objs[0]!, objs[1]!];
   const complete = r.trials.filter((t) => !r.finalistRunIds.has(t.id) && t.state === 'complete' && Number.isFinite(t.values[ox.metric]) && Number.isFinite(t.values[oy.metric]));
   const pt = (t: TrialRecord): Point => ({ x: t.values[ox.metric]!, y: t.values[oy.metric]! });
-  const front = r.front.map(pt);
+  // A trial whose energy on an axis is below the meter's resolution has no place on it (its 0 J or rough
+  // joules would sit at the cheap end as if measured): it is left off and counted, and the front drawn is
+  // that of the measured trials, as on the dashboard's Pareto chart (api/queries.ts's front_measured).
+  const below = belowResolutionIn(r.shortWindow);
+  const drawn = complete.filter((t) => !below(t, ox.metric) && !below(t, oy.metric));
+  const notDrawn = complete.length - drawn.length;
+  const measured = r.trials.filter((t) => !r.finalistRunIds.has(t.id) && !objs.some((o) => below(t, o.metric)));
+  const frontTrials = notDrawn > 0 ? bestTrials(measured, objs) : r.front;
+  const front = frontTrials.map(pt);
   const chart = chartSvg({
     title: `Pareto front: ${ox.metric} against ${oy.metric}`,
     x: { label: `${ox.metric} (${ox.direction})` },
     y: { label: `${oy.metric} (${oy.direction})` },
     layers: [
-      { kind: 'points', points: complete.map(pt), cls: 'trial', titles: complete.map((t) => `#${t.number}`) },
+      { kind: 'points', points: drawn.map(pt), cls: 'trial', titles: drawn.map((t) => `#${t.number}`) },
       { kind: 'line', points: paretoStaircase(front, [ox.direction, oy.direction]), cls: 'stairs' },
-      { kind: 'points', points: front, cls: 'front', r: 4.5, titles: r.front.map((t) => `#${t.number} ${paramsText(t.params)}`) },
-      ...(r.baseline && complete.includes(r.baseline) ? [{ kind: 'points' as const, points: [pt(r.baseline)], cls: 'baseline', r: 5, titles: ['baseline'] }] : []),
+      { kind: 'points', points: front, cls: 'front', r: 4.5, titles: frontTrials.map((t) => `#${t.number} ${paramsText(t.params)}`) },
+      ...(r.baseline && drawn.includes(r.baseline) ? [{ kind: 'points' as const, points: [pt(r.baseline)], cls: 'baseline', r: 5, titles: ['baseline'] }] : []),
     ],
     legend: [
-      { cls: 'front', label: 'Pareto front' },
+      { cls: 'front', label: notDrawn > 0 ? 'Pareto front of the measured trials' : 'Pareto front' },
       { cls: 'trial', label: 'other trials' },
       ...(r.baseline ? [{ cls: 'baseline', label: 'baseline' }] : []),
     ],
   });
-  const note = objs.length > 2 ? `<p class="note">The chart shows the first two of ${objs.length} objectives; the table holds the whole Pareto set.</p>` : '';
+  const unplotted =
+    notDrawn > 0
+      ? `<p class="note below-resolution" data-count="${notDrawn}">${belowNote(notDrawn)} (energy unknown; listed in the table below); the line is the front of the ${drawn.length} measured.</p>`
+      : '';
+  const note = unplotted + (objs.length > 2 ? `<p class="note">The chart shows the first two of ${objs.length} objectives; the table holds the whole Pareto set.</p>` : '');
   const title = `${r.bestValidated ? "The search's Pareto front" : 'Pareto front'} (${r.front.length} trials)`;
   return `${validated}<h2>${title}</h2>${chart}${note}${table(head, r.front.map((t) => trialRow(t, r)), 'best')}`;
 }
@@ -180,10 +194,13 @@ function convergenceSection(r: StudyReport): string {
           layers: [{ kind: 'line', points: stepped(c.byEnergy).map((p) => ({ x: p.x / 1000, y: p.y })), cls: 'best-line' }],
         })
       : '';
-    return `<h3>${esc(o.metric)} (${esc(o.direction)})</h3>${byTrial}${byEnergy}`;
+    const below = c.belowResolution > 0 ? `<p class="note below-resolution">${belowNote(c.belowResolution)}: a rough or 0 J figure is no best.</p>` : '';
+    return `<h3>${esc(o.metric)} (${esc(o.direction)})</h3>${byTrial}${byEnergy}${below}`;
   });
   return `<h2>Convergence</h2>${parts.join('')}`;
 }
+
+const belowNote = (n: number) => `${n} trial${n === 1 ? '' : 's'} below the meter's resolution not plotted`;
 
 /** Best-so-far points as a step line (the value holds until the next improvement). */
 function stepped(points: readonly Point[]): Point[] {
