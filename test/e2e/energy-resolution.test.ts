@@ -13,6 +13,7 @@ import { openStoreReader } from '../../src/main/engine/storage/open.js';
 import type { TrialRecord } from '../../src/main/engine/storage/types.js';
 import { bestTrials } from '../../src/main/engine/study/pareto.js';
 import type { CompareView } from '../../src/shared/analysis.js';
+import type { TrialsPage } from '../../src/shared/api.js';
 import type { Objective } from '../../src/shared/types.js';
 import { loadScenario, makeFakeGpu } from '../fixtures/fake-gpu/fake-gpu.js';
 import { cliEnv, runCli, tempDir } from '../helpers/cli.js';
@@ -106,6 +107,55 @@ seed: 3
     const measured = (await cell(slow.number).textContent())!.trim();
     // The table writes four significant digits (hundreds of joules on the simulated GPUs).
     expect(Math.abs(Number(measured) - slow.values.energy_j!) / slow.values.energy_j!).toBeLessThan(1e-3);
+  });
+
+  it("the Understand page's parallel coordinates and energy slices leave short trials off the energy axis, say how many, and keep them on the others", async () => {
+    await page.goto(`${serve.url}#/study/short/understand`);
+    const complete = trials.filter((t) => t.state === 'complete' && t.values.energy_j !== undefined);
+    const measured = complete.filter((t) => !flagged.has(t.id));
+    const off = flaggedPoints().length;
+    expect(off, 'short trials and measured ones').toBeGreaterThan(0);
+    expect(measured.length).toBeGreaterThan(0);
+    const note = page.locator('[data-testid="pc-below-resolution-energy_j"]');
+    await note.waitFor();
+    expect(Number(await note.getAttribute('data-count'))).toBe(off);
+    expect(await note.textContent()).toContain("below the meter's resolution not plotted on the energy_j axis");
+    // Accuracy is measured for every trial: nothing is left off its axis, and every trial keeps its line.
+    expect(await page.locator('[data-testid="pc-below-resolution-acc"]').count()).toBe(0);
+    const pc = page.locator('[data-testid="parallel-coordinates"]');
+    expect(Number(await pc.getAttribute('data-lines'))).toBe(complete.length);
+    // The slices of accuracy draw every trial; those of energy only the measured ones, with the note.
+    expect(Number(await page.locator('[data-testid="slice-x"]').getAttribute('data-points'))).toBe(complete.length);
+    expect(await page.locator('[data-testid="slices-below-resolution"]').count()).toBe(0);
+    await page.selectOption('select[aria-label="objective for slices and sensitivity"]', { label: 'energy_j (minimize)' });
+    const sliceNote = page.locator('[data-testid="slices-below-resolution"]');
+    await sliceNote.waitFor();
+    expect(Number(await sliceNote.getAttribute('data-count'))).toBe(off);
+    expect(Number(await page.locator('[data-testid="slice-x"]').getAttribute('data-points'))).toBe(measured.length);
+    // Brushing the whole energy axis keeps the measured trials, in the chart and in the table under it.
+    const axis = (await page.locator('[data-axis="value.energy_j"]').boundingBox())!;
+    await page.mouse.move(axis.x + axis.width / 2, axis.y + 1);
+    await page.mouse.down();
+    await page.mouse.move(axis.x + axis.width / 2, axis.y + axis.height - 1, { steps: 4 });
+    await page.mouse.up();
+    const badge = page.locator('[data-range="value.energy_j"]');
+    await badge.waitFor();
+    const [lo, hi] = [Number(await badge.getAttribute('data-min')), Number(await badge.getAttribute('data-max'))];
+    const inRange = measured.filter((t) => t.values.energy_j! >= lo && t.values.energy_j! <= hi);
+    expect(inRange.length).toBe(measured.length);
+    await page.waitForFunction((n) => document.querySelector('[data-testid="brushed-count"]')?.getAttribute('data-total') === String(n), inRange.length);
+    const shown = await page.locator('[data-testid="brushed-table"] tbody tr').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-trial'))));
+    expect(shown.sort((x, y) => x - y)).toEqual(inRange.map((t) => t.number).sort((x, y) => x - y));
+    expect(Number(await pc.getAttribute('data-kept'))).toBe(inRange.length);
+    // A range that holds every rough figure too (0 J and up) still leaves the short trials out: the engine's
+    // filter behind the table places no trial below resolution on an energy axis.
+    const r = await fetch(`http://127.0.0.1:${serve.port}/api/study.trials`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${serve.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ study: 'short', filter: { ranges: [{ key: 'value.energy_j', min: 0 }] } }),
+    });
+    const rows = ((await r.json()) as { result: TrialsPage }).result.trials.map((t) => t.number);
+    expect(rows.sort((x, y) => x - y)).toEqual(measured.map((t) => t.number).sort((x, y) => x - y));
   });
 
   it('the trial page shows a short trial\'s energy objective and start-up energy as below resolution with the flag', async () => {

@@ -211,6 +211,9 @@ function sortValue(t: TrialJson, key: string): number | string | null {
   return v === undefined ? null : typeof v === 'boolean' ? String(v) : v;
 }
 
+/** Whether a trials-table key is an objective or metric that the meter's energy integral gives. */
+const energyKey = (key: string) => (key.startsWith('value.') || key.startsWith('metric.')) && ENERGY_METRICS.includes(key.slice(key.indexOf('.') + 1));
+
 /** A brushed axis keeps a trial whose value lies in it; a trial without a value there is left out. */
 function inRange(v: number | string | null, r: TrialRange): boolean {
   if (v === null) return false;
@@ -227,7 +230,14 @@ export function trialsPage(store: StoreReader, study: StudyRecord, q: TrialsQuer
   if (states && states.length > 0) rows = rows.filter((t) => states.includes(t.state));
   const text = q.filter?.text?.trim().toLowerCase();
   if (text) rows = rows.filter((t) => `${t.number} ${JSON.stringify(t.params)} ${t.reason ?? ''}`.toLowerCase().includes(text));
-  for (const r of q.filter?.ranges ?? []) rows = rows.filter((t) => inRange(sortValue(t, r.key), r));
+  const ranges = q.filter?.ranges ?? [];
+  // A brush on an energy axis keeps only trials the Understand page places on it: one whose energy is below
+  // the meter's resolution is drawn on no energy axis, so the table under the chart leaves it out too.
+  const provenance = ranges.some((r) => energyKey(r.key)) ? store.provenanceOfStudy(study.id) : null;
+  const offAxis = (t: TrialJson, key: string, v: number | string | null) =>
+    provenance !== null && typeof v === 'number' && energyKey(key) &&
+    belowResolution(key.slice(key.indexOf('.') + 1), v, { values: t.values, metrics: t.metrics, flags: provenance.get(ids.get(t.number)!)?.flags });
+  for (const r of ranges) rows = rows.filter((t) => inRange(sortValue(t, r.key), r) && !offAxis(t, r.key, sortValue(t, r.key)));
   if (q.sort) {
     const { key, direction } = q.sort;
     const sign = direction === 'asc' ? 1 : -1;
