@@ -1,6 +1,7 @@
 // Reference values from SciPy 1.10 (scipy.stats.t.ppf / t.cdf / kendalltau), computed once and pasted here.
 import { describe, expect, it } from 'vitest';
-import { kendallTau, meanInterval, optimism, probabilityBeats, tCdf, tQuantile } from '../../../src/main/engine/finalists/stats.js';
+import { kendallTau, meanInterval, optimism, probabilityBeats } from '../../../src/main/engine/finalists/stats.js';
+import { tCdf, tQuantile } from '../../../src/main/engine/study/student-t.js';
 
 describe('Student t', () => {
   it('has the 97.5% quantiles of the tables', () => {

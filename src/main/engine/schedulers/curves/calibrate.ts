@@ -11,6 +11,7 @@
 // modelled as Gaussian with unknown mean and variance, so a new trial's final is predicted by the standard
 // Student-t prediction interval (Geisser, "Predictive Inference", 1993, ch. 2): the mean residual corrects the
 // ensemble's bias, and with few completed trials the t's heavy tails keep a stop rare.
+import { tCdf as studentCdf } from '../../study/student-t.js';
 import { normCdf } from './fit.js';
 
 /** A location-scale Student-t (dof Infinity: Gaussian). */
@@ -56,60 +57,7 @@ export function tQuantile(t: StudentT, q: number): number {
   return t.center + t.scale * ((lo + hi) / 2);
 }
 
-/** CDF of the standard Student-t with `dof` degrees of freedom: 1 − ½·I_{ν/(ν+z²)}(ν/2, ½) for z > 0. */
+/** CDF of the standard Student-t with `dof` degrees of freedom; the Gaussian for dof Infinity. */
 export function tCdf(z: number, dof: number): number {
-  if (!Number.isFinite(dof)) return normCdf(z);
-  if (z === 0) return 0.5;
-  const tail = 0.5 * incompleteBeta(dof / (dof + z * z), dof / 2, 0.5);
-  return z > 0 ? 1 - tail : tail;
-}
-
-/** Regularised incomplete beta I_x(a, b) by its continued fraction (Numerical Recipes, 3rd ed., 6.4). */
-function incompleteBeta(x: number, a: number, b: number): number {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
-  // The fraction converges fast for x < (a+1)/(a+b+2); the symmetry I_x(a,b) = 1 − I_{1−x}(b,a) covers the rest.
-  if (x < (a + 1) / (a + b + 2)) return (front * betaFraction(x, a, b)) / a;
-  return 1 - (front * betaFraction(1 - x, b, a)) / b;
-}
-
-function betaFraction(x: number, a: number, b: number): number {
-  const tiny = 1e-300;
-  let c = 1;
-  let d = 1 - ((a + b) * x) / (a + 1);
-  if (Math.abs(d) < tiny) d = tiny;
-  d = 1 / d;
-  let h = d;
-  for (let m = 1; m <= 300; m++) {
-    const m2 = 2 * m;
-    let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    h *= d * c;
-    aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const del = d * c;
-    h *= del;
-    if (Math.abs(del - 1) < 1e-14) break;
-  }
-  return h;
-}
-
-/** ln Γ(x) for x > 0 (Lanczos, g = 7, n = 9). */
-function logGamma(x: number): number {
-  const g = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  const y = x - 1;
-  let s = g[0]!;
-  for (let i = 1; i < 9; i++) s += g[i]! / (y + i);
-  const t = y + 7.5;
-  return 0.5 * Math.log(2 * Math.PI) + (y + 0.5) * Math.log(t) - t + Math.log(s);
+  return Number.isFinite(dof) ? studentCdf(z, dof) : normCdf(z);
 }
