@@ -8,6 +8,8 @@
 // under the axes that the SVG redraws at every width. Once the width has held for SETTLE_MS, the canvas is
 // drawn again at it, sharp.
 
+import { followWidth } from './frame-width.js';
+
 /** How long a width must hold before the canvas is drawn at it: longer than the gap between two resize
  * events of a window edge being dragged, short enough not to be noticed after letting go. */
 export const SETTLE_MS = 150;
@@ -18,27 +20,13 @@ export const SETTLE_MS = 150;
  */
 export function settledWidth(node: HTMLElement, set: (width: number) => void): { destroy(): void } {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let first = true;
-  let latest = node.clientWidth;
-  set(latest);
-  const observer = new ResizeObserver(() => {
-    // Layout is clean inside a ResizeObserver callback: reading clientWidth forces nothing.
-    const width = node.clientWidth;
-    const initial = first;
-    first = false;
-    if (width === latest) return;
-    latest = width;
-    clearTimeout(timer);
-    if (initial) set(latest);
-    else timer = setTimeout(() => set(latest), SETTLE_MS);
-  });
-  observer.observe(node);
-  return {
-    destroy() {
-      observer.disconnect();
+  return followWidth(node, set, {
+    hand: (run) => {
       clearTimeout(timer);
+      timer = setTimeout(run, SETTLE_MS);
     },
-  };
+    cancel: () => clearTimeout(timer),
+  });
 }
 
 /**
