@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { TrialViews } from '../../../src/main/engine/campaign/views.js';
 import { openStore } from '../../../src/main/engine/storage/open.js';
 import type { TrialRecord } from '../../../src/main/engine/storage/types.js';
+import { trialRecord } from '../../helpers/trial-record.js';
 import { specHash } from '../../../src/main/engine/study/spec-hash.js';
 import { tempDir } from '../../helpers/cli.js';
 import { testSpec } from '../../helpers/spec.js';
@@ -102,7 +103,7 @@ describe('trial views', () => {
   it('answer like Maps: a step reported again keeps its place and order, and takes the new values', () => {
     const views = new TrialViews(['acc', 'energy_j']);
     const rec = (number: number, state: TrialRecord['state']): TrialRecord => ({
-      ...baseRecord,
+      ...trialRecord(),
       number,
       state,
       values: state === 'complete' ? { acc: 0.9, energy_j: 5 } : {},
@@ -144,25 +145,3 @@ describe('trial views', () => {
     expect(views.all()[1]!.metrics).toEqual({ acc: 0.5, energy_j: 7 });
   });
 });
-
-const baseRecord: TrialRecord = {
-  id: 1,
-  studyId: 1,
-  number: 0,
-  state: 'running',
-  params: { x: 1 },
-  budget: null,
-  values: {},
-  metrics: {},
-  reason: null,
-  lineage: { kind: 'sampler', parentId: null, parentNumber: null, detail: 'random' },
-  retries: 0,
-  startedAt: null,
-  endedAt: null,
-  owner: null,
-  heartbeatAt: null,
-  pgid: null,
-  jobId: null,
-  node: null,
-  gpus: null,
-};

@@ -11,6 +11,7 @@ import { StudySpecError } from '../../../../src/main/engine/study/errors.js';
 import { SearchSpace } from '../../../../src/main/engine/study/space.js';
 import { askNow } from '../spaces.js';
 import { branin, floatParam, median } from './helpers.js';
+import { trialRecord } from '../../../helpers/trial-record.js';
 
 const MIN_Y: Objective[] = [{ metric: 'y', direction: 'minimize' }];
 const BRANIN_MIN = 0.397887;
@@ -143,10 +144,8 @@ describe('cost-aware GP sampler', () => {
 
   it('gives samplers the energy of finished trials through the campaign views', () => {
     const views = new TrialViews('y');
-    const record = (state: TrialRecord['state'], values: Record<string, number>, metrics: Record<string, number>): TrialRecord => ({
-      id: 1, studyId: 1, number: 0, state, params: { x1: 0, x2: 0, width: 0.5 }, budget: null, values, metrics, reason: null,
-      lineage: { kind: 'sampler', parentId: null, parentNumber: null, detail: 'gp' }, retries: 0, startedAt: null, endedAt: null, owner: null, heartbeatAt: null, pgid: null, jobId: null, node: null, gpus: null,
-    });
+    const record = (state: TrialRecord['state'], values: Record<string, number>, metrics: Record<string, number>): TrialRecord =>
+      trialRecord({ state, params: { x1: 0, x2: 0, width: 0.5 }, values, metrics, lineage: { kind: 'sampler', parentId: null, parentNumber: null, detail: 'gp' } });
     expect(views.upsert(record('running', {}, {})).metrics).toBeUndefined();
     const done = views.upsert(record('complete', { y: 1.5 }, { energy_j: 120, y: 9 }));
     expect(done.metrics).toEqual({ energy_j: 120, y: 1.5 });
