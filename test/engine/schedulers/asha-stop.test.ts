@@ -7,6 +7,7 @@ import type { StoppingHyperbandScheduler } from '../../../src/main/engine/schedu
 import type { Decision, Scheduler } from '../../../src/main/engine/schedulers/types.js';
 import type { TrialView } from '../../../src/main/engine/samplers/types.js';
 import type { FidelitySpec } from '../../../src/main/engine/study/types.js';
+import { Study } from './report-study.js';
 import { schedulerContract } from './scheduler-contract.js';
 
 const fidelity: FidelitySpec = { param: 'epochs', min: 1, max: 9, eta: 3 };
@@ -16,33 +17,6 @@ const acc = (direction: Direction = 'maximize'): Objective[] => [{ metric: 'acc'
 
 schedulerContract('asha, mode stop', { make: () => stopAsha() });
 schedulerContract('hyperband, mode stop', { make: () => stopHyperband() });
-
-/**
- * A study built report by report, as the engine sees it: each `report` gets the next place in the study's
- * order of arrival, like the store's insertion order.
- */
-class Study {
-  readonly trials: TrialView[] = [];
-  private seq = 0;
-
-  start(x: number, state: TrialState = 'running'): number {
-    const number = this.trials.length;
-    this.trials.push({ number, state, params: { x }, values: null, intermediate: new Map(), progress: new Map(), budget: fidelity.max });
-    return number;
-  }
-
-  report(number: number, step: number, values: Record<string, number>): void {
-    const t = this.trials[number]!;
-    (t.progress as Map<number, { seq: number; values: Record<string, number> }>).set(step, { seq: ++this.seq, values });
-    const first = Object.values(values)[0];
-    if (first !== undefined) (t.intermediate as Map<number, number>).set(step, first);
-  }
-
-  end(number: number, state: TrialState): void {
-    const t = this.trials[number]!;
-    this.trials[number] = { ...t, state, values: state === 'complete' || state === 'pruned' ? Object.fromEntries([...t.progress!.values()].flatMap((r) => Object.entries(r.values))) : null };
-  }
-}
 
 const ask = (s: Scheduler, study: Study, number: number, step: number, objectives: Objective[] = acc()): Decision =>
   s.onReport({ objectives, trials: study.trials }, number, step);
@@ -212,10 +186,10 @@ describe('stop-based Hyperband', () => {
 });
 
 describe('mode option', () => {
-  it('is stop or promote, and says what each means otherwise', () => {
+  it('is stop, promote or pause, and says what each means otherwise', () => {
     expect(createScheduler({ type: 'asha', options: { mode: 'promote' } }, fidelity).promote).toBeDefined();
-    expect(() => createScheduler({ type: 'asha', options: { mode: 'pause' } }, fidelity)).toThrow(
-      /scheduler\.mode: must be stop or promote for the asha scheduler, got "pause": stop trains each configuration in one process/,
+    expect(() => createScheduler({ type: 'asha', options: { mode: 'wait' } }, fidelity)).toThrow(
+      /scheduler\.mode: must be stop, promote or pause for the asha scheduler, got "wait": stop trains each configuration in one process.*pause freezes a trial at a rung/,
     );
     expect(() => createScheduler({ type: 'asha', options: { eta: 3, mod: 'stop' } }, fidelity)).toThrow(/did you mean "mode"\?\); valid options: eta, mode/);
   });

@@ -104,10 +104,9 @@ export class Campaign {
     this.now = opts.now ?? Date.now;
     const executor = opts.executor ?? createExecutor(spec);
     const waitMs = (spec.resources.disk_full_wait_s ?? DEFAULT_DISK_FULL_WAIT_S) * 1000;
-    const dbFull = new DatabaseFullWait({ store, studyId: study.id, owner: this.owner, waitMs, emit: this.emit, now: this.now, onResume: () => this.wake() });
-    this.dbFull = dbFull;
+    const dbFull = (this.dbFull = new DatabaseFullWait({ store, studyId: study.id, owner: this.owner, waitMs, emit: this.emit, now: this.now, onResume: () => this.wake() }));
     this.guard = new FreeSpaceGuard({ store, study, owner: this.owner, artifacts, minFreeBytes: spec.resources.min_free_disk_bytes, waitMs, dbFull, emit: this.emit, now: this.now });
-    this.pool = new TrialPool({ store, study, spec, artifacts, owner: this.owner, scheduler, emit: this.emit, executor, dbFull });
+    this.pool = new TrialPool({ store, study, spec, artifacts, owner: this.owner, scheduler, emit: this.emit, executor, dbFull, wake: () => this.wake() });
   }
 
   private get running(): ReadonlyMap<number, RunningTrial> {
@@ -268,10 +267,13 @@ export class Campaign {
       // Out of disk space for now: nothing starts, and the stage waits rather than ends.
       let waitingForDisk = false;
       while (!this.stopping && this.pool.hasFreeSlot) {
+        // A paused trial that now passes its rung goes on before anything new starts (mode pause).
+        if (this.pool.resumeReady()) continue;
         if (stage === 'search') {
           const counts = splitCounts(store, study.id).search;
           const used = trialsUsedUp(spec.budget, counts) ?? this.energyUsedUp() ?? this.failFast(counts);
           if (used) {
+            this.pool.endPausesIfIdle(used);
             if (this.running.size === 0) endReason = used;
             break;
           }
@@ -285,6 +287,7 @@ export class Campaign {
         const rec = await this.claimNext(views, stage);
         if (!rec) {
           waitingForDisk = this.dbFull.waiting;
+          if (this.exhausted) this.pool.endPausesIfIdle(this.exhausted);
           break;
         }
         this.pool.start(views, rec);

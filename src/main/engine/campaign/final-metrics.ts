@@ -52,3 +52,16 @@ export function chainMetricsOf(t: { values: Record<string, number>; metrics: Rec
   }
   return out;
 }
+
+export const STARTUP_PROVENANCE = {
+  definition: 'startup_s: from the launch of the trial process to its first report (so it includes the first step of training); startup_energy_j: the energy measured for the trial over that time (its own, not inherited from a promotion parent)',
+};
+
+/** `startup_s` and `startup_energy_j` of a trial that reported at least once; the trial's own figures win. */
+export function startupMetrics(startup: { seconds: number; energyJ: number | null } | null, final: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (!startup) return out;
+  if (final.startup_s === undefined) out.startup_s = startup.seconds;
+  if (startup.energyJ !== null && final.startup_energy_j === undefined) out.startup_energy_j = startup.energyJ;
+  return out;
+}

@@ -13,12 +13,14 @@ import type { FinalistRunInfo, Store, StudyRecord, TrialRecord } from '../storag
 import { studyDir, trialDir } from '../paths.js';
 import { buildTrialCommand } from './command.js';
 import { chainRoot, promotionParent } from '../lineage/index.js';
-import { chainMetricsOf, finalMetrics } from './final-metrics.js';
+import { chainMetricsOf, finalMetrics, STARTUP_PROVENANCE, startupMetrics } from './final-metrics.js';
 import type { EventSink } from './events.js';
 import type { TrialViews } from './views.js';
 import type { Meter, TrialMeasurement } from '../metering/index.js';
 import type { Slot } from './slots.js';
 import type { DatabaseFullWait } from './db-full.js';
+import { describeStanding, isPausing, type RungStanding } from '../schedulers/pausing.js';
+import { TrialPause } from './trial-pause.js';
 
 export interface TrialRunDeps {
   store: Store;
@@ -38,6 +40,8 @@ export interface TrialRunDeps {
   reattach?: TrialLease;
   /** The database's disk being full: writes wait for room instead of failing the trial or the engine. */
   dbFull: DatabaseFullWait;
+  /** `scheduler.mode: pause`: the trial froze at a rung (its slot is free until it resumes). */
+  onPause?: (trial: RunningTrial) => void;
 }
 
 /** Why the engine itself ends a trial early. `requeue` trials run again (as a copy) on the next start. */
@@ -68,6 +72,8 @@ export class RunningTrial {
   private unstoredReports = 0;
   /** Reports received while the database's disk was full, by step, written before anything else of the trial. */
   private readonly held = new Map<number, Record<string, number>>();
+  /** `scheduler.mode: pause` (search trials only): where it waits, and what it printed meanwhile. */
+  private readonly pause: TrialPause | null;
 
   constructor(
     private readonly deps: TrialRunDeps,
@@ -77,6 +83,7 @@ export class RunningTrial {
     const parent = promotionParent(record, (n) => deps.store.trialByNumber(record.studyId, n));
     this.inherited = parent ? chainMetricsOf(parent) : null;
     this.finalist = deps.store.finalistRun(record.id);
+    this.pause = isPausing(deps.scheduler) && !this.finalist ? new TrialPause(deps.scheduler, record.number) : null;
     this.finished = this.run().finally(() => {
       this.settled = true;
     });
@@ -84,6 +91,32 @@ export class RunningTrial {
 
   get number(): number {
     return this.record.number;
+  }
+
+  /** Where it waits at a rung (`scheduler.mode: pause`), or null while it runs. */
+  get waiting(): RungStanding | null {
+    return this.pause?.waiting ?? null;
+  }
+
+  /** Whether the engine has asked it to end (a paused trial being stopped still waits until it exits). */
+  get ending(): boolean {
+    return this.engineStop !== null;
+  }
+
+  /** A paused trial goes on in its own process; the reports it printed before the freeze are stored now. */
+  resume(): boolean {
+    const where = this.pause?.waiting;
+    if (!where || this.engineStop || !this.proc?.resume?.()) return false;
+    this.trialEvent('resumed', `passed rung ${where.rung} after waiting`);
+    for (const [step, reported] of this.pause!.resumed(performance.now())) this.onReport(step, reported);
+    return true;
+  }
+
+  /** Stops a paused trial for good (pruned at its rung): too many wait, or the search ended. */
+  async stopPaused(reason: string): Promise<void> {
+    this.pause?.dropHeld();
+    if (!this.engineStop) this.engineStop = { state: 'pruned', reason, requeue: false };
+    await this.proc?.stop(reason);
   }
 
   /** Ends the trial now. Interrupted trials are re-queued; budget stops and user stops are final. */
@@ -222,6 +255,9 @@ export class RunningTrial {
       Object.assign(this.last, reported);
       return;
     }
+    // Printed before a pause took hold: stored only if the trial resumes (a stored step past a rung means passed).
+    if (this.pause?.hold(step, reported)) return;
+    const before = this.pause ? this.pause.before({ objectives: study.objectives, trials: views.all() }) : 0;
     // Each report carries the energy spent up to that step, so curves can be drawn against energy.
     let metrics = reported;
     const own = meter && this.metered ? meter.sample(this.key).energy_j : null;
@@ -248,7 +284,19 @@ export class RunningTrial {
     if (decision.action === 'prune') {
       this.engineStop = { state: 'pruned', reason: decision.reason, requeue: false };
       void this.proc?.stop(decision.reason);
+      return;
     }
+    const wait = this.pause?.afterReport({ objectives: study.objectives, trials: views.all() }, step, before) ?? null;
+    if (wait && this.proc?.pause?.()) {
+      this.pause!.paused(wait, performance.now());
+      this.trialEvent('paused', `waits at rung ${wait.rung}: ${describeStanding(wait)}`);
+      this.deps.onPause?.(this);
+    }
+  }
+
+  private trialEvent(kind: string, message: string): void {
+    const { store, study, dbFull } = this.deps;
+    dbFull.writeOrLater(() => store.addEvent(study.id, this.record.id, kind, message));
   }
 
   /**
@@ -296,6 +344,9 @@ export class RunningTrial {
       inherited: this.inherited,
     });
     const startup = startupMetrics(this.startup, final.metrics);
+    // Time frozen at rungs (mode pause): the process held its memory, host and GPU, without computing.
+    const pausedS = this.pause?.pausedSeconds(performance.now()) ?? null;
+    if (pausedS !== null) startup.paused_s = pausedS;
     for (const [k, v] of Object.entries({ ...startup, ...final.metrics })) (objectiveNames.has(k) ? values : metrics)[k] = v;
     const t = this.record;
     // With the database's disk full the outcome waits in memory (the trial keeps its lease) until it fits.
@@ -335,17 +386,4 @@ function recordBackend(store: Store, studyId: number, trialId: number, checkpoin
   } catch {
     // A half-written file from a killed trial is not worth failing the trial over.
   }
-}
-
-const STARTUP_PROVENANCE = {
-  definition: 'startup_s: from the launch of the trial process to its first report (so it includes the first step of training); startup_energy_j: the energy measured for the trial over that time (its own, not inherited from a promotion parent)',
-};
-
-/** `startup_s` and `startup_energy_j` of a trial that reported at least once; the trial's own figures win. */
-function startupMetrics(startup: { seconds: number; energyJ: number | null } | null, final: Record<string, number>): Record<string, number> {
-  const out: Record<string, number> = {};
-  if (!startup) return out;
-  if (final.startup_s === undefined) out.startup_s = startup.seconds;
-  if (startup.energyJ !== null && final.startup_energy_j === undefined) out.startup_energy_j = startup.energyJ;
-  return out;
 }

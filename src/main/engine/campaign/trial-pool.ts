@@ -8,6 +8,7 @@ import { searchTrials } from '../finalists/stage.js';
 import { EnergyLedger, ownEnergy } from '../lineage/index.js';
 import type { Meter } from '../metering/index.js';
 import type { TrialRecord } from '../storage/types.js';
+import { describeStanding, isPausing, type RungStanding } from '../schedulers/pausing.js';
 import type { FollowedOrphan } from './recovery.js';
 import { RunningTrial, type TrialRunDeps } from './running-trial.js';
 import { planSlots, type Slot } from './slots.js';
@@ -17,7 +18,10 @@ import type { TrialViews } from './views.js';
 const OVERFLOW_SLOT: Slot = { id: -1, gpus: [], cudaVisibleDevices: null };
 
 /** What every trial of the campaign shares; the slot, views and meter are given per run. */
-export type PoolDeps = Omit<TrialRunDeps, 'slot' | 'reattach' | 'views' | 'meter'>;
+export type PoolDeps = Omit<TrialRunDeps, 'slot' | 'reattach' | 'views' | 'meter' | 'onPause'> & {
+  /** Wakes the campaign's loop: a paused trial freed its slot. */
+  wake: () => void;
+};
 
 export class TrialPool {
   readonly running = new Map<number, RunningTrial>();
@@ -27,6 +31,9 @@ export class TrialPool {
   private energySpent = 0;
   /** Running trials that are finalist runs (looked up once at launch, not at every budget check). */
   private readonly finalistRuns = new Set<number>();
+  /** The slot each running trial holds (null while it is paused), and the GPUs it was started on. */
+  private readonly slotOf = new Map<number, { slot: Slot | null; devices: string | null }>();
+  private views: TrialViews | null = null;
 
   constructor(private readonly deps: PoolDeps) {}
 
@@ -80,9 +87,13 @@ export class TrialPool {
   /** Runs a claimed trial in `slot`, or follows a reattached one (`lease`: its job, from an engine that died). */
   private launch(views: TrialViews, rec: TrialRecord, slot: Slot, lease: TrialLease | null): void {
     const { store, study, emit } = this.deps;
-    const trial = new RunningTrial({ ...this.deps, views, meter: this.meter, slot, ...(lease ? { reattach: lease } : {}) }, rec);
+    this.views = views;
+    this.slotOf.set(rec.number, { slot, devices: slot.cudaVisibleDevices });
+    const onPause = (t: RunningTrial): void => this.paused(t);
+    const trial = new RunningTrial({ ...this.deps, views, meter: this.meter, slot, onPause, ...(lease ? { reattach: lease } : {}) }, rec);
     const release = (): void => {
-      if (slot !== OVERFLOW_SLOT) this.freeSlots.push(slot);
+      this.releaseSlot(rec.number);
+      this.slotOf.delete(rec.number);
     };
     // A queued finalist run left by an interrupted stage may be claimed by the search: not its energy.
     const searchTrial = !store.finalistRun(rec.id);
@@ -96,4 +107,66 @@ export class TrialPool {
     this.running.set(rec.number, trial);
     emit({ type: 'trial-state', study: study.name, number: rec.number, state: 'running', reason: null });
   }
+
+  private releaseSlot(number: number): void {
+    const held = this.slotOf.get(number);
+    if (held?.slot && held.slot !== OVERFLOW_SLOT) this.freeSlots.push(held.slot);
+    if (held) held.slot = null;
+  }
+
+  /** `mode: pause`: a trial froze at a rung and gave its slot back; beyond `max_paused` the one furthest from passing is stopped. */
+  private paused(trial: RunningTrial): void {
+    this.releaseSlot(trial.number);
+    this.deps.wake();
+    const waiting = pausedTrials(this.running);
+    const limit = isPausing(this.deps.scheduler) ? this.deps.scheduler.maxPaused : Infinity;
+    if (waiting.length <= limit) return;
+    const ranked = this.standings(waiting).sort((a, b) => a.s.rung - b.s.rung || b.s.rank - b.s.quota - (a.s.rank - a.s.quota));
+    const worst = ranked[0]!;
+    void worst.t.stopPaused(`stopped while paused at rung ${worst.s.rung} (${describeStanding(worst.s)}): more than max_paused (${limit}) trials were waiting`);
+  }
+
+  /**
+   * `mode: pause`: resumes the paused trial that now passes its rung (the highest rung first, then the best
+   * rank), in a free slot on the GPUs it started on. Asked before any new trial starts; false when none can.
+   */
+  resumeReady(): boolean {
+    const waiting = pausedTrials(this.running);
+    if (waiting.length === 0) return false;
+    let pick: { t: RunningTrial; s: RungStanding; slot: number } | null = null;
+    for (const { t, s } of this.standings(waiting)) {
+      if (!s.pass || (pick && (s.rung < pick.s.rung || (s.rung === pick.s.rung && s.rank >= pick.s.rank)))) continue;
+      const devices = this.slotOf.get(t.number)?.devices ?? null;
+      const slot = this.freeSlots.findIndex((f) => f.cudaVisibleDevices === devices);
+      if (slot >= 0) pick = { t, s, slot };
+    }
+    if (!pick) return false;
+    const [slot] = this.freeSlots.splice(pick.slot, 1);
+    const held = this.slotOf.get(pick.t.number);
+    if (held) held.slot = slot!;
+    if (pick.t.resume()) return true;
+    this.releaseSlot(pick.t.number);
+    return false;
+  }
+
+  /**
+   * `mode: pause`: when no trial computes any more and no new one will start (`why`: the budget is spent,
+   * the space exhausted), the paused ones can never pass: they are stopped (pruned at their rungs).
+   */
+  endPausesIfIdle(why: string): void {
+    const waiting = pausedTrials(this.running);
+    if (waiting.length === 0 || waiting.length < [...this.running.values()].filter((t) => !t.settled).length) return;
+    for (const { t, s } of this.standings(waiting)) void t.stopPaused(`stopped while paused at rung ${s.rung} (${describeStanding(s)}): the search ended (${why})`);
+  }
+
+  /** Each paused trial's standing at its rung now (its standing when it paused if the views lack it). */
+  private standings(waiting: RunningTrial[]): { t: RunningTrial; s: RungStanding }[] {
+    const scheduler = this.deps.scheduler;
+    const ctx = { objectives: this.deps.study.objectives, trials: this.views?.all() ?? [] };
+    return waiting.map((t) => ({ t, s: (isPausing(scheduler) ? scheduler.standing(ctx, t.number, t.waiting!.rung) : null) ?? t.waiting! }));
+  }
+}
+
+function pausedTrials(running: ReadonlyMap<number, RunningTrial>): RunningTrial[] {
+  return [...running.values()].filter((t) => t.waiting !== null && !t.ending && !t.settled);
 }

@@ -23,7 +23,7 @@ export class LocalExecutor implements Executor {
     const local = (p: Promise<TrialExit>): Promise<ExecutorExit> =>
       p.then((exit) => ({ ...exit, lostReason: null, measurement: null }));
     const done = local(proc.done);
-    return { pid: proc.pid, done, stop: (reason) => local(proc.stop(reason)) };
+    return { pid: proc.pid, done, stop: (reason) => local(proc.stop(reason)), pause: () => proc.pause(), resume: () => proc.resume() };
   }
 
   async locate(): Promise<TrialLease | null> {

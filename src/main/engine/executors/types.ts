@@ -8,6 +8,7 @@
 //   reports    arrive through `onReport`, in order, each once per handle (a reattached handle reads the
 //              trial's reports from its start again; the caller skips those it already stored).
 //   stop()     SIGTERM to everything the trial runs, SIGKILL after the grace period; the first reason wins.
+//   pause()    (local only) SIGSTOP to everything the trial runs; resume() sends SIGCONT.
 //   done       resolves once nothing of the trial runs any more, with how it ended.
 //   reattach() (after an engine restart) follows a trial that another engine launched, from its lease;
 //              null when nothing of it can be followed (the caller kills what is left and re-queues it).
@@ -68,6 +69,12 @@ export interface TrialHandle {
   readonly pid: number;
   readonly done: Promise<ExecutorExit>;
   stop(reason: string): Promise<ExecutorExit>;
+  /**
+   * Freezes the trial where it is (its memory kept, no CPU used, its timeout held) and lets it go on;
+   * for `scheduler.mode: pause`. Absent where the executor cannot (Slurm: the study is refused at open).
+   */
+  pause?(): boolean;
+  resume?(): boolean;
 }
 
 export interface Executor {

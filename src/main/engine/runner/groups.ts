@@ -72,10 +72,15 @@ export async function waitForProcessGroupExit(pgid: number, ms: number): Promise
   }
 }
 
-/** SIGTERM to the group, SIGKILL after `graceMs` if anything in it still runs; resolves once it is gone. */
+/**
+ * SIGTERM to the group, SIGKILL after `graceMs` if anything in it still runs; resolves once it is gone.
+ * SIGCONT follows the SIGTERM: a group paused at a rung (SIGSTOP) would otherwise hold the SIGTERM
+ * pending and die only by SIGKILL, without its handlers (no checkpoint, no clean exit).
+ */
 export async function killProcessGroup(pgid: number, graceMs: number): Promise<void> {
   if (!isProcessGroupAlive(pgid)) return;
   if (!signalProcessGroup(pgid, 'SIGTERM')) return;
+  signalProcessGroup(pgid, 'SIGCONT');
   if (await waitForProcessGroupExit(pgid, graceMs)) return;
   signalProcessGroup(pgid, 'SIGKILL');
   // SIGKILL cannot be ignored; the wait only covers the kernel tearing the processes down.

@@ -5,7 +5,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
-import { isProcessGroupAlive, killProcessGroup } from './groups.js';
+import { isProcessGroupAlive, killProcessGroup, signalProcessGroup } from './groups.js';
 import { LineSplitter } from './lines.js';
 import { killProcessesWithEnv } from './marked.js';
 import { BoundedLog, DEFAULT_MAX_LOG_BYTES } from './logs.js';
@@ -58,6 +58,13 @@ export interface TrialProcess {
   done: Promise<TrialExit>;
   /** SIGTERM to the group, SIGKILL after killGraceMs if anything still runs. The first reason given wins. */
   stop(reason: string): Promise<TrialExit>;
+  /**
+   * Freezes the whole group (SIGSTOP): it keeps its memory and uses no CPU; its timeout does not run
+   * meanwhile. False when nothing could be frozen (it ended, or a stop is under way).
+   */
+  pause(): boolean;
+  /** Lets a paused group go on (SIGCONT) with the rest of its timeout. False when it was not paused. */
+  resume(): boolean;
 }
 
 const STDERR_TAIL_CHARS = 2048;
@@ -113,7 +120,7 @@ export function launchTrial(opts: LaunchOptions): TrialProcess {
       reportCount: 0,
       durationMs: performance.now() - started,
     });
-    return { pid: 0, logFiles, done, stop: () => done };
+    return { pid: 0, logFiles, done, stop: () => done, pause: () => false, resume: () => false };
   };
 
   if (command === '') return failBeforeSpawn('empty command: the trainer command needs at least one element');
@@ -194,9 +201,16 @@ export function launchTrial(opts: LaunchOptions): TrialProcess {
   const killGroup = (): Promise<void> => (killing ??= killProcessGroup(pid, opts.killGraceMs));
 
   let timer: NodeJS.Timeout | null = null;
-  if (opts.timeoutMs !== null && pid > 0) {
-    timer = setTimeout(() => void stop('timeout'), opts.timeoutMs);
-  }
+  /** What is left of the timeout, and since when it runs (a paused trial's clock stands still). */
+  let timeLeftMs = opts.timeoutMs;
+  let timerSince = performance.now();
+  const armTimer = (): void => {
+    if (timeLeftMs === null || pid <= 0) return;
+    timerSince = performance.now();
+    timer = setTimeout(() => void stop('timeout'), Math.max(0, timeLeftMs));
+  };
+  armTimer();
+  let paused = false;
 
   let finished = false;
   const finish = async (code: number | null, signal: NodeJS.Signals | null, spawnError: string | null): Promise<void> => {
@@ -236,9 +250,31 @@ export function launchTrial(opts: LaunchOptions): TrialProcess {
   function stop(reason: string): Promise<TrialExit> {
     if (exited || pid === 0) return done;
     stoppedBy ??= reason;
+    // killProcessGroup follows SIGTERM with SIGCONT, so a paused group wakes up to handle it.
+    paused = false;
     void killGroup();
     return done;
   }
 
-  return { pid, logFiles, done, stop };
+  function pause(): boolean {
+    if (exited || pid === 0 || paused || killing !== null) return false;
+    if (!signalProcessGroup(pid, 'SIGSTOP')) return false;
+    paused = true;
+    if (timer !== null) {
+      clearTimeout(timer);
+      timer = null;
+      timeLeftMs = timeLeftMs === null ? null : timeLeftMs - (performance.now() - timerSince);
+    }
+    return true;
+  }
+
+  function resume(): boolean {
+    if (!paused || exited) return false;
+    paused = false;
+    signalProcessGroup(pid, 'SIGCONT');
+    armTimer();
+    return true;
+  }
+
+  return { pid, logFiles, done, stop, pause, resume };
 }

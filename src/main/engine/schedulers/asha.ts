@@ -10,6 +10,7 @@
 import { StudySpecError, type SpecIssue } from '../study/errors.js';
 import { readOptions } from '../study/strategy-options.js';
 import type { FidelitySpec } from '../study/types.js';
+import { DEFAULT_MAX_PAUSED } from './pausing.js';
 import { ashaPromotion, byConfig, rungLadder } from './rungs.js';
 import type { Decision, Promotion, Scheduler, SchedulerContext } from './types.js';
 
@@ -42,12 +43,13 @@ export class AshaScheduler implements Scheduler {
 /**
  * Reads the `scheduler:` options of a rung-based scheduler (asha, hyperband): `eta` (an integer >= 2,
  * defaulting to the fidelity's eta) and `mode`: `stop` (one process per configuration, stopped at a rung it
- * does not pass; stopping.ts) or `promote` (a new process per rung, continuing from the checkpoint; this
- * file). The study must have a fidelity. Every problem is reported in one StudySpecError.
+ * does not pass; stopping.ts), `promote` (a new process per rung, continuing from the checkpoint; this
+ * file) or `pause` (one process per configuration, frozen at a rung until it passes; pausing.ts, with
+ * `max_paused`). The study must have a fidelity. Every problem is reported in one StudySpecError.
  */
 export function readRungOptions(type: string, options: Readonly<Record<string, unknown>>, fidelity: FidelitySpec | null): RungOptions {
   const f = requireFidelity(type, fidelity);
-  const { mode: rawMode, ...rest } = options;
+  const { mode: rawMode, max_paused: rawMaxPaused, ...rest } = options;
   const issues: SpecIssue[] = [];
   let eta = f.eta;
   try {
@@ -57,18 +59,21 @@ export function readRungOptions(type: string, options: Readonly<Record<string, u
     issues.push(...e.issues);
   }
   const mode = readMode(type, rawMode, issues);
+  const maxPaused = readMaxPaused(mode, rawMaxPaused, issues);
   if (issues.length > 0) throw new StudySpecError(null, issues);
-  return { fidelity: f, eta, mode };
+  return { fidelity: f, eta, mode, maxPaused };
 }
 
 export interface RungOptions {
   fidelity: FidelitySpec;
   eta: number;
   mode: SuccessiveHalvingMode;
+  /** `mode: pause` only: how many paused processes may wait at once. */
+  maxPaused: number;
 }
 
-export type SuccessiveHalvingMode = 'stop' | 'promote';
-export const SUCCESSIVE_HALVING_MODES: readonly SuccessiveHalvingMode[] = ['stop', 'promote'];
+export type SuccessiveHalvingMode = 'stop' | 'promote' | 'pause';
+export const SUCCESSIVE_HALVING_MODES: readonly SuccessiveHalvingMode[] = ['stop', 'promote', 'pause'];
 /**
  * What a new study that names no mode gets: see the README for the benchmark that chose it. A study created
  * before `mode` existed resumes in promote mode instead (campaign/scheduler-mode.ts).
@@ -76,7 +81,10 @@ export const SUCCESSIVE_HALVING_MODES: readonly SuccessiveHalvingMode[] = ['stop
 export const DEFAULT_SUCCESSIVE_HALVING_MODE: SuccessiveHalvingMode = 'stop';
 
 /** `mode` is read by readMode; this entry only lists it among the valid options in messages about others. */
-const MODE_LISTED = { mode: { kind: 'boolean', default: false, description: 'stop or promote' } } as const;
+const MODE_LISTED = {
+  mode: { kind: 'boolean', default: false, description: 'stop, promote or pause' },
+  max_paused: { kind: 'int', min: 1, default: DEFAULT_MAX_PAUSED, description: 'mode pause: paused trials that may wait at once' },
+} as const;
 
 /** The `mode` option (absent: the default); adds an issue when it is neither stop nor promote. */
 function readMode(type: string, mode: unknown, issues: SpecIssue[]): SuccessiveHalvingMode {
@@ -84,9 +92,21 @@ function readMode(type: string, mode: unknown, issues: SpecIssue[]): SuccessiveH
   if (typeof mode === 'string' && (SUCCESSIVE_HALVING_MODES as readonly string[]).includes(mode)) return mode as SuccessiveHalvingMode;
   issues.push({
     path: 'scheduler.mode',
-    message: `must be stop or promote for the ${type} scheduler, got ${JSON.stringify(mode)}: stop trains each configuration in one process and stops it at a rung it does not pass; promote starts a new process per rung from the checkpoint`,
+    message: `must be stop, promote or pause for the ${type} scheduler, got ${JSON.stringify(mode)}: stop trains each configuration in one process and stops it at a rung it does not pass; promote starts a new process per rung from the checkpoint; pause freezes a trial at a rung until it passes (its process keeps its memory meanwhile)`,
   });
   return DEFAULT_SUCCESSIVE_HALVING_MODE;
+}
+
+/** `max_paused` (mode pause only): an integer >= 1, default DEFAULT_MAX_PAUSED. */
+function readMaxPaused(mode: SuccessiveHalvingMode, raw: unknown, issues: SpecIssue[]): number {
+  if (raw === undefined) return DEFAULT_MAX_PAUSED;
+  if (mode !== 'pause') {
+    issues.push({ path: 'scheduler.max_paused', message: `only applies to mode: pause (this scheduler runs in mode ${mode}); remove it or set mode: pause` });
+    return DEFAULT_MAX_PAUSED;
+  }
+  if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 1) return raw;
+  issues.push({ path: 'scheduler.max_paused', message: `must be an integer >= 1 (paused trials that may wait at once, each keeping its memory), got ${JSON.stringify(raw)}` });
+  return DEFAULT_MAX_PAUSED;
 }
 
 export function etaOption(f: FidelitySpec) {

@@ -9,6 +9,7 @@ import { CurveScheduler, readCurveOptions } from './curve.js';
 import { HyperbandScheduler } from './hyperband.js';
 import { MEDIAN_DEFAULTS, MedianStoppingScheduler } from './median.js';
 import { NoneScheduler } from './none.js';
+import { PausingAshaScheduler, PausingHyperbandScheduler } from './pausing.js';
 import { PatienceScheduler, readPatienceOptions } from './patience.js';
 import { StoppingAshaScheduler, StoppingHyperbandScheduler } from './stopping.js';
 import type { Scheduler } from './types.js';
@@ -51,7 +52,12 @@ schedulers.register(
   'asha',
   strategyEntry(
     (options, setup: SchedulerSetup) => readRungOptions('asha', options, setup.fidelity),
-    (o) => (o.mode === 'stop' ? new StoppingAshaScheduler(o.fidelity, o.eta) : new AshaScheduler(o.fidelity, o.eta)),
+    (o) =>
+      o.mode === 'stop'
+        ? new StoppingAshaScheduler(o.fidelity, o.eta)
+        : o.mode === 'pause'
+          ? new PausingAshaScheduler(o.fidelity, o.eta, o.maxPaused)
+          : new AshaScheduler(o.fidelity, o.eta),
   ),
 );
 
@@ -59,7 +65,12 @@ schedulers.register(
   'hyperband',
   strategyEntry(
     (options, setup: SchedulerSetup) => readRungOptions('hyperband', options, setup.fidelity),
-    (o) => (o.mode === 'stop' ? new StoppingHyperbandScheduler(o.fidelity, o.eta) : new HyperbandScheduler(o.fidelity, o.eta)),
+    (o) =>
+      o.mode === 'stop'
+        ? new StoppingHyperbandScheduler(o.fidelity, o.eta)
+        : o.mode === 'pause'
+          ? new PausingHyperbandScheduler(o.fidelity, o.eta, o.maxPaused)
+          : new HyperbandScheduler(o.fidelity, o.eta),
   ),
 );
 

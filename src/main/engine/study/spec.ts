@@ -136,6 +136,10 @@ function checkStudy(raw: RawStudy, folder: string, strategies: StrategyCatalog, 
     typeof raw[key] === 'string' && issue.path === `${key}.type` ? { ...issue, path: key } : issue;
   issues.push(...strategies.sampler.validate(sampler, context).map(shortForm('sampler')));
   issues.push(...strategies.scheduler.validate(scheduler, context).map(shortForm('scheduler')));
+  // A paused trial is a frozen process group on the engine's machine; a Slurm job cannot be held that way.
+  if (scheduler.options.mode === 'pause' && raw.executor?.type === 'slurm') {
+    add(['scheduler', 'mode'], 'pause freezes trial processes on this machine and cannot hold Slurm jobs; use mode: stop (also one process per configuration) with executor slurm');
+  }
   const budget = raw.budget;
   if (budget === null || (budget !== undefined && Object.values(budget).every((v) => v === undefined))) {
     add(['budget'], 'set at least one limit: trials, wall_time, energy or deadline (or leave budget out for 100 trials)');

@@ -1,0 +1,71 @@
+// One running trial's side of `scheduler.mode: pause` (schedulers/pausing.ts): after each stored report,
+// whether it must wait at a rung; while it waits, the reports its process printed before the freeze took
+// hold (held here, stored only if it resumes, so a stored report past a rung always means it passed); the
+// rungs it was let through in this engine; and how long it waited in all (`paused_s`).
+import type { Pausing, RungStanding } from '../schedulers/pausing.js';
+import type { SchedulerContext } from '../schedulers/types.js';
+
+export class TrialPause {
+  /** Where it waits, or null while it runs. */
+  waiting: RungStanding | null = null;
+  private readonly passed = new Set<number>();
+  private held: [number, Record<string, number>][] = [];
+  private since = 0;
+  private totalMs = 0;
+  private ever = false;
+
+  constructor(
+    private readonly scheduler: Pausing,
+    private readonly number: number,
+  ) {}
+
+  /** The configuration's highest stored step before a report is stored (what `afterReport` compares with). */
+  before(ctx: SchedulerContext): number {
+    return this.scheduler.highestOf(ctx, this.number);
+  }
+
+  /** A report that arrived while the trial waits: kept back, true. False while it runs. */
+  hold(step: number, metrics: Record<string, number>): boolean {
+    if (!this.waiting) return false;
+    this.held.push([step, metrics]);
+    return true;
+  }
+
+  /** After a report was stored: the rung to wait at, or null to go on (its rungs up to `step` are passed). */
+  afterReport(ctx: SchedulerContext, step: number, before: number): RungStanding | null {
+    const wait = this.scheduler.rungToWait(ctx, this.number, step, before, this.passed);
+    if (wait) return wait;
+    for (const r of this.scheduler.rungSteps) if (r >= before && r <= step) this.passed.add(r);
+    return null;
+  }
+
+  /** Records that the process was frozen at `where`. */
+  paused(where: RungStanding, now: number): void {
+    this.waiting = where;
+    this.since = now;
+    this.ever = true;
+  }
+
+  /** The process goes on: its rung counts as passed; returns the reports held meanwhile, to be stored now. */
+  resumed(now: number): [number, Record<string, number>][] {
+    if (this.waiting) {
+      this.passed.add(this.waiting.rung);
+      this.totalMs += now - this.since;
+    }
+    this.waiting = null;
+    const held = this.held;
+    this.held = [];
+    return held;
+  }
+
+  /** Stopped while it waited: what it printed past the rung is dropped with it. */
+  dropHeld(): void {
+    this.held = [];
+  }
+
+  /** Seconds spent paused, the current wait included; null when it never waited. */
+  pausedSeconds(now: number): number | null {
+    if (!this.ever) return null;
+    return (this.totalMs + (this.waiting ? now - this.since : 0)) / 1000;
+  }
+}

@@ -1,0 +1,117 @@
+// Pause-based ASHA through the real engine: real trial processes frozen and resumed, a real SQLite file.
+// Each configuration runs in one process; one that does not (yet) pass a rung waits there, frozen, with its
+// slot given to another trial, and goes on in the same process once it passes.
+import Database from 'better-sqlite3';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runStudyYaml } from '../../helpers/campaign.js';
+import { ROOT, tempDir } from '../../helpers/cli.js';
+import { pidAlive } from '../../helpers/procs.js';
+
+function study(pidLog: string, extra: string): string {
+  return `name: pause
+trainer:
+  command: [node, ${JSON.stringify(path.join(ROOT, 'test/fixtures/campaign/epochs.mjs'))}]
+  env: {EPOCH_MS: "60", PID_LOG: ${JSON.stringify(pidLog)}}
+search_space:
+  x: {type: float, low: 0, high: 1}
+objectives:
+  - {metric: score, direction: maximize}
+fidelity: {param: epochs, min: 1, max: 9, eta: 3}
+sampler: {type: random}
+resources: {parallel: 2}
+budget: {trials: 12}
+seed: 5
+${extra}
+`;
+}
+
+interface Row {
+  id: number;
+  x: number;
+  step: number;
+  value: number;
+  seq: number;
+}
+
+function reportsOf(db: string): Row[] {
+  const conn = new Database(db, { readonly: true });
+  const rows = conn
+    .prepare(
+      `SELECT r.trial_id AS id, p.value_num AS x, r.step, r.value, r.rowid AS seq FROM reports r
+       JOIN trial_params p ON p.trial_id = r.trial_id AND p.name = 'x' WHERE r.metric = 'score' ORDER BY r.rowid`,
+    )
+    .all() as Row[];
+  conn.close();
+  return rows;
+}
+
+function eventsOf(db: string, kind: string): { trial_id: number; message: string }[] {
+  const conn = new Database(db, { readonly: true });
+  const rows = conn.prepare('SELECT trial_id, message FROM events WHERE kind = ? ORDER BY id').all(kind) as { trial_id: number; message: string }[];
+  conn.close();
+  return rows;
+}
+
+describe('a pause-based ASHA campaign', () => {
+  it('runs each configuration in one process, freezes those that do not pass a rung yet, and resumes them in place', async () => {
+    const dir = tempDir();
+    const pidLog = path.join(dir, 'pids.txt');
+    writeFileSync(pidLog, '');
+    const { db, store, result, trials } = await runStudyYaml(dir, study(pidLog, 'scheduler: {type: asha, mode: pause, max_paused: 4}'));
+    store.close();
+    expect(result.state).toBe('finished');
+    expect(trials).toHaveLength(12);
+    // No promotions, no second process for a configuration.
+    expect(trials.every((t) => t.lineage.kind === 'sampler' && t.budget === 9)).toBe(true);
+    const pids = readFileSync(pidLog, 'utf8').split('\n').filter(Boolean).map(Number);
+    expect(pids).toHaveLength(12);
+    expect(pids.filter(pidAlive)).toEqual([]);
+
+    const rows = reportsOf(db);
+    const last = (id: number): number => Math.max(...rows.filter((r) => r.id === id).map((r) => r.step));
+    // The first configuration to reach rung 1 could not be judged alone: it waited (stop mode lets it go on).
+    const firstAtRung1 = rows.find((r) => r.step >= 1)!;
+    const paused = eventsOf(db, 'paused');
+    expect(paused[0]).toMatchObject({ trial_id: firstAtRung1.id });
+    expect(paused[0]!.message).toBe('waits at rung 1: rank 1 of the 1 configurations at rung 1; the top 0 go on');
+    // Nothing went past rung 1 before three configurations had reached it.
+    const arrivals1 = new Map<number, number>();
+    for (const r of rows) if (r.step >= 1 && !arrivals1.has(r.id)) arrivals1.set(r.id, r.seq);
+    const firstPast1 = rows.find((r) => r.step > 1)!;
+    expect(firstPast1.seq).toBeGreaterThan([...arrivals1.values()].sort((a, b) => a - b)[2]!);
+
+    const resumed = eventsOf(db, 'resumed');
+    expect(resumed.length).toBeGreaterThan(0);
+    // A trial let through after waiting went on in its own process (one pid per trial above) past the rung.
+    for (const e of resumed) expect(last(e.trial_id), e.message).toBeGreaterThan(Number(/^passed rung (\d) after waiting$/.exec(e.message)![1]));
+    for (const t of trials) {
+      const waited = paused.some((e) => e.trial_id === t.id);
+      if (waited) expect(t.metrics.paused_s, `trial ${t.number}`).toBeGreaterThan(0);
+      else expect(t.metrics.paused_s).toBeUndefined();
+      if (t.state === 'complete') {
+        expect(last(t.id)).toBe(9);
+      } else {
+        expect(t.state, `trial ${t.number}`).toBe('pruned');
+        const m = /^stopped while paused at rung (\d) \(rank (\d+) of the (\d+) configurations at rung \d; the top (\d+) go on\): (more than max_paused \(4\)|the search ended)/.exec(t.reason ?? '');
+        expect(m, t.reason ?? '').not.toBeNull();
+        // What it printed after the freeze was not stored: its reports end at the rung it waited at.
+        expect(last(t.id)).toBe(Number(m![1]));
+        expect(Number(m![2])).toBeGreaterThan(Number(m![4]));
+      }
+    }
+  }, 120_000);
+
+  it('stops the waiting trial furthest from passing once more than max_paused wait', async () => {
+    const dir = tempDir();
+    const pidLog = path.join(dir, 'pids.txt');
+    writeFileSync(pidLog, '');
+    const { store, trials } = await runStudyYaml(dir, study(pidLog, 'scheduler: {type: asha, mode: pause, max_paused: 1}'));
+    store.close();
+    const evicted = trials.filter((t) => /more than max_paused \(1\) trials were waiting/.test(t.reason ?? ''));
+    expect(evicted.length).toBeGreaterThan(0);
+    expect(evicted.every((t) => t.state === 'pruned')).toBe(true);
+    expect(readFileSync(pidLog, 'utf8').split('\n').filter(Boolean).map(Number).filter(pidAlive)).toEqual([]);
+  }, 120_000);
+});
