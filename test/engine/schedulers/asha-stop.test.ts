@@ -1,11 +1,10 @@
 // Stop-based ASHA and Hyperband (`mode: stop`): a trial is judged when it reaches a rung, against the
 // configurations that reached that rung before it, and the verdict never changes afterwards.
 import { describe, expect, it } from 'vitest';
-import type { Direction, Objective, TrialState } from '../../../src/shared/types.js';
+import type { Direction, Objective } from '../../../src/shared/types.js';
 import { createScheduler } from '../../../src/main/engine/schedulers/index.js';
 import type { StoppingHyperbandScheduler } from '../../../src/main/engine/schedulers/stopping.js';
 import type { Decision, Scheduler } from '../../../src/main/engine/schedulers/types.js';
-import type { TrialView } from '../../../src/main/engine/samplers/types.js';
 import type { FidelitySpec } from '../../../src/main/engine/study/types.js';
 import { Study } from './report-study.js';
 import { schedulerContract } from './scheduler-contract.js';
