@@ -13,7 +13,7 @@ import { loadStudyFile } from '../../src/main/engine/study/spec.js';
 import type { ProcessLog, RunLog } from './report.js';
 import { CPU_WATTS, studyYaml, type Problem, type WarmStartFrom } from './space.js';
 
-export type NightshiftVariant = { label: string; sampler: 'gp' | 'random'; scheduler: 'asha' | 'hyperband'; mode: 'stop' | 'promote' };
+export type NightshiftVariant = { label: string; sampler: 'gp' | 'random'; scheduler: 'asha' | 'hyperband'; mode: 'stop' | 'promote' | 'pause' };
 
 /** The study's name in its database `study.db` under the run's folder (a later run may warm-start from it). */
 export function studyName(variant: NightshiftVariant, seed: number): string {
@@ -71,6 +71,7 @@ export async function runNightshift(
       const inherited = (Number.isNaN(recordedJ) ? (own ?? 0) : recordedJ) - (own ?? 0);
       p.energy_j = own ?? 0;
       p.startup_s = t.metrics.startup_s ?? null;
+      p.paused_s = t.metrics.paused_s ?? null;
       p.params = t.params;
       for (const r of p.reports) if (r.energy_j !== null) r.energy_j -= inherited;
     }

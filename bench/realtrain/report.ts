@@ -14,6 +14,8 @@ export interface ProcessLog {
   cpu_s: number | null;
   /** Launch to first report, where Nightshift recorded it. */
   startup_s?: number | null;
+  /** Time it spent frozen at rungs (Nightshift's mode pause): alive, holding memory, using no CPU. */
+  paused_s?: number | null;
   /** The parameters it trained with (the held-out score and the boundary count read them). */
   params?: Record<string, unknown>;
   reports: { t: number; step: number; value: number; energy_j: number | null }[];
@@ -34,6 +36,8 @@ export interface RunSummary {
   epochs: number;
   joules: number;
   processSeconds: number;
+  /** Of processSeconds, the time processes spent paused (mode pause). */
+  pausedSeconds: number;
   processes: number;
   wall: number;
   /** Its best report's configuration and epoch (holdout.ts), and that configuration's held-out test accuracy. */
@@ -72,6 +76,7 @@ export function summarize(run: RunLog, target: number): RunSummary {
     epochs: reports.length,
     joules: run.processes.reduce((s, p) => s + p.energy_j, 0),
     processSeconds: run.processes.reduce((s, p) => s + (end(p) - p.start), 0),
+    pausedSeconds: run.processes.reduce((s, p) => s + (p.paused_s ?? 0), 0),
     processes: run.processes.length,
     wall: run.wall_s,
     toTarget,
@@ -97,13 +102,13 @@ export function markdown(summaries: RunSummary[], targets: Map<number, number>, 
     '',
     ...boundaryTable(summaries),
     '',
-    '| method | seed | best val_accuracy | held-out test (epochs) | epochs | joules | process-s | processes | wall s | epochs to target | J to target | process-s to target | wall s to target |',
+    '| method | seed | best val_accuracy | held-out test (epochs) | epochs | joules | process-s (of it paused) | processes | wall s | epochs to target | J to target | process-s to target | wall s to target |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const s of summaries) {
     const t = s.toTarget;
     lines.push(
-      `| ${s.method} | ${s.seed} | ${(100 * s.best).toFixed(2)}% (target ${(100 * targets.get(s.seed)!).toFixed(2)}%) | ${s.test === undefined ? '–' : `${(100 * s.test).toFixed(2)}% (${s.chosen!.epochs})`} | ${s.epochs} | ${f(s.joules)} | ${f(s.processSeconds)} | ${s.processes} | ${f(s.wall)} | ` +
+      `| ${s.method} | ${s.seed} | ${(100 * s.best).toFixed(2)}% (target ${(100 * targets.get(s.seed)!).toFixed(2)}%) | ${s.test === undefined ? '–' : `${(100 * s.test).toFixed(2)}% (${s.chosen!.epochs})`} | ${s.epochs} | ${f(s.joules)} | ${f(s.processSeconds)}${s.pausedSeconds > 0 ? ` (${f(s.pausedSeconds)})` : ''} | ${s.processes} | ${f(s.wall)} | ` +
         (t ? `${t.epochs} | ${f(t.joules)} | ${f(t.processSeconds)} | ${f(t.wall)} |` : 'not reached | – | – | – |'),
     );
   }

@@ -37,7 +37,7 @@ export interface WarmStartFrom {
 
 export function studyYaml(
   p: Problem,
-  o: { name: string; sampler: 'gp' | 'random'; scheduler: 'asha' | 'hyperband'; mode: 'stop' | 'promote'; seed: number; warmStart?: WarmStartFrom },
+  o: { name: string; sampler: 'gp' | 'random'; scheduler: 'asha' | 'hyperband'; mode: 'stop' | 'promote' | 'pause'; seed: number; warmStart?: WarmStartFrom },
 ): string {
   const warm = o.warmStart ? `warm_start: {study: ${o.warmStart.study}, db: ${JSON.stringify(o.warmStart.db)}, prior: ${o.warmStart.prior}}\n` : '';
   const space = Object.entries(SPACE)

@@ -198,6 +198,9 @@ export class RunningTrial {
     }
     // Measured where the trial ran (the Slurm node's wrapper), else by this engine's meter.
     const measured = exit.measurement ?? (await this.measure());
+    // It printed its last reports and exited before the freeze at a rung it had not passed took hold.
+    const waited = this.pause?.waiting;
+    if (waited && !this.engineStop) this.engineStop = { state: 'pruned', reason: `ended while paused at rung ${waited.rung} (${describeStanding(waited)}): its process exited before the pause took hold`, requeue: false };
     if (this.engineStop) return this.finish(this.engineStop.state, this.engineStop.reason, this.engineStop.requeue, exit, measured);
     if (exit.lostReason !== null) return this.finish('failed', exit.lostReason, false, exit, measured);
     const outcome = classifyExit(exit, {
@@ -257,7 +260,6 @@ export class RunningTrial {
     }
     // Printed before a pause took hold: stored only if the trial resumes (a stored step past a rung means passed).
     if (this.pause?.hold(step, reported)) return;
-    const before = this.pause ? this.pause.before({ objectives: study.objectives, trials: views.all() }) : 0;
     // Each report carries the energy spent up to that step, so curves can be drawn against energy.
     let metrics = reported;
     const own = meter && this.metered ? meter.sample(this.key).energy_j : null;
@@ -265,6 +267,9 @@ export class RunningTrial {
     // Everything before the first report (interpreter, imports, data loading, CUDA set-up, compilation) is
     // paid again by every process a scheduler starts: the cost that stop-based ASHA avoids.
     if (!this.startup && this.launchedAt !== null) this.startup = { seconds: (performance.now() - this.launchedAt) / 1000, energyJ: own };
+    const before = this.pause ? this.pause.before({ objectives: study.objectives, trials: views.all() }) : 0;
+    const early = this.pause?.beforeStore({ objectives: study.objectives, trials: views.all() }, step, before) ?? null;
+    if (early) return this.freeze(early, [step, reported]);
     try {
       this.storeReport(step, metrics);
     } catch (e) {
@@ -287,11 +292,15 @@ export class RunningTrial {
       return;
     }
     const wait = this.pause?.afterReport({ objectives: study.objectives, trials: views.all() }, step, before) ?? null;
-    if (wait && this.proc?.pause?.()) {
-      this.pause!.paused(wait, performance.now());
-      this.trialEvent('paused', `waits at rung ${wait.rung}: ${describeStanding(wait)}`);
-      this.deps.onPause?.(this);
-    }
+    if (wait) this.freeze(wait);
+  }
+
+  /** Freezes the process at a rung (mode pause); `unstored`: the report that made it wait, held back. */
+  private freeze(where: RungStanding, unstored?: [number, Record<string, number>]): void {
+    if (!this.proc?.pause?.()) return;
+    this.pause!.paused(where, performance.now(), unstored);
+    this.trialEvent('paused', `waits at rung ${where.rung}: ${describeStanding(where)}`);
+    this.deps.onPause?.(this);
   }
 
   private trialEvent(kind: string, message: string): void {

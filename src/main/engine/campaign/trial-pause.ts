@@ -31,6 +31,16 @@ export class TrialPause {
     return true;
   }
 
+  /**
+   * Before a report past the rung the configuration's stored reports end at, and that it has not passed (a
+   * retry after an engine restart whose checkpoint lies beyond the rung): the rung to wait at first, with
+   * this report held, so that nothing is stored past a rung the trial has not passed.
+   */
+  beforeStore(ctx: SchedulerContext, step: number, before: number): RungStanding | null {
+    if (step <= before || this.passed.has(before) || !this.scheduler.rungSteps.includes(before)) return null;
+    return this.scheduler.rungToWait(ctx, this.number, before, before, this.passed);
+  }
+
   /** After a report was stored: the rung to wait at, or null to go on (its rungs up to `step` are passed). */
   afterReport(ctx: SchedulerContext, step: number, before: number): RungStanding | null {
     const wait = this.scheduler.rungToWait(ctx, this.number, step, before, this.passed);
@@ -39,11 +49,12 @@ export class TrialPause {
     return null;
   }
 
-  /** Records that the process was frozen at `where`. */
-  paused(where: RungStanding, now: number): void {
+  /** Records that the process was frozen at `where`, and the report that made it wait if it was not stored. */
+  paused(where: RungStanding, now: number, unstored?: [number, Record<string, number>]): void {
     this.waiting = where;
     this.since = now;
     this.ever = true;
+    if (unstored) this.held.push(unstored);
   }
 
   /** The process goes on: its rung counts as passed; returns the reports held meanwhile, to be stored now. */

@@ -1,0 +1,105 @@
+// Pause-based ASHA across engine crashes: the engine is SIGKILLed again and again while trials wait frozen
+// at their rungs, and restarted each time. Frozen processes must not outlive their engine, a configuration
+// stopped at a rung stays stopped, and nothing is stored past a rung a configuration has not passed: a retry
+// that resumes from a checkpoint beyond it waits there first.
+import Database from 'better-sqlite3';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cliEnv, ROOT, runCli, runKilledAfter, tempDir } from '../../helpers/cli.js';
+import { pidAlive } from '../../helpers/procs.js';
+
+const KILLS = 8;
+const BUDGET = 12;
+
+function killDelays(n: number): number[] {
+  let s = 2718;
+  return Array.from({ length: n }, () => {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    return 300 + (s % 1500);
+  });
+}
+
+describe('pause-based ASHA crash safety', () => {
+  it(`leaves no frozen trial behind and keeps every rung decision through ${KILLS} SIGKILLs of the engine`, async () => {
+    const dir = tempDir();
+    const pidLog = path.join(dir, 'pids.txt');
+    writeFileSync(pidLog, '');
+    const studyFile = path.join(dir, 'pause.yaml');
+    writeFileSync(
+      studyFile,
+      `name: pause-chaos
+trainer:
+  command: [node, ${JSON.stringify(path.join(ROOT, 'test/fixtures/campaign/epochs.mjs'))}]
+  kill_grace: 500ms
+  env: {PID_LOG: ${JSON.stringify(pidLog)}, EPOCH_MS: "300"}
+search_space:
+  x: {type: float, low: 0, high: 1}
+objectives:
+  - {metric: score, direction: maximize}
+fidelity: {param: epochs, min: 1, max: 9, eta: 3}
+sampler: {type: random}
+scheduler: {type: asha, mode: pause, max_paused: 3}
+budget: {trials: ${BUDGET}}
+resources: {parallel: 2}
+retries: ${KILLS + 2}
+seed: 13
+`,
+    );
+    const db = path.join(dir, 'pause.db');
+    const env = cliEnv(dir);
+    const pidCount = () => readFileSync(pidLog, 'utf8').split('\n').filter(Boolean).length;
+    const runs = [];
+    for (const delay of killDelays(KILLS)) {
+      const before = pidCount();
+      runs.push(...(await runKilledAfter(['run', studyFile, '--db', db, '--json'], { env, armed: () => pidCount() > before }, [delay])));
+    }
+    for (const r of runs) if (r.signal !== 'SIGKILL') expect(r.code, r.stderr).toBe(0);
+    expect(runs.filter((r) => r.signal === 'SIGKILL').length).toBeGreaterThan(KILLS / 2);
+    const final = await runCli(['run', studyFile, '--db', db, '--json'], { env });
+    expect(final.code, final.stderr).toBe(0);
+
+    const conn = new Database(db, { readonly: true });
+    expect(conn.pragma('integrity_check', { simple: true })).toBe('ok');
+    const trials = conn
+      .prepare(
+        `SELECT t.id, t.number, t.state, t.reason, t.lineage_kind, p.value_num AS x FROM trials t
+         JOIN trial_params p ON p.trial_id = t.id AND p.name = 'x' ORDER BY t.number`,
+      )
+      .all() as { id: number; number: number; state: string; reason: string | null; lineage_kind: string; x: number }[];
+    const reports = conn.prepare("SELECT p.value_num AS x, r.step FROM reports r JOIN trial_params p ON p.trial_id = r.trial_id AND p.name = 'x' WHERE r.metric = 'score'").all() as { x: number; step: number }[];
+    const pausedEvents = (conn.prepare("SELECT count(*) AS n FROM events WHERE kind = 'paused'").get() as { n: number }).n;
+    conn.close();
+    expect(pausedEvents).toBeGreaterThan(0);
+    expect(trials.filter((t) => t.lineage_kind === 'retry').length, JSON.stringify(trials)).toBeGreaterThan(0);
+
+    const stepsOf = new Map<number, number[]>();
+    for (const r of reports) stepsOf.set(r.x, [...(stepsOf.get(r.x) ?? []), r.step]);
+    const configs = new Map<number, typeof trials>();
+    for (const t of trials) configs.set(t.x, [...(configs.get(t.x) ?? []), t]);
+    let stopped = 0;
+    for (const [x, attempts] of configs) {
+      const outcome = attempts.filter((t) => t.state === 'complete' || t.state === 'pruned');
+      // Each configuration ends once; its other attempts were interrupted by the kills.
+      expect(outcome, `configuration x=${x}: ${JSON.stringify(attempts)}`).toHaveLength(1);
+      expect(attempts.filter((t) => t.state !== 'complete' && t.state !== 'pruned').every((t) => t.state === 'stopped')).toBe(true);
+      const end = outcome[0]!;
+      if (end.state === 'complete') expect(Math.max(...stepsOf.get(x)!)).toBe(9);
+      else {
+        stopped++;
+        const rung = Number(/^(?:stopped|ended) while paused at rung (\d) /.exec(end.reason ?? '')?.[1]);
+        expect(rung, end.reason ?? '').toBeGreaterThan(0);
+        // Stopped at a rung it never passed: of all its attempts' reports, only its arrival there (its first
+        // report at or past the rung: a retry resumed from a checkpoint may arrive past the rung's step)
+        // was stored, and nothing after it.
+        expect(stepsOf.get(x)!.filter((s) => s >= rung), `configuration x=${x}`).toHaveLength(1);
+      }
+    }
+    expect(stopped).toBeGreaterThan(2);
+    expect([...configs.values()].length).toBe(BUDGET);
+
+    // Frozen trials died with their engines (the next engine's recovery kills and wakes them).
+    const pids = readFileSync(pidLog, 'utf8').trim().split('\n').map(Number);
+    expect(pids.filter(pidAlive)).toEqual([]);
+  }, 300_000);
+});
