@@ -72,6 +72,8 @@ export interface StudyCostJson {
   startup_energy_j: number | null;
   /** startup_energy_j / energy_j. */
   startup_energy_share: number | null;
+  /** Of process_seconds, the time trials spent frozen at rungs (`scheduler.mode: pause`); null when none waited. */
+  paused_s: number | null;
 }
 
 /** One entry of `nightshift ls --json`. */

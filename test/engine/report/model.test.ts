@@ -123,11 +123,30 @@ describe('what the study cost in processes', () => {
     }
     store.enqueueTrial(study.id, { params: { lr: 0.02, opt: 'adam' }, budget: null, lineage: { kind: 'sampler', detail: 'random' } });
     const cost = studyShowJson(store, store.getStudy('cost')!).cost;
-    expect(cost).toEqual({ processes: 3, process_seconds: 36, energy_j: 360, startup_s: 7, startup_energy_j: 70, startup_energy_share: 70 / 360 });
+    expect(cost).toEqual({ processes: 3, process_seconds: 36, energy_j: 360, startup_s: 7, startup_energy_j: 70, startup_energy_share: 70 / 360, paused_s: null });
     expect(formatStudyCost(cost)).toBe('3 processes, 36.0 process-seconds, 360 J; fixed cost before first reports: 7.00 s, 70.0 J (19.4% of the energy)');
     const html = htmlReport(store, store.getStudy('cost')!, { generatedAt: '2026-01-02T00:00:00Z' });
     expect(html).toContain('<dt>Trial processes</dt><dd>3, 36 process-seconds (wall time × processes)</dd>');
     expect(html).toMatch(/<dt>Fixed cost \(launch to first report\)<\/dt><dd>7 s, 70 J \(19\.4\d*% of the study&#39;s energy\)<\/dd>/);
+    store.close();
+  });
+
+  it('says how much of the process-seconds trials spent frozen at rungs (mode pause)', () => {
+    const store = openStore(path.join(tempDir(), 'p.db'));
+    const { study } = store.createStudy({ ...spec, name: 'paused' }, specHash({ ...spec, name: 'paused' }));
+    // [duration_s, paused_s]: a trial that never waited has no paused_s.
+    for (const [duration, paused] of [[30, 12], [10, null], [20, 3.5]] as const) {
+      store.enqueueTrial(study.id, { params: { lr: 0.01, opt: 'adam' }, budget: null, lineage: { kind: 'sampler', detail: 'random' } });
+      const t = store.claimQueued(study.id, 'test')!;
+      const metrics: Record<string, number> = { duration_s: duration, energy_j: 10 };
+      if (paused !== null) metrics.paused_s = paused;
+      store.finishTrial(t.id, { state: 'complete', values: { acc: 0.9 }, metrics, reason: null, provenance: null });
+    }
+    const cost = studyShowJson(store, store.getStudy('paused')!).cost;
+    expect(cost).toMatchObject({ processes: 3, process_seconds: 60, paused_s: 15.5 });
+    expect(formatStudyCost(cost)).toBe('3 processes, 60.0 process-seconds (15.5 of them paused at rungs), 30.0 J');
+    const html = htmlReport(store, store.getStudy('paused')!, { generatedAt: '2026-01-02T00:00:00Z' });
+    expect(html).toContain('60 process-seconds (wall time × processes), of which 15.5 s frozen at rungs (mode pause: memory held, no compute)');
     store.close();
   });
 });

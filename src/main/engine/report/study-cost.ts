@@ -25,6 +25,7 @@ export function studyCost(trials: readonly TrialRecord[]): StudyCostJson {
     startup_s: startupS,
     startup_energy_j: startupJ,
     startup_energy_share: startupJ !== null && energy !== null && energy > 0 ? startupJ / energy : null,
+    paused_s: total(finished, 'paused_s'),
   };
 }
 
@@ -46,9 +47,10 @@ function total(trials: readonly TrialRecord[], key: string): number | null {
   return any ? s : null;
 }
 
-/** One line for `show`: "31 processes, 412 process-seconds, 18.2 kJ; fixed cost before first reports: 61 s, 3.1 kJ (17% of the energy)". */
+/** One line for `show`: "31 processes, 412 process-seconds (40 of them paused at rungs), 18.2 kJ; fixed cost before first reports: 61 s, 3.1 kJ (17% of the energy)". */
 export function formatStudyCost(c: StudyCostJson): string {
-  const parts = [`${c.processes} process${c.processes === 1 ? '' : 'es'}`, `${round(c.process_seconds)} process-seconds`];
+  const paused = c.paused_s !== null && c.paused_s > 0 ? ` (${round(c.paused_s)} of them paused at rungs)` : '';
+  const parts = [`${c.processes} process${c.processes === 1 ? '' : 'es'}`, `${round(c.process_seconds)} process-seconds${paused}`];
   if (c.energy_j !== null) parts.push(joules(c.energy_j));
   let line = parts.join(', ');
   if (c.startup_s !== null) {

@@ -71,7 +71,13 @@ function budgetSection(r: StudyReport): string {
     ['Trials', esc(of(String(b.trials), b.trialsLimit === null ? '' : String(b.trialsLimit)))],
     ['Wall time', esc(of(durationText(b.wallSeconds), durationText(b.wallLimitSeconds)))],
     ['Trial time (sum)', esc(durationText(b.trialSeconds))],
-    ['Trial processes', esc(`${b.processes.processes}, ${num(b.processes.process_seconds)} process-seconds (wall time × processes)`)],
+    [
+      'Trial processes',
+      esc(
+        `${b.processes.processes}, ${num(b.processes.process_seconds)} process-seconds (wall time × processes)` +
+          (b.processes.paused_s ? `, of which ${num(b.processes.paused_s)} s frozen at rungs (mode pause: memory held, no compute)` : ''),
+      ),
+    ],
     ['Fixed cost (launch to first report)', esc(fixedCostText(b.processes))],
     ['Energy', esc(of(energyText(b.energyJ), energyText(b.energyLimitJ)))],
     ['Energy of finalist runs', r.finalists ? esc(energyText(r.finalistsEnergyJ) || 'not measured') : ''],
