@@ -103,6 +103,25 @@ describe('a pause-based ASHA campaign', () => {
     }
   }, 120_000);
 
+  it('ends, rather than waits forever, when the search space runs out while trials are paused', async () => {
+    const dir = tempDir();
+    const pidLog = path.join(dir, 'pids.txt');
+    writeFileSync(pidLog, '');
+    // A grid of 4 configurations: the last ones to arrive find the others frozen and nothing new to start.
+    const yaml = study(pidLog, 'scheduler: {type: asha, mode: pause, max_paused: 4}')
+      .replace('sampler: {type: random}', 'sampler: {type: grid, levels: 4}')
+      .replace('budget: {trials: 12}', 'budget: {trials: 50}');
+    const { store, result, trials } = await runStudyYaml(dir, yaml);
+    store.close();
+    expect(result).toMatchObject({ state: 'finished' });
+    expect(result.reason).toMatch(/^search space exhausted/);
+    expect(trials).toHaveLength(4);
+    const ended = trials.filter((t) => t.state === 'pruned');
+    expect(ended.length).toBeGreaterThan(0);
+    for (const t of ended) expect(t.reason).toMatch(/^stopped while paused at rung \d \(.*\): the search ended \(search space exhausted/);
+    expect(readFileSync(pidLog, 'utf8').split('\n').filter(Boolean).map(Number).filter(pidAlive)).toEqual([]);
+  }, 120_000);
+
   it('stops the waiting trial furthest from passing once more than max_paused wait', async () => {
     const dir = tempDir();
     const pidLog = path.join(dir, 'pids.txt');

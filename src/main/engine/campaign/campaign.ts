@@ -237,7 +237,7 @@ export class Campaign {
     } finally {
       clearInterval(beat);
       this.dbFull.close();
-      executor.close();
+      this.pool.close();
       this.saveGpuSeries();
       // Each trial's leftovers died with it; this catches any that escaped between a trial's end and its scan.
       // Slurm jobs run elsewhere, and Slurm ends what a job leaves (the node-side wrapper scans for markers).

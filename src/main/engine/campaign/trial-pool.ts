@@ -9,6 +9,8 @@ import { EnergyLedger, ownEnergy } from '../lineage/index.js';
 import type { Meter } from '../metering/index.js';
 import type { TrialRecord } from '../storage/types.js';
 import { describeStanding, isPausing, type RungStanding } from '../schedulers/pausing.js';
+import { ENGINE_ENV } from './orphans.js';
+import { PauseWatchdog } from './pause-watchdog.js';
 import type { FollowedOrphan } from './recovery.js';
 import { RunningTrial, type TrialRunDeps } from './running-trial.js';
 import { planSlots, type Slot } from './slots.js';
@@ -34,8 +36,18 @@ export class TrialPool {
   /** The slot each running trial holds (null while it is paused), and the GPUs it was started on. */
   private readonly slotOf = new Map<number, { slot: Slot | null; devices: string | null }>();
   private views: TrialViews | null = null;
+  /** Started at the first pause: frozen trials must not outlive a killed engine. */
+  private readonly watchdog: PauseWatchdog;
 
-  constructor(private readonly deps: PoolDeps) {}
+  constructor(private readonly deps: PoolDeps) {
+    this.watchdog = new PauseWatchdog(`${ENGINE_ENV}=${deps.owner}`);
+  }
+
+  /** The run is over: releases the executor's pollers and the pause watchdog (running trials are not stopped). */
+  close(): void {
+    this.executor.close();
+    this.watchdog.close();
+  }
 
   get executor(): Executor {
     return this.deps.executor;
@@ -116,6 +128,7 @@ export class TrialPool {
 
   /** `mode: pause`: a trial froze at a rung and gave its slot back; beyond `max_paused` the one furthest from passing is stopped. */
   private paused(trial: RunningTrial): void {
+    this.watchdog.ensure();
     this.releaseSlot(trial.number);
     this.deps.wake();
     const waiting = pausedTrials(this.running);

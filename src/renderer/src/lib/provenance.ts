@@ -45,7 +45,7 @@ export function provenanceView(p: TrialProvenance | null): ProvenanceView | null
 }
 
 /** The metrics Nightshift measures (architecture: "Metrics Nightshift measures"), in display order. */
-export const MEASURED_METRICS = ['energy_j', 'energy_above_idle_j', 'gpu_energy_j', 'cpu_energy_j', 'duration_s', 'mean_gpu_power_w', 'peak_gpu_mem_mb', 'peak_rss_mb', 'co2_g', 'cost', 'startup_s', 'startup_energy_j'] as const;
+export const MEASURED_METRICS = ['energy_j', 'energy_above_idle_j', 'gpu_energy_j', 'cpu_energy_j', 'duration_s', 'mean_gpu_power_w', 'peak_gpu_mem_mb', 'peak_rss_mb', 'co2_g', 'cost', 'startup_s', 'startup_energy_j', 'paused_s'] as const;
 
 export { ENERGY_METRICS } from '../../../shared/energy-resolution.js';
 
