@@ -3,61 +3,32 @@
 // stopped at a rung stays stopped, and nothing is stored past a rung a configuration has not passed: a retry
 // that resumes from a checkpoint beyond it waits there first.
 import Database from 'better-sqlite3';
-import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliEnv, ROOT, runCli, runKilledAfter, tempDir } from '../../helpers/cli.js';
+import { cliEnv, tempDir } from '../../helpers/cli.js';
+import { killDelays, loggedPids, runThroughKills, writeEpochsStudy } from '../../helpers/epochs-study.js';
 import { pidAlive } from '../../helpers/procs.js';
 
 const KILLS = 8;
 const BUDGET = 12;
 
-function killDelays(n: number): number[] {
-  let s = 2718;
-  return Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) % 2 ** 31;
-    return 300 + (s % 1500);
-  });
-}
-
 describe('pause-based ASHA crash safety', () => {
   it(`leaves no frozen trial behind and keeps every rung decision through ${KILLS} SIGKILLs of the engine`, async () => {
     const dir = tempDir();
     const pidLog = path.join(dir, 'pids.txt');
-    writeFileSync(pidLog, '');
-    const studyFile = path.join(dir, 'pause.yaml');
-    writeFileSync(
-      studyFile,
-      `name: pause-chaos
-trainer:
-  command: [node, ${JSON.stringify(path.join(ROOT, 'test/fixtures/campaign/epochs.mjs'))}]
-  kill_grace: 500ms
-  env: {PID_LOG: ${JSON.stringify(pidLog)}, EPOCH_MS: "300"}
-search_space:
-  x: {type: float, low: 0, high: 1}
-objectives:
-  - {metric: score, direction: maximize}
-fidelity: {param: epochs, min: 1, max: 9, eta: 3}
-sampler: {type: random}
-scheduler: {type: asha, mode: pause, max_paused: 3}
-budget: {trials: ${BUDGET}}
-resources: {parallel: 2}
-retries: ${KILLS + 2}
-seed: 13
-`,
-    );
+    const file = writeEpochsStudy(dir, {
+      name: 'pause-chaos',
+      scheduler: '{type: asha, mode: pause, max_paused: 3}',
+      budget: BUDGET,
+      seed: 13,
+      epochMs: 300,
+      pidLog,
+      killGrace: '500ms',
+      extra: `retries: ${KILLS + 2}`,
+    });
     const db = path.join(dir, 'pause.db');
-    const env = cliEnv(dir);
-    const pidCount = () => readFileSync(pidLog, 'utf8').split('\n').filter(Boolean).length;
-    const runs = [];
-    for (const delay of killDelays(KILLS)) {
-      const before = pidCount();
-      runs.push(...(await runKilledAfter(['run', studyFile, '--db', db, '--json'], { env, armed: () => pidCount() > before }, [delay])));
-    }
-    for (const r of runs) if (r.signal !== 'SIGKILL') expect(r.code, r.stderr).toBe(0);
-    expect(runs.filter((r) => r.signal === 'SIGKILL').length).toBeGreaterThan(KILLS / 2);
-    const final = await runCli(['run', studyFile, '--db', db, '--json'], { env });
-    expect(final.code, final.stderr).toBe(0);
+    // Counted from the run's first new trial process; about 300 ms per epoch, so runs die mid-trial.
+    await runThroughKills(file, db, pidLog, cliEnv(dir), killDelays(2718, KILLS, 300, 1500));
 
     const conn = new Database(db, { readonly: true });
     expect(conn.pragma('integrity_check', { simple: true })).toBe('ok');
@@ -99,7 +70,6 @@ seed: 13
     expect([...configs.values()].length).toBe(BUDGET);
 
     // Frozen trials died with their engines (the next engine's recovery kills and wakes them).
-    const pids = readFileSync(pidLog, 'utf8').trim().split('\n').map(Number);
-    expect(pids.filter(pidAlive)).toEqual([]);
+    expect(loggedPids(pidLog).filter(pidAlive)).toEqual([]);
   }, 300_000);
 });

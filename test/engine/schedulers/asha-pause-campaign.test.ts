@@ -2,29 +2,18 @@
 // Each configuration runs in one process; one that does not (yet) pass a rung waits there, frozen, with its
 // slot given to another trial, and goes on in the same process once it passes.
 import Database from 'better-sqlite3';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runStudyYaml } from '../../helpers/campaign.js';
-import { ROOT, tempDir } from '../../helpers/cli.js';
+import { tempDir } from '../../helpers/cli.js';
+import { epochsStudyYaml, loggedPids } from '../../helpers/epochs-study.js';
 import { pidAlive } from '../../helpers/procs.js';
 
-function study(pidLog: string, extra: string): string {
-  return `name: pause
-trainer:
-  command: [node, ${JSON.stringify(path.join(ROOT, 'test/fixtures/campaign/epochs.mjs'))}]
-  env: {EPOCH_MS: "60", PID_LOG: ${JSON.stringify(pidLog)}}
-search_space:
-  x: {type: float, low: 0, high: 1}
-objectives:
-  - {metric: score, direction: maximize}
-fidelity: {param: epochs, min: 1, max: 9, eta: 3}
-sampler: {type: random}
-resources: {parallel: 2}
-budget: {trials: 12}
-seed: 5
-${extra}
-`;
+// One trial at a time: the order in which configurations reach a rung, and so every decision, is then the
+// same on a loaded machine as on an idle one.
+function study(pidLog: string, scheduler: string): string {
+  return epochsStudyYaml({ name: 'pause', scheduler, budget: 12, seed: 5, epochMs: 60, pidLog, parallel: 1 });
 }
 
 interface Row {
@@ -59,13 +48,13 @@ describe('a pause-based ASHA campaign', () => {
     const dir = tempDir();
     const pidLog = path.join(dir, 'pids.txt');
     writeFileSync(pidLog, '');
-    const { db, store, result, trials } = await runStudyYaml(dir, study(pidLog, 'scheduler: {type: asha, mode: pause, max_paused: 4}'));
+    const { db, store, result, trials } = await runStudyYaml(dir, study(pidLog, '{type: asha, mode: pause, max_paused: 4}'));
     store.close();
     expect(result.state).toBe('finished');
     expect(trials).toHaveLength(12);
     // No promotions, no second process for a configuration.
     expect(trials.every((t) => t.lineage.kind === 'sampler' && t.budget === 9)).toBe(true);
-    const pids = readFileSync(pidLog, 'utf8').split('\n').filter(Boolean).map(Number);
+    const pids = loggedPids(pidLog);
     expect(pids).toHaveLength(12);
     expect(pids.filter(pidAlive)).toEqual([]);
 
@@ -108,9 +97,7 @@ describe('a pause-based ASHA campaign', () => {
     const pidLog = path.join(dir, 'pids.txt');
     writeFileSync(pidLog, '');
     // A grid of 4 configurations: the last ones to arrive find the others frozen and nothing new to start.
-    const yaml = study(pidLog, 'scheduler: {type: asha, mode: pause, max_paused: 4}')
-      .replace('sampler: {type: random}', 'sampler: {type: grid, levels: 4}')
-      .replace('budget: {trials: 12}', 'budget: {trials: 50}');
+    const yaml = epochsStudyYaml({ name: 'pause', scheduler: '{type: asha, mode: pause, max_paused: 4}', sampler: '{type: grid, levels: 4}', budget: 50, seed: 5, epochMs: 60, pidLog, parallel: 1 });
     const { store, result, trials } = await runStudyYaml(dir, yaml);
     store.close();
     expect(result).toMatchObject({ state: 'finished' });
@@ -119,18 +106,18 @@ describe('a pause-based ASHA campaign', () => {
     const ended = trials.filter((t) => t.state === 'pruned');
     expect(ended.length).toBeGreaterThan(0);
     for (const t of ended) expect(t.reason).toMatch(/^stopped while paused at rung \d \(.*\): the search ended \(search space exhausted/);
-    expect(readFileSync(pidLog, 'utf8').split('\n').filter(Boolean).map(Number).filter(pidAlive)).toEqual([]);
+    expect(loggedPids(pidLog).filter(pidAlive)).toEqual([]);
   }, 120_000);
 
   it('stops the waiting trial furthest from passing once more than max_paused wait', async () => {
     const dir = tempDir();
     const pidLog = path.join(dir, 'pids.txt');
     writeFileSync(pidLog, '');
-    const { store, trials } = await runStudyYaml(dir, study(pidLog, 'scheduler: {type: asha, mode: pause, max_paused: 1}'));
+    const { store, trials } = await runStudyYaml(dir, study(pidLog, '{type: asha, mode: pause, max_paused: 1}'));
     store.close();
     const evicted = trials.filter((t) => /more than max_paused \(1\) trials were waiting/.test(t.reason ?? ''));
     expect(evicted.length).toBeGreaterThan(0);
     expect(evicted.every((t) => t.state === 'pruned')).toBe(true);
-    expect(readFileSync(pidLog, 'utf8').split('\n').filter(Boolean).map(Number).filter(pidAlive)).toEqual([]);
+    expect(loggedPids(pidLog).filter(pidAlive)).toEqual([]);
   }, 120_000);
 });

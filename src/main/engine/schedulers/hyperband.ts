@@ -11,7 +11,7 @@
 // per bracket): both from the trials alone, no hidden state.
 import type { TrialView } from '../study/trial-view.js';
 import type { FidelitySpec } from '../study/types.js';
-import { ashaPromotion, byConfig, pickBracket, rungIndex, rungLadder } from './rungs.js';
+import { ashaPromotion, byConfig, hyperbandAllocation, pickBracket, rungIndex, rungLadder } from './rungs.js';
 import type { Decision, Promotion, Scheduler, SchedulerContext } from './types.js';
 
 export class HyperbandScheduler implements Scheduler {
@@ -27,8 +27,7 @@ export class HyperbandScheduler implements Scheduler {
     readonly eta: number = fidelity.eta,
   ) {
     this.ladder = rungLadder(fidelity.min, fidelity.max, eta);
-    const sMax = this.ladder.length - 1;
-    this.allocation = Array.from({ length: sMax + 1 }, (_, s) => Math.ceil(((sMax + 1) / (s + 1)) * eta ** s));
+    this.allocation = hyperbandAllocation(this.ladder.length, eta);
   }
 
   get brackets(): number {

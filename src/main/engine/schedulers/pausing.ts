@@ -17,7 +17,7 @@ import type { TrialView } from '../study/trial-view.js';
 import type { FidelitySpec } from '../study/types.js';
 import { firstArrival, highestStep } from './arrivals.js';
 import { rankPoints } from './mo-rank.js';
-import { byConfig, configKey, pickBracket, rungLadder } from './rungs.js';
+import { bracketsByAppearance, byConfig, configKey, hyperbandAllocation, rungLadder } from './rungs.js';
 import type { Decision, Scheduler, SchedulerContext } from './types.js';
 
 /** Where a configuration stands at one rung: its rank among the n that reached it, and how many may go on. */
@@ -156,18 +156,11 @@ export class PausingHyperbandScheduler extends PausingScheduler {
 
   constructor(fidelity: FidelitySpec, eta: number = fidelity.eta, maxPaused: number = DEFAULT_MAX_PAUSED) {
     super(fidelity, eta, maxPaused);
-    const sMax = this.ladder.length - 1;
-    this.allocation = Array.from({ length: sMax + 1 }, (_, s) => Math.ceil(((sMax + 1) / (s + 1)) * eta ** s));
+    this.allocation = hyperbandAllocation(this.ladder.length, eta);
   }
 
   protected field(groups: Map<string, TrialView[]>, key: string): { rungs: readonly number[]; peers: (readonly TrialView[])[] } {
-    const counts = new Array<number>(this.allocation.length).fill(0);
-    const bracket = new Map<string, number>();
-    for (const k of groups.keys()) {
-      const s = pickBracket(counts, this.allocation);
-      counts[s]!++;
-      bracket.set(k, s);
-    }
+    const bracket = bracketsByAppearance(groups.keys(), this.allocation);
     const s = bracket.get(key) ?? 0;
     return {
       rungs: this.ladder.slice(this.ladder.length - 1 - s, -1),

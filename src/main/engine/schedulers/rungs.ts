@@ -121,3 +121,24 @@ export function pickBracket(counts: readonly number[], allocation: readonly numb
   }
   return pick;
 }
+
+/** Hyperband's configurations per bracket s of a ladder of `rungs` budgets: n_s = ⌈(s_max+1)/(s+1)·eta^s⌉ (equal budget per bracket). */
+export function hyperbandAllocation(rungs: number, eta: number): number[] {
+  const sMax = rungs - 1;
+  return Array.from({ length: sMax + 1 }, (_, s) => Math.ceil(((sMax + 1) / (s + 1)) * eta ** s));
+}
+
+/**
+ * The bracket of each configuration (keys of `groups`, in order of first appearance) under stop- or
+ * pause-based Hyperband: each goes to the bracket furthest below its share, so it follows from the trials alone.
+ */
+export function bracketsByAppearance(keys: Iterable<string>, allocation: readonly number[]): Map<string, number> {
+  const counts = new Array<number>(allocation.length).fill(0);
+  const out = new Map<string, number>();
+  for (const key of keys) {
+    const s = pickBracket(counts, allocation);
+    counts[s]!++;
+    out.set(key, s);
+  }
+  return out;
+}

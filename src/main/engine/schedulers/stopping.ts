@@ -11,7 +11,7 @@
 import type { TrialView } from '../study/trial-view.js';
 import type { FidelitySpec } from '../study/types.js';
 import { firstStop, highestStep } from './arrivals.js';
-import { byConfig, configKey, pickBracket, rungLadder } from './rungs.js';
+import { bracketsByAppearance, byConfig, configKey, hyperbandAllocation, rungLadder } from './rungs.js';
 import type { Decision, Scheduler, SchedulerContext } from './types.js';
 
 const CONTINUE: Decision = { action: 'continue' };
@@ -87,8 +87,7 @@ export class StoppingHyperbandScheduler implements Scheduler {
   ) {
     this.ladder = rungLadder(fidelity.min, fidelity.max, eta);
     this.rungSteps = this.ladder.slice(0, -1);
-    const sMax = this.ladder.length - 1;
-    this.allocation = Array.from({ length: sMax + 1 }, (_, s) => Math.ceil(((sMax + 1) / (s + 1)) * eta ** s));
+    this.allocation = hyperbandAllocation(this.ladder.length, eta);
   }
 
   /** The rungs at which bracket s stops configurations (none for bracket 0). */
@@ -98,14 +97,7 @@ export class StoppingHyperbandScheduler implements Scheduler {
 
   /** Each configuration's bracket, in order of first appearance. */
   brackets(groups: Map<string, TrialView[]>): Map<string, number> {
-    const counts = new Array<number>(this.allocation.length).fill(0);
-    const out = new Map<string, number>();
-    for (const key of groups.keys()) {
-      const s = pickBracket(counts, this.allocation);
-      counts[s]!++;
-      out.set(key, s);
-    }
-    return out;
+    return bracketsByAppearance(groups.keys(), this.allocation);
   }
 
   onReport(ctx: SchedulerContext, trialNumber: number, step: number): Decision {
