@@ -18,6 +18,8 @@ export interface EpochsStudy {
   pidLog: string;
   sampler?: string;
   parallel?: number;
+  /** The whole `resources:` mapping (instead of `{parallel: N}`). */
+  resources?: string;
   /** More top-level lines (`retries: 10`, `trainer.kill_grace` goes in `killGrace`). */
   extra?: string;
   killGrace?: string;
@@ -36,7 +38,7 @@ fidelity: {param: epochs, min: 1, max: 9, eta: 3}
 sampler: ${o.sampler ?? '{type: random}'}
 scheduler: ${o.scheduler}
 budget: {trials: ${o.budget}}
-resources: {parallel: ${o.parallel ?? 2}}
+resources: ${o.resources ?? `{parallel: ${o.parallel ?? 2}}`}
 seed: ${o.seed}
 ${o.extra ?? ''}
 `;

@@ -1,7 +1,7 @@
 // One trial from launch to its final state. The campaign claims the trial; this class runs its process,
 // records each report as it arrives, asks the scheduler whether to go on, and tells the store the outcome
 // in one transaction (with a re-queued copy when the trial was interrupted rather than finished).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TrialState } from '../../../shared/types.js';
 import { classifyExit } from '../runner/outcome.js';
@@ -11,6 +11,7 @@ import type { Scheduler } from '../schedulers/types.js';
 import type { StudySpec } from '../study/types.js';
 import type { FinalistRunInfo, Store, StudyRecord, TrialRecord } from '../storage/types.js';
 import { studyDir, trialDir } from '../paths.js';
+import { recordBackend } from './backend-event.js';
 import { buildTrialCommand } from './command.js';
 import { chainRoot, promotionParent } from '../lineage/index.js';
 import { chainMetricsOf, finalMetrics, STARTUP_PROVENANCE, startupMetrics } from './final-metrics.js';
@@ -19,8 +20,9 @@ import type { TrialViews } from './views.js';
 import type { Meter, TrialMeasurement } from '../metering/index.js';
 import type { Slot } from './slots.js';
 import type { DatabaseFullWait } from './db-full.js';
+import { HeldReports } from './held-reports.js';
 import { describeStanding, isPausing, type RungStanding } from '../schedulers/pausing.js';
-import { TrialPause } from './trial-pause.js';
+import { noRoomToPause, TrialPause } from './trial-pause.js';
 
 export interface TrialRunDeps {
   store: Store;
@@ -48,8 +50,6 @@ export interface TrialRunDeps {
 type EngineStop = { state: 'pruned' | 'stopped'; reason: string; requeue: boolean };
 
 const MAX_LOG_BYTES = 10 * 1024 * 1024;
-/** Reports kept in memory per trial while the database's disk is full (a step reported again takes no more). */
-const MAX_UNSTORED_REPORTS = 10_000;
 
 export class RunningTrial {
   readonly finished: Promise<TrialRecord>;
@@ -70,8 +70,8 @@ export class RunningTrial {
   /** Set for a run of the finalists stage: its own seed and fold, and never seen by the sampler or scheduler. */
   private readonly finalist: FinalistRunInfo | null;
   private unstoredReports = 0;
-  /** Reports received while the database's disk was full, by step, written before anything else of the trial. */
-  private readonly held = new Map<number, Record<string, number>>();
+  /** Its reports, held in memory while the database's disk is full. */
+  private readonly reports: HeldReports;
   /** `scheduler.mode: pause` (search trials only): where it waits, and what it printed meanwhile. */
   private readonly pause: TrialPause | null;
 
@@ -83,6 +83,7 @@ export class RunningTrial {
     const parent = promotionParent(record, (n) => deps.store.trialByNumber(record.studyId, n));
     this.inherited = parent ? chainMetricsOf(parent) : null;
     this.finalist = deps.store.finalistRun(record.id);
+    this.reports = new HeldReports(deps.store, deps.dbFull, record.id);
     this.pause = isPausing(deps.scheduler) && !this.finalist ? new TrialPause(deps.scheduler, record.number) : null;
     this.finished = this.run().finally(() => {
       this.settled = true;
@@ -271,7 +272,7 @@ export class RunningTrial {
     const early = this.pause?.beforeStore({ objectives: study.objectives, trials: views.all() }, step, before) ?? null;
     if (early) return this.freeze(early, [step, reported]);
     try {
-      this.storeReport(step, metrics);
+      this.reports.write(step, metrics);
     } catch (e) {
       // Once per trial: a broken database fails every report, and a warning each made a storm of hundreds.
       if (this.unstoredReports++ === 0) {
@@ -297,40 +298,33 @@ export class RunningTrial {
 
   /** Freezes the process at a rung (mode pause); `unstored`: the report that made it wait, held back. */
   private freeze(where: RungStanding, unstored?: [number, Record<string, number>]): void {
+    // A frozen trial keeps its GPU memory: without room for another trial beside it, it is judged at once.
+    const tight = this.metered ? noRoomToPause(this.deps.meter, this.key, this.deps.slot.gpus) : null;
+    if (tight) return this.judgeAsStop(where, tight, unstored);
     if (!this.proc?.pause?.()) return;
     this.pause!.paused(where, performance.now(), unstored);
     this.trialEvent('paused', `waits at rung ${where.rung}: ${describeStanding(where)}`);
     this.deps.onPause?.(this);
   }
 
+  /** As mode stop would judge its arrival at the rung: let through, or stopped there. */
+  private judgeAsStop(where: RungStanding, why: string, unstored?: [number, Record<string, number>]): void {
+    const { scheduler: s, study, views } = this.deps;
+    const v = isPausing(s) ? s.stopVerdict({ objectives: study.objectives, trials: views.all() }, this.record.number, where.rung) : null;
+    if (!v || v.keep) {
+      this.trialEvent('not paused', `at rung ${where.rung}: ${why}; let through as mode stop would (rank ${v?.rank ?? 0} of ${v?.arrivals ?? 0} so far)`);
+      this.pause!.letThrough(where.rung);
+      if (unstored) this.onReport(...unstored);
+      return;
+    }
+    const reason = `stopped at rung ${where.rung} instead of pausing (${why}): ranked ${v.rank} of the ${v.arrivals} configurations that reached it so far, as mode stop judges; only the top ${v.quota} go on`;
+    this.engineStop = { state: 'pruned', reason, requeue: false };
+    void this.proc?.stop(reason);
+  }
+
   private trialEvent(kind: string, message: string): void {
     const { store, study, dbFull } = this.deps;
     dbFull.writeOrLater(() => store.addEvent(study.id, this.record.id, kind, message));
-  }
-
-  /**
-   * Writes a report, after any held back. While the database's disk is full it is held in memory (bounded)
-   * and counts as received: the scheduler judges it now, and it is written with the trial's outcome.
-   */
-  private storeReport(step: number, metrics: Record<string, number>): void {
-    const { store, dbFull } = this.deps;
-    if (!dbFull.waiting) {
-      try {
-        this.writeHeld();
-        store.addReport(this.record.id, step, metrics);
-        return;
-      } catch (e) {
-        if (!dbFull.hit(e)) throw e;
-      }
-    }
-    const same = this.held.get(step);
-    if (same) Object.assign(same, metrics);
-    else if (this.held.size < MAX_UNSTORED_REPORTS) this.held.set(step, { ...metrics });
-  }
-
-  private writeHeld(): void {
-    for (const [step, metrics] of this.held) this.deps.store.addReport(this.record.id, step, metrics);
-    this.held.clear();
   }
 
   private async finish(
@@ -361,7 +355,7 @@ export class RunningTrial {
     // With the database's disk full the outcome waits in memory (the trial keeps its lease) until it fits.
     const done = await dbFull.retrying(() =>
       store.transaction(() => {
-        for (const [step, m] of this.held) store.addReport(t.id, step, m);
+        this.reports.writeHeld();
         const provenance = measured
           ? {
               ...measured.provenance,
@@ -378,21 +372,9 @@ export class RunningTrial {
         return rec;
       }),
     );
-    this.held.clear();
+    this.reports.clear();
     if (!this.finalist) views.upsert(done);
     emit({ type: 'trial-state', study: study.name, number: t.number, state, reason });
     return done;
-  }
-}
-
-/** The built-in trainer writes backend.json (which TF.js backend ran, and why others were not used). */
-function recordBackend(store: Store, studyId: number, trialId: number, checkpointDir: string): void {
-  const file = path.join(checkpointDir, 'backend.json');
-  if (!existsSync(file)) return;
-  try {
-    const info = JSON.parse(readFileSync(file, 'utf8')) as { summary?: unknown };
-    store.addEvent(studyId, trialId, 'backend', typeof info.summary === 'string' ? info.summary : JSON.stringify(info));
-  } catch {
-    // A half-written file from a killed trial is not worth failing the trial over.
   }
 }

@@ -2,6 +2,7 @@
 // whether it must wait at a rung; while it waits, the reports its process printed before the freeze took
 // hold (held here, stored only if it resumes, so a stored report past a rung always means it passed); the
 // rungs it was let through in this engine; and how long it waited in all (`paused_s`).
+import type { Meter } from '../metering/index.js';
 import type { Pausing, RungStanding } from '../schedulers/pausing.js';
 import type { SchedulerContext } from '../schedulers/types.js';
 
@@ -49,6 +50,11 @@ export class TrialPause {
     return null;
   }
 
+  /** Let through at `rung` without waiting (it could not be paused there). */
+  letThrough(rung: number): void {
+    this.passed.add(rung);
+  }
+
   /** Records that the process was frozen at `where`, and the report that made it wait if it was not stored. */
   paused(where: RungStanding, now: number, unstored?: [number, Record<string, number>]): void {
     this.waiting = where;
@@ -79,4 +85,17 @@ export class TrialPause {
     if (!this.ever) return null;
     return (this.totalMs + (this.waiting ? now - this.since : 0)) / 1000;
   }
+}
+
+/**
+ * Why a trial on `gpus` should not be frozen: a GPU whose free memory is less than what the trial holds
+ * there, so another trial started beside it would likely run out of memory. Null when there is room, or
+ * when the meter cannot tell (no GPU, no memory readings).
+ */
+export function noRoomToPause(meter: Meter | null, key: string, gpus: readonly number[]): string | null {
+  for (const g of meter ? gpus : []) {
+    const room = meter!.gpuRoom(key, g);
+    if (room && room.freeMb < room.heldMb) return `GPU ${g} has ${Math.round(room.freeMb)} MB free, less than the ${Math.round(room.heldMb)} MB this trial holds`;
+  }
+  return null;
 }

@@ -25,6 +25,8 @@ export class Meter {
   private readonly trials = new Map<string, TrialWindow>();
   private readonly attributor = new GpuAttributor();
   private readonly series = new Map<number, SeriesBuffer>();
+  /** Each GPU's used memory at its last sample (MB). */
+  private readonly lastMemUsed = new Map<number, number>();
   private sampler: GpuSampler | null = null;
   private identities: GpuIdentity[] = [];
   private gpuReason = '';
@@ -238,7 +240,23 @@ export class Meter {
     };
   }
 
+  /**
+   * Whether GPU `index` has room for another trial like `key` (scheduler mode pause frees a frozen trial's
+   * slot, but not its GPU memory): its free memory at the last sample against what `key` holds there (its
+   * own peak, else the device's used memory split over the trials on it). Null when either is unknown.
+   */
+  gpuRoom(key: string, index: number): { freeMb: number; heldMb: number } | null {
+    const total = this.identities.find((g) => g.index === index)?.memory_mb ?? null;
+    const used = this.lastMemUsed.get(index) ?? null;
+    const st = this.trials.get(key);
+    if (total === null || used === null || !st) return null;
+    const sharing = [...this.trials.values()].filter((t) => t.end === null && t.gpus.includes(index)).length;
+    const held = peakGpuMemory(st).mb ?? used / Math.max(1, sharing);
+    return { freeMb: Math.max(0, total - used), heldMb: held };
+  }
+
   private onGpuSample(s: GpuSample): void {
+    if (s.mem_used_mb !== null) this.lastMemUsed.set(s.index, s.mem_used_mb);
     let buf = this.series.get(s.index);
     if (!buf) {
       buf = new SeriesBuffer(this.intervalMs, this.opts.seriesMaxPoints);

@@ -15,7 +15,7 @@
 import type { Objective } from '../../../shared/types.js';
 import type { TrialView } from '../study/trial-view.js';
 import type { FidelitySpec } from '../study/types.js';
-import { firstArrival, highestStep } from './arrivals.js';
+import { firstArrival, highestStep, rungVerdicts, type RungVerdict } from './arrivals.js';
 import { rankPoints } from './mo-rank.js';
 import { bracketsByAppearance, byConfig, configKey, hyperbandAllocation, rungLadder } from './rungs.js';
 import type { Decision, Scheduler, SchedulerContext } from './types.js';
@@ -125,6 +125,18 @@ abstract class PausingScheduler implements Scheduler {
     const groups = byConfig(ctx.trials);
     const key = configKey(trial.params);
     return standingAt(this.field(groups, key).peers, groups.get(key)!, rung, this.eta, ctx.objectives);
+  }
+
+  /**
+   * How mode stop would judge `trialNumber`'s arrival at `rung` (against those that arrived before it, the
+   * best so far passing while fewer than eta did): what a trial that cannot be paused gets instead.
+   */
+  stopVerdict(ctx: SchedulerContext, trialNumber: number, rung: number): RungVerdict | null {
+    const trial = ctx.trials.find((t) => t.number === trialNumber);
+    if (!trial) return null;
+    const groups = byConfig(ctx.trials);
+    const key = configKey(trial.params);
+    return rungVerdicts(this.field(groups, key).peers, rung, this.eta, ctx.objectives).get(groups.get(key)!) ?? null;
   }
 
   /** The highest step a configuration's stored reports reached (its `before` for the next report). */
