@@ -1,6 +1,6 @@
 // Shapes of the study page's morning summary and timeline (methods `study.morning` and `study.timeline` of
 // the API contract in ./api.ts). Types only: the renderer imports them without pulling in engine code.
-import type { Objective, TrialState } from './types.js';
+import type { Objective, StudyCostJson, TrialState } from './types.js';
 
 /** A figure summed over trials, with how many of them lacked it and how many were too short to measure well. */
 export interface SpentFigure {
@@ -49,6 +49,11 @@ export interface MorningSummary {
   energy_j: SpentFigure;
   co2_g: SpentFigure;
   cost: SpentFigure;
+  /**
+   * What the window's trial processes cost beside epochs: processes, process-seconds, the fixed cost before
+   * first reports and its share of the energy, and (mode pause) the time frozen at rungs.
+   */
+  processes: StudyCostJson;
   /** Per objective: the best trial of the window against the study's baseline trial (when it has one). */
   best: BestAgainstBaseline[];
   attention: Attention[];

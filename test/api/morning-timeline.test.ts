@@ -73,6 +73,15 @@ describe('study.morning and study.timeline (real campaign)', () => {
     expect(m.best[0]!.change).toBeCloseTo(best.values.acc! - baseline.values.acc!, 12);
     expect(m.stop_reason).toBe(d.study.stopReason);
     expect(m.attention.find((a) => a.kind === 'failures')!.trials).toEqual(m.failures[0]!.trials);
+    // What the window's trial processes cost beside epochs, from the trials' own figures.
+    const ran = d.trials.filter((t) => t.metrics.duration_s !== undefined);
+    expect(ran.length).toBeGreaterThan(0);
+    expect(m.processes.processes).toBe(ran.length);
+    expect(m.processes.process_seconds).toBeCloseTo(ran.reduce((sum, t) => sum + t.metrics.duration_s!, 0), 6);
+    const started = d.trials.filter((t) => t.metrics.startup_s !== undefined);
+    expect(started.length).toBeGreaterThan(0);
+    expect(m.processes.startup_s).toBeCloseTo(started.reduce((sum, t) => sum + t.metrics.startup_s!, 0), 6);
+    expect(m.processes.paused_s).toBeNull();
   });
 
   it('a chosen time counts only trials that ended after it', async () => {

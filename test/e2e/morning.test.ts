@@ -55,6 +55,10 @@ describe.skipIf(!hasChromium)('morning summary and timeline (Chromium, nightshif
     // A finished study shows the wall time it used, not "0.0 s".
     expect(await summary.locator('[data-testid="summary-wall"]').textContent()).not.toMatch(/^0\.0 s$/);
     expect(await page.locator('.bar', { hasText: 'Wall time (last run)' }).textContent()).not.toContain('0.0 s');
+    // Processes and the fixed cost's share of the energy: one process per trial that ran.
+    const ran = d.trials.filter((t) => t.metrics.duration_s !== undefined).length;
+    expect(await summary.locator('[data-testid="summary-processes"] .big').textContent()).toBe(String(ran));
+    expect(await summary.locator('[data-testid="summary-fixed-cost"] .big').textContent()).toMatch(/^(\d+(\.\d+)?%|–)$/);
     // A failure group's link shows exactly its trials in the table.
     await summary.locator('[data-failure-count] button').first().click();
     const first = groups[0]!;

@@ -8,6 +8,7 @@ import { belowResolution } from '../../shared/energy-resolution.js';
 import { EnergyLedger } from '../engine/lineage/index.js';
 import { finalistsSummary, searchTrials } from '../engine/finalists/stage.js';
 import { stateNow } from '../engine/report/json.js';
+import { studyCost } from '../engine/report/study-cost.js';
 import type { StoreReader, StudyRecord, TrialRecord } from '../engine/storage/types.js';
 import { noMemo, type Memo } from './read-cache.js';
 
@@ -227,6 +228,7 @@ function morningOf(store: StoreReader, study: StudyRecord, since: SinceRequest, 
     energy_j: energy,
     co2_g: spent(all, inWindow, 'co2_g', shortWindow),
     cost: spent(all, inWindow, 'cost', shortWindow),
+    processes: studyCost(ended),
     best,
     attention: attention({ ended, failures, shortWindow, best, running: running.map((t) => t.number), energyMeasured: energy.measured, study }),
   };
