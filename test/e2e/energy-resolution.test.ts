@@ -166,6 +166,8 @@ seed: 3
     expect(Number(await objective.getAttribute('data-value'))).toBeCloseTo(short.values.energy_j!, 6);
     const startup = page.locator('[data-testid="measured-metrics"] [data-metric="startup_energy_j"]');
     expect(await startup.textContent()).toMatch(/^below resolution\s*short_window$/);
+    // No share of the energy is computed from figures below resolution.
+    expect(await page.locator('[data-testid="startup-share"]').count()).toBe(0);
   });
 
   it('a start-up energy measured over more than a second is a figure, beside the trial\'s own energy', async () => {
@@ -174,6 +176,10 @@ seed: 3
     await startup.waitFor();
     expect(Number(await startup.textContent())).toBeCloseTo(slow.metrics.startup_energy_j!, 4);
     expect(Number(await page.locator(OBJECTIVE_ENERGY).textContent())).toBeCloseTo(slow.values.energy_j!, 4);
+    // The fixed cost's share of the trial's own energy.
+    const share = (100 * slow.metrics.startup_energy_j!) / slow.values.energy_j!;
+    const text = await page.locator('[data-testid="startup-share"]').textContent();
+    expect(Number(/Fixed cost: ([\d.]+)%/.exec(text ?? '')?.[1])).toBeCloseTo(share, 0);
   });
 
   it("the downloaded HTML report writes a short trial's energy as below resolution, not a bare figure", async () => {
