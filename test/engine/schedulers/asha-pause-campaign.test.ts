@@ -6,6 +6,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runStudyYaml } from '../../helpers/campaign.js';
+import { configKey } from '../../../src/main/engine/schedulers/rungs.js';
+import { StoppingHyperbandScheduler } from '../../../src/main/engine/schedulers/stopping.js';
 import { tempDir } from '../../helpers/cli.js';
 import { epochsStudyYaml, loggedPids } from '../../helpers/epochs-study.js';
 import { pidAlive } from '../../helpers/procs.js';
@@ -106,6 +108,30 @@ describe('a pause-based ASHA campaign', () => {
     const ended = trials.filter((t) => t.state === 'pruned');
     expect(ended.length).toBeGreaterThan(0);
     for (const t of ended) expect(t.reason).toMatch(/^stopped while paused at rung \d \(.*\): the search ended \(search space exhausted/);
+    expect(loggedPids(pidLog).filter(pidAlive)).toEqual([]);
+  }, 120_000);
+
+  it('pauses Hyperband brackets by their own rungs: bracket 0 never waits, and each trial runs in one process', async () => {
+    const dir = tempDir();
+    const pidLog = path.join(dir, 'pids.txt');
+    writeFileSync(pidLog, '');
+    const { db, store, result, trials } = await runStudyYaml(dir, epochsStudyYaml({ name: 'hb', scheduler: '{type: hyperband, mode: pause}', budget: 12, seed: 5, epochMs: 60, pidLog, parallel: 1 }));
+    store.close();
+    expect(result.state).toBe('finished');
+    expect(loggedPids(pidLog)).toHaveLength(12);
+    expect(trials.every((t) => t.lineage.kind === 'sampler' && t.budget === 9)).toBe(true);
+    const hb = new StoppingHyperbandScheduler({ param: 'epochs', min: 1, max: 9, eta: 3 });
+    const bracket = hb.brackets(new Map(trials.map((t) => [configKey(t.params), []])));
+    const waitedAt = new Map<number, number[]>();
+    for (const e of eventsOf(db, 'paused')) waitedAt.set(e.trial_id, [...(waitedAt.get(e.trial_id) ?? []), Number(/^waits at rung (\d)/.exec(e.message)![1])]);
+    expect(waitedAt.size).toBeGreaterThan(0);
+    for (const t of trials) {
+      const s = bracket.get(configKey(t.params))!;
+      // Bracket s judges only at the top s+1 rungs below the max: 1 and 3 for s = 2, 3 for s = 1, none for s = 0.
+      const allowed = s === 2 ? [1, 3] : s === 1 ? [3] : [];
+      for (const r of waitedAt.get(t.id) ?? []) expect(allowed, `trial ${t.number} in bracket ${s}`).toContain(r);
+      if (s === 0) expect(t.state).toBe('complete');
+    }
     expect(loggedPids(pidLog).filter(pidAlive)).toEqual([]);
   }, 120_000);
 
