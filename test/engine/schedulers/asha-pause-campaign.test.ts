@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { runStudyYaml } from '../../helpers/campaign.js';
 import { configKey } from '../../../src/main/engine/schedulers/rungs.js';
 import { StoppingHyperbandScheduler } from '../../../src/main/engine/schedulers/stopping.js';
-import { tempDir } from '../../helpers/cli.js';
+import { ROOT, tempDir } from '../../helpers/cli.js';
 import { epochsStudyYaml, loggedPids } from '../../helpers/epochs-study.js';
 import { pidAlive } from '../../helpers/procs.js';
 
@@ -131,6 +131,31 @@ describe('a pause-based ASHA campaign', () => {
       const allowed = s === 2 ? [1, 3] : s === 1 ? [3] : [];
       for (const r of waitedAt.get(t.id) ?? []) expect(allowed, `trial ${t.number} in bracket ${s}`).toContain(r);
       if (s === 0) expect(t.state).toBe('complete');
+    }
+    expect(loggedPids(pidLog).filter(pidAlive)).toEqual([]);
+  }, 120_000);
+
+  it('freezes and resumes a Python trial together with its worker process, and leaves neither behind', async () => {
+    const dir = tempDir();
+    const pidLog = path.join(dir, 'pids.txt');
+    writeFileSync(pidLog, '');
+    const yaml = epochsStudyYaml({ name: 'py', scheduler: '{type: asha, mode: pause}', budget: 12, seed: 5, epochMs: 0, pidLog, parallel: 1 }).replace(
+      /command: \[node, [^\]]*\]/,
+      `command: [/usr/bin/python3, ${JSON.stringify(path.join(ROOT, 'test/fixtures/trials/epochs_worker.py'))}]`,
+    );
+    const { db, store, result, trials } = await runStudyYaml(dir, yaml);
+    store.close();
+    expect(result.state).toBe('finished');
+    // Two processes per trial (the trial and its worker), one trial per configuration.
+    expect(loggedPids(pidLog)).toHaveLength(2 * trials.length);
+    const resumed = eventsOf(db, 'resumed');
+    expect(resumed.length).toBeGreaterThan(0);
+    const rows = reportsOf(db);
+    for (const e of resumed) {
+      const steps = rows.filter((r) => r.id === e.trial_id).map((r) => r.step);
+      // Went on where it was: every step once, in order, in its one process.
+      expect(steps).toEqual(Array.from({ length: steps.length }, (_, i) => i + 1));
+      expect(steps.length).toBeGreaterThan(1);
     }
     expect(loggedPids(pidLog).filter(pidAlive)).toEqual([]);
   }, 120_000);
