@@ -82,6 +82,13 @@ describe('study.morning and study.timeline (real campaign)', () => {
     expect(started.length).toBeGreaterThan(0);
     expect(m.processes.startup_s).toBeCloseTo(started.reduce((sum, t) => sum + t.metrics.startup_s!, 0), 6);
     expect(m.processes.paused_s).toBeNull();
+    // The fixed cost's share: the trials' start-up energy over the energy they spent.
+    const startupJ = started.reduce((sum, t) => sum + (t.metrics.startup_energy_j ?? 0), 0);
+    const energyJ = ran.reduce((sum, t) => sum + (t.metrics.energy_j ?? 0), 0);
+    expect(startupJ).toBeGreaterThan(0);
+    expect(m.processes.startup_energy_j).toBeCloseTo(startupJ, 6);
+    expect(m.processes.energy_j).toBeCloseTo(energyJ, 6);
+    expect(m.processes.startup_energy_share).toBeCloseTo(startupJ / energyJ, 9);
   });
 
   it('a chosen time counts only trials that ended after it', async () => {

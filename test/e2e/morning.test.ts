@@ -58,7 +58,11 @@ describe.skipIf(!hasChromium)('morning summary and timeline (Chromium, nightshif
     // Processes and the fixed cost's share of the energy: one process per trial that ran.
     const ran = d.trials.filter((t) => t.metrics.duration_s !== undefined).length;
     expect(await summary.locator('[data-testid="summary-processes"] .big').textContent()).toBe(String(ran));
-    expect(await summary.locator('[data-testid="summary-fixed-cost"] .big').textContent()).toMatch(/^(\d+(\.\d+)?%|–)$/);
+    const startupJ = d.trials.reduce((sum, t) => sum + (t.metrics.startup_energy_j ?? 0), 0);
+    const energyJ = d.trials.reduce((sum, t) => sum + (t.metrics.energy_j ?? 0), 0);
+    expect(startupJ).toBeGreaterThan(0);
+    const shown = await summary.locator('[data-testid="summary-fixed-cost"] .big').textContent();
+    expect(Number(/^([\d.]+)%$/.exec(shown ?? '')?.[1])).toBeCloseTo((100 * startupJ) / energyJ, 0);
     // A failure group's link shows exactly its trials in the table.
     await summary.locator('[data-failure-count] button').first().click();
     const first = groups[0]!;

@@ -273,6 +273,7 @@ export class RunningTrial {
     if (early) return this.freeze(early, [step, reported]);
     try {
       this.reports.write(step, metrics);
+      this.pause?.stored(step);
     } catch (e) {
       // Once per trial: a broken database fails every report, and a warning each made a storm of hundreds.
       if (this.unstoredReports++ === 0) {

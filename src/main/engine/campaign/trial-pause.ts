@@ -14,15 +14,27 @@ export class TrialPause {
   private since = 0;
   private totalMs = 0;
   private ever = false;
+  /** The configuration's highest stored step: read from the study once, then kept up by `stored`. */
+  private highest: number | null = null;
 
   constructor(
     private readonly scheduler: Pausing,
     private readonly number: number,
   ) {}
 
-  /** The configuration's highest stored step before a report is stored (what `afterReport` compares with). */
+  /**
+   * The configuration's highest stored step before a report is stored (what `afterReport` compares with).
+   * Only this trial stores reports of its configuration while it runs (its retries come after it), so the
+   * study is read at its first report and not at every one.
+   */
   before(ctx: SchedulerContext): number {
-    return this.scheduler.highestOf(ctx, this.number);
+    this.highest ??= this.scheduler.highestOf(ctx, this.number);
+    return this.highest;
+  }
+
+  /** A report of this trial was stored (or held for a full disk: it counts as received). */
+  stored(step: number): void {
+    this.highest = Math.max(this.highest ?? -Infinity, step);
   }
 
   /** A report that arrived while the trial waits: kept back, true. False while it runs. */

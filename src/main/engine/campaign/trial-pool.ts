@@ -176,7 +176,8 @@ export class TrialPool {
   private standings(waiting: RunningTrial[]): { t: RunningTrial; s: RungStanding }[] {
     const scheduler = this.deps.scheduler;
     const ctx = { objectives: this.deps.study.objectives, trials: this.views?.all() ?? [] };
-    return waiting.map((t) => ({ t, s: (isPausing(scheduler) ? scheduler.standing(ctx, t.number, t.waiting!.rung) : null) ?? t.waiting! }));
+    const now = isPausing(scheduler) ? scheduler.standings(ctx, waiting.map((t) => ({ number: t.number, rung: t.waiting!.rung }))) : [];
+    return waiting.map((t, i) => ({ t, s: now[i] ?? t.waiting! }));
   }
 }
 

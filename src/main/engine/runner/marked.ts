@@ -66,10 +66,12 @@ function environHas(file: string, needles: readonly Buffer[]): boolean {
   }
 }
 
+/** `sig` to each pid; a SIGTERM is followed by SIGCONT, so a process frozen at a rung (mode pause) handles it. */
 function signal(pids: readonly number[], sig: NodeJS.Signals): void {
   for (const pid of pids) {
     try {
       process.kill(pid, sig);
+      if (sig === 'SIGTERM') process.kill(pid, 'SIGCONT');
     } catch {
       // Exited in the meantime.
     }

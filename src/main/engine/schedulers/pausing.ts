@@ -69,6 +69,12 @@ export function describeStanding(s: RungStanding): string {
   return `rank ${s.rank} of the ${s.arrivals} configurations at rung ${s.rung}; the top ${s.quota} go on`;
 }
 
+interface Located {
+  self: readonly TrialView[];
+  peers: (readonly TrialView[])[];
+  rungs: readonly number[];
+}
+
 /** Shared by both pausing schedulers: which rungs, and which configurations, a trial is judged on. */
 abstract class PausingScheduler implements Scheduler {
   abstract readonly name: string;
@@ -97,34 +103,50 @@ abstract class PausingScheduler implements Scheduler {
     return this.fidelity.max;
   }
 
+  /** A trial's configuration, the configurations it is ranked with, and its rungs; grouped once for `numbers`. */
+  private locate(ctx: SchedulerContext, numbers: readonly number[]): (Located | null)[] {
+    const groups = byConfig(ctx.trials);
+    const byNumber = new Map(ctx.trials.map((t) => [t.number, t]));
+    return numbers.map((n) => {
+      const trial = byNumber.get(n);
+      if (!trial) return null;
+      const key = configKey(trial.params);
+      return { self: groups.get(key)!, ...this.field(groups, key) };
+    });
+  }
+
   /**
    * After `trialNumber`'s report at `step` was stored: the lowest rung it has reached but not passed
    * (`before`: the configuration's highest step stored before this report; `passed`: rungs this trial was
    * let through in this engine) where it does not stand in the top ⌊n/eta⌋ now, or null to go on.
    */
   rungToWait(ctx: SchedulerContext, trialNumber: number, step: number, before: number, passed: ReadonlySet<number>): RungStanding | null {
-    const trial = ctx.trials.find((t) => t.number === trialNumber);
-    if (!trial) return null;
-    const groups = byConfig(ctx.trials);
-    const key = configKey(trial.params);
-    const { rungs, peers } = this.field(groups, key);
-    const self = groups.get(key)!;
-    for (const rung of rungs) {
-      // Passed before this report (a stored report past it), or let through by this engine.
-      if (rung < before || rung > step || passed.has(rung)) continue;
-      const s = standingAt(peers, self, rung, this.eta, ctx.objectives);
+    // Passed before this report (a stored report past it), or let through by this engine.
+    const open = (rung: number): boolean => rung >= before && rung <= step && !passed.has(rung);
+    // Most reports reach no open rung: they cost nothing here (no grouping of the study's trials).
+    if (!this.rungSteps.some(open)) return null;
+    const [at] = this.locate(ctx, [trialNumber]);
+    for (const rung of at?.rungs.filter(open) ?? []) {
+      const s = standingAt(at!.peers, at!.self, rung, this.eta, ctx.objectives);
       if (s && !s.pass) return s;
     }
     return null;
   }
 
-  /** The standing now of a trial that waits at `rung` (null when its report there is not among the trials). */
+  /** The standing now of each waiting trial at its rung (null when its report there is not among the trials). */
+  standings(ctx: SchedulerContext, waits: readonly { number: number; rung: number }[]): (RungStanding | null)[] {
+    const located = this.locate(
+      ctx,
+      waits.map((w) => w.number),
+    );
+    return waits.map((w, i) => {
+      const at = located[i];
+      return at ? standingAt(at.peers, at.self, w.rung, this.eta, ctx.objectives) : null;
+    });
+  }
+
   standing(ctx: SchedulerContext, trialNumber: number, rung: number): RungStanding | null {
-    const trial = ctx.trials.find((t) => t.number === trialNumber);
-    if (!trial) return null;
-    const groups = byConfig(ctx.trials);
-    const key = configKey(trial.params);
-    return standingAt(this.field(groups, key).peers, groups.get(key)!, rung, this.eta, ctx.objectives);
+    return this.standings(ctx, [{ number: trialNumber, rung }])[0]!;
   }
 
   /**
@@ -132,11 +154,8 @@ abstract class PausingScheduler implements Scheduler {
    * best so far passing while fewer than eta did): what a trial that cannot be paused gets instead.
    */
   stopVerdict(ctx: SchedulerContext, trialNumber: number, rung: number): RungVerdict | null {
-    const trial = ctx.trials.find((t) => t.number === trialNumber);
-    if (!trial) return null;
-    const groups = byConfig(ctx.trials);
-    const key = configKey(trial.params);
-    return rungVerdicts(this.field(groups, key).peers, rung, this.eta, ctx.objectives).get(groups.get(key)!) ?? null;
+    const [at] = this.locate(ctx, [trialNumber]);
+    return at ? (rungVerdicts(at.peers, rung, this.eta, ctx.objectives).get(at.self) ?? null) : null;
   }
 
   /** The highest step a configuration's stored reports reached (its `before` for the next report). */
