@@ -13,7 +13,13 @@ import { loadStudyFile } from '../../src/main/engine/study/spec.js';
 import type { ProcessLog, RunLog } from './report.js';
 import { CPU_WATTS, studyYaml, type Problem, type WarmStartFrom } from './space.js';
 
-export type NightshiftVariant = { label: string; sampler: 'gp' | 'random'; scheduler: 'asha' | 'hyperband'; mode: 'stop' | 'promote' | 'pause' };
+export type NightshiftVariant = {
+  label: string;
+  sampler: 'gp' | 'random';
+  scheduler: 'asha' | 'hyperband';
+  mode: 'stop' | 'promote' | 'pause';
+  samplerOptions?: string;
+};
 
 /** The study's name in its database `study.db` under the run's folder (a later run may warm-start from it). */
 export function studyName(variant: NightshiftVariant, seed: number): string {
@@ -31,7 +37,7 @@ export async function runNightshift(
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'study.yaml');
   const name = studyName(variant, seed);
-  writeFileSync(file, studyYaml(problem, { name, sampler: variant.sampler, scheduler: variant.scheduler, mode: variant.mode, seed, warmStart }));
+  writeFileSync(file, studyYaml(problem, { name, sampler: variant.sampler, scheduler: variant.scheduler, mode: variant.mode, seed, warmStart, samplerOptions: variant.samplerOptions }));
   const store = openStore(path.join(dir, 'study.db'));
   const processes = new Map<number, ProcessLog & { number: number }>();
   const t0 = performance.now();

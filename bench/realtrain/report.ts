@@ -83,7 +83,8 @@ export function summarize(run: RunLog, target: number): RunSummary {
   };
 }
 
-const f = (x: number, d = 0): string => x.toFixed(d);
+// Small figures (breast_cancer's process-seconds) keep a decimal.
+const f = (x: number): string => x.toFixed(Math.abs(x) < 10 ? 1 : 0);
 
 /** One problem's section: the summary, the boundary counts, then one row per method and seed. */
 export function markdown(summaries: RunSummary[], targets: Map<number, number>, header: string[], reference: string): string[] {

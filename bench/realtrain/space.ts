@@ -37,7 +37,16 @@ export interface WarmStartFrom {
 
 export function studyYaml(
   p: Problem,
-  o: { name: string; sampler: 'gp' | 'random'; scheduler: 'asha' | 'hyperband'; mode: 'stop' | 'promote' | 'pause'; seed: number; warmStart?: WarmStartFrom },
+  o: {
+    name: string;
+    sampler: 'gp' | 'random';
+    scheduler: 'asha' | 'hyperband';
+    mode: 'stop' | 'promote' | 'pause';
+    seed: number;
+    warmStart?: WarmStartFrom;
+    /** `sampler:` options beside its type, as YAML flow-map entries (`cost_aware: true`). */
+    samplerOptions?: string;
+  },
 ): string {
   const warm = o.warmStart ? `warm_start: {study: ${o.warmStart.study}, db: ${JSON.stringify(o.warmStart.db)}, prior: ${o.warmStart.prior}}\n` : '';
   const space = Object.entries(SPACE)
@@ -52,7 +61,7 @@ ${space}
 objectives:
   - {metric: ${p.metric}, direction: maximize}
 fidelity: {param: epochs, min: ${p.minEpochs}, max: ${p.maxEpochs}, eta: ${p.eta}}
-sampler: {type: ${o.sampler}}
+sampler: {type: ${o.sampler}${o.samplerOptions ? `, ${o.samplerOptions}` : ''}}
 scheduler: {type: ${o.scheduler}, mode: ${o.mode}}
 budget: {trials: 100000}
 resources: {parallel: ${p.parallel}}

@@ -158,3 +158,41 @@ describe('the model under stop-based successive halving', () => {
     ]);
   });
 });
+
+describe('the cost-aware model under stop-based successive halving', () => {
+  /** A finished configuration of one process: acc reports at steps 1..n and the energy it measured in all. */
+  function measured(number: number, x: number, curve: number[], joules: number | null, state: TrialState = 'pruned'): TrialView {
+    const progress = new Map(curve.map((acc, i) => [i + 1, { seq: number * 100 + i, values: { acc } }] as const));
+    return {
+      number,
+      state,
+      params: { x },
+      values: { acc: curve.at(-1)! },
+      intermediate: new Map(curve.map((acc, i) => [i + 1, acc] as const)),
+      progress,
+      budget: 9,
+      metrics: joules === null ? undefined : { energy_j: joules },
+    };
+  }
+
+  it("prices each rung result at its rung's share of the trial's measured joules", () => {
+    const trials = [measured(0, 0.1, [0.5, 0.6, 0.62], 30), measured(1, 0.2, [0.4], 8), measured(2, 0.3, [0.45, 0.5], null)];
+    const results = rungResults(trials, [1, 3], objectives).filter((v) => v.budget !== 9);
+    expect(results.map((v) => [v.number, v.budget, v.metrics?.energy_j])).toEqual([
+      [0, 1, 10],
+      [0, 3, 30],
+      [1, 1, 8],
+      [2, 1, undefined],
+    ]);
+  });
+
+  it('fits the energy model on configurations stopped at a rung (EI per joule, not the plain-EI fallback)', () => {
+    // Ten configurations stopped at rung 1 (none complete): without rung energies the energy model has no data.
+    const trials = Array.from({ length: 10 }, (_, i) => measured(i, i / 10 + 0.05, [0.5 + 0.01 * i], 5 + 20 * (i / 10)));
+    const gp = createGpSampler({ type: 'gp', options: { cost_aware: true, n_startup: 5 } }, space);
+    const sampler = withHighestRung(gp, { minResults: 3, rungResults: (ts, objs) => rungResults(ts, [1, 3], objs) });
+    expect(askNow(sampler, { space, objectives, trials, seed: 1 }).kind).toBe('params');
+    // The reason the last suggestion used plain EI; null when it was EI per joule.
+    expect(gp.lastCostFallbackReason).toBeNull();
+  });
+});

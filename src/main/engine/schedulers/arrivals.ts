@@ -161,9 +161,26 @@ export function rungResults(trials: readonly TrialView[], rungSteps: readonly nu
       const a = firstArrival(group, rung, objectives);
       if (!a || !a.point) continue;
       const values = Object.fromEntries(objectives.map((o, i) => [o.metric, a.point![i]!]));
-      out.push({ number: a.number, state: 'complete', params: group[0]!.params, values, intermediate: new Map(), budget: rung });
+      const energy = energyAtStep(group.find((t) => t.number === a.number), a.step);
+      const metrics = energy === null ? undefined : { energy_j: energy };
+      out.push({ number: a.number, state: 'complete', params: group[0]!.params, values, intermediate: new Map(), budget: rung, metrics });
     }
   }
   for (const t of trials) if (t.state === 'complete' || t.state === 'queued' || t.state === 'running') out.push(t);
   return out;
+}
+
+/**
+ * What a finished trial had spent by `step`: its measured joules per reported step, times the step. A rung
+ * result at budget b is then priced at b steps of its configuration, so the cost-aware acquisition compares
+ * configurations by what an epoch of each costs (a larger network or a smaller batch costs more per epoch),
+ * as it does under promotion, where each rung's trial is measured on its own. The start-up cost is spread
+ * over the steps; it is much the same for every configuration of a study. Null while the trial runs or
+ * when it was not measured.
+ */
+function energyAtStep(t: TrialView | undefined, step: number): number | null {
+  const joules = t?.metrics?.energy_j;
+  if (!t || typeof joules !== 'number' || !Number.isFinite(joules) || joules <= 0) return null;
+  const last = highestStep([t]);
+  return last > 0 && Number.isFinite(last) ? (joules * Math.min(step, last)) / last : null;
 }
