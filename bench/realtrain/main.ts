@@ -1,6 +1,6 @@
 // `npm run bench -- --only realtrain [--problem digits|breast_cancer|wine|all] [--seeds 2] [--epochs 60]
 // [--parallel 2] [--methods a,b] [--transfer prior,replay]`: real training (issues 14, 16). Nightshift's built-in TF.js trainer on each
-// problem of problems.ts, tuned by Nightshift (GP+ASHA stop, the same with the cost-aware GP, GP+ASHA promote,
+// problem of problems.ts, tuned by Nightshift (GP+ASHA stop, the same with the cost-aware GP or with `grace: auto`, GP+ASHA promote,
 // GP+ASHA pause, GP+Hyperband stop, random+ASHA stop) and by Optuna 3.1 (TPE + Hyperband pruner, pruning in-process on the same trainer's
 // per-epoch reports), each held to the same budget of newly trained epochs; then each method's chosen
 // configuration is scored on a test part no trial saw (holdout.ts). Runs one after another, so they do not
@@ -24,6 +24,8 @@ const VARIANTS: NightshiftVariant[] = [
   { label: 'gp-asha-stop', sampler: 'gp', scheduler: 'asha', mode: 'stop' },
   // EI per joule among near-best candidates (samplers/gp/cost.ts), priced from each rung's share of a trial's energy.
   { label: 'gp-asha-stop-cost', sampler: 'gp', scheduler: 'asha', mode: 'stop', samplerOptions: 'cost_aware: true' },
+  // Judged first where a configuration's training has cost at least its measured start-up (schedulers/grace.ts).
+  { label: 'gp-asha-stop-grace', sampler: 'gp', scheduler: 'asha', mode: 'stop', schedulerOptions: 'grace: auto' },
   { label: 'gp-asha-promote', sampler: 'gp', scheduler: 'asha', mode: 'promote' },
   { label: 'gp-asha-pause', sampler: 'gp', scheduler: 'asha', mode: 'pause' },
   { label: 'gp-hyperband-stop', sampler: 'gp', scheduler: 'hyperband', mode: 'stop' },

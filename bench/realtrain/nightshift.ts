@@ -19,6 +19,7 @@ export type NightshiftVariant = {
   scheduler: 'asha' | 'hyperband';
   mode: 'stop' | 'promote' | 'pause';
   samplerOptions?: string;
+  schedulerOptions?: string;
 };
 
 /** The study's name in its database `study.db` under the run's folder (a later run may warm-start from it). */
@@ -37,7 +38,7 @@ export async function runNightshift(
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'study.yaml');
   const name = studyName(variant, seed);
-  writeFileSync(file, studyYaml(problem, { name, sampler: variant.sampler, scheduler: variant.scheduler, mode: variant.mode, seed, warmStart, samplerOptions: variant.samplerOptions }));
+  writeFileSync(file, studyYaml(problem, { name, sampler: variant.sampler, scheduler: variant.scheduler, mode: variant.mode, seed, warmStart, samplerOptions: variant.samplerOptions, schedulerOptions: variant.schedulerOptions }));
   const store = openStore(path.join(dir, 'study.db'));
   const processes = new Map<number, ProcessLog & { number: number }>();
   const t0 = performance.now();

@@ -46,6 +46,8 @@ export function studyYaml(
     warmStart?: WarmStartFrom;
     /** `sampler:` options beside its type, as YAML flow-map entries (`cost_aware: true`). */
     samplerOptions?: string;
+    /** `scheduler:` options beside its type and mode, the same way (`grace: auto`). */
+    schedulerOptions?: string;
   },
 ): string {
   const warm = o.warmStart ? `warm_start: {study: ${o.warmStart.study}, db: ${JSON.stringify(o.warmStart.db)}, prior: ${o.warmStart.prior}}\n` : '';
@@ -62,7 +64,7 @@ objectives:
   - {metric: ${p.metric}, direction: maximize}
 fidelity: {param: epochs, min: ${p.minEpochs}, max: ${p.maxEpochs}, eta: ${p.eta}}
 sampler: {type: ${o.sampler}${o.samplerOptions ? `, ${o.samplerOptions}` : ''}}
-scheduler: {type: ${o.scheduler}, mode: ${o.mode}}
+scheduler: {type: ${o.scheduler}, mode: ${o.mode}${o.schedulerOptions ? `, ${o.schedulerOptions}` : ''}}
 budget: {trials: 100000}
 resources: {parallel: ${p.parallel}}
 seed: ${o.seed}

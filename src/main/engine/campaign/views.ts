@@ -5,6 +5,7 @@ import type { Objective } from '../../../shared/types.js';
 import type { TrialView } from '../samplers/types.js';
 import type { Store, TrialRecord } from '../storage/types.js';
 import { ENERGY_METRIC } from '../lineage/energy.js';
+import { START_UP_METRICS } from '../schedulers/grace.js';
 import { StepReports } from './step-reports.js';
 
 export interface MutableTrialView extends TrialView {
@@ -92,12 +93,22 @@ export class TrialViews {
   }
 }
 
+/** The measured metrics views carry beside the objectives (see samplerMetrics). */
+const VIEW_METRICS = [ENERGY_METRIC, ...START_UP_METRICS] as const;
+
 /**
- * The final metrics samplers read (the objectives, and the energy that cost-aware acquisition divides by),
- * not every measured metric: a merged copy of all of them cost ~600 bytes per trial held all night.
- * Objectives win over a measured metric of the same name, as in the record itself.
+ * The final metrics samplers and schedulers read (the objectives; the energy that cost-aware acquisition
+ * divides by; the start-up and duration that `grace: auto` prices a start with), not every measured
+ * metric: a merged copy of all of them cost ~600 bytes per trial held all night. Objectives win over a
+ * measured metric of the same name, as in the record itself.
  */
 function samplerMetrics(t: TrialRecord): Record<string, number> {
-  const energy = t.metrics[ENERGY_METRIC];
-  return energy === undefined || ENERGY_METRIC in t.values ? t.values : { ...t.values, [ENERGY_METRIC]: energy };
+  let out: Record<string, number> | null = null;
+  for (const m of VIEW_METRICS) {
+    const v = t.metrics[m];
+    if (v === undefined || m in t.values) continue;
+    out ??= { ...t.values };
+    out[m] = v;
+  }
+  return out ?? t.values;
 }

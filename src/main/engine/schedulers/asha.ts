@@ -11,6 +11,7 @@ import { StudySpecError, type SpecIssue } from '../study/errors.js';
 import { readOptions } from '../study/strategy-options.js';
 import type { FidelitySpec } from '../study/types.js';
 import { DEFAULT_MAX_PAUSED } from './pausing.js';
+import type { Grace } from './grace.js';
 import { ashaPromotion, byConfig, rungLadder } from './rungs.js';
 import type { Decision, Promotion, Scheduler, SchedulerContext } from './types.js';
 
@@ -49,7 +50,7 @@ export class AshaScheduler implements Scheduler {
  */
 export function readRungOptions(type: string, options: Readonly<Record<string, unknown>>, fidelity: FidelitySpec | null): RungOptions {
   const f = requireFidelity(type, fidelity);
-  const { mode: rawMode, max_paused: rawMaxPaused, ...rest } = options;
+  const { mode: rawMode, max_paused: rawMaxPaused, grace: rawGrace, ...rest } = options;
   const issues: SpecIssue[] = [];
   let eta = f.eta;
   try {
@@ -60,8 +61,9 @@ export function readRungOptions(type: string, options: Readonly<Record<string, u
   }
   const mode = readMode(type, rawMode, issues);
   const maxPaused = readMaxPaused(mode, rawMaxPaused, issues);
+  const grace = readGrace(mode, rawGrace, f, issues);
   if (issues.length > 0) throw new StudySpecError(null, issues);
-  return { fidelity: f, eta, mode, maxPaused };
+  return { fidelity: f, eta, mode, maxPaused, grace };
 }
 
 export interface RungOptions {
@@ -70,6 +72,8 @@ export interface RungOptions {
   mode: SuccessiveHalvingMode;
   /** `mode: pause` only: how many paused processes may wait at once. */
   maxPaused: number;
+  /** `mode: stop` only: the lowest step a configuration is judged at (grace.ts); null: every rung. */
+  grace: Grace;
 }
 
 export type SuccessiveHalvingMode = 'stop' | 'promote' | 'pause';
@@ -84,7 +88,24 @@ export const DEFAULT_SUCCESSIVE_HALVING_MODE: SuccessiveHalvingMode = 'stop';
 const MODE_LISTED = {
   mode: { kind: 'boolean', default: false, description: 'stop, promote or pause' },
   max_paused: { kind: 'int', min: 1, default: DEFAULT_MAX_PAUSED, description: 'mode pause: paused trials that may wait at once' },
+  grace: { kind: 'boolean', default: false, description: 'mode stop: the lowest step a configuration is judged at, or auto' },
 } as const;
+
+/** `grace` (mode stop only): a step within the fidelity's range, or `auto` (grace.ts); absent: null. */
+function readGrace(mode: SuccessiveHalvingMode, raw: unknown, f: FidelitySpec, issues: SpecIssue[]): Grace {
+  if (raw === undefined) return null;
+  if (mode !== 'stop') {
+    issues.push({ path: 'scheduler.grace', message: `only applies to mode: stop (this scheduler runs in mode ${mode}); remove it or set mode: stop` });
+    return null;
+  }
+  if (raw === 'auto') return 'auto';
+  if (typeof raw === 'number' && Number.isFinite(raw) && raw >= f.min && raw <= f.max) return raw;
+  issues.push({
+    path: 'scheduler.grace',
+    message: `must be auto or a step between fidelity.min (${f.min}) and fidelity.max (${f.max}), got ${JSON.stringify(raw)}: no configuration is judged before that step; auto judges it first where its training has cost at least its start-up`,
+  });
+  return null;
+}
 
 /** The `mode` option (absent: the default); adds an issue when it is neither stop nor promote. */
 function readMode(type: string, mode: unknown, issues: SpecIssue[]): SuccessiveHalvingMode {

@@ -54,7 +54,7 @@ schedulers.register(
     (options, setup: SchedulerSetup) => readRungOptions('asha', options, setup.fidelity),
     (o) =>
       o.mode === 'stop'
-        ? new StoppingAshaScheduler(o.fidelity, o.eta)
+        ? new StoppingAshaScheduler(o.fidelity, o.eta, o.grace)
         : o.mode === 'pause'
           ? new PausingAshaScheduler(o.fidelity, o.eta, o.maxPaused)
           : new AshaScheduler(o.fidelity, o.eta),
@@ -67,7 +67,7 @@ schedulers.register(
     (options, setup: SchedulerSetup) => readRungOptions('hyperband', options, setup.fidelity),
     (o) =>
       o.mode === 'stop'
-        ? new StoppingHyperbandScheduler(o.fidelity, o.eta)
+        ? new StoppingHyperbandScheduler(o.fidelity, o.eta, o.grace)
         : o.mode === 'pause'
           ? new PausingHyperbandScheduler(o.fidelity, o.eta, o.maxPaused)
           : new HyperbandScheduler(o.fidelity, o.eta),

@@ -11,6 +11,7 @@
 import type { TrialView } from '../study/trial-view.js';
 import type { FidelitySpec } from '../study/types.js';
 import { firstStop, highestStep } from './arrivals.js';
+import { graceStep, type Grace } from './grace.js';
 import { bracketsByAppearance, byConfig, configKey, hyperbandAllocation, rungLadder } from './rungs.js';
 import type { Decision, Scheduler, SchedulerContext } from './types.js';
 
@@ -51,22 +52,42 @@ function judge(
   };
 }
 
+/**
+ * The rungs at which configurations are judged under `grace` (grace.ts). Once `auto` has its estimate it
+ * never changes, so it is kept rather than read from the whole study at every report.
+ */
+class JudgedRungs {
+  private fixed: number | null = null;
+
+  constructor(private readonly grace: Grace) {}
+
+  of(rungs: readonly number[], trials: readonly TrialView[]): readonly number[] {
+    const from = this.fixed ?? graceStep(this.grace, trials);
+    if (this.grace === 'auto' && from !== null) this.fixed = from;
+    return from === null ? rungs : rungs.filter((r) => r >= from - 1e-9);
+  }
+}
+
 export class StoppingAshaScheduler implements Scheduler {
   readonly name = 'asha';
   readonly mode = 'stop';
   readonly ladder: readonly number[];
   readonly rungSteps: readonly number[];
+  private readonly judged: JudgedRungs;
 
   constructor(
     readonly fidelity: FidelitySpec,
     readonly eta: number = fidelity.eta,
+    readonly grace: Grace = null,
   ) {
     this.ladder = rungLadder(fidelity.min, fidelity.max, eta);
     this.rungSteps = this.ladder.slice(0, -1);
+    this.judged = new JudgedRungs(grace);
   }
 
   onReport(ctx: SchedulerContext, trialNumber: number, step: number): Decision {
-    return judge(ctx, trialNumber, step, this.rungSteps, this.eta, (groups) => [...groups.values()], 'asha');
+    const rungs = this.judged.of(this.rungSteps, ctx.trials);
+    return judge(ctx, trialNumber, step, rungs, this.eta, (groups) => [...groups.values()], 'asha');
   }
 
   initialBudget(): number {
@@ -80,14 +101,17 @@ export class StoppingHyperbandScheduler implements Scheduler {
   readonly ladder: readonly number[];
   readonly rungSteps: readonly number[];
   readonly allocation: readonly number[];
+  private readonly judged: JudgedRungs;
 
   constructor(
     readonly fidelity: FidelitySpec,
     readonly eta: number = fidelity.eta,
+    readonly grace: Grace = null,
   ) {
     this.ladder = rungLadder(fidelity.min, fidelity.max, eta);
     this.rungSteps = this.ladder.slice(0, -1);
     this.allocation = hyperbandAllocation(this.ladder.length, eta);
+    this.judged = new JudgedRungs(grace);
   }
 
   /** The rungs at which bracket s stops configurations (none for bracket 0). */
@@ -107,7 +131,7 @@ export class StoppingHyperbandScheduler implements Scheduler {
     const brackets = this.brackets(groups);
     const s = brackets.get(configKey(trial.params))!;
     const peers = (all: Map<string, TrialView[]>): TrialView[][] => [...all].filter(([key]) => brackets.get(key) === s).map(([, trials]) => trials);
-    return judge(ctx, trialNumber, step, this.bracketRungs(s), this.eta, peers, `hyperband bracket ${s}:`);
+    return judge(ctx, trialNumber, step, this.judged.of(this.bracketRungs(s), ctx.trials), this.eta, peers, `hyperband bracket ${s}:`);
   }
 
   initialBudget(): number {
