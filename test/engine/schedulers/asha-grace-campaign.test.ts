@@ -3,7 +3,7 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TrialViews } from '../../../src/main/engine/campaign/views.js';
+import { TrialViews, viewMetricsFor } from '../../../src/main/engine/campaign/views.js';
 import { startUpCost } from '../../../src/main/engine/schedulers/grace.js';
 import { runStudyYaml } from '../../helpers/campaign.js';
 import { ROOT, tempDir } from '../../helpers/cli.js';
@@ -29,7 +29,7 @@ describe('stop-based ASHA with grace: auto', () => {
     const { db, store, result, campaign, trials } = await runStudyYaml(dir, study(', grace: auto'));
     expect(result.state).toBe('finished');
     // The estimate the engine read, from the views it keeps (the same function, the same trials).
-    const views = TrialViews.load(store, campaign.study.id, campaign.study.objectives);
+    const views = TrialViews.load(store, campaign.study.id, campaign.study.objectives, viewMetricsFor({ grace: 'auto' }));
     const cost = startUpCost(views.all())!;
     store.close();
     expect(cost).not.toBeNull();

@@ -28,7 +28,7 @@ import type { RunningTrial } from './running-trial.js';
 import { withSchedulerMode } from './scheduler-mode.js';
 import { createStrategy } from './strategy.js';
 import { TrialPool } from './trial-pool.js';
-import { TrialViews } from './views.js';
+import { TrialViews, viewMetricsFor } from './views.js';
 import { loadTransferPrior, recordTransferPrior } from './transfer-prior.js';
 import { enqueueWarmStart } from './warm-start.js';
 import { finalistsSpecOf, planFinalistStage, splitCounts } from '../finalists/stage.js';
@@ -210,7 +210,7 @@ export class Campaign {
     const { store, study, spec } = this;
     const { executor } = this.pool;
     const followed = await recoverOrphans({ store, study, spec, emit: this.emit, now: this.now(), executor, artifacts: this.artifacts });
-    const views = TrialViews.load(store, study.id, study.objectives);
+    const views = TrialViews.load(store, study.id, study.objectives, viewMetricsFor(spec.scheduler.options));
     this.retention = new CheckpointRetention({ store, study, spec, artifacts: this.artifacts, dbFull: this.dbFull, emit: this.emit });
     const note = await this.pool.prepare(this.meter);
     if (note) this.emit({ type: 'log', level: 'warn', message: note });

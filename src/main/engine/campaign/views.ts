@@ -5,8 +5,9 @@ import type { Objective } from '../../../shared/types.js';
 import type { TrialView } from '../samplers/types.js';
 import type { Store, TrialRecord } from '../storage/types.js';
 import { ENERGY_METRIC } from '../lineage/energy.js';
-import { START_UP_METRICS } from '../schedulers/grace.js';
 import { StepReports } from './step-reports.js';
+
+export { viewMetricsFor } from '../schedulers/grace.js';
 
 export interface MutableTrialView extends TrialView {
   intermediate: StepReports;
@@ -23,8 +24,14 @@ export class TrialViews {
 
   private readonly objectives: readonly string[];
 
-  /** `objectives`: the metric names whose reports schedulers read, the first one's also as `intermediate`. */
-  constructor(objectives: string | readonly string[]) {
+  /**
+   * `objectives`: the metric names whose reports schedulers read, the first one's also as `intermediate`.
+   * `measured`: the final measured metrics each finished trial's view carries beside them (samplerMetrics).
+   */
+  constructor(
+    objectives: string | readonly string[],
+    private readonly measured: readonly string[] = [ENERGY_METRIC],
+  ) {
     this.objectives = typeof objectives === 'string' ? [objectives] : objectives;
   }
 
@@ -33,8 +40,11 @@ export class TrialViews {
    * but the records and report rows they come from are not (~3 KB a trial), and a whole 5,000-trial study
    * read at once left the engine's heap holding the peak long after the garbage went.
    */
-  static load(store: Store, studyId: number, objectives: readonly Objective[]): TrialViews {
-    const views = new TrialViews(objectives.map((o) => o.metric));
+  static load(store: Store, studyId: number, objectives: readonly Objective[], measured?: readonly string[]): TrialViews {
+    const views = new TrialViews(
+      objectives.map((o) => o.metric),
+      measured,
+    );
     // Finalist runs validate what the search found; fed back, they would teach the sampler from re-runs.
     const finalists = store.finalistRuns(studyId);
     const end = store.trialNumberEnd(studyId);
@@ -70,7 +80,7 @@ export class TrialViews {
       intermediate: reports,
       progress: reports.progress,
       budget: t.budget,
-      metrics: finished ? samplerMetrics(t) : undefined,
+      metrics: finished ? samplerMetrics(t, this.measured) : undefined,
     };
     this.byNumber.set(t.number, view);
     this.sorted = null;
@@ -93,18 +103,15 @@ export class TrialViews {
   }
 }
 
-/** The measured metrics views carry beside the objectives (see samplerMetrics). */
-const VIEW_METRICS = [ENERGY_METRIC, ...START_UP_METRICS] as const;
-
 /**
- * The final metrics samplers and schedulers read (the objectives; the energy that cost-aware acquisition
- * divides by; the start-up and duration that `grace: auto` prices a start with), not every measured
- * metric: a merged copy of all of them cost ~600 bytes per trial held all night. Objectives win over a
- * measured metric of the same name, as in the record itself.
+ * The final metrics samplers and schedulers read: the objectives, and the `measured` metrics (the energy
+ * that cost-aware acquisition divides by; with `grace: auto`, the start-up and duration it prices a start
+ * with, ~60 bytes more per trial), not every measured metric: a merged copy of all of them cost ~600 bytes
+ * per trial held all night. Objectives win over a measured metric of the same name, as in the record.
  */
-function samplerMetrics(t: TrialRecord): Record<string, number> {
+function samplerMetrics(t: TrialRecord, measured: readonly string[]): Record<string, number> {
   let out: Record<string, number> | null = null;
-  for (const m of VIEW_METRICS) {
+  for (const m of measured) {
     const v = t.metrics[m];
     if (v === undefined || m in t.values) continue;
     out ??= { ...t.values };

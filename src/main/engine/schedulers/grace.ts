@@ -20,6 +20,11 @@ import type { TrialView } from '../study/trial-view.js';
 /** Measured metrics (final, per trial) the estimate reads; the engine's views carry them (campaign/views.ts). */
 export const START_UP_METRICS = ['startup_s', 'duration_s'] as const;
 
+/** The measured metrics a study's trial views must carry for its scheduler's options (beside energy_j). */
+export function viewMetricsFor(schedulerOptions: Readonly<Record<string, unknown>>): string[] {
+  return ['energy_j', ...(schedulerOptions.grace === 'auto' ? START_UP_METRICS : [])];
+}
+
 /** Trials with at least two reports that fix the estimate. */
 export const MIN_MEASURED = 3;
 
