@@ -14,6 +14,8 @@ export interface EpochsStudy {
   seed: number;
   /** Milliseconds per epoch. */
   epochMs: number;
+  /** Milliseconds slept before the first epoch (a trainer's fixed start-up). */
+  startupMs?: number;
   /** The trial processes' pids are appended here (one line each). */
   pidLog: string;
   sampler?: string;
@@ -29,7 +31,7 @@ export function epochsStudyYaml(o: EpochsStudy): string {
   return `name: ${o.name}
 trainer:
   command: [node, ${JSON.stringify(path.join(ROOT, 'test/fixtures/campaign/epochs.mjs'))}]
-${o.killGrace ? `  kill_grace: ${o.killGrace}\n` : ''}  env: {PID_LOG: ${JSON.stringify(o.pidLog)}, EPOCH_MS: "${o.epochMs}"}
+${o.killGrace ? `  kill_grace: ${o.killGrace}\n` : ''}  env: {PID_LOG: ${JSON.stringify(o.pidLog)}, EPOCH_MS: "${o.epochMs}"${o.startupMs ? `, STARTUP_MS: "${o.startupMs}"` : ''}}
 search_space:
   x: {type: float, low: 0, high: 1}
 objectives:

@@ -6,27 +6,16 @@ import { describe, expect, it } from 'vitest';
 import { TrialViews, viewMetricsFor } from '../../../src/main/engine/campaign/views.js';
 import { startUpCost } from '../../../src/main/engine/schedulers/grace.js';
 import { runStudyYaml } from '../../helpers/campaign.js';
-import { ROOT, tempDir } from '../../helpers/cli.js';
+import { tempDir } from '../../helpers/cli.js';
+import { epochsStudyYaml } from '../../helpers/epochs-study.js';
 
-const study = (grace: string) => `name: grace
-trainer:
-  command: [node, ${JSON.stringify(path.join(ROOT, 'test/fixtures/campaign/epochs.mjs'))}]
-  env: {STARTUP_MS: "700", EPOCH_MS: "20"}
-search_space:
-  x: {type: float, low: 0, high: 1}
-objectives:
-  - {metric: score, direction: maximize}
-fidelity: {param: epochs, min: 1, max: 9, eta: 3}
-sampler: {type: random}
-scheduler: {type: asha, mode: stop${grace}}
-budget: {trials: 10}
-seed: 3
-`;
+const study = (dir: string, grace: string): string =>
+  epochsStudyYaml({ name: 'grace', scheduler: `{type: asha, mode: stop${grace}}`, budget: 10, seed: 3, epochMs: 20, startupMs: 700, pidLog: path.join(dir, 'pids.txt'), parallel: 1 });
 
 describe('stop-based ASHA with grace: auto', () => {
   it('measures the start-up on the first trials, then lets every later configuration train to the end', async () => {
     const dir = tempDir();
-    const { db, store, result, campaign, trials } = await runStudyYaml(dir, study(', grace: auto'));
+    const { db, store, result, campaign, trials } = await runStudyYaml(dir, study(dir, ', grace: auto'));
     expect(result.state).toBe('finished');
     // The estimate the engine read, from the views it keeps (the same function, the same trials).
     const views = TrialViews.load(store, campaign.study.id, campaign.study.objectives, viewMetricsFor({ grace: 'auto' }));
@@ -48,7 +37,8 @@ describe('stop-based ASHA with grace: auto', () => {
   }, 120_000);
 
   it('without grace the same study stops configurations at rung 1', async () => {
-    const { store, result, trials } = await runStudyYaml(tempDir(), study(''));
+    const dir = tempDir();
+    const { store, result, trials } = await runStudyYaml(dir, study(dir, ''));
     store.close();
     expect(result.state).toBe('finished');
     expect(trials.filter((t) => t.state === 'pruned' && /rung 1/.test(t.reason ?? '')).length).toBeGreaterThan(2);
