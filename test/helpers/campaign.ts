@@ -4,16 +4,17 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Campaign } from '../../src/main/engine/campaign/campaign.js';
+import type { EventSink } from '../../src/main/engine/campaign/events.js';
 import { STRATEGIES } from '../../src/main/engine/campaign/strategy.js';
 import { openStore } from '../../src/main/engine/storage/open.js';
 import { loadStudyFile } from '../../src/main/engine/study/spec.js';
 
-export async function runStudyYaml(dir: string, yaml: string, o: { file?: string; db?: string } = {}) {
+export async function runStudyYaml(dir: string, yaml: string, o: { file?: string; db?: string; emit?: EventSink } = {}) {
   const file = path.join(dir, o.file ?? 'study.yaml');
   writeFileSync(file, yaml);
   const db = path.join(dir, o.db ?? 'study.db');
   const store = openStore(db);
-  const campaign = Campaign.open({ store, spec: loadStudyFile(file, STRATEGIES), artifacts: dir });
+  const campaign = Campaign.open({ store, spec: loadStudyFile(file, STRATEGIES), artifacts: dir, emit: o.emit });
   const result = await campaign.run();
   return { db, store, campaign, result, trials: store.trials(campaign.study.id) };
 }

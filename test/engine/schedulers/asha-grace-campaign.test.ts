@@ -3,6 +3,7 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { EventSink } from '../../../src/main/engine/campaign/events.js';
 import { TrialViews, viewMetricsFor } from '../../../src/main/engine/campaign/views.js';
 import { startUpCost } from '../../../src/main/engine/schedulers/grace.js';
 import { runStudyYaml } from '../../helpers/campaign.js';
@@ -15,8 +16,12 @@ const study = (dir: string, grace: string): string =>
 describe('stop-based ASHA with grace: auto', () => {
   it('measures the start-up on the first trials, then lets every later configuration train to the end', async () => {
     const dir = tempDir();
-    const { db, store, result, campaign, trials } = await runStudyYaml(dir, study(dir, ', grace: auto'));
+    const logs: string[] = [];
+    const emit: EventSink = (e) => void (e.type === 'log' && logs.push(e.message));
+    const { db, store, result, campaign, trials } = await runStudyYaml(dir, study(dir, ', grace: auto'), { emit });
     expect(result.state).toBe('finished');
+    // The user is told once what was measured, and that nothing below the top rung is judged now.
+    expect(logs.filter((m) => m.startsWith('asha grace: auto:'))).toEqual([expect.stringMatching(/start-up costs \d+\.\d\d s .*none is stopped before the last rung$/)]);
     // The estimate the engine read, from the views it keeps (the same function, the same trials).
     const views = TrialViews.load(store, campaign.study.id, campaign.study.objectives, viewMetricsFor({ grace: 'auto' }));
     const cost = startUpCost(views.all())!;

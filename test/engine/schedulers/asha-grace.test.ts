@@ -93,6 +93,11 @@ describe('stop-based ASHA with grace', () => {
     const study = measuredStudy(1);
     const s = stopAsha('auto');
     expect(thirdAtRung1(s, study).action).toBe('continue');
+    // The user is told once what was measured and where configurations are now judged.
+    expect(s.takeNote!()).toBe(
+      "asha grace: auto: a trial's start-up costs 1.00 s and a step 0.500 s (measured on trials 0, 1, 2), so no configuration is judged before its training costs as much as a start: rungs 3 only",
+    );
+    expect(s.takeNote!()).toBeNull();
     // At rung 3 it is judged as usual, against those that reached rung 3 before it.
     const third = study.trials.length - 1;
     study.report(third, 3, { acc: 0.1 });

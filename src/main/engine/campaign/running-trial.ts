@@ -288,6 +288,8 @@ export class RunningTrial {
     views.report(this.record.number, step, metrics);
     if (this.engineStop || metrics[study.objectives[0]!.metric] === undefined) return;
     const decision = scheduler.onReport({ objectives: study.objectives, trials: views.all() }, this.record.number, step);
+    const note = scheduler.takeNote?.();
+    if (note) emit({ type: 'log', level: 'info', message: note });
     if (decision.action === 'prune') {
       this.engineStop = { state: 'pruned', reason: decision.reason, requeue: false };
       void this.proc?.stop(decision.reason);

@@ -11,7 +11,7 @@
 import type { TrialView } from '../study/trial-view.js';
 import type { FidelitySpec } from '../study/types.js';
 import { firstStop, highestStep } from './arrivals.js';
-import { graceStep, type Grace } from './grace.js';
+import { graceStep, startUpCost, type Grace, type StartUpCost } from './grace.js';
 import { bracketsByAppearance, byConfig, configKey, hyperbandAllocation, rungLadder } from './rungs.js';
 import type { Decision, Scheduler, SchedulerContext } from './types.js';
 
@@ -58,13 +58,37 @@ function judge(
  */
 class JudgedRungs {
   private fixed: number | null = null;
+  /** Said once, when `auto` reads its estimate (take). */
+  private note: string | null = null;
 
-  constructor(private readonly grace: Grace) {}
+  constructor(
+    private readonly grace: Grace,
+    private readonly label: string,
+    private readonly ladder: readonly number[],
+  ) {}
 
   of(rungs: readonly number[], trials: readonly TrialView[]): readonly number[] {
     const from = this.fixed ?? graceStep(this.grace, trials);
-    if (this.grace === 'auto' && from !== null) this.fixed = from;
+    if (this.grace === 'auto' && from !== null && this.fixed === null) {
+      this.fixed = from;
+      this.note = this.describe(startUpCost(trials)!, from);
+    }
     return from === null ? rungs : rungs.filter((r) => r >= from - 1e-9);
+  }
+
+  take(): string | null {
+    const note = this.note;
+    this.note = null;
+    return note;
+  }
+
+  private describe(cost: StartUpCost, from: number): string {
+    const judged = this.ladder.slice(0, -1).filter((r) => r >= from - 1e-9);
+    return (
+      `${this.label} grace: auto: a trial's start-up costs ${cost.fixedS.toFixed(2)} s and a step ${cost.stepS.toFixed(3)} s ` +
+      `(measured on trials ${cost.from.join(', ')}), so no configuration is judged before its training costs as much as a start: ` +
+      (judged.length ? `rungs ${judged.join(', ')} only` : 'none is stopped before the last rung')
+    );
   }
 }
 
@@ -82,7 +106,11 @@ export class StoppingAshaScheduler implements Scheduler {
   ) {
     this.ladder = rungLadder(fidelity.min, fidelity.max, eta);
     this.rungSteps = this.ladder.slice(0, -1);
-    this.judged = new JudgedRungs(grace);
+    this.judged = new JudgedRungs(grace, 'asha', this.ladder);
+  }
+
+  takeNote(): string | null {
+    return this.judged.take();
   }
 
   onReport(ctx: SchedulerContext, trialNumber: number, step: number): Decision {
@@ -111,7 +139,11 @@ export class StoppingHyperbandScheduler implements Scheduler {
     this.ladder = rungLadder(fidelity.min, fidelity.max, eta);
     this.rungSteps = this.ladder.slice(0, -1);
     this.allocation = hyperbandAllocation(this.ladder.length, eta);
-    this.judged = new JudgedRungs(grace);
+    this.judged = new JudgedRungs(grace, 'hyperband', this.ladder);
+  }
+
+  takeNote(): string | null {
+    return this.judged.take();
   }
 
   /** The rungs at which bracket s stops configurations (none for bracket 0). */

@@ -46,4 +46,6 @@ export interface Scheduler {
    * when it cannot tell). The API shows it for running trials; a model-based sampler learns it for stopped ones.
    */
   predictFinal?(ctx: SchedulerContext, trialNumber: number): FinalPrediction | null;
+  /** A line for the user about a choice the scheduler made from the trials (once per choice), or null. */
+  takeNote?(): string | null;
 }
