@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { ROOT, runCli, runKilledAfter, type CliResult } from './cli.js';
+import { ROOT, runCli, runKilledAfter, tempDir, type CliResult } from './cli.js';
 
 export interface EpochsStudy {
   name: string;
@@ -44,6 +44,14 @@ resources: ${o.resources ?? `{parallel: ${o.parallel ?? 2}}`}
 seed: ${o.seed}
 ${o.extra ?? ''}
 `;
+}
+
+/** A fresh test folder with an empty pid log in it, for `EpochsStudy.pidLog`. */
+export function dirWithPidLog(): { dir: string; pidLog: string } {
+  const dir = tempDir();
+  const pidLog = path.join(dir, 'pids.txt');
+  writeFileSync(pidLog, '');
+  return { dir, pidLog };
 }
 
 /** The pids of the trial processes started so far. */

@@ -118,9 +118,22 @@ describe('stop-based ASHA with grace', () => {
     expect(thirdAtRung1(stopAsha(1), new Study()).action).toBe('prune');
   });
 
-  it('hyperband takes it too; promote and pause refuse it, and a step outside the fidelity is refused with the range', () => {
-    const hb = createScheduler({ type: 'hyperband', options: { mode: 'stop', grace: 'auto' } }, fidelity);
-    expect(hb.name).toBe('hyperband');
+  it('hyperband: no bracket judges below the grace step', () => {
+    const hb = (grace?: number): Scheduler => createScheduler({ type: 'hyperband', options: { mode: 'stop', ...(grace === undefined ? {} : { grace }) } }, fidelity);
+    // Twelve configurations reach rung 1, each worse than the one before.
+    const atRung1 = (s: Scheduler): string[] => {
+      const study = new Study();
+      return Array.from({ length: 12 }, (_, x) => {
+        const n = study.start(x);
+        study.report(n, 1, { acc: 1 - x / 20 });
+        return s.onReport({ objectives, trials: study.trials }, n, 1).action;
+      });
+    };
+    expect(atRung1(hb())).toContain('prune');
+    expect(atRung1(hb(3))).not.toContain('prune');
+  });
+
+  it('promote and pause refuse it, and a step outside the fidelity is refused with the range', () => {
     for (const mode of ['promote', 'pause']) {
       expect(() => createScheduler({ type: 'asha', options: { mode, grace: 'auto' } }, fidelity)).toThrow(/scheduler\.grace.*only applies to mode: stop/);
     }

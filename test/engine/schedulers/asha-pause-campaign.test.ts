@@ -2,14 +2,13 @@
 // Each configuration runs in one process; one that does not (yet) pass a rung waits there, frozen, with its
 // slot given to another trial, and goes on in the same process once it passes.
 import Database from 'better-sqlite3';
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runStudyYaml } from '../../helpers/campaign.js';
 import { configKey } from '../../../src/main/engine/schedulers/rungs.js';
 import { StoppingHyperbandScheduler } from '../../../src/main/engine/schedulers/stopping.js';
-import { ROOT, tempDir } from '../../helpers/cli.js';
-import { epochsStudyYaml, loggedPids } from '../../helpers/epochs-study.js';
+import { ROOT } from '../../helpers/cli.js';
+import { dirWithPidLog, epochsStudyYaml, loggedPids } from '../../helpers/epochs-study.js';
 import { pidAlive } from '../../helpers/procs.js';
 
 // One trial at a time: the order in which configurations reach a rung, and so every decision, is then the
@@ -47,9 +46,7 @@ function eventsOf(db: string, kind: string): { trial_id: number; message: string
 
 describe('a pause-based ASHA campaign', () => {
   it('runs each configuration in one process, freezes those that do not pass a rung yet, and resumes them in place', async () => {
-    const dir = tempDir();
-    const pidLog = path.join(dir, 'pids.txt');
-    writeFileSync(pidLog, '');
+    const { dir, pidLog } = dirWithPidLog();
     const { db, store, result, trials } = await runStudyYaml(dir, study(pidLog, '{type: asha, mode: pause, max_paused: 4}'));
     store.close();
     expect(result.state).toBe('finished');
@@ -95,9 +92,7 @@ describe('a pause-based ASHA campaign', () => {
   }, 120_000);
 
   it('ends, rather than waits forever, when the search space runs out while trials are paused', async () => {
-    const dir = tempDir();
-    const pidLog = path.join(dir, 'pids.txt');
-    writeFileSync(pidLog, '');
+    const { dir, pidLog } = dirWithPidLog();
     // A grid of 4 configurations: the last ones to arrive find the others frozen and nothing new to start.
     const yaml = epochsStudyYaml({ name: 'pause', scheduler: '{type: asha, mode: pause, max_paused: 4}', sampler: '{type: grid, levels: 4}', budget: 50, seed: 5, epochMs: 60, pidLog, parallel: 1 });
     const { store, result, trials } = await runStudyYaml(dir, yaml);
@@ -112,9 +107,7 @@ describe('a pause-based ASHA campaign', () => {
   }, 120_000);
 
   it('pauses Hyperband brackets by their own rungs: bracket 0 never waits, and each trial runs in one process', async () => {
-    const dir = tempDir();
-    const pidLog = path.join(dir, 'pids.txt');
-    writeFileSync(pidLog, '');
+    const { dir, pidLog } = dirWithPidLog();
     const { db, store, result, trials } = await runStudyYaml(dir, epochsStudyYaml({ name: 'hb', scheduler: '{type: hyperband, mode: pause}', budget: 12, seed: 5, epochMs: 60, pidLog, parallel: 1 }));
     store.close();
     expect(result.state).toBe('finished');
@@ -136,9 +129,7 @@ describe('a pause-based ASHA campaign', () => {
   }, 120_000);
 
   it('freezes and resumes a Python trial together with its worker process, and leaves neither behind', async () => {
-    const dir = tempDir();
-    const pidLog = path.join(dir, 'pids.txt');
-    writeFileSync(pidLog, '');
+    const { dir, pidLog } = dirWithPidLog();
     const yaml = epochsStudyYaml({ name: 'py', scheduler: '{type: asha, mode: pause}', budget: 12, seed: 5, epochMs: 0, pidLog, parallel: 1 }).replace(
       /command: \[node, [^\]]*\]/,
       `command: [/usr/bin/python3, ${JSON.stringify(path.join(ROOT, 'test/fixtures/trials/epochs_worker.py'))}]`,
@@ -161,9 +152,7 @@ describe('a pause-based ASHA campaign', () => {
   }, 120_000);
 
   it('stops the waiting trial furthest from passing once more than max_paused wait', async () => {
-    const dir = tempDir();
-    const pidLog = path.join(dir, 'pids.txt');
-    writeFileSync(pidLog, '');
+    const { dir, pidLog } = dirWithPidLog();
     const { store, trials } = await runStudyYaml(dir, study(pidLog, '{type: asha, mode: pause, max_paused: 1}'));
     store.close();
     const evicted = trials.filter((t) => /more than max_paused \(1\) trials were waiting/.test(t.reason ?? ''));

@@ -43,7 +43,10 @@ const FINISHED = new Set(['complete', 'pruned', 'failed', 'stopped']);
 
 /** The start-up cost measured on the study's first trials, or null until they have finished (see header). */
 export function startUpCost(trials: readonly TrialView[]): StartUpCost | null {
-  const ordered = [...trials].sort((a, b) => a.number - b.number);
+  // The engine's views come in number order, so this walk stops at the first trial still running, without
+  // sorting the study at every report while the first trials are still out.
+  const inOrder = trials.every((t, i) => i === 0 || trials[i - 1]!.number < t.number);
+  const ordered = inOrder ? trials : [...trials].sort((a, b) => a.number - b.number);
   const rows: { number: number; startup: number; first: number; stepS: number | null }[] = [];
   let measured = 0;
   for (const t of ordered) {
@@ -68,9 +71,18 @@ export function startUpCost(trials: readonly TrialView[]): StartUpCost | null {
 export function graceStep(grace: Grace, trials: readonly TrialView[]): number | null {
   if (grace === null || typeof grace === 'number') return grace;
   const cost = startUpCost(trials);
-  if (!cost) return null;
+  return cost && stepsPerStart(cost);
+}
+
+/** What a start costs in steps: `auto` judges no rung below it. */
+export function stepsPerStart(cost: StartUpCost): number {
   // No measurable step time: a start costs "infinitely many" steps, so no rung below the top is judged.
   return cost.stepS > 0 ? cost.fixedS / cost.stepS : Infinity;
+}
+
+/** The rungs at or above step `from` (a rung equal to it, up to rounding, is judged). */
+export function rungsFrom(rungs: readonly number[], from: number | null): readonly number[] {
+  return from === null ? rungs : rungs.filter((r) => r >= from - 1e-9);
 }
 
 function median(xs: readonly number[]): number {

@@ -11,7 +11,7 @@
 import type { TrialView } from '../study/trial-view.js';
 import type { FidelitySpec } from '../study/types.js';
 import { firstStop, highestStep } from './arrivals.js';
-import { graceStep, startUpCost, type Grace, type StartUpCost } from './grace.js';
+import { rungsFrom, startUpCost, stepsPerStart, type Grace, type StartUpCost } from './grace.js';
 import { bracketsByAppearance, byConfig, configKey, hyperbandAllocation, rungLadder } from './rungs.js';
 import type { Decision, Scheduler, SchedulerContext } from './types.js';
 
@@ -68,12 +68,14 @@ class JudgedRungs {
   ) {}
 
   of(rungs: readonly number[], trials: readonly TrialView[]): readonly number[] {
-    const from = this.fixed ?? graceStep(this.grace, trials);
-    if (this.grace === 'auto' && from !== null && this.fixed === null) {
-      this.fixed = from;
-      this.note = this.describe(startUpCost(trials)!, from);
+    if (this.grace !== 'auto') return rungsFrom(rungs, this.grace);
+    if (this.fixed === null) {
+      const cost = startUpCost(trials);
+      if (!cost) return rungs;
+      this.fixed = stepsPerStart(cost);
+      this.note = this.describe(cost, this.fixed);
     }
-    return from === null ? rungs : rungs.filter((r) => r >= from - 1e-9);
+    return rungsFrom(rungs, this.fixed);
   }
 
   take(): string | null {
@@ -83,7 +85,7 @@ class JudgedRungs {
   }
 
   private describe(cost: StartUpCost, from: number): string {
-    const judged = this.ladder.slice(0, -1).filter((r) => r >= from - 1e-9);
+    const judged = rungsFrom(this.ladder.slice(0, -1), from);
     return (
       `${this.label} grace: auto: a trial's start-up costs ${cost.fixedS.toFixed(2)} s and a step ${cost.stepS.toFixed(3)} s ` +
       `(measured on trials ${cost.from.join(', ')}), so no configuration is judged before its training costs as much as a start: ` +
