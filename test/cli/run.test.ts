@@ -29,6 +29,11 @@ describe('nightshift run / show / ls / export', () => {
     const best = s.best[0]!;
     expect(Object.keys(best).sort()).toEqual(['ended_at', 'metrics', 'number', 'params', 'provenance', 'reason', 'started_at', 'state', 'values']);
     expect(best.state).toBe('complete');
+    // Whole, although the summary reads the other trials with their cost metrics only.
+    const own = await runCli(['export', 'quickstart', '--db', db, '--format', 'json'], { env });
+    const whole = (JSON.parse(own.stdout) as StudyExportJson).trials.find((t) => t.number === best.number)!;
+    expect(Object.keys(best.metrics).length).toBeGreaterThan(5);
+    expect(best.metrics).toEqual(whole.metrics);
 
     // The best is the minimum over all complete trials, recomputed here from the export.
     const exp = await runCli(['export', 'quickstart', '--db', db, '--format', 'json'], { env });

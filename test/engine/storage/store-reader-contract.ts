@@ -179,6 +179,9 @@ export function storeReaderContract(name: string, open: () => ReaderUnderTest): 
       for (const s of r.listStudies()) {
         const all = r.events(s.id);
         expect(r.events(s.id, 2)).toEqual(all.slice(-2));
+        // The latest event of a kind, as the whole log has it (null for a kind never logged).
+        for (const kind of new Set(all.map((e) => e.kind))) expect(r.lastEvent(s.id, kind)).toEqual(all.findLast((e) => e.kind === kind));
+        expect(r.lastEvent(s.id, 'no-such-kind')).toBeNull();
         expect(Array.isArray(r.gpuSamples(s.id))).toBe(true);
       }
     });
@@ -237,6 +240,8 @@ export function writeReaderFixture(store: Store): void {
     { gpu: 0, atMs: 1100, powerW: 120, memoryMb: null },
   ]);
   store.addEvent(a.id, null, 'environment', 'fixture host');
+  store.addEvent(a.id, null, 'note', 'first note');
+  store.addEvent(a.id, null, 'environment', 'fixture host, later');
   store.enqueueTrial(b.id, { params: { lr: 0.05, optimizer: 'adam' }, budget: null, lineage: { kind: 'baseline' } });
   // A finalists-stage run of that configuration (its own seed), for the finalist-run check.
   store.enqueueFinalistRun(

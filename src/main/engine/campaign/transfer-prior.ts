@@ -145,5 +145,5 @@ export function recordTransferPrior(store: Store, studyId: number, transfer: Tra
 
 /** The study's last recorded prior (where it came from), or null when it never had one. */
 export function transferPriorOf(store: StoreReader, studyId: number): string | null {
-  return store.events(studyId).findLast((e) => e.kind === TRANSFER_PRIOR_EVENT)?.message ?? null;
+  return store.lastEvent(studyId, TRANSFER_PRIOR_EVENT)?.message ?? null;
 }

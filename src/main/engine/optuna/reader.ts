@@ -316,6 +316,10 @@ export class OptunaReader implements StoreReader {
     return [];
   }
 
+  lastEvent(): StoreEvent | null {
+    return null;
+  }
+
   private version: (() => string) | null = null;
 
   /** An Optuna script may still be writing the file: its commits show here as they do for a Nightshift database. */

@@ -6,6 +6,9 @@ import type { StudyCostJson } from '../../../shared/types.js';
 import { recorded, spentTotal } from '../lineage/index.js';
 import type { TrialRecord } from '../storage/types.js';
 
+/** Every metric `studyCost` reads (a caller that trims trial records keeps these). */
+export const STUDY_COST_METRICS = ['duration_s', 'energy_j', 'startup_s', 'startup_energy_j', 'paused_s'] as const;
+
 /**
  * Totals over the study's finished trials. `process_seconds` is wall time × processes: the sum of every
  * trial process's wall time from launch to exit (its `duration_s`), so two trials side by side for an hour
@@ -29,12 +32,12 @@ export function studyCost(trials: readonly TrialRecord[]): StudyCostJson {
   };
 }
 
-function metric(t: TrialRecord, key: string): number {
+function metric(t: TrialRecord, key: (typeof STUDY_COST_METRICS)[number]): number {
   return recorded(t, key);
 }
 
 /** Sum of a metric over the trials that have it; null when none does (never measured is not 0). */
-function total(trials: readonly TrialRecord[], key: string): number | null {
+function total(trials: readonly TrialRecord[], key: (typeof STUDY_COST_METRICS)[number]): number | null {
   let s = 0;
   let any = false;
   for (const t of trials) {

@@ -169,6 +169,8 @@ export interface StoreReader {
   provenanceOfStudy(studyId: number): Map<number, TrialProvenance>;
   gpuSamples(studyId: number): GpuSample[];
   events(studyId: number, limit?: number): StoreEvent[];
+  /** The study's latest event of `kind`, or null (one row read, however long the study's log). */
+  lastEvent(studyId: number, kind: string): StoreEvent | null;
   /**
    * Changes whenever what the reader answers may have changed (a write through it or through any other
    * connection or process); the same token means every read answers as before. Reading it costs one statement.

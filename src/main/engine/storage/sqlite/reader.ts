@@ -142,6 +142,11 @@ export class SqliteReader implements StoreReader {
     return rows.map((r) => ({ at: r.at, trialId: r.trial_id, kind: r.kind, message: r.message }));
   }
 
+  lastEvent(studyId: number, kind: string): StoreEvent | null {
+    const r = this.s.lastEventOfKind.get(studyId, kind);
+    return r ? { at: r.at, trialId: r.trial_id, kind: r.kind, message: r.message } : null;
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }

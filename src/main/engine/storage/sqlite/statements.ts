@@ -104,6 +104,8 @@ export function prepareStatements(db: Database.Database) {
        ORDER BY id`,
     ),
 
+    lastEventOfKind: q<[number, string], EventRow>('SELECT at, trial_id, kind, message FROM events WHERE study_id = ? AND kind = ? ORDER BY id DESC LIMIT 1'),
+
     upsertSamplerState: q<[number, string, string, string]>(
       `INSERT INTO sampler_state (study_id, name, state, updated_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (study_id, name) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
