@@ -26,6 +26,9 @@ const VARIANTS: NightshiftVariant[] = [
   { label: 'gp-asha-stop-cost', sampler: 'gp', scheduler: 'asha', mode: 'stop', samplerOptions: 'cost_aware: true' },
   // Judged first where a configuration's training has cost at least its measured start-up (schedulers/grace.ts).
   { label: 'gp-asha-stop-grace', sampler: 'gp', scheduler: 'asha', mode: 'stop', schedulerOptions: 'grace: auto' },
+  // Learns from a rung with 3 results on top of the rung below (samplers/multi-fidelity.ts, Kennedy & O'Hagan 2000).
+  { label: 'gp-asha-stop-stack', sampler: 'gp', scheduler: 'asha', mode: 'stop', samplerOptions: 'stack_rungs: true' },
+  { label: 'gp-hyperband-stop-stack', sampler: 'gp', scheduler: 'hyperband', mode: 'stop', samplerOptions: 'stack_rungs: true' },
   { label: 'gp-asha-promote', sampler: 'gp', scheduler: 'asha', mode: 'promote' },
   { label: 'gp-asha-pause', sampler: 'gp', scheduler: 'asha', mode: 'pause' },
   { label: 'gp-hyperband-stop', sampler: 'gp', scheduler: 'hyperband', mode: 'stop' },

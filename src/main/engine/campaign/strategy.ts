@@ -34,6 +34,7 @@ export function createStrategy(spec: StudySpec, space: SearchSpace, log: (messag
   // Under stop-based successive halving the rung results are the scheduler's reading of the reports.
   const steps = scheduler.rungSteps;
   const rungs = steps ? { rungResults: (trials: readonly TrialView[], objectives: readonly Objective[]) => rungResults(trials, steps, objectives) } : {};
-  const sampler = multiFidelity && spec.sampler.type === 'gp' ? withHighestRung(base, rungs) : spec.sampler.type === 'gp' ? withPredictedFinals(base, scheduler, spec.objectives) : base;
+  const stack = spec.sampler.options.stack_rungs === true;
+  const sampler = multiFidelity && spec.sampler.type === 'gp' ? withHighestRung(base, { ...rungs, stack }) : spec.sampler.type === 'gp' ? withPredictedFinals(base, scheduler, spec.objectives) : base;
   return { sampler, scheduler };
 }

@@ -19,14 +19,26 @@ export interface HighestRungOptions {
    * scheduler's reading (schedulers/arrivals.ts rungResults): samplers do not import schedulers.
    */
   rungResults?: RungResults;
+  /**
+   * Learn from a higher rung sooner: the highest rung with STACK_MIN_RESULTS results becomes the view as
+   * soon as a lower rung has `minResults`, and the lower rung's results go along as the model's prior mean
+   * (SamplerContext.lowerFidelity). The autoregressive multi-fidelity model of Kennedy & O'Hagan
+   * ("Predicting the output from a complex computer code when fast approximations are available",
+   * Biometrika 2000): f_high(x) = rho f_low(x) + delta(x), with rho the prior's learned weight and delta the
+   * residual GP (samplers/gp/transfer.ts fits both). Without it the model waits for `minResults` at a rung.
+   */
+  stack?: boolean;
 }
+
+/** Results a higher rung needs before it is learned from on top of the rung below (`stack`). */
+export const STACK_MIN_RESULTS = 3;
 
 /** The trials as rung results (see HighestRungOptions.rungResults). */
 export type RungResults = (trials: readonly TrialView[], objectives: readonly Objective[]) => TrialView[];
 
 /** Wraps `sampler` so it sees the finished trials of the most faithful budget with enough results, plus all pending trials. */
 export function withHighestRung<S>(sampler: Sampler<S>, opts: HighestRungOptions = {}): Sampler<S> {
-  return new HighestRungSampler(sampler, opts.minResults ?? null, opts.rungResults ?? null);
+  return new HighestRungSampler(sampler, opts.minResults ?? null, opts.rungResults ?? null, opts.stack === true);
 }
 
 class HighestRungSampler<S> implements Sampler<S> {
@@ -37,16 +49,22 @@ class HighestRungSampler<S> implements Sampler<S> {
     private readonly inner: Sampler<S>,
     private readonly minResults: number | null,
     private readonly rungResults: RungResults | null,
+    private readonly stack: boolean,
   ) {
     this.name = inner.name;
   }
 
   ask(ctx: SamplerContext): Suggestion | Promise<Suggestion> {
     const minResults = this.minResults ?? ctx.space.dimension + 3;
-    let view: TrialView[] | null;
-    if (this.rungResults) {
+    let view: readonly TrialView[] | null;
+    let lowerFidelity: TrialView[] | undefined;
+    const results = this.rungResults ? this.rungResults(ctx.trials, ctx.objectives) : ctx.trials;
+    const stacked = this.stack ? stackedRungView(results, minResults) : null;
+    if (stacked) {
+      view = stacked.view;
+      lowerFidelity = stacked.lower;
+    } else if (this.rungResults) {
       // Results of one rung only are still the view: the trials themselves hold pruned trials' last values.
-      const results = this.rungResults(ctx.trials, ctx.objectives);
       view = highestRungView(results, minResults) ?? results;
     } else view = highestRungView(ctx.trials, minResults);
     if (view === null) return this.inner.ask(ctx);
@@ -57,7 +75,7 @@ class HighestRungSampler<S> implements Sampler<S> {
       const key = ctx.space.key(s.params);
       return ctx.trials.some((t) => ctx.space.key(t.params) === key) ? this.inner.ask(ctx) : s;
     };
-    const s = this.inner.ask({ ...ctx, trials: view });
+    const s = this.inner.ask({ ...ctx, trials: view, ...(lowerFidelity ? { lowerFidelity } : {}) });
     // A synchronous inner sampler keeps this wrapper synchronous.
     return s instanceof Promise ? s.then(check) : check(s);
   }
@@ -72,6 +90,29 @@ class HighestRungSampler<S> implements Sampler<S> {
 }
 
 const PENDING = new Set(['queued', 'running']);
+
+/**
+ * With `stack`: the complete results of the highest budget that has STACK_MIN_RESULTS of them, plus every
+ * pending trial, and as `lower` the complete results of the highest lower budget with `minResults`. Null
+ * when no budget above the highest one with `minResults` has STACK_MIN_RESULTS (the unstacked view holds).
+ */
+export function stackedRungView(trials: readonly TrialView[], minResults: number): { view: TrialView[]; lower: TrialView[] } | null {
+  const complete = new Map<number, number>();
+  for (const t of trials) {
+    if (t.state === 'complete' && t.budget !== null) complete.set(t.budget, (complete.get(t.budget) ?? 0) + 1);
+  }
+  let full: number | null = null;
+  let top: number | null = null;
+  for (const [budget, n] of complete) {
+    if (n >= minResults && (full === null || budget > full)) full = budget;
+    if (n >= STACK_MIN_RESULTS && (top === null || budget > top)) top = budget;
+  }
+  if (full === null || top === null || top <= full) return null;
+  return {
+    view: trials.filter((t) => PENDING.has(t.state) || (t.budget === top && t.state === 'complete')),
+    lower: trials.filter((t) => t.budget === full && t.state === 'complete'),
+  };
+}
 
 /**
  * The trials a model should learn from: the finished trials of the highest budget with at least

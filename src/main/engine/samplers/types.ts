@@ -13,6 +13,11 @@ export interface SamplerContext {
   trials: readonly TrialView[];
   /** The study seed; samplers derive their randomness from it (and the trial count) so a resumed study is reproducible. */
   seed: number;
+  /**
+   * Complete results at a lower budget than the finished ones in `trials`, given by a multi-fidelity
+   * wrapper (multi-fidelity.ts `stack`) as evidence a model may take for its prior mean.
+   */
+  lowerFidelity?: readonly TrialView[];
 }
 
 /** A sampler returns `exhausted` when the search space cannot give any new configuration. */

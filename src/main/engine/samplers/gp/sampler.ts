@@ -15,7 +15,7 @@ import { unitDesign } from '../sobol.js';
 import { StudySpecError } from '../../study/errors.js';
 import { readOptions, type OptionValues } from '../../study/strategy-options.js';
 import { SamplerError, type Sampler, type SamplerContext, type Suggestion } from '../types.js';
-import { suggestWithModel, type GpOutcome, type GpTask } from './suggest.js';
+import { suggestWithModel, type GpOutcome, type GpTask, type GpTrial } from './suggest.js';
 import type { GpPrior } from './transfer.js';
 
 /** Random streams of this sampler (distinct from rng.ts's STREAM values). */
@@ -28,6 +28,11 @@ const OPTIONS = {
   max_train: { kind: 'int', min: 16, max: 2000, default: 256, description: 'finished trials the GP conditions on' },
   max_fit: { kind: 'int', min: 16, max: 2000, default: 64, description: 'finished trials the hyperparameters are fitted on' },
   cost_aware: { kind: 'boolean', default: false, description: 'expected improvement per joule of predicted energy_j (single objective only)' },
+  stack_rungs: {
+    kind: 'boolean',
+    default: false,
+    description: 'under a multi-fidelity scheduler, learn from a rung with 3 results on top of the rung below it (its prior mean) instead of waiting for dimensions + 3',
+  },
 } as const;
 
 export interface GpSamplerExtra {
@@ -124,7 +129,8 @@ export class GpSampler implements Sampler<GpSamplerState> {
     const objectives = this.extra.objectives ?? ctx.objectives;
     if (objectives.length === 0) throw new SamplerError('the GP sampler needs at least one objective', this.name);
     if (objectives.length > GP_MAX_OBJECTIVES) throw new SamplerError(`the GP sampler supports 1 to ${GP_MAX_OBJECTIVES} objectives, the study has ${objectives.length}`, this.name);
-    if (ctx.trials.length < this.opts.n_startup) return { kind: 'done', suggestion: this.design(ctx, used, size) };
+    // A view stacked on a lower rung (multi-fidelity.ts) is short by design: the rung below counts as seen.
+    if (ctx.trials.length + (ctx.lowerFidelity?.length ?? 0) < this.opts.n_startup) return { kind: 'done', suggestion: this.design(ctx, used, size) };
     const constraints = this.extra.constraints ?? [];
     const task: GpTask = {
       params: { ...space.params },
@@ -134,10 +140,11 @@ export class GpSampler implements Sampler<GpSamplerState> {
       energyBudget: this.extra.energyBudget === true,
       seed: ctx.seed,
       trialCount: ctx.trials.length,
-      trials: ctx.trials.map(({ number, state, params, values, budget, metrics }) => ({ number, state, params, values, budget, metrics })),
+      trials: ctx.trials.map(gpTrial),
       used: [...used],
       thetas: this.thetas,
-      prior: this.extra.prior ?? null,
+      // An earlier study's prior wins: one prior mean per model.
+      prior: this.extra.prior ?? (ctx.lowerFidelity ? { trials: ctx.lowerFidelity.map(gpTrial) } : null),
     };
     return { kind: 'model', task, ctx, used, size };
   }
@@ -186,4 +193,8 @@ export class GpSampler implements Sampler<GpSamplerState> {
     const config = pickUnused(space, used, new Rng(ctx.seed, ctx.trials.length, STREAM_GP_DESIGN));
     return config ? { kind: 'params', params: config } : { kind: 'exhausted', reason: exhaustedReason(size) };
   }
+}
+
+function gpTrial({ number, state, params, values, budget, metrics }: GpTrial): GpTrial {
+  return { number, state, params, values, budget, metrics };
 }
