@@ -16,8 +16,8 @@ import { CPU_WATTS, studyYaml, type Problem, type WarmStartFrom } from './space.
 export type NightshiftVariant = {
   label: string;
   sampler: 'gp' | 'random';
-  scheduler: 'asha' | 'hyperband';
-  mode: 'stop' | 'promote' | 'pause';
+  scheduler: 'asha' | 'hyperband' | 'curve' | 'median';
+  mode?: 'stop' | 'promote' | 'pause';
   samplerOptions?: string;
   schedulerOptions?: string;
 };

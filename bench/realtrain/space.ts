@@ -40,8 +40,9 @@ export function studyYaml(
   o: {
     name: string;
     sampler: 'gp' | 'random';
-    scheduler: 'asha' | 'hyperband';
-    mode: 'stop' | 'promote' | 'pause';
+    scheduler: 'asha' | 'hyperband' | 'curve' | 'median';
+    /** ASHA's and Hyperband's; the stopping schedulers (curve, median) have none. */
+    mode?: 'stop' | 'promote' | 'pause';
     seed: number;
     warmStart?: WarmStartFrom;
     /** `sampler:` options beside its type, as YAML flow-map entries (`cost_aware: true`). */
@@ -64,7 +65,7 @@ objectives:
   - {metric: ${p.metric}, direction: maximize}
 fidelity: {param: epochs, min: ${p.minEpochs}, max: ${p.maxEpochs}, eta: ${p.eta}}
 sampler: {type: ${o.sampler}${o.samplerOptions ? `, ${o.samplerOptions}` : ''}}
-scheduler: {type: ${o.scheduler}, mode: ${o.mode}${o.schedulerOptions ? `, ${o.schedulerOptions}` : ''}}
+scheduler: {type: ${o.scheduler}${o.mode ? `, mode: ${o.mode}` : ''}${o.schedulerOptions ? `, ${o.schedulerOptions}` : ''}}
 budget: {trials: 100000}
 resources: {parallel: ${p.parallel}}
 seed: ${o.seed}
