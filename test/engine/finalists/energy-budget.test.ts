@@ -32,4 +32,18 @@ describe('the search energy budget with finalists', () => {
     expect(formatShow(show)).toContain(`energy: search 240 J, finalist runs ${+finalistEnergy.toFixed(1)} J\n`);
     store.close();
   }, 60_000);
+
+  it('counts what the search spent before a resume: a resumed study already over budget.energy starts no trial', async () => {
+    const dir = tempDir();
+    const store = openStore(path.join(dir, 'r.db'));
+    await Campaign.open({ store, spec: loadStudyFile(precisionStudy(dir, 'trials: 2'), STRATEGIES), artifacts: dir }).run();
+    const id = store.getStudy('prec')!.id;
+    const search = store.trials(id).filter((t) => !store.finalistRun(t.id));
+    const spent = search.reduce((a, t) => a + t.metrics.energy_j!, 0);
+    expect(search).toHaveLength(2);
+    const again = await Campaign.open({ store, spec: loadStudyFile(precisionStudy(dir, `trials: 3, energy: ${Math.floor(spent) - 1} J`), STRATEGIES), artifacts: dir }).run();
+    expect(again.reason).toMatch(/^budget: energy of .* spent/);
+    expect(store.trials(id).filter((t) => !store.finalistRun(t.id))).toHaveLength(2);
+    store.close();
+  }, 60_000);
 });

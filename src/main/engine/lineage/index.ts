@@ -4,5 +4,6 @@ export { ancestors, byNumberIn, chainRoot, firstAttempt, parentOf, plannedLineag
 export type { ByNumber, LineageNode } from './walk.js';
 export { CHAIN_METRICS, ENERGY_METRIC, EnergyLedger, OWN_ENERGY_METRIC, ownEnergy, ownPart, recorded, spentTotal } from './energy.js';
 export type { LedgerTrial } from './energy.js';
+export { slimTrials } from './slim-trials.js';
 export { LINEAGE_KINDS, originText } from '../storage/types.js';
 export type { LineageKind, NewLineage, TrialLineage } from '../storage/types.js';

@@ -3,12 +3,12 @@ import type { TrialProvenance } from '../../../shared/provenance.js';
 import { STUDY_COST_METRICS, studyCost } from './study-cost.js';
 import type { StudyExportJson, StudyListEntry, StudyShowJson, StudyState, TrialJson } from '../../../shared/types.js';
 import { effectiveStudyState } from '../campaign/owner.js';
-import { ENERGY_METRIC, EnergyLedger, OWN_ENERGY_METRIC } from '../lineage/index.js';
+import { ENERGY_METRIC, EnergyLedger, OWN_ENERGY_METRIC, slimTrials } from '../lineage/index.js';
 import { STALE_LEASE_MS } from '../campaign/recovery.js';
 import { transferPriorOf } from '../campaign/transfer-prior.js';
 import { bestTrials } from '../study/pareto.js';
 import { finalistsSummary, searchTrials, splitCounts } from '../finalists/stage.js';
-import type { Store, StoreReader, StudyRecord, TrialRecord } from '../storage/types.js';
+import type { StoreReader, StudyRecord, TrialRecord } from '../storage/types.js';
 
 /** A trial without its provenance (use `studyTrialsJson` or `store.provenance(id)` to include it). */
 export function trialJson(t: TrialRecord): TrialJson {
@@ -64,34 +64,16 @@ export function studyShowJson(store: StoreReader, study: StudyRecord): StudyShow
 
 /** The metrics the summary reads of a search trial: energy (the ledger, the finalists' cost) and the process cost. */
 const SUMMARY_METRICS = [ENERGY_METRIC, OWN_ENERGY_METRIC, ...STUDY_COST_METRICS];
-const SUMMARY_PAGE = 500;
 
 /**
- * The study's trials as the summary needs them, read a page at a time: search trials keep only the
- * metrics above, finalist runs (whose metrics the summary shows) stay whole, and `best` is read again in
- * full. With every record whole at once, `show --json` of the 5,076-trial soak database (engine heap
- * flags) took 30 MiB of RSS over the open store; this way 19 MiB, for the same output.
+ * The study's trials as the summary needs them: search trials with only the metrics above, finalist runs
+ * (whose metrics the summary shows) whole, and `best` is read again in full. With every record whole at
+ * once, `show --json` of the 5,076-trial soak database (engine heap flags) took 30 MiB of RSS over the
+ * open store; this way 19 MiB, for the same output.
  */
 function summaryTrials(store: StoreReader, studyId: number): TrialRecord[] {
   const finalists = store.finalistRuns(studyId);
-  const slim = (t: TrialRecord): TrialRecord => (finalists.has(t.id) ? t : { ...t, metrics: pick(t.metrics, SUMMARY_METRICS) });
-  if (!isPaged(store)) return store.trials(studyId).map(slim);
-  const out: TrialRecord[] = [];
-  const end = store.trialNumberEnd(studyId);
-  for (let from = 0; from < end; from += SUMMARY_PAGE) {
-    for (const t of store.trials(studyId, { from, to: from + SUMMARY_PAGE })) out.push(slim(t));
-  }
-  return out;
-}
-
-function isPaged(store: StoreReader): store is StoreReader & Pick<Store, 'trials' | 'trialNumberEnd'> {
-  return 'trialNumberEnd' in store && typeof store.trialNumberEnd === 'function';
-}
-
-function pick(metrics: Readonly<Record<string, number>>, keys: readonly string[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const k of keys) if (metrics[k] !== undefined) out[k] = metrics[k];
-  return out;
+  return slimTrials(store, studyId, SUMMARY_METRICS, (t) => finalists.has(t.id));
 }
 
 export function studyListJson(store: StoreReader): StudyListEntry[] {
