@@ -6,6 +6,8 @@ import { createGpSampler } from '../../../src/main/engine/samplers/gp/sampler.js
 import { stackedRungView, withHighestRung } from '../../../src/main/engine/samplers/multi-fidelity.js';
 import type { Sampler, SamplerContext, Suggestion, TrialView } from '../../../src/main/engine/samplers/types.js';
 import { SearchSpace } from '../../../src/main/engine/study/space.js';
+import { STRATEGIES } from '../../../src/main/engine/campaign/strategy.js';
+import { parseStudyText } from '../../../src/main/engine/study/spec.js';
 
 const space = new SearchSpace({ x: { type: 'float', low: 0, high: 1, log: false, step: null, when: null } });
 const objectives: Objective[] = [{ metric: 'acc', direction: 'maximize' }];
@@ -89,5 +91,24 @@ describe('the GP with a lower fidelity', () => {
     const b = createGpSampler({ type: 'gp', options: {} }, space).ask(ctx(top, lower));
     expect(a).not.toEqual(b);
     expect(b.kind === 'params' && Math.abs((b.params.x as number) - 0.7)).toBeLessThan(0.12);
+  });
+});
+
+describe('stack_rungs in a study file', () => {
+  const study = (scheduler: string): string => `name: s
+trainer: {command: [python3, train.py, '{x}', '{epochs}']}
+search_space:
+  x: {type: float, low: 0, high: 1}
+objectives: [{metric: acc, direction: maximize}]
+fidelity: {param: epochs, min: 1, max: 9, eta: 3}
+sampler: {type: gp, stack_rungs: true}
+scheduler: ${scheduler}
+`;
+  const parse = (scheduler: string) => parseStudyText(study(scheduler), { file: 's.yaml', format: 'yaml', strategies: STRATEGIES });
+
+  it('is taken under asha and hyperband, and refused where there are no rungs, naming the fix', () => {
+    expect(parse('{type: asha}').sampler.options.stack_rungs).toBe(true);
+    expect(parse('{type: hyperband}').sampler.options.stack_rungs).toBe(true);
+    expect(() => parse('{type: median}')).toThrow(/sampler\.stack_rungs.*scheduler is median; use scheduler: asha \(or hyperband\), or remove stack_rungs/);
   });
 });

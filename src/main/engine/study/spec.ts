@@ -140,6 +140,10 @@ function checkStudy(raw: RawStudy, folder: string, strategies: StrategyCatalog, 
   if (scheduler.options.mode === 'pause' && raw.executor?.type === 'slurm') {
     add(['scheduler', 'mode'], 'pause freezes trial processes on this machine and cannot hold Slurm jobs; use mode: stop (also one process per configuration) with executor slurm');
   }
+  // Rungs exist only under the multi-fidelity schedulers; elsewhere the option would do nothing, silently.
+  if (sampler.type === 'gp' && sampler.options.stack_rungs === true && scheduler.type !== 'asha' && scheduler.type !== 'hyperband') {
+    add(['sampler', 'stack_rungs'], `stack_rungs learns from the rungs of asha or hyperband, this study's scheduler is ${scheduler.type}; use scheduler: asha (or hyperband), or remove stack_rungs`);
+  }
   const budget = raw.budget;
   if (budget === null || (budget !== undefined && Object.values(budget).every((v) => v === undefined))) {
     add(['budget'], 'set at least one limit: trials, wall_time, energy or deadline (or leave budget out for 100 trials)');
