@@ -93,3 +93,20 @@ export class EnergyLedger<T extends LedgerTrial> {
 export function spentTotal(trials: readonly LedgerTrial[], metric: string = ENERGY_METRIC): number {
   return new EnergyLedger(trials, metric).total();
 }
+
+/**
+ * The energy total of a study taken trial by trial, for a study read in pages: energy_j's own part never
+ * needs the promotion parent (a promoted trial carries energy_increment_j), so no trial is held. The same
+ * `total` and `measured` as an EnergyLedger over the same trials.
+ */
+export class EnergyTotal {
+  total = 0;
+  measured = false;
+
+  add(t: LedgerTrial): void {
+    const e = ownPart(t, null, ENERGY_METRIC);
+    if (Number.isNaN(e)) return;
+    this.total += e;
+    this.measured = true;
+  }
+}

@@ -11,14 +11,18 @@ const PAGE = 500;
  * as stored). Values, parameters and lineage are untouched.
  */
 export function slimTrials(store: StoreReader, studyId: number, keep: readonly string[], whole: (t: TrialRecord) => boolean = () => false): TrialRecord[] {
+  return [...slimTrialPages(store, studyId, keep, whole)].flat();
+}
+
+/** As `slimTrials`, a page of up to 500 trials at a time, for a caller that need not hold them all. */
+export function* slimTrialPages(store: StoreReader, studyId: number, keep: readonly string[], whole: (t: TrialRecord) => boolean = () => false): Generator<TrialRecord[]> {
   const slim = (t: TrialRecord): TrialRecord => (whole(t) ? t : { ...t, metrics: pick(t.metrics, keep) });
-  if (!isPaged(store)) return store.trials(studyId).map(slim);
-  const out: TrialRecord[] = [];
-  const end = store.trialNumberEnd(studyId);
-  for (let from = 0; from < end; from += PAGE) {
-    for (const t of store.trials(studyId, { from, to: from + PAGE })) out.push(slim(t));
+  if (!isPaged(store)) {
+    yield store.trials(studyId).map(slim);
+    return;
   }
-  return out;
+  const end = store.trialNumberEnd(studyId);
+  for (let from = 0; from < end; from += PAGE) yield store.trials(studyId, { from, to: from + PAGE }).map(slim);
 }
 
 /** A Nightshift database reads trials by number range; a foreign source (an Optuna file) reads them all. */

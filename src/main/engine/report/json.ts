@@ -1,9 +1,9 @@
 // The JSON shapes of the CLI and exports (src/shared/types.ts), built from store records.
 import type { TrialProvenance } from '../../../shared/provenance.js';
-import { STUDY_COST_METRICS, studyCost } from './study-cost.js';
+import { STUDY_COST_METRICS, StudyCostTotals, studyCost } from './study-cost.js';
 import type { StudyExportJson, StudyListEntry, StudyShowJson, StudyState, TrialJson } from '../../../shared/types.js';
 import { effectiveStudyState } from '../campaign/owner.js';
-import { ENERGY_METRIC, EnergyLedger, OWN_ENERGY_METRIC, slimTrials } from '../lineage/index.js';
+import { ENERGY_METRIC, EnergyLedger, EnergyTotal, OWN_ENERGY_METRIC, slimTrialPages, slimTrials } from '../lineage/index.js';
 import { STALE_LEASE_MS } from '../campaign/recovery.js';
 import { transferPriorOf } from '../campaign/transfer-prior.js';
 import { bestTrials } from '../study/pareto.js';
@@ -35,45 +35,70 @@ function withProvenance(store: StoreReader, studyId: number): (t: TrialRecord) =
 }
 
 export function studyShowJson(store: StoreReader, study: StudyRecord): StudyShowJson {
-  const trials = summaryTrials(store, study.id);
-  // Once finalists are validated, the validated winner is "best"; until then the search's best, where
-  // finalist runs (re-runs with other seeds and overrides) never compete.
-  const finalists = finalistsSummary(store, study, trials);
-  const winner = finalists?.winner ?? null;
-  const best = winner !== null ? trials.filter((t) => t.number === winner) : bestTrials(searchTrials(store, study.id, trials), study.objectives);
+  const found = store.finalistRuns(study.id).size > 0 ? withFinalists(store, study) : searchOnly(store, study);
   const counts = splitCounts(store, study.id);
-  const search = searchTrials(store, study.id, trials);
-  const searchIds = new Set(search.map((t) => t.id));
   return {
     name: study.name,
     state: stateNow(study),
     objectives: study.objectives,
     counts: counts.search,
-    // The best few trials' provenance, not the whole study's: every trial's decoded provenance (several KB
-    // each) made \`run --json\` at the end of a 5,000-trial soak take ~20 MiB more than the campaign had.
-    best: best.map((t) => trialJsonWith(store.getTrial(t.id) ?? t, store.provenance(t.id))),
-    best_validated: winner !== null,
+    // The best few trials whole, with their provenance (the rest was read with its cost metrics only, and
+    // every trial's decoded provenance, several KB each, is not needed here).
+    best: found.best.map((t) => trialJsonWith(store.getTrial(t.id) ?? t, store.provenance(t.id))),
+    best_validated: (found.finalists?.winner ?? null) !== null,
     finalist_counts: counts.finalists,
-    finalists,
-    energy: { search_j: measuredTotal(search), finalists_j: measuredTotal(trials.filter((t) => !searchIds.has(t.id))) },
+    finalists: found.finalists,
+    energy: found.energy,
     stop_reason: study.stopReason,
-    cost: studyCost(trials),
+    cost: found.cost,
     transfer_prior: transferPriorOf(store, study.id),
   };
 }
+
+type Found = Pick<StudyShowJson, 'finalists' | 'energy' | 'cost'> & { best: TrialRecord[] };
 
 /** The metrics the summary reads of a search trial: energy (the ledger, the finalists' cost) and the process cost. */
 const SUMMARY_METRICS = [ENERGY_METRIC, OWN_ENERGY_METRIC, ...STUDY_COST_METRICS];
 
 /**
- * The study's trials as the summary needs them: search trials with only the metrics above, finalist runs
- * (whose metrics the summary shows) whole, and `best` is read again in full. With every record whole at
- * once, `show --json` of the 5,076-trial soak database (engine heap flags) took 30 MiB of RSS over the
- * open store; this way 19 MiB, for the same output.
+ * A study without finalist runs, a page at a time: the best so far and running totals are all it holds.
+ * With every trial record whole at once, `show --json` of the 5,076-trial soak database (engine heap flags)
+ * took 30 MiB of RSS over the open store.
  */
-function summaryTrials(store: StoreReader, studyId: number): TrialRecord[] {
-  const finalists = store.finalistRuns(studyId);
-  return slimTrials(store, studyId, SUMMARY_METRICS, (t) => finalists.has(t.id));
+function searchOnly(store: StoreReader, study: StudyRecord): Found {
+  let best: TrialRecord[] = [];
+  const energy = new EnergyTotal();
+  const cost = new StudyCostTotals();
+  for (const page of slimTrialPages(store, study.id, SUMMARY_METRICS)) {
+    // The best of (the best so far and this page) is the best of everything read so far, ties to the earlier.
+    best = bestTrials([...best, ...page], study.objectives);
+    for (const t of page) {
+      energy.add(t);
+      cost.add(t);
+    }
+  }
+  return { best, finalists: null, energy: { search_j: energy.measured ? energy.total : null, finalists_j: null }, cost: cost.result() };
+}
+
+/**
+ * Once finalists are validated, the validated winner is "best"; until then the search's best, where
+ * finalist runs (re-runs with other seeds and overrides) never compete. Ranking the finalists needs the
+ * whole search, so every trial is held (search trials with their cost metrics only).
+ */
+function withFinalists(store: StoreReader, study: StudyRecord): Found {
+  const runs = store.finalistRuns(study.id);
+  const trials = slimTrials(store, study.id, SUMMARY_METRICS, (t) => runs.has(t.id));
+  const finalists = finalistsSummary(store, study, trials);
+  const winner = finalists?.winner ?? null;
+  const search = searchTrials(store, study.id, trials);
+  const best = winner !== null ? trials.filter((t) => t.number === winner) : bestTrials(search, study.objectives);
+  const searchIds = new Set(search.map((t) => t.id));
+  return {
+    best,
+    finalists,
+    energy: { search_j: measuredTotal(search), finalists_j: measuredTotal(trials.filter((t) => !searchIds.has(t.id))) },
+    cost: studyCost(trials),
+  };
 }
 
 export function studyListJson(store: StoreReader): StudyListEntry[] {

@@ -3,7 +3,7 @@
 // compilation) again and again, which counting epochs hides. These totals make that visible in `show`,
 // `show --json` and the HTML report.
 import type { StudyCostJson } from '../../../shared/types.js';
-import { recorded, spentTotal } from '../lineage/index.js';
+import { EnergyTotal, recorded } from '../lineage/index.js';
 import type { TrialRecord } from '../storage/types.js';
 
 /** Every metric `studyCost` reads (a caller that trims trial records keeps these). */
@@ -15,39 +15,59 @@ export const STUDY_COST_METRICS = ['duration_s', 'energy_j', 'startup_s', 'start
  * count two hours. Each trial record is one process, so `processes` counts the finished trials that ran one.
  */
 export function studyCost(trials: readonly TrialRecord[]): StudyCostJson {
-  const finished = trials.filter((t) => t.state !== 'queued' && t.state !== 'running');
-  const ran = finished.filter((t) => Number.isFinite(metric(t, 'duration_s')));
-  const hasEnergy = finished.some((t) => Number.isFinite(metric(t, 'energy_j')));
-  const energy = hasEnergy ? spentTotal(finished, 'energy_j') : null;
-  const startupS = total(finished, 'startup_s');
-  const startupJ = total(finished, 'startup_energy_j');
-  return {
-    processes: ran.length,
-    process_seconds: total(ran, 'duration_s') ?? 0,
-    energy_j: energy,
-    startup_s: startupS,
-    startup_energy_j: startupJ,
-    startup_energy_share: startupJ !== null && energy !== null && energy > 0 ? startupJ / energy : null,
-    paused_s: total(finished, 'paused_s'),
-  };
+  const totals = new StudyCostTotals();
+  for (const t of trials) totals.add(t);
+  return totals.result();
+}
+
+/** `studyCost` taken trial by trial, for a study read in pages. */
+export class StudyCostTotals {
+  private processes = 0;
+  private readonly processSeconds = new Sum();
+  private readonly energy = new EnergyTotal();
+  private readonly startupS = new Sum();
+  private readonly startupJ = new Sum();
+  private readonly pausedS = new Sum();
+
+  add(t: TrialRecord): void {
+    if (t.state === 'queued' || t.state === 'running') return;
+    const duration = metric(t, 'duration_s');
+    if (Number.isFinite(duration)) {
+      this.processes += 1;
+      this.processSeconds.add(duration);
+    }
+    this.energy.add(t);
+    this.startupS.add(metric(t, 'startup_s'));
+    this.startupJ.add(metric(t, 'startup_energy_j'));
+    this.pausedS.add(metric(t, 'paused_s'));
+  }
+
+  result(): StudyCostJson {
+    const energy = this.energy.measured ? this.energy.total : null;
+    const startupJ = this.startupJ.value;
+    return {
+      processes: this.processes,
+      process_seconds: this.processSeconds.value ?? 0,
+      energy_j: energy,
+      startup_s: this.startupS.value,
+      startup_energy_j: startupJ,
+      startup_energy_share: startupJ !== null && energy !== null && energy > 0 ? startupJ / energy : null,
+      paused_s: this.pausedS.value,
+    };
+  }
 }
 
 function metric(t: TrialRecord, key: (typeof STUDY_COST_METRICS)[number]): number {
   return recorded(t, key);
 }
 
-/** Sum of a metric over the trials that have it; null when none does (never measured is not 0). */
-function total(trials: readonly TrialRecord[], key: (typeof STUDY_COST_METRICS)[number]): number | null {
-  let s = 0;
-  let any = false;
-  for (const t of trials) {
-    const v = metric(t, key);
-    if (Number.isFinite(v)) {
-      s += v;
-      any = true;
-    }
+/** Sum of the finite values added; null when none was (never measured is not 0). */
+class Sum {
+  value: number | null = null;
+
+  add(v: number): void {
+    if (Number.isFinite(v)) this.value = (this.value ?? 0) + v;
   }
-  return any ? s : null;
 }
 
 /** One line for `show`: "31 processes, 412 process-seconds (40 of them paused at rungs), 18.2 kJ; fixed cost before first reports: 61 s, 3.1 kJ (17% of the energy)". */
