@@ -8,6 +8,8 @@
 //   realtrain                 bench/realtrain/main.ts options: --problem --seeds --epochs --parallel --methods --out
 //                             --transfer prior,replay (cold GP+ASHA against warm-started from another seed's study)
 //                             (real TF.js training, minutes per run: not in the default set; builds the trainer first)
+//   realtrain-intervals       bench/realtrain/intervals-main.ts options: --files a.json,b.json --pool true (bootstrap
+//                             intervals of earlier realtrain results' ratios to Optuna, per file or pooled; trains nothing)
 //   transfer                  bench/lcbench/transfer.ts options: --seeds --pairs --variants --workers --epochs --data --out
 //                             (GP+ASHA cold against warm-started from another LCBench task; not in the default set)
 //   curve-diagnose            bench/lcbench/curve-diagnose.ts options: --task --seed --data --out (GP+curve's predictions
@@ -26,8 +28,9 @@ const REALTRAIN_FLAGS = ['--seeds', '--epochs', '--parallel', '--methods', '--pr
 const TRANSFER_FLAGS = ['--seeds', '--pairs', '--variants', '--workers', '--epochs', '--data', '--out'];
 const CURVE_DIAGNOSE_FLAGS = ['--task', '--seed', '--data', '--out'];
 const CURVE_REPLAY_FLAGS = ['--files', '--options'];
+const INTERVALS_FLAGS = ['--files', '--pool'];
 // Suites run only when named in --only.
-const EXTRA_SUITES = ['eventloop', 'realtrain', 'transfer', 'curve-diagnose', 'curve-replay'];
+const EXTRA_SUITES = ['eventloop', 'realtrain', 'realtrain-intervals', 'transfer', 'curve-diagnose', 'curve-replay'];
 
 const argv = process.argv.slice(2);
 const pairs = [];
@@ -51,6 +54,7 @@ if (mainSuites.length) runs.push(['bench/main.ts', ['--only', mainSuites.join(',
 if (only.includes('lcbench')) runs.push(['bench/lcbench/main.ts', pick(LCBENCH_FLAGS)]);
 if (only.includes('eventloop')) runs.push(['bench/eventloop/main.ts', pick(EVENTLOOP_FLAGS)]);
 if (only.includes('realtrain')) runs.push(['bench/realtrain/main.ts', pick(REALTRAIN_FLAGS)]);
+if (only.includes('realtrain-intervals')) runs.push(['bench/realtrain/intervals-main.ts', pick(INTERVALS_FLAGS)]);
 if (only.includes('transfer')) runs.push(['bench/lcbench/transfer.ts', pick(TRANSFER_FLAGS)]);
 if (only.includes('curve-diagnose')) runs.push(['bench/lcbench/curve-diagnose.ts', pick(CURVE_DIAGNOSE_FLAGS)]);
 if (only.includes('curve-replay')) runs.push(['bench/lcbench/curve-replay.ts', pick(CURVE_REPLAY_FLAGS)]);

@@ -1,6 +1,7 @@
 // What the real-training benchmark reports, per method and seed: the best validation accuracy within the
 // epoch budget, and what it cost to first reach Optuna's final best (epochs, joules, process-seconds,
 // wall time), with the processes started. One definition for both sides, computed from their logs.
+import { intervalTable } from './intervals.js';
 import { boundaryTable, summaryTable } from './summary.js';
 
 /** One trial process: when it ran (seconds from the run's start), what it spent, what it reported. */
@@ -98,6 +99,8 @@ export function markdown(summaries: RunSummary[], targets: Map<number, number>, 
       'scored on rows no trial saw.',
     '',
     ...summaryTable(summaries, reference),
+    '',
+    ...intervalTable(summaries, reference),
     '',
     `Best configuration at a bound (within 1% of the range, log scale for log parameters), seeds out of ${Math.max(...[...targets.keys()]) + 1}:`,
     '',
