@@ -57,4 +57,9 @@ function main(): void {
   }
 }
 
-main();
+try {
+  main();
+} catch (e) {
+  console.error(`realtrain-intervals: ${(e as Error).message}`);
+  process.exit(2);
+}
