@@ -3,11 +3,11 @@
 // compilation) again and again, which counting epochs hides. These totals make that visible in `show`,
 // `show --json` and the HTML report.
 import type { StudyCostJson } from '../../../shared/types.js';
-import { EnergyTotal, recorded } from '../lineage/index.js';
+import { ENERGY_METRIC, EnergyTotal, OWN_ENERGY_METRIC, recorded } from '../lineage/index.js';
 import type { TrialRecord } from '../storage/types.js';
 
-/** Every metric `studyCost` reads (a caller that trims trial records keeps these). */
-export const STUDY_COST_METRICS = ['duration_s', 'energy_j', 'startup_s', 'startup_energy_j', 'paused_s'] as const;
+/** Every metric `studyCost` reads, the energy total's included (a caller that trims trial records keeps these). */
+export const STUDY_COST_METRICS = ['duration_s', ENERGY_METRIC, OWN_ENERGY_METRIC, 'startup_s', 'startup_energy_j', 'paused_s'] as const;
 
 /**
  * Totals over the study's finished trials. `process_seconds` is wall time × processes: the sum of every
