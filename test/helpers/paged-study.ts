@@ -1,8 +1,27 @@
 // A study longer than the 500-trial pages that whole-study totals read (lineage/slim-trials.ts): every
 // third trial a promotion of the one before (carrying energy_increment_j), every seventh failed, and
 // metrics beyond the ones the totals read.
+import path from 'node:path';
+import { afterAll, afterEach } from 'vitest';
+import { openStore } from '../../src/main/engine/storage/open.js';
 import type { Store, StudyRecord } from '../../src/main/engine/storage/types.js';
-import { makeSpec } from '../engine/storage/helpers.js';
+import { makeSpec, tempDir } from '../engine/storage/helpers.js';
+
+/** For a describe block: opens a fresh store holding `writePagedStudy`'s study; closed after each test, its folder removed after all. */
+export function pagedStudyStore(): () => { store: Store; study: StudyRecord } {
+  const tmp = tempDir();
+  let store: Store | null = null;
+  afterEach(() => {
+    store?.close();
+    store = null;
+  });
+  afterAll(() => tmp.cleanup());
+  return () => {
+    const s = openStore(path.join(tmp.dir, `paged-${Date.now()}.db`));
+    store = s;
+    return { store: s, study: writePagedStudy(s) };
+  };
+}
 
 export function writePagedStudy(store: Store, n = 1203): StudyRecord {
   const study = store.createStudy(makeSpec('paged'), 'h').study;

@@ -1,24 +1,14 @@
 // Totals over a whole study read its trials a page at a time with only the metrics they need: the same
 // trials, in the same order, with the same values and lineage, as a whole read gives.
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EnergyLedger, EnergyTotal, ENERGY_METRIC, OWN_ENERGY_METRIC, slimTrials } from '../../../src/main/engine/lineage/index.js';
-import { openStore } from '../../../src/main/engine/storage/open.js';
-import type { Store } from '../../../src/main/engine/storage/types.js';
-import { tempDir } from '../storage/helpers.js';
-import { writePagedStudy } from '../../helpers/paged-study.js';
+import { pagedStudyStore } from '../../helpers/paged-study.js';
 
 describe('slimTrials', () => {
-  let store: Store | null = null;
-  const tmp = tempDir();
-  afterEach(() => {
-    store?.close();
-    tmp.cleanup();
-  });
+  const open = pagedStudyStore();
 
   it('reads across pages, keeps only the named metrics, and leaves what `whole` names as stored', () => {
-    store = openStore(path.join(tmp.dir, 'slim.db'));
-    const study = writePagedStudy(store);
+    const { store, study } = open();
     const all = store.trials(study.id);
     const keep = [ENERGY_METRIC, OWN_ENERGY_METRIC, 'duration_s'];
     const slim = slimTrials(store, study.id, keep, (t) => t.number === 600);

@@ -1,29 +1,19 @@
 // `show` and `run`'s closing object over a study longer than a page: what it reads a page at a time is what
 // the whole study, read at once, gives.
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EnergyLedger } from '../../../src/main/engine/lineage/index.js';
 import { studyShowJson, trialJson } from '../../../src/main/engine/report/json.js';
 import { studyCost } from '../../../src/main/engine/report/study-cost.js';
-import { openStore } from '../../../src/main/engine/storage/open.js';
-import type { Store } from '../../../src/main/engine/storage/types.js';
 import { bestTrials } from '../../../src/main/engine/study/pareto.js';
-import { tempDir } from '../storage/helpers.js';
-import { writePagedStudy } from '../../helpers/paged-study.js';
+import { pagedStudyStore } from '../../helpers/paged-study.js';
 
 describe('studyShowJson over pages', () => {
-  let store: Store | null = null;
-  const tmp = tempDir();
-  afterEach(() => {
-    store?.close();
-    tmp.cleanup();
-  });
+  const open = pagedStudyStore();
 
   it('gives the best, the energy and the cost of the whole study', () => {
-    store = openStore(path.join(tmp.dir, 'paged.db'));
-    const study = writePagedStudy(store);
+    const { store, study } = open();
     const all = store.trials(study.id);
-    const show = studyShowJson(store, store.getStudy('paged')!);
+    const show = studyShowJson(store, study);
     // Trials 400 and 1100 tie for the best, on different pages: the earlier one, whole.
     expect(show.best.map((t) => ({ ...t, provenance: null }))).toEqual([trialJson(all.find((t) => t.number === 400)!)]);
     expect(bestTrials(all, study.objectives).map((t) => t.number)).toEqual([400]);
