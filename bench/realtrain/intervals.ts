@@ -4,17 +4,12 @@
 // with replacement, keeping each seed's method and reference together, and take the ratio of means again.
 import { Rng } from '../../src/main/engine/samplers/rng.js';
 import type { RunSummary } from './report.js';
+import { spentToTarget, type Cost } from './summary.js';
 
-type Cost = 'epochs' | 'joules' | 'processSeconds';
 const COSTS: readonly Cost[] = ['epochs', 'joules', 'processSeconds'];
 const RESAMPLES = 4000;
 /** Issue 16's bar: at most 60% of the reference's joules and process-seconds (issue 14's: of its epochs). */
 const TARGET = 0.6;
-
-/** What a run spent to reach the target; a run that never reached it counts its whole spend (a lower bound). */
-function spent(s: RunSummary, k: Cost): number {
-  return s.toTarget ? s.toTarget[k] : s[k];
-}
 
 /** Ratio of means of `a` to `b` over the seed indices `idx`. */
 function ratio(a: readonly number[], b: readonly number[], idx: readonly number[]): number {
@@ -38,7 +33,7 @@ export interface RatioInterval {
 /** The every-seed ratio of `method` to `reference` for cost `k`, over the seeds both ran, with its 90% interval. */
 export function ratioInterval(rows: readonly RunSummary[], method: string, reference: string, k: Cost, seed = 1): RatioInterval | null {
   const ref = new Map(rows.filter((s) => s.method === reference).map((s) => [s.seed, s]));
-  const pairs = rows.filter((s) => s.method === method && ref.has(s.seed)).map((s) => [spent(s, k), spent(ref.get(s.seed)!, k)] as const);
+  const pairs = rows.filter((s) => s.method === method && ref.has(s.seed)).map((s) => [spentToTarget(s, k), spentToTarget(ref.get(s.seed)!, k)] as const);
   const n = pairs.length;
   if (n === 0) return null;
   const a = pairs.map((p) => p[0]);

@@ -32,18 +32,23 @@ const pct = (xs: number[]): string => {
   return `${(100 * mean).toFixed(2)} ± ${(100 * se).toFixed(2)}%`;
 };
 
+export type Cost = 'epochs' | 'joules' | 'processSeconds';
+
+/** What a run spent to reach the target; a run that never reached it counts its whole spend, a lower bound. */
+export function spentToTarget(s: RunSummary, k: Cost): number {
+  return s.toTarget ? s.toTarget[k] : s[k];
+}
+
 export function summaryTable(rows: RunSummary[], reference: string): string[] {
   const methods = [...new Set(rows.map((s) => s.method))];
   const lines = [
     '| method | best val_accuracy (mean ± SE) | held-out test accuracy (mean ± SE) | seeds reaching target | epochs to target | J to target | process-s to target | epochs / J / process-s, every seed |',
     '|---|---|---|---|---|---|---|---|',
   ];
-  type Cost = 'epochs' | 'joules' | 'processSeconds';
-  const whole: Record<Cost, (s: RunSummary) => number> = { epochs: (s) => s.epochs, joules: (s) => s.joules, processSeconds: (s) => s.processSeconds };
-  // `every`: a seed that never reached the target counts what its whole run spent, a lower bound of what
-  // it would have needed; without it, a method that misses its hard seeds would look cheaper for it.
+  // `every`: a seed that never reached the target counts what its whole run spent (spentToTarget); without
+  // it, only the seeds that got there, where a method that misses its hard seeds looks cheaper for it.
   const meanCost = (m: string, k: Cost, every = false): number | null => {
-    const spent = rows.filter((s) => s.method === m && (every || s.toTarget)).map((s) => (s.toTarget ? s.toTarget[k] : whole[k](s)));
+    const spent = rows.filter((s) => s.method === m && (every || s.toTarget)).map((s) => spentToTarget(s, k));
     return spent.length ? spent.reduce((a, b) => a + b, 0) / spent.length : null;
   };
   // Small figures (breast_cancer's process-seconds) keep a decimal, so their ratio can be read.

@@ -66,7 +66,7 @@ class HighestRungSampler<S> implements Sampler<S> {
     } else if (this.rungResults) {
       // Results of one rung only are still the view: the trials themselves hold pruned trials' last values.
       view = highestRungView(results, minResults) ?? results;
-    } else view = highestRungView(ctx.trials, minResults);
+    } else view = highestRungView(results, minResults);
     if (view === null) return this.inner.ask(ctx);
     // The wrapped sampler only checks duplicates against what it was shown: a configuration already run at
     // another budget is asked again with every trial in view, where its own duplicate check applies.

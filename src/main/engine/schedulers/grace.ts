@@ -53,8 +53,9 @@ export function startUpCost(trials: readonly TrialView[]): StartUpCost | null {
     if (!FINISHED.has(t.state)) return null;
     const startup = t.metrics?.startup_s;
     const duration = t.metrics?.duration_s;
+    if (startup === undefined || duration === undefined || !(startup > 0) || !(duration >= startup)) continue;
     const steps = reportedSteps(t);
-    if (startup === undefined || duration === undefined || !(startup > 0) || !(duration >= startup) || steps.length === 0) continue;
+    if (steps.length === 0) continue;
     const first = steps[0]!;
     const last = steps[steps.length - 1]!;
     const stepS = last > first ? (duration - startup) / (last - first) : null;
@@ -67,11 +68,19 @@ export function startUpCost(trials: readonly TrialView[]): StartUpCost | null {
   return { fixedS, stepS, from: rows.map((r) => r.number) };
 }
 
+/**
+ * The lowest step a configuration may be judged at under `grace` (null: every rung), and for `auto` the
+ * start-up cost it was read from (null, with step null, until the first trials have finished).
+ */
+export function graceReading(grace: Grace, trials: readonly TrialView[]): { step: number | null; cost: StartUpCost | null } {
+  if (grace === null || typeof grace === 'number') return { step: grace, cost: null };
+  const cost = startUpCost(trials);
+  return { step: cost && stepsPerStart(cost), cost };
+}
+
 /** The lowest step a configuration may be judged at under `grace` (null: every rung). */
 export function graceStep(grace: Grace, trials: readonly TrialView[]): number | null {
-  if (grace === null || typeof grace === 'number') return grace;
-  const cost = startUpCost(trials);
-  return cost && stepsPerStart(cost);
+  return graceReading(grace, trials).step;
 }
 
 /** What a start costs in steps: `auto` judges no rung below it. */

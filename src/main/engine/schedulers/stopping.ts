@@ -11,7 +11,7 @@
 import type { TrialView } from '../study/trial-view.js';
 import type { FidelitySpec } from '../study/types.js';
 import { firstStop, highestStep } from './arrivals.js';
-import { rungsFrom, startUpCost, stepsPerStart, type Grace, type StartUpCost } from './grace.js';
+import { graceReading, rungsFrom, type Grace, type StartUpCost } from './grace.js';
 import { bracketsByAppearance, byConfig, configKey, hyperbandAllocation, rungLadder } from './rungs.js';
 import type { Decision, Scheduler, SchedulerContext } from './types.js';
 
@@ -57,7 +57,8 @@ function judge(
  * never changes, so it is kept rather than read from the whole study at every report.
  */
 class JudgedRungs {
-  private fixed: number | null = null;
+  /** The lowest judged step once read (null: every rung); undefined until then. */
+  private fixed: number | null | undefined = undefined;
   /** Said once, when `auto` reads its estimate (take). */
   private note: string | null = null;
 
@@ -68,12 +69,12 @@ class JudgedRungs {
   ) {}
 
   of(rungs: readonly number[], trials: readonly TrialView[]): readonly number[] {
-    if (this.grace !== 'auto') return rungsFrom(rungs, this.grace);
-    if (this.fixed === null) {
-      const cost = startUpCost(trials);
-      if (!cost) return rungs;
-      this.fixed = stepsPerStart(cost);
-      this.note = this.describe(cost, this.fixed);
+    if (this.fixed === undefined) {
+      const { step, cost } = graceReading(this.grace, trials);
+      // `auto` before its first trials have finished: every rung, and it reads again at the next report.
+      if (this.grace === 'auto' && cost === null) return rungs;
+      this.fixed = step;
+      if (cost !== null && step !== null) this.note = this.describe(cost, step);
     }
     return rungsFrom(rungs, this.fixed);
   }
