@@ -10,6 +10,7 @@
 //   --disk-full-s S   how long the data folder stays full (default 60; 0: never). Needs root (tmpfs).
 //   --timeout S       a trial's timeout in seconds; hanging trials run this long (default 2)
 //   --seed N          the study's seed, which fixes each trial's fault (default 1)
+//   --plateau-s S     afterwards, a fresh engine and one taking over the study run S s each (default 60; 0: skip)
 //   --out FILE        also write the table (markdown) and the numbers (FILE.json)
 //   --keep            keep the work folder (database, logs, ledger) for a look afterwards
 import { spawn } from 'node:child_process';
@@ -19,6 +20,7 @@ import path from 'node:path';
 import { analyze, evaluatedOf, stateCounts } from './checks.mjs';
 import { fillDisk, freeDisk, mountTmpfs, unmount } from './disk.mjs';
 import { killAll, processStats, trialProcesses } from './procs.mjs';
+import { plateauPhase } from './plateau.mjs';
 import { formatTable } from './table.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -31,6 +33,7 @@ const opts = {
   diskFullS: int(flags['disk-full-s'], 60),
   timeoutS: int(flags.timeout, 2),
   seed: int(flags.seed, 1),
+  plateauS: int(flags['plateau-s'], 60),
   out: flags.out ?? null,
   keep: flags.keep === true,
 };
@@ -46,11 +49,10 @@ const study = `soak-${Date.now().toString(36)}`;
 const dbFile = path.join(data, 'soak.db');
 const ledgerFile = path.join(work, 'ledger.jsonl');
 const studyFile = path.join(work, 'soak.yaml');
-writeFileSync(
-  studyFile,
-  `name: ${study}
+// The study, as text: the plateau phase runs it again with its own ledger and a budget it never reaches.
+const studyYaml = (ledger, budget) => `name: ${study}
 trainer:
-  command: [/usr/bin/python3, ${JSON.stringify(path.join(root, 'bench/soak/trial.py'))}, "{u}", ${JSON.stringify(ledgerFile)}]
+  command: [/usr/bin/python3, ${JSON.stringify(path.join(root, 'bench/soak/trial.py'))}, "{u}", ${JSON.stringify(ledger)}]
   timeout: ${opts.timeoutS}s
   kill_grace: 1s
 search_space:
@@ -58,11 +60,11 @@ search_space:
 objectives:
   - {metric: score, direction: maximize}
 sampler: {type: random}
-budget: {trials: ${opts.trials}}
+budget: {trials: ${budget}}
 resources: {parallel: ${opts.parallel}, min_free_disk: 16MB}
 seed: ${opts.seed}
-`,
-);
+`;
+writeFileSync(studyFile, studyYaml(ledgerFile, opts.trials));
 
 const disk = opts.diskFullS > 0 ? mountTmpfs(data, Math.max(64, Math.ceil(opts.trials / 20))) : { ok: false, reason: 'disabled (--disk-full-s 0)' };
 log(`work folder ${work}; study ${study}; data folder ${disk.ok ? 'a tmpfs' : `on ${work}`}${disk.ok ? '' : ` (disk-full fault: ${disk.reason})`}`);
@@ -124,25 +126,37 @@ const worstGrowth = segments.reduce((worst, s) => {
 // moment swings by tens of MiB; an engine that held per-trial data would show it in both figures here.
 const warmEngines = segments.filter((s) => s.warm && s.samples.length > 0);
 const footprint = (s) => (s ? { evaluated_at_start: s.startEvaluated, warm_rss_kb: s.warm.rssKb, peak_rss_kb: Math.max(...s.samples.map((x) => x.rssKb)) } : null);
-// Like with like: the first engine at the age (trials since it started) of the last engine's final sample.
-// The first engine's first samples are taken before its GC threads and caches are warm, which any engine
-// goes through in its first seconds; the same age separates that from growth with the study's length.
+// Like with like: the first engines against the last ones at one age (trials since each started), the
+// oldest all six reached. Every engine here is killed within its first minute, while its RSS still climbs
+// (see plateau.mjs), so RSS at a fixed age is what tells growth with the study from a process's warm-up;
+// the median of three engines on each side keeps one engine's GC phase from deciding it.
 const sameAge = (() => {
-  const first = warmEngines[0];
-  const lastSeg = warmEngines.at(-1);
-  if (!first || !lastSeg || first === lastSeg || !end) return null;
-  const age = end.evaluated - lastSeg.startEvaluated;
-  const at = first.samples.find((x) => x.evaluated - first.startEvaluated >= age) ?? null;
-  return at ? { age, first_rss_kb: at.rssKb, first_fds: at.fds, last_rss_kb: end.rssKb, last_fds: end.fds } : null;
+  const firsts = warmEngines.slice(0, 3);
+  const lasts = warmEngines.slice(-3);
+  if (warmEngines.length < 6 || !end) return null;
+  const ageOf = (s, x) => x.evaluated - s.startEvaluated;
+  const age = Math.min(...[...firsts, ...lasts].map((s) => ageOf(s, s.samples.at(-1))));
+  const at = (s) => [...s.samples].reverse().find((x) => ageOf(s, x) <= age) ?? s.samples[0];
+  const med = (xs) => [...xs].sort((a, b) => a - b)[1];
+  return {
+    age,
+    engines: 3,
+    first_rss_kb: med(firsts.map((s) => at(s).rssKb)),
+    last_rss_kb: med(lasts.map((s) => at(s).rssKb)),
+    last_loaded: lasts.map((s) => s.startEvaluated),
+  };
 })();
 // Each engine: the study size it loaded, its RSS once warm and at its last sample.
 const perEngine = warmEngines.map((s) => ({ evaluated_at_start: s.startEvaluated, warm_rss_kb: s.warm.rssKb, last_rss_kb: s.samples.at(-1).rssKb, trials_run: s.samples.at(-1).evaluated - s.startEvaluated }));
+// Past warm-up: a fresh engine against one taking over the finished study, the same seconds each.
+const plateau = await plateauPhase({ root, work, env: engineEnv(), studyYaml, dbFile, seconds: opts.plateauS, log });
+killAll(trialProcesses(study).map((o) => o.pid));
 const report = {
   options: opts,
   machine: { cpus: os.cpus().length, node: process.version, host: os.hostname() },
   wall_s: wallS,
   trials_per_minute: result.evaluated / (wallS / 60),
-  engine: { planned_kills: plannedKills, unplanned_exits: unplannedExits, exit_causes: exitCauses, segments: segments.length, start: warm, end, end_running: endRunning, worst_in_segment_rss_growth: worstGrowth, first_engine: footprint(warmEngines[0]), last_engine: footprint(warmEngines.at(-1)), same_age: sameAge, per_engine: perEngine },
+  engine: { planned_kills: plannedKills, unplanned_exits: unplannedExits, exit_causes: exitCauses, segments: segments.length, start: warm, end, end_running: endRunning, worst_in_segment_rss_growth: worstGrowth, first_engine: footprint(warmEngines[0]), last_engine: footprint(warmEngines.at(-1)), same_age: sameAge, per_engine: perEngine, plateau },
   disk_full: disk.ok ? { seconds: opts.diskFullS, started_at_evaluated: diskFull.atEvaluated ?? null, bytes: diskFull.bytes, happened: diskFull.at !== null } : { skipped: disk.reason },
   orphans: orphans.map((o) => ({ pid: o.pid, trial: o.trial, cmd: o.cmd })),
   ...result,
@@ -249,7 +263,7 @@ function parseFlags(argv) {
     if (!a.startsWith('--')) fail(`unexpected argument "${a}"`);
     const name = a.slice(2);
     if (name === 'keep') out.keep = true;
-    else if (['trials', 'parallel', 'kill-every', 'disk-full-s', 'timeout', 'seed', 'out'].includes(name)) {
+    else if (['trials', 'parallel', 'kill-every', 'disk-full-s', 'timeout', 'seed', 'plateau-s', 'out'].includes(name)) {
       if (argv[i + 1] === undefined) fail(`--${name} needs a value`);
       out[name] = argv[++i];
     } else fail(`unknown option --${name}`);
