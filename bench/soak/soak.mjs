@@ -13,8 +13,9 @@
 //   --plateau-s S     afterwards, a fresh engine and one taking over the study run S s each (default 60; 0: skip)
 //   --out FILE        also write the table (markdown) and the numbers (FILE.json)
 //   --keep            keep the work folder (database, logs, ledger) for a look afterwards
+//   --help            this text
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { analyze, evaluatedOf, stateCounts } from './checks.mjs';
@@ -262,6 +263,13 @@ function parseFlags(argv) {
     const a = argv[i];
     if (!a.startsWith('--')) fail(`unexpected argument "${a}"`);
     const name = a.slice(2);
+    if (name === 'help') {
+      // The comment block at the top of this file is the help.
+      const header = readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(1);
+      header.length = header.findIndex((l) => !l.startsWith('//'));
+      process.stdout.write(header.map((l) => l.slice(3)).join('\n') + '\n');
+      process.exit(0);
+    }
     if (name === 'keep') out.keep = true;
     else if (['trials', 'parallel', 'kill-every', 'disk-full-s', 'timeout', 'seed', 'plateau-s', 'out'].includes(name)) {
       if (argv[i + 1] === undefined) fail(`--${name} needs a value`);
@@ -279,6 +287,6 @@ function int(value, dflt) {
 }
 
 function fail(message) {
-  process.stderr.write(`soak: ${message}. See the header of bench/soak/soak.mjs for the options.\n`);
+  process.stderr.write(`soak: ${message}. Run with --help for the options.\n`);
   process.exit(2);
 }

@@ -49,6 +49,10 @@ describe('the start-up cost of a study', () => {
     const later = [...done, measured(4, 9, 0.1, 0.2), measured(5, 9, 0.1, 0.2), measured(6, 9, 0.1, 0.2)];
     expect(startUpCost(later)).toEqual(fixed);
     expect(fixed.from).toEqual([0, 1, 2]);
+    // Handed the same trials out of number order (a view list from elsewhere), it reads the same first trials.
+    expect(startUpCost([...later].reverse())).toEqual(fixed);
+    // ... and a running trial among the first ones still holds it back, wherever it sits in the list.
+    expect(startUpCost([...first].reverse())).toBeNull();
   });
 
   it('skips trials that measured nothing (failed before a report)', () => {

@@ -5,9 +5,14 @@ import type { Objective } from '../../../shared/types.js';
 import type { TrialView } from '../samplers/types.js';
 import type { Store, TrialRecord } from '../storage/types.js';
 import { ENERGY_METRIC } from '../lineage/energy.js';
+import { START_UP_METRICS } from '../schedulers/grace.js';
 import { StepReports } from './step-reports.js';
 
-export { viewMetricsFor } from '../schedulers/grace.js';
+/** The measured metrics a study's trial views must carry for its scheduler's options: energy, which the
+ * cost-aware GP and the budgets read, and the start-up measurements `grace: auto` prices a rung with. */
+export function viewMetricsFor(schedulerOptions: Readonly<Record<string, unknown>>): string[] {
+  return [ENERGY_METRIC, ...(schedulerOptions.grace === 'auto' ? START_UP_METRICS : [])];
+}
 
 export interface MutableTrialView extends TrialView {
   intermediate: StepReports;

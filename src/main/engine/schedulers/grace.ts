@@ -20,11 +20,6 @@ import type { TrialView } from '../study/trial-view.js';
 /** Measured metrics (final, per trial) the estimate reads; the engine's views carry them (campaign/views.ts). */
 export const START_UP_METRICS = ['startup_s', 'duration_s'] as const;
 
-/** The measured metrics a study's trial views must carry for its scheduler's options (beside energy_j). */
-export function viewMetricsFor(schedulerOptions: Readonly<Record<string, unknown>>): string[] {
-  return ['energy_j', ...(schedulerOptions.grace === 'auto' ? START_UP_METRICS : [])];
-}
-
 /** Trials with at least two reports that fix the estimate. */
 export const MIN_MEASURED = 3;
 
@@ -43,13 +38,14 @@ const FINISHED = new Set(['complete', 'pruned', 'failed', 'stopped']);
 
 /** The start-up cost measured on the study's first trials, or null until they have finished (see header). */
 export function startUpCost(trials: readonly TrialView[]): StartUpCost | null {
-  // The engine's views come in number order, so this walk stops at the first trial still running, without
-  // sorting the study at every report while the first trials are still out.
-  const inOrder = trials.every((t, i) => i === 0 || trials[i - 1]!.number < t.number);
-  const ordered = inOrder ? trials : [...trials].sort((a, b) => a.number - b.number);
+  // The engine's views come in number order, so this walk reads only the study's first trials, up to the
+  // first one still running, at every report; only a list out of order (checked as far as the walk goes)
+  // is sorted first.
   const rows: { number: number; startup: number; first: number; stepS: number | null }[] = [];
   let measured = 0;
-  for (const t of ordered) {
+  for (let i = 0; i < trials.length; i++) {
+    const t = trials[i]!;
+    if (i > 0 && trials[i - 1]!.number > t.number) return startUpCost([...trials].sort((a, b) => a.number - b.number));
     if (!FINISHED.has(t.state)) return null;
     const startup = t.metrics?.startup_s;
     const duration = t.metrics?.duration_s;
