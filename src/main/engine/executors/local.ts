@@ -1,5 +1,6 @@
 // The local executor: today's runner. Each trial is a process group on this machine; nothing of a trial
 // survives its engine (the group is killed on recovery), so there is never anything to reattach to.
+import { reapedCpu } from '../metering/index.js';
 import { killProcessGroup } from '../runner/groups.js';
 import { launchTrial, type TrialExit } from '../runner/process.js';
 import type { Executor, ExecutorExit, TrialHandle, TrialLaunch, TrialLease } from './types.js';
@@ -18,6 +19,8 @@ export class LocalExecutor implements Executor {
       killGraceMs: t.killGraceMs,
       onReport: t.onReport,
       markers: t.markers ?? [],
+      // The meter charges a trial what it used after its last read from the moment it was reaped.
+      onReaped: (pid) => reapedCpu.atExit(pid),
     });
     if (proc.pid > 0) t.onStarted({ pgid: proc.pid, jobId: null });
     const local = (p: Promise<TrialExit>): Promise<ExecutorExit> =>

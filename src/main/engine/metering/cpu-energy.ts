@@ -7,6 +7,7 @@
 import os from 'node:os';
 import { probeRapl, RaplCounter, type ReadText } from './rapl.js';
 import { CLOCK_TICKS_PER_S, ProcReader, TreeCpuCounter } from './proc.js';
+import { reapedCpu } from './reaped-cpu.js';
 import type { CpuProvenance } from './types.js';
 
 /**
@@ -39,6 +40,8 @@ export class CpuEnergy {
   rapl: RaplCounter | null = null;
   private prevBusy: number | null = null;
   private prevT: number | null = null;
+  /** RAPL: joules (and joules above idle) per busy CPU tick over the last tick, to price a trial's tail. */
+  private rate: { j: number; aboveIdleJ: number } | null = null;
   readonly cores = Math.max(1, os.availableParallelism());
 
   constructor(
@@ -80,6 +83,7 @@ export class CpuEnergy {
   /** Reads every trial's tree and the package counter once, and adds this tick's energy to each trial. */
   async tick(t: number, trials: CpuTrial[]): Promise<void> {
     if (this.source === 'none') return;
+    reapedCpu.mark();
     const rapl = this.rapl ? await this.rapl.tick(t) : null;
     const busy = this.proc.busyTicks();
     const deltas = trials.map((tr) => this.readTree(tr, t));
@@ -101,11 +105,26 @@ export class CpuEnergy {
     // Tree and /proc/stat reads are not atomic; never hand out more than the whole package.
     const scale = sum > 1 ? 1 / sum : 1;
     const aboveIdle = Math.max(0, rapl.joules - (this.baselineW ?? 0) * dtS);
+    this.rate = { j: rapl.joules / busyDelta, aboveIdleJ: (this.baselineW === null ? rapl.joules : aboveIdle) / busyDelta };
     trials.forEach((tr, i) => {
       const share = (raw[i] ?? 0) * scale;
       tr.energy_j += share * rapl.joules;
       tr.above_idle_j += share * (this.baselineW === null ? rapl.joules : aboveIdle);
     });
+  }
+
+  /** CPU ticks the trial used after its tree's last read (reaped-cpu.ts), priced like a tick's. */
+  addTail(tr: CpuTrial, ticks: number): void {
+    if (!(ticks > 0) || this.source === 'none') return;
+    if (this.source === 'estimate') {
+      const j = (ticks / CLOCK_TICKS_PER_S / this.cores) * this.cpuWatts;
+      tr.energy_j += j;
+      tr.above_idle_j += j;
+    } else if (this.rate) {
+      tr.energy_j += ticks * this.rate.j;
+      tr.above_idle_j += ticks * this.rate.aboveIdleJ;
+    } else return;
+    tr.seen = true;
   }
 
   /** First reading of the idle window (package power before any trial runs). */
@@ -143,6 +162,7 @@ export class CpuEnergy {
     }
     if (!any) return 0;
     tr.seen = true;
+    reapedCpu.noteTree(tr.pid, ticks);
     tr.peak_rss_kb = Math.max(tr.peak_rss_kb ?? 0, (rssPages * this.proc.pageSize) / 1024);
     return tr.counter.update(ticks);
   }

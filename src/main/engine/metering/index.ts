@@ -2,6 +2,7 @@
 export { Meter, type MeterSources } from './meter.js';
 export { inventory, formatInventory, type InventoryOptions } from './inventory.js';
 export { DEFAULT_CPU_WATTS } from './cpu-energy.js';
+export { reapedCpu } from './reaped-cpu.js';
 export type {
   Capability,
   CumulativeEnergy,

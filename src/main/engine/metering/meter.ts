@@ -11,6 +11,7 @@ import { GpuSampler, type SamplerEvent } from './gpu-sampler.js';
 import { IdleBaseline } from './idle-baseline.js';
 import { queryComputeApps, queryGpuIdentities } from './nvidia-smi.js';
 import { ProcReader } from './proc.js';
+import { reapedCpu } from './reaped-cpu.js';
 import { SeriesBuffer } from './series.js';
 import { buildMeasurement, type FinishedTrial } from './measurement.js';
 import { applyGpuSample, applySamplerEvent, openWindow, peakGpuMemory, type TrialWindow } from './trial-window.js';
@@ -130,6 +131,7 @@ export class Meter {
     const start = this.now();
     const st = openWindow(key, pid, gpuIndices, start);
     this.trials.set(key, st);
+    reapedCpu.watch(pid);
     for (const g of st.gpus) this.attributor.addTrial(key, g, start);
     if (this.sampler?.state === 'stale' && st.gpus.length > 0) st.flags.add('stale_sampler');
     // Read the tree at once: a trial shorter than one interval would otherwise never be seen.
@@ -160,6 +162,8 @@ export class Meter {
     st.end = end;
     for (const g of st.gpus) this.attributor.endTrial(key, g, end);
     await this.runTick();
+    // What the process used after the tick before its exit, read from its reaping (reaped-cpu.ts).
+    this.cpu.addTail(st.cpu, reapedCpu.take(st.cpu.pid));
     const deadline = end + 3 * this.intervalMs + 200;
     const vanished = new Set(this.sampler?.vanishedGpus() ?? []);
     while (

@@ -35,6 +35,11 @@ export interface LaunchOptions {
   markers?: readonly string[];
   /** Every line the log files keep (reports included); silent once that stream's log is truncated. */
   onLog?: (stream: 'stdout' | 'stderr', line: string) => void;
+  /**
+   * Called synchronously when Node has just reaped the process, before anything else can be: the meter
+   * reads this process's reaped-children CPU counters then (metering/reaped-cpu.ts).
+   */
+  onReaped?: (pid: number) => void;
 }
 
 export interface TrialExit {
@@ -241,7 +246,10 @@ export function launchTrial(opts: LaunchOptions): TrialProcess {
     resolveDone({ code, signal, stoppedBy, spawnError, stderrTail: tailOf(stderrText), reportCount, durationMs });
   };
 
-  child.once('exit', (code, signal) => void finish(code, signal, null));
+  child.once('exit', (code, signal) => {
+    if (pid > 0) opts.onReaped?.(pid);
+    void finish(code, signal, null);
+  });
   child.on('error', (e: NodeJS.ErrnoException) => {
     // After a successful spawn, 'error' only means a signal could not be delivered; the exit still comes.
     if (child.pid === undefined) void finish(null, null, spawnErrorMessage(command, e));

@@ -7,7 +7,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { Meter, type TrialMeasurement } from '../../metering/index.js';
+import { Meter, reapedCpu, type TrialMeasurement } from '../../metering/index.js';
 import { launchTrial } from '../../runner/process.js';
 import { jobFile, writeJsonAtomic, type JobPlacement, type JobRequest, type JobResult } from './job-files.js';
 
@@ -60,6 +60,7 @@ async function main(): Promise<number> {
     timeoutMs: req.timeoutMs,
     killGraceMs: req.killGraceMs,
     markers: req.markers ?? [],
+    onReaped: (pid) => reapedCpu.atExit(pid),
     // Reports are read by the engine from stdout.log; the wrapper only keeps the log.
     onReport: () => {},
   });
