@@ -2,17 +2,30 @@
 // every-seed ratios of earlier real-training results with their bootstrap intervals (intervals.ts), per
 // problem, read from the JSON each run wrote; nothing is trained. `--pool true` pools each problem over the
 // files: every (run, seed) is one pair of a method and the reference that ran beside it, so runs of the
-// same command add evidence instead of being read one by one.
+// same command add evidence instead of being read one by one. Where a file holds its runs' logs, the
+// costs are computed again from them with today's definition (report.ts `summarize`), keeping each run's
+// held-out score; read alone, a file's summary table is printed too.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { intervalTable } from './intervals.js';
-import type { RunSummary } from './report.js';
-import { meanSe } from './summary.js';
+import { summarize, type RunLog, type RunSummary } from './report.js';
+import { meanSe, summaryTable } from './summary.js';
 
 const REFERENCE = 'optuna-tpe-hyperband';
 
 interface ResultFile {
-  problems: { problem: string; summaries: RunSummary[] }[];
+  problems: { problem: string; summaries: RunSummary[]; runs?: RunLog[]; targets?: Record<string, number> }[];
+}
+
+/** The file's summaries, recomputed from its run logs where it has them. */
+function summariesOf(problem: ResultFile['problems'][number]): RunSummary[] {
+  const { runs, targets } = problem;
+  if (!runs || !targets) return problem.summaries;
+  return problem.summaries.map((s) => {
+    const run = runs.find((r) => r.method === s.method && r.seed === s.seed);
+    const target = targets[String(s.seed)];
+    return run && target !== undefined ? { ...summarize(run, target), chosen: s.chosen, test: s.test } : s;
+  });
 }
 
 function main(): void {
@@ -28,15 +41,17 @@ function main(): void {
     if (!Array.isArray(data.problems)) throw new Error(`${file}: not a realtrain result file (no "problems" list)`);
     for (const problem of data.problems) {
       if (!problem.summaries.some((s) => s.method === REFERENCE)) continue;
+      const summaries = summariesOf(problem);
       if (pool) {
         // Seeds renumbered per file: a method pairs only with the reference of its own run.
         const list = pooled.get(problem.problem) ?? [];
-        list.push(...problem.summaries.map((s) => ({ ...s, seed: f * 10_000 + s.seed })));
+        list.push(...summaries.map((s) => ({ ...s, seed: f * 10_000 + s.seed })));
         pooled.set(problem.problem, list);
         continue;
       }
       console.log(`## ${path.basename(file)}: ${problem.problem}\n`);
-      console.log(intervalTable(problem.summaries, REFERENCE).join('\n') + '\n');
+      console.log(summaryTable(summaries, REFERENCE).join('\n') + '\n');
+      console.log(intervalTable(summaries, REFERENCE).join('\n') + '\n');
     }
   });
   for (const [problem, rows] of pooled) {

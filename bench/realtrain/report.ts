@@ -61,12 +61,13 @@ export function summarize(run: RunLog, target: number): RunSummary {
     for (const p of run.processes) {
       if (p.start > t) continue;
       processSeconds += Math.min(t, end(p)) - p.start;
+      // A process still running then: its energy prorated by time. Not its energy at its last report: the
+      // two sides do not report alike (the Optuna side reads CPU time at each report; Nightshift's engine
+      // hands on its meter's last reading, up to an interval old, which for a 0.3-second breast_cancer
+      // process is often none at all), and the target is always reached inside a running process.
+      // Prorating is exact for a process that uses CPU at a steady rate, as these trainers do.
       if (end(p) <= t) joules += p.energy_j;
-      else {
-        // A process still running then: its energy at its last report so far.
-        const last = p.reports.filter((r) => r.t <= t && r.energy_j !== null).at(-1);
-        joules += last?.energy_j ?? 0;
-      }
+      else if (end(p) > p.start) joules += (p.energy_j * (t - p.start)) / (end(p) - p.start);
     }
     toTarget = { epochs: reports.filter((r) => r.t <= t).length, joules, processSeconds, wall: t };
   }
