@@ -123,3 +123,33 @@ describe('a metered trial process that exits between two meter reads', () => {
     for (const r of results.slice(0, 2)) expect(r.metered / r.expected).toBeGreaterThan(0.95);
   });
 });
+
+describe('a report between two meter reads', () => {
+  it('carries the energy of the CPU time used up to it, not the last read’s', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ns-report-energy-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const m = await Meter.start({ nvidiaSmi: '/nonexistent/nvidia-smi', raplRoot: '/nonexistent', intervalMs: 2000, idleSeconds: 0, cpuWatts: 80 });
+    cleanups.push(() => m.stop());
+    // Burns 0.5 CPU-s (its "start-up"), reports with the CPU time it measured, then idles before exiting.
+    const script = BURN(0.5).replace("console.log('cpu_us',u.user+u.system)", "console.log('@nightshift '+JSON.stringify({step:1,cpu_us:u.user+u.system}));setTimeout(()=>{},300)");
+    let atReport: { metered: number | null; cpuUs: number } | null = null;
+    const p = launchTrial({
+      argv: [process.execPath, '-e', script],
+      cwd: dir,
+      env: {},
+      logDir: path.join(dir, 'r'),
+      timeoutMs: 20_000,
+      killGraceMs: 500,
+      onReport: (_step, metrics) => (atReport = { metered: m.sample('r').cpu_energy_j, cpuUs: metrics.cpu_us! }),
+      onReaped: (pid) => reapedCpu.atExit(pid),
+    });
+    m.beginTrial('r', p.pid, []);
+    await p.done;
+    await m.endTrial('r');
+    expect(atReport).not.toBeNull();
+    const { metered, cpuUs } = atReport!;
+    const worth = (cpuUs / 1e6 / os.availableParallelism()) * 80;
+    expect(metered! / worth).toBeGreaterThan(0.95);
+    expect(metered! / worth).toBeLessThan(1.4);
+  });
+});

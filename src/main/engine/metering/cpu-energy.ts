@@ -113,8 +113,19 @@ export class CpuEnergy {
     });
   }
 
-  /** CPU ticks the trial used after its tree's last read (reaped-cpu.ts), priced like a tick's. */
-  addTail(tr: CpuTrial, ticks: number): void {
+  /**
+   * Brings one trial's CPU energy up to now, between ticks: a report's energy, and with it a trial's
+   * start-up energy (launch to first report), would otherwise be the last tick's, up to an interval old,
+   * which for a start-up of a few tenths of a second is often nothing. With RAPL the package is read
+   * at ticks only, so the new ticks are priced at the last tick's rate (not before there is one).
+   */
+  refresh(tr: CpuTrial, t: number): void {
+    if (this.source === 'none' || (this.source === 'rapl' && this.rate === null)) return;
+    this.charge(tr, this.readTree(tr, t));
+  }
+
+  /** CPU ticks charged outside a tick (a refresh, or the tail after a process's last read), priced like a tick's. */
+  charge(tr: CpuTrial, ticks: number): void {
     if (!(ticks > 0) || this.source === 'none') return;
     if (this.source === 'estimate') {
       const j = (ticks / CLOCK_TICKS_PER_S / this.cores) * this.cpuWatts;

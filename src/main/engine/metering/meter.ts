@@ -138,10 +138,11 @@ export class Meter {
     this.scheduleTick();
   }
 
-  /** Cumulative energy of a running (or ending) trial, up to the last GPU sample and process tick. */
+  /** Cumulative energy of a running (or ending) trial: its CPU part up to now, its GPU part to the last sample. */
   sample(key: string): CumulativeEnergy {
     const st = this.trials.get(key);
     if (!st) return { energy_j: null, gpu_energy_j: null, cpu_energy_j: null };
+    if (st.end === null && !this.stopped) this.cpu.refresh(st.cpu, this.now());
     const gpu = this.gpuMeasurable(st)
       ? st.gpus.reduce((s, g) => s + (this.attributor.account(key, g)?.energy_j ?? 0), 0)
       : null;
@@ -163,7 +164,7 @@ export class Meter {
     for (const g of st.gpus) this.attributor.endTrial(key, g, end);
     await this.runTick();
     // What the process used after the tick before its exit, read from its reaping (reaped-cpu.ts).
-    this.cpu.addTail(st.cpu, reapedCpu.take(st.cpu.pid));
+    this.cpu.charge(st.cpu, reapedCpu.take(st.cpu.pid));
     const deadline = end + 3 * this.intervalMs + 200;
     const vanished = new Set(this.sampler?.vanishedGpus() ?? []);
     while (
