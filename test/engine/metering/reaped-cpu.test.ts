@@ -87,27 +87,37 @@ describe('the reaped-CPU ledger', () => {
 const BURN = (s: number): string =>
   `const t=process.cpuUsage();let x=0;for(;;){x++;if(x%1e5===0){const u=process.cpuUsage(t);if(u.user+u.system>${s * 1e6})break}}const u=process.cpuUsage();console.log('cpu_us',u.user+u.system)`;
 
+/** A meter that reads every 2 s (each process here ends long before its next read) and a folder for logs. */
+async function slowMeter() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ns-reaped-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const m = await Meter.start({ nvidiaSmi: '/nonexistent/nvidia-smi', raplRoot: '/nonexistent', intervalMs: 2000, idleSeconds: 0, cpuWatts: 80 });
+  cleanups.push(() => m.stop());
+  /** `node -e script` launched as the executors launch a trial, and metered under `key`. */
+  const launch = (key: string, script: string, on: { report?: (metrics: Record<string, number>) => void; log?: (line: string) => void } = {}) => {
+    const p = launchTrial({
+      argv: [process.execPath, '-e', script],
+      cwd: dir,
+      env: {},
+      logDir: path.join(dir, key),
+      timeoutMs: 20_000,
+      killGraceMs: 500,
+      onReport: (_step, metrics) => on.report?.(metrics),
+      onLog: (_stream, line) => on.log?.(line),
+      onReaped: (pid) => reapedCpu.atExit(pid), // as the executors do
+    });
+    m.beginTrial(key, p.pid, []);
+    return p;
+  };
+  return { m, launch };
+}
+
 describe('a metered trial process that exits between two meter reads', () => {
   it('is charged all of its CPU time, alone and when two end together', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'ns-reaped-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    // A 2-second interval: every one of these processes ends long before the meter's next read.
-    const m = await Meter.start({ nvidiaSmi: '/nonexistent/nvidia-smi', raplRoot: '/nonexistent', intervalMs: 2000, idleSeconds: 0, cpuWatts: 80 });
-    cleanups.push(() => m.stop());
+    const { m, launch } = await slowMeter();
     const run = async (key: string, seconds: number) => {
       let out = '';
-      const p = launchTrial({
-        argv: [process.execPath, '-e', BURN(seconds)],
-        cwd: dir,
-        env: {},
-        logDir: path.join(dir, key),
-        timeoutMs: 20_000,
-        killGraceMs: 500,
-        onReport: () => {},
-        onLog: (_stream, line) => (out += line + '\n'),
-        onReaped: (pid) => reapedCpu.atExit(pid), // as the executors do
-      });
-      m.beginTrial(key, p.pid, []);
+      const p = launch(key, BURN(seconds), { log: (line) => (out += line + '\n') });
       await p.done;
       const r = await m.endTrial(key);
       const cpuS = Number(/cpu_us (\d+)/.exec(out)?.[1]) / 1e6;
@@ -126,24 +136,11 @@ describe('a metered trial process that exits between two meter reads', () => {
 
 describe('a report between two meter reads', () => {
   it('carries the energy of the CPU time used up to it, not the last read’s', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'ns-report-energy-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const m = await Meter.start({ nvidiaSmi: '/nonexistent/nvidia-smi', raplRoot: '/nonexistent', intervalMs: 2000, idleSeconds: 0, cpuWatts: 80 });
-    cleanups.push(() => m.stop());
+    const { m, launch } = await slowMeter();
     // Burns 0.5 CPU-s (its "start-up"), reports with the CPU time it measured, then idles before exiting.
     const script = BURN(0.5).replace("console.log('cpu_us',u.user+u.system)", "console.log('@nightshift '+JSON.stringify({step:1,cpu_us:u.user+u.system}));setTimeout(()=>{},300)");
     let atReport: { metered: number | null; cpuUs: number } | null = null;
-    const p = launchTrial({
-      argv: [process.execPath, '-e', script],
-      cwd: dir,
-      env: {},
-      logDir: path.join(dir, 'r'),
-      timeoutMs: 20_000,
-      killGraceMs: 500,
-      onReport: (_step, metrics) => (atReport = { metered: m.sample('r').cpu_energy_j, cpuUs: metrics.cpu_us! }),
-      onReaped: (pid) => reapedCpu.atExit(pid),
-    });
-    m.beginTrial('r', p.pid, []);
+    const p = launch('r', script, { report: (metrics) => (atReport = { metered: m.sample('r').cpu_energy_j, cpuUs: metrics.cpu_us! }) });
     await p.done;
     await m.endTrial('r');
     expect(atReport).not.toBeNull();
