@@ -39,6 +39,19 @@ describe('the reaped-CPU ledger', () => {
     expect(l.take(10)).toBe(0); // forgotten once taken
   });
 
+  it('keeps the last read from before the reaping: a read after it sees only what the root left behind', () => {
+    const { l, s, settle } = ledger();
+    l.watch(10);
+    s.t = 100;
+    l.noteTree(10, 30);
+    s.t = 300;
+    s.children = 42;
+    l.atExit(10);
+    l.noteTree(10, 2); // an orphan of the trial, read by a tick that ran before the batch closed
+    settle();
+    expect(l.take(10)).toBe(12);
+  });
+
   it('splits one reaping of two roots by the time since each was read, and never exceeds the cores', () => {
     const { l, s, settle } = ledger(2);
     l.watch(1);

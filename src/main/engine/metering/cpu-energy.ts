@@ -164,16 +164,19 @@ export class CpuEnergy {
     let ticks = 0;
     let rssPages = 0;
     let any = false;
+    let rootRead = false;
     for (const p of tr.pids) {
       const st = this.proc.stat(p);
       if (!st) continue;
       any = true;
+      rootRead ||= p === tr.pid;
       ticks += st.ticks;
       rssPages += st.rssPages;
     }
     if (!any) return 0;
     tr.seen = true;
-    reapedCpu.noteTree(tr.pid, ticks);
+    // Only a read that found the root alive is what its reaping is measured against.
+    if (rootRead) reapedCpu.noteTree(tr.pid, ticks);
     tr.peak_rss_kb = Math.max(tr.peak_rss_kb ?? 0, (rssPages * this.proc.pageSize) / 1024);
     return tr.counter.update(ticks);
   }

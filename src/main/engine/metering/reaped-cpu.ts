@@ -63,6 +63,8 @@ export class ReapedCpu {
 
   /** What the meter read of a watched root's tree (every living member's total, reaped children included). */
   noteTree(pid: number, ticks: number): void {
+    // Once reaped, the root's last read stands: a read after it sees only what it left behind.
+    if (this.batch?.pids.includes(pid)) return;
     if (this.roots.has(pid)) this.roots.set(pid, { ticks, at: this.now() });
   }
 
