@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Meter, reapedCpu } from '../../../src/main/engine/metering/index.js';
 import { ReapedCpu, readSelfChildTicks } from '../../../src/main/engine/metering/reaped-cpu.js';
+import { runNvidiaSmi } from '../../../src/main/engine/metering/nvidia-smi.js';
 import { launchTrial } from '../../../src/main/engine/runner/process.js';
 
 const cleanups: Array<() => unknown> = [];
@@ -101,10 +102,10 @@ const BURN = (s: number): string =>
   `const t=process.cpuUsage();let x=0;for(;;){x++;if(x%1e5===0){const u=process.cpuUsage(t);if(u.user+u.system>${s * 1e6})break}}const u=process.cpuUsage();console.log('cpu_us',u.user+u.system)`;
 
 /** A meter that reads every 2 s (each process here ends long before its next read) and a folder for logs. */
-async function slowMeter() {
+async function slowMeter(intervalMs = 2000) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ns-reaped-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  const m = await Meter.start({ nvidiaSmi: '/nonexistent/nvidia-smi', raplRoot: '/nonexistent', intervalMs: 2000, idleSeconds: 0, cpuWatts: 80 });
+  const m = await Meter.start({ nvidiaSmi: '/nonexistent/nvidia-smi', raplRoot: '/nonexistent', intervalMs, idleSeconds: 0, cpuWatts: 80 });
   cleanups.push(() => m.stop());
   /** `node -e script` launched as the executors launch a trial, and metered under `key`. */
   const launch = (key: string, script: string, on: { report?: (metrics: Record<string, number>) => void; log?: (line: string) => void } = {}) => {
@@ -161,5 +162,23 @@ describe('a report between two meter reads', () => {
     const worth = (cpuUs / 1e6 / os.availableParallelism()) * 80;
     expect(metered! / worth).toBeGreaterThan(0.95);
     expect(metered! / worth).toBeLessThan(1.4);
+  });
+});
+
+describe('the engine’s own helper processes', () => {
+  it('are not charged to a trial that exits after them (an nvidia-smi query reaped mid-trial)', async () => {
+    // No tick between the query and the trial's exit: only the query's own reaping can tell them apart.
+    const { launch } = await slowMeter(10_000);
+    let out = '';
+    // The trial idles while the "nvidia-smi" query burns 0.6 CPU-s and is reaped, then burns 0.2 CPU-s itself.
+    const p = launch('t', `setTimeout(()=>{${BURN(0.2)}},1500)`, { log: (line) => (out += line + '\n') });
+    const helper = await runNvidiaSmi(process.execPath, ['-e', BURN(0.6)], 20_000);
+    expect(helper.ok).toBe(true);
+    await p.done;
+    const own = Number(/cpu_us (\d+)/.exec(out)?.[1]) / 1e4; // in clock ticks (1/100 s)
+    const tail = reapedCpu.take(p.pid);
+    // The trial's own CPU time and Node's start-up, not the helper's 60 ticks on top.
+    expect(tail).toBeGreaterThan(own * 0.9);
+    expect(tail).toBeLessThan(own + 25);
   });
 });

@@ -6,6 +6,7 @@
 // process because nothing of a dead engine can act; the script is inline (`node -e`) so that it needs no
 // file next to the bundled CLI, and ELECTRON_RUN_AS_NODE lets the desktop app's binary run it too.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { reapedCpu } from '../metering/index.js';
 
 const SCRIPT = `
 const fs = require('fs');
@@ -44,6 +45,11 @@ export class PauseWatchdog {
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
     });
     this.child.on('error', () => {});
+    // Reaped by this engine when closed: its night of polling is no trial's CPU tail.
+    const child = this.child;
+    child.once('exit', () => {
+      if (child.pid !== undefined) reapedCpu.atExit(child.pid);
+    });
     this.child.unref();
   }
 

@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { GPU_STREAM_FIELDS, parseGpuLine } from './csv-parse.js';
 import type { GpuSample } from './types.js';
+import { reapedCpu } from './reaped-cpu.js';
 
 export type SamplerEvent =
   | { type: 'stale'; at: number; silent_ms: number }
@@ -126,6 +127,8 @@ export class GpuSampler {
       else this.scheduleRestart(`${this.opts.command}: ${err.message}`);
     });
     child.on('exit', (code, signal) => {
+      // Its CPU time just joined the engine's reaped-children counters; it is no trial's tail.
+      if (child.pid !== undefined) reapedCpu.atExit(child.pid);
       if (this.child !== child) return; // killed by us on purpose, or replaced
       this.child = null;
       const msg = (this.stderrTail + this.partial).trim();

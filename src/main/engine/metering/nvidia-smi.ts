@@ -2,13 +2,14 @@
 // for minutes, and the engine's event loop must not wait for it.
 import { execFile } from 'node:child_process';
 import { GPU_IDENTITY_FIELDS, parseComputeApps, parseGpuIdentities, type GpuIdentity } from './csv-parse.js';
+import { reapedCpu } from './reaped-cpu.js';
 import type { ComputeApp } from './types.js';
 
 export type SmiResult = { ok: true; stdout: string } | { ok: false; kind: 'missing' | 'timeout' | 'failed'; message: string };
 
 export function runNvidiaSmi(command: string, args: string[], timeoutMs: number): Promise<SmiResult> {
   return new Promise((resolve) => {
-    execFile(command, args, { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 4 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
+    const child = execFile(command, args, { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 4 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
       if (!err) return resolve({ ok: true, stdout });
       const e = err as NodeJS.ErrnoException & { killed?: boolean; signal?: string | null };
       if (e.code === 'ENOENT') return resolve({ ok: false, kind: 'missing', message: `${command} not found on PATH` });
@@ -18,6 +19,10 @@ export function runNvidiaSmi(command: string, args: string[], timeoutMs: number)
       }
       const detail = firstLine(stderr) || firstLine(stdout) || e.message;
       resolve({ ok: false, kind: 'failed', message: `${command} failed: ${detail}` });
+    });
+    // Its CPU time joins the engine's reaped-children counters when it ends; it is no trial's tail.
+    child.once('exit', () => {
+      if (child.pid !== undefined) reapedCpu.atExit(child.pid);
     });
   });
 }
