@@ -32,7 +32,7 @@ describe('process tree', () => {
     const pids = await new ProcReader().tree(c.pid as number);
     expect(pids[0]).toBe(c.pid);
     expect(pids.length).toBe(4); // bash, sleep, subshell, its sleep
-    expect(parseProcStat('42 (a) b) (c) S 7 42 42 0 -1 4194560 1 0 0 0 10 5 3 2 20 0 1 0 1 1 1')).toEqual({ pid: 42, ppid: 7, ticks: 20, rssPages: 1 });
+    expect(parseProcStat('42 (a) b) (c) S 7 42 42 0 -1 4194560 1 0 0 0 10 5 3 2 20 0 1 0 1 1 1')).toEqual({ pid: 42, ppid: 7, ticks: 20, childTicks: 5, rssPages: 1 });
     const k = new TreeCpuCounter();
     k.update(100);
     k.update(80); // a member left the tree: time already counted stays counted

@@ -46,10 +46,7 @@ export class PauseWatchdog {
     });
     this.child.on('error', () => {});
     // Reaped by this engine when closed: its night of polling is no trial's CPU tail.
-    const child = this.child;
-    child.once('exit', () => {
-      if (child.pid !== undefined) reapedCpu.atExit(child.pid);
-    });
+    reapedCpu.follow(this.child);
     this.child.unref();
   }
 

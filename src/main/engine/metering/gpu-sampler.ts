@@ -126,9 +126,8 @@ export class GpuSampler {
       if (err.code === 'ENOENT') this.giveUp(`${this.opts.command} not found on PATH`);
       else this.scheduleRestart(`${this.opts.command}: ${err.message}`);
     });
+    reapedCpu.follow(child);
     child.on('exit', (code, signal) => {
-      // Its CPU time just joined the engine's reaped-children counters; it is no trial's tail.
-      if (child.pid !== undefined) reapedCpu.atExit(child.pid);
       if (this.child !== child) return; // killed by us on purpose, or replaced
       this.child = null;
       const msg = (this.stderrTail + this.partial).trim();

@@ -20,10 +20,7 @@ export function runNvidiaSmi(command: string, args: string[], timeoutMs: number)
       const detail = firstLine(stderr) || firstLine(stdout) || e.message;
       resolve({ ok: false, kind: 'failed', message: `${command} failed: ${detail}` });
     });
-    // Its CPU time joins the engine's reaped-children counters when it ends; it is no trial's tail.
-    child.once('exit', () => {
-      if (child.pid !== undefined) reapedCpu.atExit(child.pid);
-    });
+    reapedCpu.follow(child);
   });
 }
 

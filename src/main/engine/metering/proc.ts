@@ -19,6 +19,8 @@ export interface ProcStat {
   ppid: number;
   /** utime + stime + cutime + cstime, in clock ticks (cutime/cstime hold reaped children's time). */
   ticks: number;
+  /** cutime + cstime alone: the CPU time of the children this process has reaped. */
+  childTicks: number;
   /** Resident set size in pages. */
   rssPages: number;
 }
@@ -34,7 +36,7 @@ export function parseProcStat(text: string): ProcStat | null {
   const nums = [rest[11], rest[12], rest[13], rest[14]].map((v) => Number(v));
   const rssPages = Number(rest[21]); // field 24
   if (!Number.isFinite(pid) || !Number.isFinite(ppid) || nums.some((n) => !Number.isFinite(n))) return null;
-  return { pid, ppid, ticks: nums.reduce((a, b) => a + b, 0), rssPages: Number.isFinite(rssPages) ? rssPages : 0 };
+  return { pid, ppid, ticks: nums.reduce((a, b) => a + b, 0), childTicks: nums[2]! + nums[3]!, rssPages: Number.isFinite(rssPages) ? rssPages : 0 };
 }
 
 function readText(p: string): string | null {

@@ -17,22 +17,18 @@
 // Children reaped together (libuv reaps every exited child before it fires their exit events) share one
 // growth, split by the time since the meter last read each; children that are not trials (a GPU sampler
 // restarted) can land in it too, so a tail is capped at what all cores could do in that time.
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { CLOCK_TICKS_PER_S } from './proc.js';
+import { CLOCK_TICKS_PER_S, parseProcStat } from './proc.js';
 
 /** This process's reaped children's CPU time (cutime + cstime), in clock ticks; null where /proc is missing. */
 export function readSelfChildTicks(file = '/proc/self/stat'): number | null {
-  let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    return parseProcStat(readFileSync(file, 'utf8'))?.childTicks ?? null;
   } catch {
     return null;
   }
-  // Fields after the command name (which may hold spaces): rest[0] is field 3; cutime and cstime are 16, 17.
-  const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(rest[13]) + Number(rest[14]);
-  return Number.isFinite(ticks) ? ticks : null;
 }
 
 interface Root {
@@ -85,6 +81,13 @@ export class ReapedCpu {
     }
     this.batch.ticks += growth;
     if (this.roots.has(pid)) this.batch.pids.push(pid);
+  }
+
+  /** An engine helper process (nvidia-smi, a watchdog): its CPU time, once reaped, is no trial's tail. */
+  follow(child: ChildProcess): void {
+    child.once('exit', () => {
+      if (child.pid !== undefined) this.atExit(child.pid);
+    });
   }
 
   /** The ticks a watched root used after the meter's last read of it (0 if none known); forgets the root. */
