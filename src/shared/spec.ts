@@ -41,6 +41,8 @@ export interface BuiltinTrainer {
   kind: 'builtin';
   builtin: Record<string, unknown>;
   timeout_s: number | null;
+  /** Run trial after trial in one trainer process (default true; absent means true). */
+  reuse_process?: boolean;
 }
 export type TrainerSpec = CommandTrainer | BuiltinTrainer;
 

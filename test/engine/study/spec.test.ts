@@ -213,7 +213,12 @@ retries: 0
       kind: 'builtin',
       builtin: { model: 'mlp', dataset: { csv: '/studies/data/train.csv', target: 'label' } },
       timeout_s: 600,
+      reuse_process: true,
     });
+    const own = parseStudyText(study('{"model": "mlp", "dataset": "mnist"}').replace('"timeout": 600', '"reuse_process": false'), { file: '/studies/b.json', format: 'json', strategies: STRATEGIES });
+    expect(own.trainer).toMatchObject({ kind: 'builtin', reuse_process: false });
+    const command = `{"name": "c", "trainer": {"command": ["python3", "t.py"], "reuse_process": true}, "search_space": {"lr": {"type": "float", "low": 0.001, "high": 0.1}}, "objectives": [{"metric": "val_accuracy", "direction": "maximize"}]}`;
+    expect(() => parseStudyText(command, { file: '/studies/c.json', format: 'json', strategies: STRATEGIES })).toThrow(/trainer\.reuse_process: applies only to the built-in trainer/);
     expect(() => parseStudyText(study('{"model": "mlp", "layers": [64, 32]}'), { file: '/studies/b.json', format: 'json', strategies: STRATEGIES })).toThrow(
       /trainer\.builtin\.layers: unknown key/,
     );

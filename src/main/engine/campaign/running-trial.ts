@@ -177,6 +177,7 @@ export class RunningTrial {
         killGraceMs: spec.kill_grace_s * 1000,
         onReport: (step, metrics) => this.onReport(step, metrics),
         markers: [`${TRIAL_TOKEN_ENV}=${trialToken}`],
+        reuseProcess: spec.trainer.kind === 'builtin' && spec.trainer.reuse_process !== false,
         onStarted: (lease) => this.onStarted(lease),
         onPlaced: (p) => this.onPlaced(p),
       };
@@ -218,7 +219,7 @@ export class RunningTrial {
     const pgid = lease.pgid;
     if (pgid !== null) {
       dbFull.writeOrLater(() => store.setPgid(this.record.id, pgid));
-      meter?.beginTrial(this.key, pgid, slot.gpus);
+      meter?.beginTrial(this.key, pgid, slot.gpus, lease.reused === true);
       this.metered = meter !== null;
     }
     const jobId = lease.jobId;

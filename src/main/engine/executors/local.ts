@@ -3,12 +3,16 @@
 import { reapedCpu } from '../metering/index.js';
 import { killProcessGroup } from '../runner/groups.js';
 import { launchTrial, type TrialExit } from '../runner/process.js';
+import { TrainerWorkers } from './trainer-workers.js';
 import type { Executor, ExecutorExit, TrialHandle, TrialLaunch, TrialLease } from './types.js';
 
 export class LocalExecutor implements Executor {
   readonly kind = 'local' as const;
+  // The meter charges a trial what it used after its last read from the moment it was reaped.
+  private readonly workers = new TrainerWorkers((pid) => reapedCpu.atExit(pid));
 
   launch(t: TrialLaunch): TrialHandle {
+    if (t.reuseProcess) return this.launchReused(t);
     const proc = launchTrial({
       argv: t.argv,
       cwd: t.cwd,
@@ -29,6 +33,14 @@ export class LocalExecutor implements Executor {
     return { pid: proc.pid, done, stop: (reason) => local(proc.stop(reason)), pause: () => proc.pause(), resume: () => proc.resume() };
   }
 
+  private launchReused(t: TrialLaunch): TrialHandle {
+    const w = this.workers.launch(t);
+    if (w.pid > 0) t.onStarted({ pgid: w.pid, jobId: null, reused: w.reused });
+    const local = (p: Promise<TrialExit>): Promise<ExecutorExit> => p.then((exit) => ({ ...exit, lostReason: null, measurement: null }));
+    const done = local(w.done);
+    return { pid: w.pid, done, stop: (reason) => local(w.stop(reason)), pause: () => w.pause(), resume: () => w.resume() };
+  }
+
   async locate(): Promise<TrialLease | null> {
     return null;
   }
@@ -42,5 +54,7 @@ export class LocalExecutor implements Executor {
     await Promise.all([...groups].map((g) => killProcessGroup(g, graceMs)));
   }
 
-  close(): void {}
+  close(): void {
+    void this.workers.close();
+  }
 }

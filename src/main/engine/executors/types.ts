@@ -22,6 +22,8 @@ export interface TrialLease {
   pgid: number | null;
   /** Slurm job id, else null. */
   jobId: string | null;
+  /** The process already ran earlier trials (a reused trainer process): what it used before is theirs. */
+  reused?: boolean;
 }
 
 /** Where the trial ended up running, once the executor knows (Slurm: when the job starts on a node). */
@@ -49,6 +51,11 @@ export interface TrialLaunch {
    * the process group, not its environment).
    */
   markers?: readonly string[];
+  /**
+   * The built-in trainer may run this trial in a process that runs trial after trial (local executor only;
+   * trainer.reuse_process), so the trial does not pay the trainer's start-up again.
+   */
+  reuseProcess?: boolean;
   onReport: (step: number, metrics: Record<string, number>) => void;
   onStarted: (lease: TrialLease) => void;
   onPlaced?: (placement: TrialPlacement) => void;

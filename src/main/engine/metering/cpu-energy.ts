@@ -155,6 +155,22 @@ export class CpuEnergy {
    * lost: its time lands in its parent's cutime.
    */
   private readTree(tr: CpuTrial, t: number): number {
+    const ticks = this.treeTotal(tr, t);
+    return ticks === null ? 0 : tr.counter.update(ticks);
+  }
+
+  /**
+   * Starts a trial's count from what its process tree has already used: a reused trainer process ran
+   * earlier trials, whose CPU time is theirs.
+   */
+  prime(tr: CpuTrial, t: number): void {
+    if (this.source === 'none') return;
+    const ticks = this.treeTotal(tr, t);
+    if (ticks !== null) tr.counter.startFrom(ticks);
+  }
+
+  /** The tree's total ticks (each living member's own + reaped children's), null when none could be read. */
+  private treeTotal(tr: CpuTrial, t: number): number | null {
     const full = tr.treeAt === null || t - tr.treeAt >= TREE_REFRESH_MS;
     const pids = this.proc.tree(tr.pid, full);
     if (full) tr.treeAt = t;
@@ -173,11 +189,11 @@ export class CpuEnergy {
       ticks += st.ticks;
       rssPages += st.rssPages;
     }
-    if (!any) return 0;
+    if (!any) return null;
     tr.seen = true;
     // Only a read that found the root alive is what its reaping is measured against.
     if (rootRead) reapedCpu.noteTree(tr.pid, ticks);
     tr.peak_rss_kb = Math.max(tr.peak_rss_kb ?? 0, (rssPages * this.proc.pageSize) / 1024);
-    return tr.counter.update(ticks);
+    return ticks;
   }
 }

@@ -126,12 +126,17 @@ export class Meter {
     };
   }
 
-  beginTrial(key: string, pid: number, gpuIndices: number[]): void {
+  /**
+   * Opens the trial's window. `reused`: the process ran earlier trials (a reused trainer process), so only
+   * the CPU time it uses from now on is this trial's; otherwise everything since its start is.
+   */
+  beginTrial(key: string, pid: number, gpuIndices: number[], reused = false): void {
     if (this.trials.has(key)) throw new Error(`meter: trial ${key} is already being measured`);
     const start = this.now();
     const st = openWindow(key, pid, gpuIndices, start);
     this.trials.set(key, st);
     reapedCpu.watch(pid);
+    if (reused) this.cpu.prime(st.cpu, start);
     for (const g of st.gpus) this.attributor.addTrial(key, g, start);
     if (this.sampler?.state === 'stale' && st.gpus.length > 0) st.flags.add('stale_sampler');
     // Read the tree at once: a trial shorter than one interval would otherwise never be seen.

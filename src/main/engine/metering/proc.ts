@@ -180,6 +180,11 @@ export class TreeCpuCounter {
     return delta > 0 ? delta : 0;
   }
 
+  /** Counts only what the tree uses from now on (a reused process's earlier ticks were another trial's). */
+  startFrom(total: number): void {
+    this.lastTotal = total;
+  }
+
   get ticks(): number {
     return this.cumulative;
   }

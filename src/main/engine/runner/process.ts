@@ -96,7 +96,7 @@ function whenClosed(stream: Readable | null): Promise<void> {
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-function mergedEnv(env: Record<string, string>): Record<string, string> {
+export function mergedEnv(env: Record<string, string>): Record<string, string> {
   const merged: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) merged[k] = v;
   return Object.assign(merged, env);

@@ -184,6 +184,7 @@ const trainerSchema = strict({
   cwd: z.string().min(1, 'must be a folder path (relative to the study file), or leave it out').optional(),
   env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()], { error: 'must be a string value' })).optional(),
   kill_grace: durationSchema.optional(),
+  reuse_process: z.boolean({ error: 'must be true or false' }).optional(),
 });
 
 /** Metric and parameter names: they become report keys, CSV columns and `{name}` placeholders. */

@@ -211,8 +211,9 @@ function checkTrainer(raw: RawStudy, folder: string, placeholders: ReadonlySet<s
       add(['trainer', 'builtin', ...rest], checked.message);
       return null;
     }
-    return { kind: 'builtin', builtin: resolveBuiltinPaths(t.builtin, folder), timeout_s };
+    return { kind: 'builtin', builtin: resolveBuiltinPaths(t.builtin, folder), timeout_s, reuse_process: t.reuse_process ?? true };
   }
+  if (t.reuse_process !== undefined) add(['trainer', 'reuse_process'], 'applies only to the built-in trainer (trainer: {builtin: ...}); remove it');
   const command = t.command;
   if (command === undefined) {
     add(['trainer'], 'set command (an argv list such as [python3, train.py, --lr, "{lr}"]) or builtin');

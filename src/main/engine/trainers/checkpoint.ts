@@ -95,7 +95,7 @@ export function loadCheckpoint(dir: string, fingerprint: string, runs: FoldRun[]
     run.model.variables.forEach((v, i) => {
       const shape = state.weights[i];
       if (!shape || shape.join('x') !== v.shape.join('x')) throw new Error(`checkpoint weight ${i} has shape ${shape}, expected ${v.shape}`);
-      v.assign(tf.tensor(take(shape), v.shape));
+      tf.tidy(() => v.assign(tf.tensor(take(shape), v.shape)));
     });
     run.opt.restore(state.optStep, state.slots.map(take));
     run.rng = new Rng(state.rng);

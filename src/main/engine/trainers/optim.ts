@@ -20,7 +20,7 @@ export class Optimizer {
     variables: tf.Variable[],
   ) {
     const count = p.optimizer === 'adam' ? 2 : p.optimizer === 'sgd' && p.momentum === 0 ? 0 : 1;
-    this.slots = variables.map((v) => Array.from({ length: count }, () => tf.variable(tf.zerosLike(v), false)));
+    this.slots = variables.map((v) => Array.from({ length: count }, () => tf.tidy(() => tf.variable(tf.zerosLike(v), false))));
   }
 
   apply(variables: tf.Variable[], grads: tf.Tensor[]): void {
@@ -66,7 +66,7 @@ export class Optimizer {
   restore(step: number, values: Float32Array[]): void {
     const flat = this.state;
     if (values.length !== flat.length) throw new Error(`optimizer state has ${values.length} tensors, expected ${flat.length}`);
-    flat.forEach((v, i) => v.assign(tf.tensor(values[i]!, v.shape)));
+    tf.tidy(() => flat.forEach((v, i) => v.assign(tf.tensor(values[i]!, v.shape))));
     this.t = step;
   }
 

@@ -29,6 +29,7 @@ export const {
   keep,
   losses,
   matMul,
+  memory,
   maxPool,
   mul,
   oneHot,

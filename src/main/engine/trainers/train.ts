@@ -62,13 +62,34 @@ function dataLoss(run: FoldRun, out: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar {
   return run.task === 'classification' ? tf.losses.softmaxCrossEntropy(y, out) : tf.losses.meanSquaredError(y, out);
 }
 
-/** One pass over the training part; returns the mean training loss (without the L2 penalty). */
-export async function trainEpoch(run: FoldRun): Promise<number> {
+/** Thrown inside an epoch when the engine asked a reused trainer process to end its trial. */
+export class TrialStopped extends Error {
+  override readonly name = 'TrialStopped';
+}
+
+/** How often a stoppable epoch lets the event loop read the engine's messages (a stop waits at most this). */
+const YIELD_MS = 20;
+
+/**
+ * One pass over the training part; returns the mean training loss (without the L2 penalty). With
+ * `shouldStop` (a reused trainer process), the epoch yields to the event loop every YIELD_MS so a stop
+ * message can arrive, and throws TrialStopped between batches once it has.
+ */
+export async function trainEpoch(run: FoldRun, shouldStop?: () => boolean): Promise<number> {
   const { data, params, model } = run;
   const order = run.rng.permutation(data.nTrain);
   const vars = model.variables;
   let lossSum = tf.scalar(0);
+  let yieldedAt = performance.now();
   for (let from = 0; from < data.nTrain; from += params.batch_size) {
+    if (shouldStop && performance.now() - yieldedAt >= YIELD_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      yieldedAt = performance.now();
+      if (shouldStop()) {
+        lossSum.dispose();
+        throw new TrialStopped('stopped by the engine');
+      }
+    }
     const to = Math.min(from + params.batch_size, data.nTrain);
     const x = batchX(data.xTrain, run.featureSize, order, from, to);
     const y = batchY(run, data.yTrain, order, from, to);

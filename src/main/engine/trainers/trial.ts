@@ -11,7 +11,7 @@ import { TrainerUserError } from './errors.js';
 import type { ModelParams } from './params.js';
 import { deriveSeed } from './rng.js';
 import type { StartupClock } from './startup-clock.js';
-import { createRun, disposeRun, evaluate, trainEpoch, type EvalMetrics, type FoldRun } from './train.js';
+import { createRun, disposeRun, evaluate, trainEpoch, TrialStopped, type EvalMetrics, type FoldRun } from './train.js';
 
 export type Report = Record<string, number>;
 
@@ -33,6 +33,8 @@ export interface TrialOptions {
   clock?: StartupClock;
   report(metrics: Report): void;
   log(line: string): void;
+  /** Set in a reused trainer process: true once the engine asked to end this trial (see trainEpoch). */
+  shouldStop?: () => boolean;
 }
 
 export interface Fidelity {
@@ -126,9 +128,14 @@ export async function runTrial(o: TrialOptions): Promise<Report | null> {
   let last: Report | null = null;
   try {
     for (let epoch = start + 1; epoch <= o.epochs; epoch++) {
+      if (o.shouldStop) {
+        // A stop is usually the engine's answer to the report just sent: read it before training on.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (o.shouldStop()) throw new TrialStopped('stopped by the engine');
+      }
       const t0 = performance.now();
       const losses: number[] = [];
-      for (const run of runs) losses.push(await trainEpoch(run));
+      for (const run of runs) losses.push(await trainEpoch(run, o.shouldStop));
       const seconds = (performance.now() - t0) / 1000;
       const metrics: EvalMetrics[] = [];
       for (const run of runs) metrics.push(await evaluate(run));

@@ -57,11 +57,13 @@ export function kernel(shape: number[], fanIn: number, fanOut: number, scheme: '
   const size = shape.reduce((a, b) => a * b, 1);
   const values = new Float32Array(size);
   for (let i = 0; i < size; i++) values[i] = (rng.next() * 2 - 1) * limit;
-  return tf.variable(tf.tensor(values, shape));
+  // In tidy: the variable copies its initial value, which would otherwise outlive the trial (a reused
+  // trainer process runs many).
+  return tf.tidy(() => tf.variable(tf.tensor(values, shape)));
 }
 
 export function bias(size: number): tf.Variable {
-  return tf.variable(tf.zeros([size]));
+  return tf.tidy(() => tf.variable(tf.zeros([size])));
 }
 
 export function initScheme(a: Activation): 'he' | 'glorot' {

@@ -1,0 +1,339 @@
+// Reused built-in trainer processes (trainer.reuse_process, on by default): a trial of the built-in trainer
+// runs in an idle trainer process of the same study and environment when there is one, so it pays Node's,
+// TF.js's and the backend's start-up once per process rather than once per trial (Ray Tune's
+// `reuse_actors`). With stop-based ASHA most trials end after one epoch, and on small data that start-up
+// cost more than the epoch. A process serves one trial at a time; the protocol is runner/worker-protocol.ts.
+//
+// Each trial still looks like a process of its own to the campaign: its own logs in its own folder, its
+// reports, its exit code, a stop (asked for, then SIGTERM/SIGKILL to the process after the grace period),
+// a timeout, a pause (SIGSTOP). A process that crashed, was killed, or ended a trial in an unknown state is
+// never given another one.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { killProcessGroup, signalProcessGroup } from '../runner/groups.js';
+import { LineSplitter } from '../runner/lines.js';
+import { BoundedLog } from '../runner/logs.js';
+import { mergedEnv, type TrialExit } from '../runner/process.js';
+import { MAX_REPORT_LINE_CHARS, parseReportLine } from '../runner/protocol.js';
+import { parseFence, PER_TRIAL_ENV, WORKER_FENCE, type WorkerExit } from '../runner/worker-protocol.js';
+import type { TrialLaunch } from './types.js';
+
+/** A process goes back after this long without a trial (it holds ~200 MB and, on a GPU, its context). */
+const IDLE_MS = 15_000;
+/** Retired after this many trials, so a slow leak in a backend cannot grow without bound. */
+const MAX_TRIALS = 200;
+const STDERR_TAIL_CHARS = 2048;
+/** Exit codes after which the process is known to be clean: done, a user error, stopped between batches. */
+const CLEAN_EXITS = new Set([0, 2, 143]);
+
+const perTrial = new Set<string>(PER_TRIAL_ENV);
+
+export interface WorkerEvent {
+  type: 'started' | 'exited';
+  pid: number;
+  /** performance.now() of the engine. */
+  at: number;
+}
+
+/** What the pool started and ended, for benchmarks that count process-seconds (listeners must not throw). */
+export const workerEvents = new Set<(e: WorkerEvent) => void>();
+const tell = (e: WorkerEvent): void => workerEvents.forEach((l) => l(e));
+
+export interface WorkerTrial {
+  pid: number;
+  reused: boolean;
+  done: Promise<TrialExit>;
+  stop(reason: string): Promise<TrialExit>;
+  pause(): boolean;
+  resume(): boolean;
+}
+
+class Job {
+  readonly started = performance.now();
+  readonly done: Promise<TrialExit>;
+  stoppedBy: string | null = null;
+  reportCount = 0;
+  stderrText = '';
+  stdoutFence: WorkerExit | null = null;
+  stderrFenced = false;
+  paused = false;
+  timer: NodeJS.Timeout | null = null;
+  killTimer: NodeJS.Timeout | null = null;
+  timeLeftMs: number | null;
+  timerSince = performance.now();
+  readonly stdoutLog: BoundedLog;
+  readonly stderrLog: BoundedLog;
+  resolve!: (exit: TrialExit) => void;
+
+  constructor(readonly launch: TrialLaunch) {
+    this.done = new Promise((resolve) => (this.resolve = resolve));
+    this.timeLeftMs = launch.timeoutMs;
+    this.stdoutLog = new BoundedLog(path.join(launch.dir, 'stdout.log'), launch.maxLogBytes);
+    this.stderrLog = new BoundedLog(path.join(launch.dir, 'stderr.log'), launch.maxLogBytes);
+  }
+
+  tail(): string {
+    const text = this.stderrText;
+    if (text.length <= STDERR_TAIL_CHARS) return text.trimEnd();
+    const cut = text.slice(-STDERR_TAIL_CHARS);
+    const nl = cut.indexOf('\n');
+    return (nl >= 0 && nl < cut.length - 1 ? cut.slice(nl + 1) : cut).trimEnd();
+  }
+}
+
+class Worker {
+  readonly pid: number;
+  job: Job | null = null;
+  trials = 0;
+  alive = true;
+  idleTimer: NodeJS.Timeout | null = null;
+  private killing: Promise<void> | null = null;
+  private readonly out: LineSplitter;
+  private readonly err: LineSplitter;
+
+  constructor(
+    readonly key: string,
+    private readonly child: ChildProcess,
+    private readonly pool: TrainerWorkers,
+    private readonly onReaped: (pid: number) => void,
+  ) {
+    this.pid = child.pid ?? 0;
+    this.out = new LineSplitter(MAX_REPORT_LINE_CHARS, (line, overlong) => this.onStdout(line, overlong));
+    this.err = new LineSplitter(MAX_REPORT_LINE_CHARS, (line) => this.onStderr(line));
+    child.stdout?.on('data', (c: Buffer) => this.out.push(c));
+    child.stderr?.on('data', (c: Buffer) => this.err.push(c));
+    // A write to a process that just died: its exit event says what happened.
+    child.stdin?.on('error', () => {});
+    child.on('error', () => {});
+    // Reaped at 'exit' (the meter reads its tail then); its last lines are read by 'close'.
+    child.once('exit', () => {
+      this.alive = false;
+      if (this.pid > 0) this.onReaped(this.pid);
+      tell({ type: 'exited', pid: this.pid, at: performance.now() });
+    });
+    child.once('close', (code: number | null, signal: NodeJS.Signals | null) => this.onClose(code, signal));
+    tell({ type: 'started', pid: this.pid, at: performance.now() });
+  }
+
+  run(job: Job): void {
+    this.job = job;
+    this.trials += 1;
+    const env = Object.fromEntries(Object.entries(job.launch.env).filter(([k]) => perTrial.has(k)));
+    this.child.stdin?.write(JSON.stringify({ run: { env } }) + '\n');
+    this.armTimer(job);
+  }
+
+  stop(job: Job, reason: string): Promise<TrialExit> {
+    if (this.job !== job) return job.done;
+    job.stoppedBy ??= reason;
+    if (job.killTimer !== null) return job.done;
+    if (job.paused) {
+      job.paused = false;
+      signalProcessGroup(this.pid, 'SIGCONT');
+    }
+    this.child.stdin?.write('{"stop": true}\n');
+    // Asked first (the process survives for the next trial); killed if it does not answer in the grace period.
+    job.killTimer = setTimeout(() => void this.kill(), job.launch.killGraceMs);
+    return job.done;
+  }
+
+  pause(job: Job): boolean {
+    if (this.job !== job || job.paused || job.killTimer !== null || !this.alive) return false;
+    if (!signalProcessGroup(this.pid, 'SIGSTOP')) return false;
+    job.paused = true;
+    if (job.timer !== null) {
+      clearTimeout(job.timer);
+      job.timer = null;
+      job.timeLeftMs = job.timeLeftMs === null ? null : job.timeLeftMs - (performance.now() - job.timerSince);
+    }
+    return true;
+  }
+
+  resume(job: Job): boolean {
+    if (this.job !== job || !job.paused) return false;
+    job.paused = false;
+    signalProcessGroup(this.pid, 'SIGCONT');
+    this.armTimer(job);
+    return true;
+  }
+
+  kill(): Promise<void> {
+    this.child.stdin?.end();
+    return (this.killing ??= killProcessGroup(this.pid, this.job?.launch.killGraceMs ?? 2000));
+  }
+
+  private armTimer(job: Job): void {
+    if (job.timeLeftMs === null) return;
+    job.timerSince = performance.now();
+    job.timer = setTimeout(() => void this.stop(job, 'timeout'), Math.max(0, job.timeLeftMs));
+  }
+
+  private onStdout(line: string, overlong: boolean): void {
+    const job = this.job;
+    if (job === null) return;
+    const fence = parseFence(line);
+    if (fence !== null) {
+      job.stdoutFence = fence;
+      this.maybeFinish();
+      return;
+    }
+    job.stdoutLog.write(Buffer.from(line + '\n'));
+    if (overlong) return;
+    const parsed = parseReportLine(line);
+    if (parsed.kind === 'malformed') job.stderrLog.note(`malformed report line: ${parsed.error}`);
+    else if (parsed.kind === 'report') {
+      job.reportCount += 1;
+      try {
+        job.launch.onReport(parsed.step, parsed.metrics);
+      } catch (e) {
+        job.stderrLog.note(`report handler failed: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  private onStderr(line: string): void {
+    const job = this.job;
+    if (job === null) return;
+    if (line.startsWith(WORKER_FENCE)) {
+      job.stderrFenced = true;
+      this.maybeFinish();
+      return;
+    }
+    job.stderrLog.write(Buffer.from(line + '\n'));
+    job.stderrText = (job.stderrText + line + '\n').slice(-2 * STDERR_TAIL_CHARS);
+  }
+
+  private maybeFinish(): void {
+    const job = this.job;
+    if (job === null || job.stdoutFence === null || !job.stderrFenced) return;
+    const code = job.stdoutFence.exit;
+    this.job = null;
+    void this.settle(job, { code, signal: null });
+    // Back to the pool only when nothing of the trial can linger in it.
+    if (this.alive && this.killing === null && CLEAN_EXITS.has(code) && this.trials < MAX_TRIALS) this.pool.idle(this);
+    else void this.kill();
+  }
+
+  private onClose(code: number | null, signal: NodeJS.Signals | null): void {
+    this.alive = false;
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    this.pool.forget(this);
+    this.out.end();
+    this.err.end();
+    const job = this.job;
+    this.job = null;
+    if (job !== null) void this.settle(job, { code, signal });
+  }
+
+  private async settle(job: Job, how: { code: number | null; signal: NodeJS.Signals | null }): Promise<void> {
+    if (job.timer !== null) clearTimeout(job.timer);
+    if (job.killTimer !== null) clearTimeout(job.killTimer);
+    await Promise.all([job.stdoutLog.close(), job.stderrLog.close()]);
+    job.resolve({
+      code: how.code,
+      signal: how.signal,
+      stoppedBy: job.stoppedBy,
+      spawnError: null,
+      stderrTail: job.tail(),
+      reportCount: job.reportCount,
+      durationMs: performance.now() - job.started,
+    });
+  }
+}
+
+export class TrainerWorkers {
+  private readonly idleByKey = new Map<string, Worker[]>();
+  private readonly all = new Set<Worker>();
+
+  constructor(private readonly onReaped: (pid: number) => void) {}
+
+  launch(t: TrialLaunch): WorkerTrial {
+    const started = performance.now();
+    const failed = (spawnError: string): WorkerTrial => {
+      const exit: TrialExit = { code: null, signal: null, stoppedBy: null, spawnError, stderrTail: '', reportCount: 0, durationMs: performance.now() - started };
+      const done = Promise.resolve(exit);
+      return { pid: 0, reused: false, done, stop: () => done, pause: () => false, resume: () => false };
+    };
+    try {
+      mkdirSync(t.dir, { recursive: true });
+    } catch (e) {
+      return failed(`could not create log folder ${t.dir}: ${(e as Error).message}`);
+    }
+    try {
+      if (!statSync(t.cwd).isDirectory()) return failed(`working directory is not a folder: ${t.cwd}`);
+    } catch {
+      return failed(`working directory not found: ${t.cwd}`);
+    }
+    const shared = Object.fromEntries(Object.entries(t.env).filter(([k]) => !perTrial.has(k)).sort(([a], [b]) => (a < b ? -1 : 1)));
+    const key = JSON.stringify([t.argv, t.cwd, shared]);
+    let worker = this.idleByKey.get(key)?.pop() ?? null;
+    const reused = worker !== null;
+    if (worker === null) {
+      const spawned = this.spawn(key, t, shared);
+      if (typeof spawned === 'string') return failed(spawned);
+      worker = spawned;
+    } else if (worker.idleTimer !== null) {
+      clearTimeout(worker.idleTimer);
+      worker.idleTimer = null;
+    }
+    const job = new Job(t);
+    worker.run(job);
+    const w = worker;
+    return {
+      pid: w.pid,
+      reused,
+      done: job.done,
+      stop: (reason) => w.stop(job, reason),
+      pause: () => w.pause(job),
+      resume: () => w.resume(job),
+    };
+  }
+
+  /** Ends every process of the pool (the campaign is over); a trial still running in one ends with it. */
+  async close(): Promise<void> {
+    await Promise.all([...this.all].map((w) => w.kill()));
+  }
+
+  idle(w: Worker): void {
+    const list = this.idleByKey.get(w.key) ?? [];
+    list.push(w);
+    this.idleByKey.set(w.key, list);
+    w.idleTimer = setTimeout(() => void w.kill(), IDLE_MS);
+    w.idleTimer.unref();
+  }
+
+  forget(w: Worker): void {
+    this.all.delete(w);
+    const list = this.idleByKey.get(w.key);
+    if (!list) return;
+    const rest = list.filter((x) => x !== w);
+    if (rest.length) this.idleByKey.set(w.key, rest);
+    else this.idleByKey.delete(w.key);
+  }
+
+  private spawn(key: string, t: TrialLaunch, shared: Record<string, string>): Worker | string {
+    const command = t.argv[0] ?? '';
+    if (command === '') return 'empty command: the trainer command needs at least one element';
+    let child: ChildProcess;
+    try {
+      child = spawn(command, [...t.argv.slice(1), '--worker'], {
+        cwd: t.cwd,
+        env: mergedEnv(shared),
+        detached: true,
+        shell: false,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        windowsHide: true,
+      });
+    } catch (e) {
+      return `could not start ${command}: ${(e as Error).message}`;
+    }
+    if (child.pid === undefined) {
+      child.on('error', () => {});
+      return `could not start ${command}`;
+    }
+    const w = new Worker(key, child, this, this.onReaped);
+    this.all.add(w);
+    return w;
+  }
+}

@@ -1,0 +1,111 @@
+// A reused trainer process (`builtin-trainer.mjs --worker`): runs one trial after another, each started by a
+// line on stdin, so Node, TF.js and the backend load once per process rather than once per trial. The
+// protocol is in runner/worker-protocol.ts; each trial behaves as in a process of its own (same reports,
+// same exit codes), and a stop ends it between two batches instead of by a signal.
+import { createInterface } from 'node:readline';
+import { PER_TRIAL_ENV, WORKER_FENCE, type WorkerCommand } from '../runner/worker-protocol.js';
+import { EXIT_USER_ERROR, TrainerUserError } from './errors.js';
+import { trainFromEnv } from './from-env.js';
+import { StartupClock } from './startup-clock.js';
+import * as tf from './tf.js';
+import { TrialStopped } from './train.js';
+
+/** The exit code of a trial ended by a stop: what a process killed by SIGTERM reports (128 + 15). */
+export const EXIT_STOPPED = 143;
+
+const perTrial = new Set<string>(PER_TRIAL_ENV);
+
+function parseCommand(line: string): WorkerCommand | null {
+  try {
+    const v = JSON.parse(line) as Partial<{ run: { env?: unknown }; stop: unknown }>;
+    if (v.stop === true) return { stop: true };
+    const env = v.run?.env;
+    if (typeof env === 'object' && env !== null && !Array.isArray(env)) {
+      const vars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      return { run: { env: vars } };
+    }
+  } catch {
+    // reported below
+  }
+  return null;
+}
+
+async function runOne(vars: Record<string, string>, clock: StartupClock, isStopped: () => boolean): Promise<number> {
+  // Per-trial variables come only from the command, never from an earlier trial or the worker's start.
+  const lookup = (name: string): string | undefined => {
+    const v = perTrial.has(name) ? vars[name] : process.env[name];
+    return v === undefined || v === '' ? undefined : v;
+  };
+  try {
+    await trainFromEnv(lookup, {
+      clock,
+      report: (m) => void process.stdout.write(`@nightshift ${JSON.stringify(m)}\n`),
+      log: (line) => void process.stderr.write(`[nightshift] ${line}\n`),
+      shouldStop: isStopped,
+    });
+    return 0;
+  } catch (err) {
+    if (err instanceof TrialStopped) return EXIT_STOPPED;
+    if (err instanceof TrainerUserError) {
+      process.stderr.write(`${err.message}\n`);
+      return EXIT_USER_ERROR;
+    }
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
+  }
+}
+
+/** Live tensors; undefined before a trial got as far as choosing a backend (TF.js has none to ask). */
+function liveTensors(): number | undefined {
+  try {
+    return tf.memory().numTensors;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function runWorker(): Promise<void> {
+  let stopped = false;
+  let busy = false;
+  let first = true;
+  const queue: Record<string, string>[] = [];
+  let wake: (() => void) | null = null;
+  let ended = false;
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  lines.on('line', (line) => {
+    if (line.trim() === '') return;
+    const cmd = parseCommand(line);
+    if (cmd === null) {
+      process.stderr.write(`[nightshift] worker: ignored a malformed command line: ${line.slice(0, 120)}\n`);
+    } else if ('stop' in cmd) {
+      if (busy) stopped = true;
+    } else {
+      queue.push(cmd.run.env);
+    }
+    wake?.();
+  });
+  // The engine is gone (or closed the pipe to retire this worker): nothing more will come.
+  lines.on('close', () => {
+    ended = true;
+    wake?.();
+  });
+  for (;;) {
+    const vars = queue.shift();
+    if (vars === undefined) {
+      if (ended) return;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+      continue;
+    }
+    busy = true;
+    stopped = false;
+    // The first trial pays the process's start-up (Node, TF.js) as a trial process does; later ones do not.
+    const clock = first ? new StartupClock() : new StartupClock(performance.now());
+    if (first) clock.mark('modules');
+    first = false;
+    const code = await runOne(vars, clock, () => stopped);
+    busy = false;
+    process.stdout.write(`${WORKER_FENCE}${JSON.stringify({ exit: code, tensors: liveTensors() })}\n`);
+    process.stderr.write(`${WORKER_FENCE}${JSON.stringify({ exit: code })}\n`);
+  }
+}

@@ -1,0 +1,151 @@
+// Reused built-in trainer processes, against the real bundled trainer: trial after trial in one process,
+// each with its own logs, reports and exit code, the same results as in a process of its own, and a process
+// that is stopped, killed, or timed out handled as a trial process would be.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LocalExecutor } from '../../../src/main/engine/executors/local.js';
+import { TrainerWorkers } from '../../../src/main/engine/executors/trainer-workers.js';
+import type { TrialLaunch, TrialLease } from '../../../src/main/engine/executors/types.js';
+import { isProcessGroupAlive } from '../../../src/main/engine/runner/groups.js';
+import { writeSynthetic } from '../trainers/synthetic.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const TRAINER = path.join(ROOT, 'out/trainers/builtin-trainer.mjs');
+const home = mkdtempSync(path.join(os.tmpdir(), 'ns-workers-'));
+const csv = writeSynthetic(path.join(home, 'train.csv'), 600, 31);
+const BUILTIN = JSON.stringify({ model: 'mlp', dataset: { csv, target: 'y' } });
+
+type Reports = { step: number; metrics: Record<string, number> }[];
+
+let n = 0;
+function trial(params: Record<string, unknown>, budget: number, extra: Partial<TrialLaunch> = {}): { launch: TrialLaunch; reports: Reports; leases: TrialLease[] } {
+  n += 1;
+  const reports: Reports = [];
+  const leases: TrialLease[] = [];
+  const dir = path.join(home, 'trials', String(n));
+  const launch: TrialLaunch = {
+    trialId: n,
+    trialNumber: n,
+    studyName: 's',
+    dir,
+    argv: [process.execPath, TRAINER],
+    cwd: home,
+    env: {
+      NIGHTSHIFT_BUILTIN: BUILTIN,
+      NIGHTSHIFT_DATA_CACHE_DIR: path.join(home, 'cache'),
+      NIGHTSHIFT_PARAMS: JSON.stringify(params),
+      NIGHTSHIFT_BUDGET: String(budget),
+      NIGHTSHIFT_SEED: '3',
+      NIGHTSHIFT_TRIAL_ID: String(n),
+      NIGHTSHIFT_CHECKPOINT_DIR: path.join(dir, 'checkpoint'),
+    },
+    timeoutMs: null,
+    killGraceMs: 3000,
+    maxLogBytes: 1 << 20,
+    reuseProcess: true,
+    onReport: (step, metrics) => reports.push({ step, metrics }),
+    onStarted: (lease) => leases.push(lease),
+    ...extra,
+  };
+  return { launch, reports, leases };
+}
+
+const PARAMS = { units: 32, layers: 1, lr: 0.01, batch_size: 16 };
+let executors: LocalExecutor[] = [];
+const executor = (): LocalExecutor => {
+  const e = new LocalExecutor();
+  executors.push(e);
+  return e;
+};
+afterEach(() => {
+  executors.forEach((e) => e.close());
+  executors = [];
+});
+
+describe('reused built-in trainer processes', () => {
+  it('runs trial after trial in one process, each with its own logs, and the same results as a fresh process', async () => {
+    const ex = executor();
+    const a = trial(PARAMS, 2);
+    const ha = ex.launch(a.launch);
+    expect((await ha.done).code).toBe(0);
+    const b = trial({ ...PARAMS, units: 16 }, 3);
+    const hb = ex.launch(b.launch);
+    expect((await hb.done).code).toBe(0);
+    expect(a.leases).toEqual([{ pgid: ha.pid, jobId: null, reused: false }]);
+    expect(b.leases).toEqual([{ pgid: ha.pid, jobId: null, reused: true }]);
+    expect(a.reports.map((r) => r.step)).toEqual([1, 2]);
+    expect(b.reports.map((r) => r.step)).toEqual([1, 2, 3]);
+    // Each trial's logs hold its own lines and none of the fences.
+    const logA = readFileSync(path.join(a.launch.dir, 'stderr.log'), 'utf8');
+    const logB = readFileSync(path.join(b.launch.dir, 'stderr.log'), 'utf8');
+    expect(logA).toContain('startup: modules');
+    expect(logB).toMatch(/startup: backend \d+ ms/);
+    expect(logB).not.toContain('modules');
+    expect(logA + logB).not.toContain('@nightshift-worker');
+    expect(readFileSync(path.join(b.launch.dir, 'stdout.log'), 'utf8').trim().split('\n')).toHaveLength(3);
+
+    // The same trial in a process of its own reports the same values (seeded, so reproducible either way).
+    const fresh = trial({ ...PARAMS, units: 16 }, 3, { reuseProcess: false });
+    expect((await executor().launch(fresh.launch).done).code).toBe(0);
+    expect(fresh.reports).toEqual(b.reports.map((r) => ({ step: r.step, metrics: { ...r.metrics, epoch_time_s: fresh.reports[r.step - 1]!.metrics.epoch_time_s } })));
+  });
+
+  it('ends a stopped trial between batches and keeps the process for the next one', async () => {
+    const ex = executor();
+    const long = trial(PARAMS, 200);
+    const h = ex.launch(long.launch);
+    while (long.reports.length === 0) await new Promise((r) => setTimeout(r, 10));
+    const exit = await h.stop('pruned at rung 1');
+    expect(exit.stoppedBy).toBe('pruned at rung 1');
+    expect(exit.code).toBe(143);
+    expect(long.reports.length).toBeLessThan(10);
+    const next = trial(PARAMS, 1);
+    const h2 = ex.launch(next.launch);
+    expect((await h2.done).code).toBe(0);
+    expect(h2.pid).toBe(h.pid);
+    expect(next.leases[0]?.reused).toBe(true);
+  });
+
+  it('reports a user error as exit code 2 with its message, and the process serves the next trial', async () => {
+    const ex = executor();
+    const bad = trial({ units: 'many' }, 1);
+    const h = ex.launch(bad.launch);
+    const exit = await h.done;
+    expect(exit.code).toBe(2);
+    expect(exit.stderrTail).toMatch(/units/);
+    const good = trial(PARAMS, 1);
+    const h2 = ex.launch(good.launch);
+    expect((await h2.done).code).toBe(0);
+    expect(h2.pid).toBe(h.pid);
+  });
+
+  it('a process killed during a trial fails that trial only; the next one gets a new process', async () => {
+    const ex = executor();
+    const victim = trial(PARAMS, 200);
+    const h = ex.launch(victim.launch);
+    while (victim.reports.length === 0) await new Promise((r) => setTimeout(r, 10));
+    process.kill(h.pid, 'SIGKILL');
+    const exit = await h.done;
+    expect(exit.signal).toBe('SIGKILL');
+    expect(exit.code).toBeNull();
+    const next = trial(PARAMS, 1);
+    const h2 = ex.launch(next.launch);
+    expect((await h2.done).code).toBe(0);
+    expect(h2.pid).not.toBe(h.pid);
+    expect(next.leases[0]?.reused).toBe(false);
+  });
+
+  it('times a trial out like a trial process, and closing the pool ends its idle processes', async () => {
+    const pool = new TrainerWorkers(() => {});
+    const slow = trial(PARAMS, 500, { timeoutMs: 1500 });
+    const t = pool.launch(slow.launch);
+    const exit = await t.done;
+    expect(exit.stoppedBy).toBe('timeout');
+    expect(slow.reports.length).toBeGreaterThan(0);
+    expect(isProcessGroupAlive(t.pid)).toBe(true);
+    await pool.close();
+    expect(isProcessGroupAlive(t.pid)).toBe(false);
+  });
+});
