@@ -15,8 +15,9 @@ const ENGINE_OUTSIDE = {
 // The engine's folders, lowest first. A folder imports only from folders of lower rows, never from its
 // own row's other folders nor from above, so no two folders import each other and each can be understood
 // (and tested) with only what is below it. `trainers` is a trial program of its own (a child process
-// speaking the trial protocol, bundled alone): it imports no other engine folder, and the only part of it
-// the engine imports is its config schema, which the study validator checks built-in trainers against.
+// speaking the trial protocol, bundled alone): it imports no other engine folder, and the only parts of it
+// the engine imports are its config schema, which the study validator checks built-in trainers against,
+// and the protocol of a reused trainer process (worker-protocol.ts, no imports), which executors speak.
 const ENGINE_LAYERS = [
   ['trainers'],
   ['study'],
@@ -42,8 +43,12 @@ function engineOrder(folder) {
   }));
   if (folder !== 'trainers') {
     patterns.push({
-      group: ['**/trainers/**', ...(folder === 'study' ? ['!**/trainers/config.js'] : [])],
-      message: `trainers is a trial program of its own; the engine imports only its config schema (trainers/config.ts), from study/ only.`,
+      group: [
+        '**/trainers/**',
+        ...(folder === 'study' ? ['!**/trainers/config.js'] : []),
+        ...(folder === 'executors' ? ['!**/trainers/worker-protocol.js'] : []),
+      ],
+      message: `trainers is a trial program of its own; the engine imports only its config schema (trainers/config.ts, from study/) and its worker protocol (trainers/worker-protocol.ts, from executors/).`,
     });
   }
   return patterns;

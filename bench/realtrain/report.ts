@@ -27,7 +27,16 @@ export interface RunLog {
   seed: number;
   wall_s: number;
   epochs: number;
+  /** One per trial (Nightshift) or per trial process (Optuna): its reports, energy and parameters. */
   processes: ProcessLog[];
+  /**
+   * Nightshift with reused trainer processes: each process's life (start, end in s), which serves several
+   * trials. Process-seconds and the process count come from these when present: a process is paid for
+   * while it waits between trials too.
+   */
+  workers?: { start: number; end: number | null }[];
+  /** CPU seconds of every child process the run reaped (Nightshift: the engine's cutime + cstime growth). */
+  child_cpu_s?: number | null;
 }
 
 export interface RunSummary {
@@ -54,13 +63,14 @@ export function summarize(run: RunLog, target: number): RunSummary {
   const end = (p: ProcessLog): number => p.end ?? run.wall_s;
   const hit = reports.find((r) => r.value >= target - 1e-12) ?? null;
   let toTarget: RunSummary['toTarget'] = null;
+  const lives = run.workers ?? run.processes;
   if (hit) {
     const t = hit.t;
     let joules = 0;
     let processSeconds = 0;
+    for (const p of lives) if (p.start <= t) processSeconds += Math.min(t, p.end ?? run.wall_s) - p.start;
     for (const p of run.processes) {
       if (p.start > t) continue;
-      processSeconds += Math.min(t, end(p)) - p.start;
       // A process still running then: its energy prorated by time. Not its energy at its last report: the
       // two sides do not report alike (the Optuna side reads CPU time at each report; Nightshift's engine
       // hands on its meter's last reading, up to an interval old, which for a 0.3-second breast_cancer
@@ -77,9 +87,9 @@ export function summarize(run: RunLog, target: number): RunSummary {
     best,
     epochs: reports.length,
     joules: run.processes.reduce((s, p) => s + p.energy_j, 0),
-    processSeconds: run.processes.reduce((s, p) => s + (end(p) - p.start), 0),
+    processSeconds: lives.reduce((s, p) => s + ((p.end ?? run.wall_s) - p.start), 0),
     pausedSeconds: run.processes.reduce((s, p) => s + (p.paused_s ?? 0), 0),
-    processes: run.processes.length,
+    processes: lives.length,
     wall: run.wall_s,
     toTarget,
   };

@@ -49,6 +49,8 @@ export function studyYaml(
     samplerOptions?: string;
     /** `scheduler:` options beside its type and mode, the same way (`grace: auto`). */
     schedulerOptions?: string;
+    /** false: a new trainer process per trial (`trainer.reuse_process: false`); default: the study default. */
+    reuseProcess?: boolean;
   },
 ): string {
   const warm = o.warmStart ? `warm_start: {study: ${o.warmStart.study}, db: ${JSON.stringify(o.warmStart.db)}, prior: ${o.warmStart.prior}}\n` : '';
@@ -59,7 +61,7 @@ export function studyYaml(
 trainer:
   builtin: ${JSON.stringify(p.builtin)}
   timeout: 10m
-search_space:
+${o.reuseProcess === false ? '  reuse_process: false\n' : ''}search_space:
 ${space}
 objectives:
   - {metric: ${p.metric}, direction: maximize}

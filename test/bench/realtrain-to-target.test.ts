@@ -34,4 +34,25 @@ describe('cost to target', () => {
     expect(s.joules).toBe(160);
     expect(summarize(run, 0.99).toTarget).toBeNull();
   });
+
+  it('counts reused trainer processes by their lives, the waits between their trials included', () => {
+    const trialsIn = (start: number, end: number, value: number): RunLog['processes'][number] => ({ start, end, energy_j: 10, cpu_s: null, reports: [{ t: end, step: 1, value, energy_j: 10 }] });
+    const run: RunLog = {
+      method: 'm',
+      seed: 0,
+      wall_s: 10,
+      epochs: 3,
+      // Three trials, the first two in one process that waited 0.5 s between them.
+      processes: [trialsIn(0, 1, 0.5), trialsIn(1.5, 3, 0.6), trialsIn(0, 4, 0.9)],
+      workers: [
+        { start: 0, end: 6 },
+        { start: 0, end: null },
+      ],
+    };
+    const s = summarize(run, 0.9);
+    expect(s.processes).toBe(2);
+    expect(s.processSeconds).toBe(6 + 10);
+    // To the target at t = 4: both processes were alive all along, trials or not.
+    expect(s.toTarget).toEqual({ epochs: 3, joules: 30, processSeconds: 4 + 4, wall: 4 });
+  });
 });

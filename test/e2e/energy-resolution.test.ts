@@ -175,7 +175,8 @@ seed: 3
     const startup = page.locator('[data-testid="measured-metrics"] [data-metric="startup_energy_j"]');
     await startup.waitFor();
     expect(Number(await startup.textContent())).toBeCloseTo(slow.metrics.startup_energy_j!, 4);
-    expect(Number(await page.locator(OBJECTIVE_ENERGY).textContent())).toBeCloseTo(slow.values.energy_j!, 4);
+    // The objective is shown to 4 significant digits (a start-up under load can take hundreds of joules).
+    expect(Number(await page.locator(OBJECTIVE_ENERGY).textContent())).toBe(+slow.values.energy_j!.toPrecision(4));
     // The fixed cost's share of the trial's own energy.
     const share = (100 * slow.metrics.startup_energy_j!) / slow.values.energy_j!;
     const text = await page.locator('[data-testid="startup-share"]').textContent();

@@ -45,6 +45,10 @@ describe('engine folder order lint rule', () => {
     expect(await problems('study/x.ts', '../trainers/config.js')).toEqual([]);
     expect(await problems('study/x.ts', '../trainers/main.js')).toHaveLength(1);
     expect(await problems('campaign/x.ts', '../trainers/config.js')).toHaveLength(1);
+    // The reused-process protocol is the one other shared part, and only executors speak it.
+    expect(await problems('executors/x.ts', '../trainers/worker-protocol.js')).toEqual([]);
+    expect(await problems('executors/x.ts', '../trainers/worker.js')).toHaveLength(1);
+    expect(await problems('campaign/x.ts', '../trainers/worker-protocol.js')).toHaveLength(1);
   });
 
   it('allows downward and same-folder imports, and still refuses Electron', async () => {

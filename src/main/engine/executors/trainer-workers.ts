@@ -2,7 +2,7 @@
 // runs in an idle trainer process of the same study and environment when there is one, so it pays Node's,
 // TF.js's and the backend's start-up once per process rather than once per trial (Ray Tune's
 // `reuse_actors`). With stop-based ASHA most trials end after one epoch, and on small data that start-up
-// cost more than the epoch. A process serves one trial at a time; the protocol is runner/worker-protocol.ts.
+// cost more than the epoch. A process serves one trial at a time; the protocol is trainers/worker-protocol.ts.
 //
 // Each trial still looks like a process of its own to the campaign: its own logs in its own folder, its
 // reports, its exit code, a stop (asked for, then SIGTERM/SIGKILL to the process after the grace period),
@@ -16,7 +16,7 @@ import { LineSplitter } from '../runner/lines.js';
 import { BoundedLog } from '../runner/logs.js';
 import { mergedEnv, type TrialExit } from '../runner/process.js';
 import { MAX_REPORT_LINE_CHARS, parseReportLine } from '../runner/protocol.js';
-import { parseFence, PER_TRIAL_ENV, WORKER_FENCE, type WorkerExit } from '../runner/worker-protocol.js';
+import { parseFence, PER_TRIAL_ENV, WORKER_FENCE, type WorkerExit } from '../trainers/worker-protocol.js';
 import type { TrialLaunch } from './types.js';
 
 /** A process goes back after this long without a trial (it holds ~200 MB and, on a GPU, its context). */

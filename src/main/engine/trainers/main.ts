@@ -31,7 +31,7 @@ Output: one line per epoch on stdout:
   and to backend.json in the checkpoint folder.
 
 Reused process: with --worker, the trainer runs trial after trial, each started by a line
-  {"run": {"env": {...}}} on stdin (src/main/engine/runner/worker-protocol.ts); the engine does this
+  {"run": {"env": {...}}} on stdin (src/main/engine/trainers/worker-protocol.ts); the engine does this
   unless the study sets trainer.reuse_process: false.
 
 Precision: TF.js trains in float32 only; fp16, bf16 and mixed precision are not available, so there is no

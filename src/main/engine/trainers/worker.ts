@@ -1,9 +1,9 @@
 // A reused trainer process (`builtin-trainer.mjs --worker`): runs one trial after another, each started by a
 // line on stdin, so Node, TF.js and the backend load once per process rather than once per trial. The
-// protocol is in runner/worker-protocol.ts; each trial behaves as in a process of its own (same reports,
+// protocol is in worker-protocol.ts; each trial behaves as in a process of its own (same reports,
 // same exit codes), and a stop ends it between two batches instead of by a signal.
 import { createInterface } from 'node:readline';
-import { PER_TRIAL_ENV, WORKER_FENCE, type WorkerCommand } from '../runner/worker-protocol.js';
+import { PER_TRIAL_ENV, WORKER_FENCE, type WorkerCommand } from './worker-protocol.js';
 import { EXIT_USER_ERROR, TrainerUserError } from './errors.js';
 import { trainFromEnv } from './from-env.js';
 import { StartupClock } from './startup-clock.js';
