@@ -158,6 +158,10 @@ class Worker {
     return true;
   }
 
+  get isKilled(): boolean {
+    return this.killing !== null;
+  }
+
   kill(): Promise<void> {
     this.child.stdin?.end();
     return (this.killing ??= killProcessGroup(this.pid, this.job?.launch.killGraceMs ?? 2000));
@@ -267,7 +271,7 @@ export class TrainerWorkers {
     }
     const shared = Object.fromEntries(Object.entries(t.env).filter(([k]) => !perTrial.has(k)).sort(([a], [b]) => (a < b ? -1 : 1)));
     const key = JSON.stringify([t.argv, t.cwd, shared]);
-    let worker = this.idleByKey.get(key)?.pop() ?? null;
+    let worker = this.takeIdle(key);
     const reused = worker !== null;
     if (worker === null) {
       const spawned = this.spawn(key, t, shared);
@@ -299,12 +303,27 @@ export class TrainerWorkers {
     const list = this.idleByKey.get(w.key) ?? [];
     list.push(w);
     this.idleByKey.set(w.key, list);
-    w.idleTimer = setTimeout(() => void w.kill(), IDLE_MS);
+    w.idleTimer = setTimeout(() => {
+      this.unlist(w);
+      void w.kill();
+    }, IDLE_MS);
     w.idleTimer.unref();
   }
 
   forget(w: Worker): void {
     this.all.delete(w);
+    this.unlist(w);
+  }
+
+  /** An idle process of this key that is still alive (one may have died since it went idle). */
+  private takeIdle(key: string): Worker | null {
+    for (let w = this.idleByKey.get(key)?.pop(); w !== undefined; w = this.idleByKey.get(key)?.pop()) {
+      if (w.alive && !w.isKilled) return w;
+    }
+    return null;
+  }
+
+  private unlist(w: Worker): void {
     const list = this.idleByKey.get(w.key);
     if (!list) return;
     const rest = list.filter((x) => x !== w);

@@ -84,9 +84,11 @@ export async function runWorker(): Promise<void> {
     }
     wake?.();
   });
-  // The engine is gone (or closed the pipe to retire this worker): nothing more will come.
+  // The engine is gone (or closed the pipe to retire this worker): nothing more will come, and nobody reads
+  // the running trial's reports, so it ends at its next batch rather than training on as an orphan.
   lines.on('close', () => {
     ended = true;
+    if (busy) stopped = true;
     wake?.();
   });
   for (;;) {
