@@ -121,6 +121,27 @@ describe('reused built-in trainer processes', () => {
     expect(h2.pid).toBe(h.pid);
   });
 
+  it('freezes a trial at a rung and lets it go on, or stops it while frozen and keeps the process (mode: pause)', async () => {
+    const ex = executor();
+    const paused = trial(PARAMS, 200);
+    const h = ex.launch(paused.launch);
+    while (paused.reports.length === 0) await new Promise((r) => setTimeout(r, 10));
+    expect(h.pause?.()).toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    const frozenAt = paused.reports.length;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(paused.reports.length).toBe(frozenAt);
+    expect(h.resume?.()).toBe(true);
+    while (paused.reports.length === frozenAt) await new Promise((r) => setTimeout(r, 10));
+    expect(h.pause?.()).toBe(true);
+    // A stop reaches a frozen process too: it is woken to end the trial, and serves the next one.
+    expect((await h.stop('pruned while paused')).code).toBe(143);
+    const next = trial(PARAMS, 1);
+    const h2 = ex.launch(next.launch);
+    expect((await h2.done).code).toBe(0);
+    expect(h2.pid).toBe(h.pid);
+  });
+
   it('a process killed during a trial fails that trial only; the next one gets a new process', async () => {
     const ex = executor();
     const victim = trial(PARAMS, 200);

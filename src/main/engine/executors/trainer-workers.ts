@@ -9,12 +9,11 @@
 // a timeout, a pause (SIGSTOP). A process that crashed, was killed, or ended a trial in an unknown state is
 // never given another one.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { killProcessGroup, signalProcessGroup } from '../runner/groups.js';
 import { LineSplitter } from '../runner/lines.js';
 import { BoundedLog } from '../runner/logs.js';
-import { mergedEnv, type TrialExit } from '../runner/process.js';
+import { launchProblem, mergedEnv, STDERR_TAIL_CHARS, tailOf, type TrialExit } from '../runner/process.js';
 import { MAX_REPORT_LINE_CHARS, parseReportLine } from '../runner/protocol.js';
 import { parseFence, PER_TRIAL_ENV, WORKER_FENCE, type WorkerExit } from '../trainers/worker-protocol.js';
 import type { TrialLaunch } from './types.js';
@@ -23,7 +22,6 @@ import type { TrialLaunch } from './types.js';
 const IDLE_MS = 15_000;
 /** Retired after this many trials, so a slow leak in a backend cannot grow without bound. */
 const MAX_TRIALS = 200;
-const STDERR_TAIL_CHARS = 2048;
 /** Exit codes after which the process is known to be clean: done, a user error, stopped between batches. */
 const CLEAN_EXITS = new Set([0, 2, 143]);
 
@@ -73,13 +71,6 @@ class Job {
     this.stderrLog = new BoundedLog(path.join(launch.dir, 'stderr.log'), launch.maxLogBytes);
   }
 
-  tail(): string {
-    const text = this.stderrText;
-    if (text.length <= STDERR_TAIL_CHARS) return text.trimEnd();
-    const cut = text.slice(-STDERR_TAIL_CHARS);
-    const nl = cut.indexOf('\n');
-    return (nl >= 0 && nl < cut.length - 1 ? cut.slice(nl + 1) : cut).trimEnd();
-  }
 }
 
 class Worker {
@@ -239,7 +230,7 @@ class Worker {
       signal: how.signal,
       stoppedBy: job.stoppedBy,
       spawnError: null,
-      stderrTail: job.tail(),
+      stderrTail: tailOf(job.stderrText),
       reportCount: job.reportCount,
       durationMs: performance.now() - job.started,
     });
@@ -259,16 +250,8 @@ export class TrainerWorkers {
       const done = Promise.resolve(exit);
       return { pid: 0, reused: false, done, stop: () => done, pause: () => false, resume: () => false };
     };
-    try {
-      mkdirSync(t.dir, { recursive: true });
-    } catch (e) {
-      return failed(`could not create log folder ${t.dir}: ${(e as Error).message}`);
-    }
-    try {
-      if (!statSync(t.cwd).isDirectory()) return failed(`working directory is not a folder: ${t.cwd}`);
-    } catch {
-      return failed(`working directory not found: ${t.cwd}`);
-    }
+    const unlaunchable = launchProblem(t.argv, t.dir, t.cwd);
+    if (unlaunchable !== null) return failed(unlaunchable);
     const shared = Object.fromEntries(Object.entries(t.env).filter(([k]) => !perTrial.has(k)).sort(([a], [b]) => (a < b ? -1 : 1)));
     const key = JSON.stringify([t.argv, t.cwd, shared]);
     let worker = this.takeIdle(key);
@@ -332,8 +315,7 @@ export class TrainerWorkers {
   }
 
   private spawn(key: string, t: TrialLaunch, shared: Record<string, string>): Worker | string {
-    const command = t.argv[0] ?? '';
-    if (command === '') return 'empty command: the trainer command needs at least one element';
+    const command = t.argv[0]!;
     let child: ChildProcess;
     try {
       child = spawn(command, [...t.argv.slice(1), '--worker'], {

@@ -72,7 +72,8 @@ export interface TrialProcess {
   resume(): boolean;
 }
 
-const STDERR_TAIL_CHARS = 2048;
+/** How much of a trial's stderr its exit keeps (the tail); callers keep twice this to cut it at a line. */
+export const STDERR_TAIL_CHARS = 2048;
 /** After the group is gone, how long a pipe may stay open (held by a process that left the group via setsid). */
 const PIPE_DRAIN_MS = 2_000;
 
@@ -82,7 +83,8 @@ function spawnErrorMessage(command: string, error: NodeJS.ErrnoException): strin
   return `could not start ${command}: ${error.message}`;
 }
 
-function tailOf(text: string): string {
+/** The last STDERR_TAIL_CHARS of `text`, cut at a line start, trailing whitespace trimmed. */
+export function tailOf(text: string): string {
   if (text.length <= STDERR_TAIL_CHARS) return text.trimEnd();
   const cut = text.slice(-STDERR_TAIL_CHARS);
   const firstNewline = cut.indexOf('\n');
@@ -100,6 +102,22 @@ export function mergedEnv(env: Record<string, string>): Record<string, string> {
   const merged: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) merged[k] = v;
   return Object.assign(merged, env);
+}
+
+/** Why a trial cannot be launched before spawning it (no command, no log folder, no cwd), or null. */
+export function launchProblem(argv: readonly string[], logDir: string, cwd: string): string | null {
+  if ((argv[0] ?? '') === '') return 'empty command: the trainer command needs at least one element';
+  try {
+    mkdirSync(logDir, { recursive: true });
+  } catch (e) {
+    return `could not create log folder ${logDir}: ${(e as Error).message}`;
+  }
+  // spawn reports a missing cwd as ENOENT on the command, which would blame the wrong thing.
+  try {
+    return statSync(cwd).isDirectory() ? null : `working directory is not a folder: ${cwd}`;
+  } catch {
+    return `working directory not found: ${cwd}`;
+  }
 }
 
 export function launchTrial(opts: LaunchOptions): TrialProcess {
@@ -128,18 +146,8 @@ export function launchTrial(opts: LaunchOptions): TrialProcess {
     return { pid: 0, logFiles, done, stop: () => done, pause: () => false, resume: () => false };
   };
 
-  if (command === '') return failBeforeSpawn('empty command: the trainer command needs at least one element');
-  try {
-    mkdirSync(opts.logDir, { recursive: true });
-  } catch (e) {
-    return failBeforeSpawn(`could not create log folder ${opts.logDir}: ${(e as Error).message}`);
-  }
-  // spawn reports a missing cwd as ENOENT on the command, which would blame the wrong thing.
-  try {
-    if (!statSync(opts.cwd).isDirectory()) return failBeforeSpawn(`working directory is not a folder: ${opts.cwd}`);
-  } catch {
-    return failBeforeSpawn(`working directory not found: ${opts.cwd}`);
-  }
+  const unlaunchable = launchProblem(opts.argv, opts.logDir, opts.cwd);
+  if (unlaunchable !== null) return failBeforeSpawn(unlaunchable);
 
   let child: ChildProcess;
   try {
