@@ -18,7 +18,7 @@ import { MAX_REPORT_LINE_CHARS, parseReportLine } from '../runner/protocol.js';
 import { parseFence, PER_TRIAL_ENV, WORKER_FENCE, type WorkerExit } from '../trainers/worker-protocol.js';
 import type { TrialLaunch } from './types.js';
 
-/** A process goes back after this long without a trial (it holds ~200 MB and, on a GPU, its context). */
+/** A process exits after this long without a trial (it holds 250-360 MB of RSS and, on a GPU, its context). */
 const IDLE_MS = 15_000;
 /** Retired after this many trials, so a slow leak in a backend cannot grow without bound. */
 const MAX_TRIALS = 200;
@@ -70,7 +70,6 @@ class Job {
     this.stdoutLog = new BoundedLog(path.join(launch.dir, 'stdout.log'), launch.maxLogBytes);
     this.stderrLog = new BoundedLog(path.join(launch.dir, 'stderr.log'), launch.maxLogBytes);
   }
-
 }
 
 class Worker {
