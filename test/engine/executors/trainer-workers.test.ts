@@ -83,6 +83,8 @@ describe('reused built-in trainer processes', () => {
     expect(logA).toContain('startup: modules');
     expect(logB).toMatch(/startup: backend \d+ ms/);
     expect(logB).not.toContain('modules');
+    // The dataset the process decoded for the first trial is still in memory for the second.
+    expect(logB).toContain('data cache: hit in memory');
     expect(logA + logB).not.toContain('@nightshift-worker');
     expect(readFileSync(path.join(b.launch.dir, 'stdout.log'), 'utf8').trim().split('\n')).toHaveLength(3);
 
@@ -106,6 +108,25 @@ describe('reused built-in trainer processes', () => {
     expect((await h2.done).code).toBe(0);
     expect(h2.pid).toBe(h.pid);
     expect(next.leases[0]?.reused).toBe(true);
+  });
+
+  it('reads a data file changed between two trials again instead of serving the old one from memory', async () => {
+    const ex = executor();
+    const file = writeSynthetic(path.join(home, 'changing.csv'), 300, 7);
+    const builtin = JSON.stringify({ model: 'mlp', dataset: { csv: file, target: 'y' } });
+    const first = trial(PARAMS, 1);
+    first.launch.env.NIGHTSHIFT_BUILTIN = builtin;
+    const h = ex.launch(first.launch);
+    expect((await h.done).code).toBe(0);
+    writeSynthetic(file, 500, 8);
+    const second = trial(PARAMS, 1);
+    second.launch.env.NIGHTSHIFT_BUILTIN = builtin;
+    const h2 = ex.launch(second.launch);
+    expect((await h2.done).code).toBe(0);
+    expect(h2.pid).toBe(h.pid);
+    const log = readFileSync(path.join(second.launch.dir, 'stderr.log'), 'utf8');
+    expect(log).not.toContain('in memory');
+    expect(log).toMatch(/data cache: stale/);
   });
 
   it('reports a user error as exit code 2 with its message, and the process serves the next trial', async () => {

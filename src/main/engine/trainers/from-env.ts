@@ -15,7 +15,9 @@ export interface TrainIo {
   report(metrics: Report): void;
   log(line: string): void;
   clock?: StartupClock;
+  /** A reused trainer process: how the engine asks to end the trial, and the data kept for the next one. */
   shouldStop?: () => boolean;
+  keepData?: boolean;
 }
 
 /** Reads a variable of `vars`; unset and empty are the same. */
@@ -88,5 +90,6 @@ export async function trainFromEnv(env: EnvLookup, io: TrainIo): Promise<void> {
     report: io.report,
     log: io.log,
     shouldStop: io.shouldStop,
+    keepData: io.keepData,
   });
 }

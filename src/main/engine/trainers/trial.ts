@@ -35,6 +35,8 @@ export interface TrialOptions {
   log(line: string): void;
   /** Set in a reused trainer process: true once the engine asked to end this trial (see trainEpoch). */
   shouldStop?: () => boolean;
+  /** A reused trainer process: keep the decoded dataset in memory for its next trial. */
+  keepData?: boolean;
 }
 
 export interface Fidelity {
@@ -94,7 +96,7 @@ function loadSplitData(o: TrialOptions): SplitData {
     o.log(`data: decoded in ${Math.round(performance.now() - t0)} ms (no NIGHTSHIFT_DATA_CACHE_DIR, not cached)`);
     return built;
   }
-  return loadCached(o.dataCacheDir, o.config.dataset, splitOptions(o.config), build, o.log);
+  return loadCached(o.dataCacheDir, o.config.dataset, splitOptions(o.config), build, o.log, o.keepData === true);
 }
 
 /** Trains to `epochs`; returns the last report (null when the checkpoint was already there). */

@@ -42,6 +42,7 @@ async function runOne(vars: Record<string, string>, clock: StartupClock, isStopp
       report: (m) => void process.stdout.write(`@nightshift ${JSON.stringify(m)}\n`),
       log: (line) => void process.stderr.write(`[nightshift] ${line}\n`),
       shouldStop: isStopped,
+      keepData: true,
     });
     return 0;
   } catch (err) {
