@@ -15,6 +15,7 @@ import { LineSplitter } from '../runner/lines.js';
 import { BoundedLog } from '../runner/logs.js';
 import { launchProblem, mergedEnv, STDERR_TAIL_CHARS, tailOf, type TrialExit } from '../runner/process.js';
 import { MAX_REPORT_LINE_CHARS, parseReportLine } from '../runner/protocol.js';
+import { TrialTimeout } from '../runner/trial-timeout.js';
 import { parseFence, PER_TRIAL_ENV, WORKER_FENCE, type WorkerExit } from '../trainers/worker-protocol.js';
 import type { TrialLaunch } from './types.js';
 
@@ -56,17 +57,15 @@ class Job {
   stdoutFence: WorkerExit | null = null;
   stderrFenced = false;
   paused = false;
-  timer: NodeJS.Timeout | null = null;
+  /** Set by the process that runs it (a timeout stops the trial there). */
+  timeout: TrialTimeout | null = null;
   killTimer: NodeJS.Timeout | null = null;
-  timeLeftMs: number | null;
-  timerSince = performance.now();
   readonly stdoutLog: BoundedLog;
   readonly stderrLog: BoundedLog;
   resolve!: (exit: TrialExit) => void;
 
   constructor(readonly launch: TrialLaunch) {
     this.done = new Promise((resolve) => (this.resolve = resolve));
-    this.timeLeftMs = launch.timeoutMs;
     this.stdoutLog = new BoundedLog(path.join(launch.dir, 'stdout.log'), launch.maxLogBytes);
     this.stderrLog = new BoundedLog(path.join(launch.dir, 'stderr.log'), launch.maxLogBytes);
   }
@@ -111,7 +110,7 @@ class Worker {
     this.trials += 1;
     const env = Object.fromEntries(Object.entries(job.launch.env).filter(([k]) => perTrial.has(k)));
     this.child.stdin?.write(JSON.stringify({ run: { env } }) + '\n');
-    this.armTimer(job);
+    job.timeout = new TrialTimeout(job.launch.timeoutMs, () => void this.stop(job, 'timeout'));
   }
 
   stop(job: Job, reason: string): Promise<TrialExit> {
@@ -132,11 +131,7 @@ class Worker {
     if (this.job !== job || job.paused || job.killTimer !== null || !this.alive) return false;
     if (!signalProcessGroup(this.pid, 'SIGSTOP')) return false;
     job.paused = true;
-    if (job.timer !== null) {
-      clearTimeout(job.timer);
-      job.timer = null;
-      job.timeLeftMs = job.timeLeftMs === null ? null : job.timeLeftMs - (performance.now() - job.timerSince);
-    }
+    job.timeout?.hold();
     return true;
   }
 
@@ -144,7 +139,7 @@ class Worker {
     if (this.job !== job || !job.paused) return false;
     job.paused = false;
     signalProcessGroup(this.pid, 'SIGCONT');
-    this.armTimer(job);
+    job.timeout?.run();
     return true;
   }
 
@@ -155,12 +150,6 @@ class Worker {
   kill(): Promise<void> {
     this.child.stdin?.end();
     return (this.killing ??= killProcessGroup(this.pid, this.job?.launch.killGraceMs ?? 2000));
-  }
-
-  private armTimer(job: Job): void {
-    if (job.timeLeftMs === null) return;
-    job.timerSince = performance.now();
-    job.timer = setTimeout(() => void this.stop(job, 'timeout'), Math.max(0, job.timeLeftMs));
   }
 
   private onStdout(line: string, overlong: boolean): void {
@@ -221,7 +210,7 @@ class Worker {
   }
 
   private async settle(job: Job, how: { code: number | null; signal: NodeJS.Signals | null }): Promise<void> {
-    if (job.timer !== null) clearTimeout(job.timer);
+    job.timeout?.clear();
     if (job.killTimer !== null) clearTimeout(job.killTimer);
     await Promise.all([job.stdoutLog.close(), job.stderrLog.close()]);
     job.resolve({

@@ -10,6 +10,7 @@ import { LineSplitter } from './lines.js';
 import { killProcessesWithEnv } from './marked.js';
 import { BoundedLog, DEFAULT_MAX_LOG_BYTES } from './logs.js';
 import { MAX_REPORT_LINE_CHARS, REPORT_PREFIX, parseReportLine } from './protocol.js';
+import { TrialTimeout } from './trial-timeout.js';
 
 export { DEFAULT_MAX_LOG_BYTES };
 
@@ -213,16 +214,7 @@ export function launchTrial(opts: LaunchOptions): TrialProcess {
   let killing: Promise<void> | null = null;
   const killGroup = (): Promise<void> => (killing ??= killProcessGroup(pid, opts.killGraceMs));
 
-  let timer: NodeJS.Timeout | null = null;
-  /** What is left of the timeout, and since when it runs (a paused trial's clock stands still). */
-  let timeLeftMs = opts.timeoutMs;
-  let timerSince = performance.now();
-  const armTimer = (): void => {
-    if (timeLeftMs === null || pid <= 0) return;
-    timerSince = performance.now();
-    timer = setTimeout(() => void stop('timeout'), Math.max(0, timeLeftMs));
-  };
-  armTimer();
+  const timeout = new TrialTimeout(pid > 0 ? opts.timeoutMs : null, () => void stop('timeout'));
   let paused = false;
 
   let finished = false;
@@ -231,7 +223,7 @@ export function launchTrial(opts: LaunchOptions): TrialProcess {
     finished = true;
     exited = true;
     const durationMs = performance.now() - started;
-    if (timer !== null) clearTimeout(timer);
+    timeout.clear();
     if (spawnError === null) {
       // The leader is gone; children it left behind are the trial's too (the NNI lesson: they must not live on).
       if (isProcessGroupAlive(pid)) await killGroup();
@@ -276,11 +268,7 @@ export function launchTrial(opts: LaunchOptions): TrialProcess {
     if (exited || pid === 0 || paused || killing !== null) return false;
     if (!signalProcessGroup(pid, 'SIGSTOP')) return false;
     paused = true;
-    if (timer !== null) {
-      clearTimeout(timer);
-      timer = null;
-      timeLeftMs = timeLeftMs === null ? null : timeLeftMs - (performance.now() - timerSince);
-    }
+    timeout.hold();
     return true;
   }
 
@@ -288,7 +276,7 @@ export function launchTrial(opts: LaunchOptions): TrialProcess {
     if (!paused || exited) return false;
     paused = false;
     signalProcessGroup(pid, 'SIGCONT');
-    armTimer();
+    timeout.run();
     return true;
   }
 
