@@ -32,6 +32,7 @@ const VARIANTS: NightshiftVariant[] = [
   { label: 'gp-asha-promote', sampler: 'gp', scheduler: 'asha', mode: 'promote' },
   { label: 'gp-asha-pause', sampler: 'gp', scheduler: 'asha', mode: 'pause' },
   { label: 'gp-hyperband-stop', sampler: 'gp', scheduler: 'hyperband', mode: 'stop' },
+  { label: 'gp-hyperband-promote', sampler: 'gp', scheduler: 'hyperband', mode: 'promote' },
   // A new trainer process for every trial (trainer.reuse_process: false), as before reuse was the default.
   { label: 'gp-asha-stop-fresh', sampler: 'gp', scheduler: 'asha', mode: 'stop', reuseProcess: false },
   { label: 'gp-hyperband-stop-fresh', sampler: 'gp', scheduler: 'hyperband', mode: 'stop', reuseProcess: false },

@@ -8,7 +8,8 @@ import { Campaign } from '../../src/main/engine/campaign/campaign.js';
 import type { EngineEvent } from '../../src/main/engine/campaign/events.js';
 import { STRATEGIES } from '../../src/main/engine/campaign/strategy.js';
 import { EnergyLedger, recorded } from '../../src/main/engine/lineage/index.js';
-import { workerEvents, type WorkerEvent } from '../../src/main/engine/executors/trainer-workers.js';
+import { LocalExecutor } from '../../src/main/engine/executors/local.js';
+import type { WorkerEvent } from '../../src/main/engine/executors/trainer-workers.js';
 import { Meter } from '../../src/main/engine/metering/index.js';
 import { readSelfChildTicks } from '../../src/main/engine/metering/reaped-cpu.js';
 import { CLOCK_TICKS_PER_S } from '../../src/main/engine/metering/proc.js';
@@ -76,11 +77,10 @@ export async function runNightshift(
       if (w) w.end = at;
     }
   };
-  workerEvents.add(onWorker);
   const meter = await Meter.start({ idleSeconds: 1, cpuWatts: CPU_WATTS });
   const childTicks0 = readSelfChildTicks();
   try {
-    campaign = Campaign.open({ store, spec: loadStudyFile(file, STRATEGIES), artifacts: dir, emit, openSource: warmStart ? openStoreReader : undefined });
+    campaign = Campaign.open({ store, spec: loadStudyFile(file, STRATEGIES), artifacts: dir, emit, executor: new LocalExecutor({ onWorkerLife: onWorker }), openSource: warmStart ? openStoreReader : undefined });
     campaign.useMeter(meter);
     const started = performance.now();
     await campaign.run();
@@ -113,7 +113,6 @@ export async function runNightshift(
     );
     return { method: `nightshift-${variant.label}`, seed, wall_s: wall, epochs, processes: list, ...(lives.length ? { workers: lives } : {}), child_cpu_s: childCpuS };
   } finally {
-    workerEvents.delete(onWorker);
     await meter.stop();
     store.close();
   }

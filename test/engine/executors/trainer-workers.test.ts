@@ -9,6 +9,7 @@ import { LocalExecutor } from '../../../src/main/engine/executors/local.js';
 import { TrainerWorkers } from '../../../src/main/engine/executors/trainer-workers.js';
 import type { TrialLaunch, TrialLease } from '../../../src/main/engine/executors/types.js';
 import { isProcessGroupAlive } from '../../../src/main/engine/runner/groups.js';
+import { waitFor } from '../../helpers/procs.js';
 import { writeSynthetic } from '../trainers/synthetic.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -98,7 +99,7 @@ describe('reused built-in trainer processes', () => {
     const ex = executor();
     const long = trial(PARAMS, 200);
     const h = ex.launch(long.launch);
-    while (long.reports.length === 0) await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => long.reports.length > 0, 60_000, 'the long trial\'s first report');
     const exit = await h.stop('pruned at rung 1');
     expect(exit.stoppedBy).toBe('pruned at rung 1');
     expect(exit.code).toBe(143);
@@ -146,14 +147,14 @@ describe('reused built-in trainer processes', () => {
     const ex = executor();
     const paused = trial(PARAMS, 200);
     const h = ex.launch(paused.launch);
-    while (paused.reports.length === 0) await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => paused.reports.length > 0, 60_000, 'the trial\'s first report');
     expect(h.pause?.()).toBe(true);
     await new Promise((r) => setTimeout(r, 300));
     const frozenAt = paused.reports.length;
     await new Promise((r) => setTimeout(r, 300));
     expect(paused.reports.length).toBe(frozenAt);
     expect(h.resume?.()).toBe(true);
-    while (paused.reports.length === frozenAt) await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => paused.reports.length > frozenAt, 60_000, 'a report after the resume');
     expect(h.pause?.()).toBe(true);
     // A stop reaches a frozen process too: it is woken to end the trial, and serves the next one.
     expect((await h.stop('pruned while paused')).code).toBe(143);
@@ -167,7 +168,7 @@ describe('reused built-in trainer processes', () => {
     const ex = executor();
     const victim = trial(PARAMS, 200);
     const h = ex.launch(victim.launch);
-    while (victim.reports.length === 0) await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => victim.reports.length > 0, 60_000, 'the victim\'s first report');
     process.kill(h.pid, 'SIGKILL');
     const exit = await h.done;
     expect(exit.signal).toBe('SIGKILL');
@@ -180,7 +181,7 @@ describe('reused built-in trainer processes', () => {
   });
 
   it('times a trial out like a trial process, and closing the pool ends its idle processes', async () => {
-    const pool = new TrainerWorkers(() => {});
+    const pool = new TrainerWorkers({ onReaped: () => {} });
     const slow = trial(PARAMS, 500, { timeoutMs: 1500 });
     const t = pool.launch(slow.launch);
     const exit = await t.done;

@@ -3,13 +3,18 @@
 import { reapedCpu } from '../metering/index.js';
 import { killProcessGroup } from '../runner/groups.js';
 import { launchTrial, type TrialExit } from '../runner/process.js';
-import { TrainerWorkers } from './trainer-workers.js';
+import { TrainerWorkers, type WorkerEvent } from './trainer-workers.js';
 import type { Executor, ExecutorExit, TrialHandle, TrialLaunch, TrialLease } from './types.js';
 
 export class LocalExecutor implements Executor {
   readonly kind = 'local' as const;
-  // The meter charges a trial what it used after its last read from the moment it was reaped.
-  private readonly workers = new TrainerWorkers((pid) => reapedCpu.atExit(pid));
+  private readonly workers: TrainerWorkers;
+
+  /** `onWorkerLife`: told when a reused trainer process starts and ends (benchmarks count their lives). */
+  constructor(opts: { onWorkerLife?: (e: WorkerEvent) => void } = {}) {
+    // The meter charges a trial what it used after its last read from the moment it was reaped.
+    this.workers = new TrainerWorkers({ onReaped: (pid) => reapedCpu.atExit(pid), onLife: opts.onWorkerLife });
+  }
 
   launch(t: TrialLaunch): TrialHandle {
     if (t.reuseProcess) return this.launchReused(t);

@@ -35,9 +35,12 @@ export interface WorkerEvent {
   at: number;
 }
 
-/** What the pool started and ended, for benchmarks that count process-seconds (listeners must not throw). */
-export const workerEvents = new Set<(e: WorkerEvent) => void>();
-const tell = (e: WorkerEvent): void => workerEvents.forEach((l) => l(e));
+export interface WorkerHooks {
+  /** A process was reaped (the meter reads its CPU tail then). */
+  onReaped(pid: number): void;
+  /** A process started or ended: for whoever counts process lives (a benchmark); must not throw. */
+  onLife?(e: WorkerEvent): void;
+}
 
 export interface WorkerTrial {
   pid: number;
@@ -85,7 +88,7 @@ class Worker {
     readonly key: string,
     private readonly child: ChildProcess,
     private readonly pool: TrainerWorkers,
-    private readonly onReaped: (pid: number) => void,
+    private readonly hooks: WorkerHooks,
   ) {
     this.pid = child.pid ?? 0;
     this.out = new LineSplitter(MAX_REPORT_LINE_CHARS, (line, overlong) => this.onStdout(line, overlong));
@@ -98,11 +101,11 @@ class Worker {
     // Reaped at 'exit' (the meter reads its tail then); its last lines are read by 'close'.
     child.once('exit', () => {
       this.alive = false;
-      if (this.pid > 0) this.onReaped(this.pid);
-      tell({ type: 'exited', pid: this.pid, at: performance.now() });
+      if (this.pid > 0) this.hooks.onReaped(this.pid);
+      this.hooks.onLife?.({ type: 'exited', pid: this.pid, at: performance.now() });
     });
     child.once('close', (code: number | null, signal: NodeJS.Signals | null) => this.onClose(code, signal));
-    tell({ type: 'started', pid: this.pid, at: performance.now() });
+    this.hooks.onLife?.({ type: 'started', pid: this.pid, at: performance.now() });
   }
 
   run(job: Job): void {
@@ -229,7 +232,7 @@ export class TrainerWorkers {
   private readonly idleByKey = new Map<string, Worker[]>();
   private readonly all = new Set<Worker>();
 
-  constructor(private readonly onReaped: (pid: number) => void) {}
+  constructor(private readonly hooks: WorkerHooks) {}
 
   launch(t: TrialLaunch): WorkerTrial {
     const started = performance.now();
@@ -321,7 +324,7 @@ export class TrainerWorkers {
       child.on('error', () => {});
       return `could not start ${command}`;
     }
-    const w = new Worker(key, child, this, this.onReaped);
+    const w = new Worker(key, child, this, this.hooks);
     this.all.add(w);
     return w;
   }
