@@ -8,6 +8,8 @@
 //   realtrain                 bench/realtrain/main.ts options: --problem --seeds --epochs --parallel --methods --out
 //                             --transfer prior,replay (cold GP+ASHA against warm-started from another seed's study)
 //                             (real TF.js training, minutes per run: not in the default set; builds the trainer first)
+//   realtrain-gaps            bench/realtrain/gap-trace.ts options: --problem --seed --marks (where the time between
+//                             two trials of a reused trainer process goes: store writes, the sampler's ask)
 //   realtrain-intervals       bench/realtrain/intervals-main.ts options: --files a.json,b.json --pool true (bootstrap
 //                             intervals of earlier realtrain results' ratios to Optuna, per file or pooled; trains nothing)
 //   transfer                  bench/lcbench/transfer.ts options: --seeds --pairs --variants --workers --epochs --data --out
@@ -29,8 +31,9 @@ const TRANSFER_FLAGS = ['--seeds', '--pairs', '--variants', '--workers', '--epoc
 const CURVE_DIAGNOSE_FLAGS = ['--task', '--seed', '--data', '--out'];
 const CURVE_REPLAY_FLAGS = ['--files', '--options'];
 const INTERVALS_FLAGS = ['--files', '--pool'];
+const GAPS_FLAGS = ['--problem', '--seed', '--marks'];
 // Suites run only when named in --only.
-const EXTRA_SUITES = ['eventloop', 'realtrain', 'realtrain-intervals', 'transfer', 'curve-diagnose', 'curve-replay'];
+const EXTRA_SUITES = ['eventloop', 'realtrain', 'realtrain-gaps', 'realtrain-intervals', 'transfer', 'curve-diagnose', 'curve-replay'];
 
 const argv = process.argv.slice(2);
 const pairs = [];
@@ -54,6 +57,7 @@ if (mainSuites.length) runs.push(['bench/main.ts', ['--only', mainSuites.join(',
 if (only.includes('lcbench')) runs.push(['bench/lcbench/main.ts', pick(LCBENCH_FLAGS)]);
 if (only.includes('eventloop')) runs.push(['bench/eventloop/main.ts', pick(EVENTLOOP_FLAGS)]);
 if (only.includes('realtrain')) runs.push(['bench/realtrain/main.ts', pick(REALTRAIN_FLAGS)]);
+if (only.includes('realtrain-gaps')) runs.push(['bench/realtrain/gap-trace.ts', pick(GAPS_FLAGS)]);
 if (only.includes('realtrain-intervals')) runs.push(['bench/realtrain/intervals-main.ts', pick(INTERVALS_FLAGS)]);
 if (only.includes('transfer')) runs.push(['bench/lcbench/transfer.ts', pick(TRANSFER_FLAGS)]);
 if (only.includes('curve-diagnose')) runs.push(['bench/lcbench/curve-diagnose.ts', pick(CURVE_DIAGNOSE_FLAGS)]);
@@ -61,7 +65,7 @@ if (only.includes('curve-replay')) runs.push(['bench/lcbench/curve-replay.ts', p
 
 // The event-loop suite runs `nightshift serve` from the CLI bundle, and realtrain's trials run the bundled
 // trainer (out/trainers/builtin-trainer.mjs): build them from these sources first.
-if (only.includes('eventloop') || only.includes('realtrain')) {
+if (only.includes('eventloop') || only.includes('realtrain') || only.includes('realtrain-gaps')) {
   const built = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-cli.mjs')], { cwd: root, stdio: 'inherit' });
   if (built.status !== 0) process.exit(built.status ?? 1);
 }

@@ -8,7 +8,10 @@ Runs unchanged on a CUDA GPU and on a CPU. What a Nightshift study of a PyTorch 
 - ``nightshift.report`` after every epoch, so schedulers can stop a poor trial early;
 - checkpoint and resume: a trial promoted to more epochs (ASHA, Hyperband) continues from its last epoch;
 - ``--fold K --folds N``: hold out fold K of N (a finalists stage with ``folds`` sets them), else a fixed split;
-- deterministic seeding: the same seed gives the same result on the same hardware.
+- deterministic seeding: the same seed gives the same result on the same hardware;
+- ``nightshift.run(main)``: with ``reuse_process: true`` in the study one Python process runs trial after
+  trial, so importing torch (a second or more), CUDA initialisation and loading the data are paid once per
+  process; each trial still parses its own command line and builds its own model.
 
 By hand: ``python3 torch-digits.py --epochs 5 --precision bf16``
 """
@@ -22,6 +25,9 @@ import torch.nn.functional as F
 from sklearn.datasets import load_digits
 
 SPLIT_SEED = 0  # the data split is the same for every trial and seed: only the model's randomness varies
+
+# Loaded once per process: a reused process (reuse_process: true) keeps it for all its trials.
+DIGITS = load_digits()
 
 
 def parse_args():
@@ -81,7 +87,7 @@ def main():
         torch.backends.cudnn.benchmark = False
         os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
 
-    digits = load_digits()
+    digits = DIGITS
     x = torch.tensor(digits.images, dtype=torch.float32).unsqueeze(1) / 16.0
     y = torch.tensor(digits.target, dtype=torch.long)
     train_idx, val_idx = split(len(y), a.fold, a.folds)
@@ -148,4 +154,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    nightshift.run(main)

@@ -23,6 +23,24 @@ and folds) also gets ``fold()`` and ``folds()`` when the study asks for folds: t
 
 A report is one stdout line, ``@nightshift {"step": 3, "val_accuracy": 0.91}``; every other line is log.
 Stopping is SIGTERM to the trial's process group, then SIGKILL after a grace period.
+
+Reused processes: with ``trainer: {command: [...], reuse_process: true}`` one Python process runs trial
+after trial, so imports, CUDA initialisation and data loaded at module level are paid once per process, not
+once per trial. The script hands its training to ``run``::
+
+    import nightshift, torch                     # paid once per process
+    DATA = load_data()                           # the same for every trial: load it once
+
+    def train():                                 # one trial: read params(), report(), as above
+        ...
+
+    nightshift.run(train)
+
+Each trial sees its own ``params()``, ``budget()``, ``checkpoint_dir()`` and ``sys.argv`` (the study's
+command with this trial's values filled in). A stop raises ``TrialStopped`` from the next ``report()``
+(``stopping()`` says whether one was asked for, for a loop that reports rarely); it is not an ``Exception``,
+so ``except Exception`` does not swallow it. ``train`` must not depend on what an earlier trial left behind
+(set seeds, build the model and optimizer inside it). Outside a reused process ``run`` calls ``train()`` once.
 """
 
 import json
@@ -30,6 +48,8 @@ import math
 import operator
 import os
 import sys
+import threading
+import traceback
 
 __all__ = [
     "params",
@@ -43,6 +63,9 @@ __all__ = [
     "fold",
     "folds",
     "is_finalist",
+    "run",
+    "stopping",
+    "TrialStopped",
 ]
 
 _PREFIX = "@nightshift "
@@ -91,6 +114,8 @@ def report(step, **metrics):
     payload = {"step": step}
     for name, value in metrics.items():
         payload[name] = _finite(name, value)
+    if _stop.is_set():
+        raise TrialStopped()
     line = _PREFIX + json.dumps(payload, allow_nan=False)
     # One write per line, flushed: the engine reads reports as they come, and a buffered stdout would hold
     # them until the trial exits (or lose them if it is killed).
@@ -149,3 +174,122 @@ def folds():
 def is_finalist():
     """True when this run re-runs a top configuration in the study's finalists stage (not a search trial)."""
     return os.environ.get("NIGHTSHIFT_FINALIST") == "1"
+
+
+# --- Reused processes (the engine's worker protocol: src/main/engine/trainers/worker-protocol.ts) -------------
+
+_FENCE = "@nightshift-worker "
+_WORKER_ENV = "NIGHTSHIFT_WORKER"
+_EXIT_STOPPED = 143  # what a trial process stopped by SIGTERM exits with
+# The variables that change from trial to trial (PER_TRIAL_ENV in worker-protocol.ts): a trial sees only its own.
+_PER_TRIAL_ENV = (
+    "NIGHTSHIFT_PARAMS",
+    "NIGHTSHIFT_PARAMS_FILE",
+    "NIGHTSHIFT_TRIAL_ID",
+    "NIGHTSHIFT_TRIAL_NUMBER",
+    "NIGHTSHIFT_CHECKPOINT_DIR",
+    "NIGHTSHIFT_SEED",
+    "NIGHTSHIFT_BUDGET",
+    "NIGHTSHIFT_FINALIST",
+    "NIGHTSHIFT_FOLD",
+    "NIGHTSHIFT_FOLDS",
+    "NIGHTSHIFT_TRIAL_TOKEN",
+)
+_stop = threading.Event()
+
+
+class TrialStopped(BaseException):
+    """Raised by report() once Nightshift asked the running trial to stop; run() ends the trial cleanly."""
+
+
+def stopping():
+    """True once Nightshift asked this trial to stop (only in a reused process; a trial process gets SIGTERM)."""
+    return _stop.is_set()
+
+
+def run(train):
+    """Runs ``train()`` once per trial: trial after trial in a reused process, else just once."""
+    if os.environ.get(_WORKER_ENV) != "1":
+        train()
+        return
+    # Processes that train() starts are not workers themselves.
+    del os.environ[_WORKER_ENV]
+    commands = []
+    ready = threading.Condition()
+
+    def read_stdin():
+        for line in sys.stdin:
+            try:
+                cmd = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(cmd, dict) and cmd.get("stop") is True:
+                _stop.set()
+            elif isinstance(cmd, dict) and isinstance(cmd.get("run"), dict):
+                with ready:
+                    commands.append(cmd["run"])
+                    ready.notify()
+        # The engine is gone: stop the running trial at its next report, then exit.
+        _stop.set()
+        with ready:
+            commands.append(None)
+            ready.notify()
+
+    threading.Thread(target=read_stdin, name="nightshift-worker-stdin", daemon=True).start()
+    own_argv = list(sys.argv)
+    while True:
+        with ready:
+            while not commands:
+                ready.wait()
+            cmd = commands.pop(0)
+        if cmd is None:
+            return
+        _stop.clear()
+        for key in _PER_TRIAL_ENV:
+            os.environ.pop(key, None)
+        env = cmd.get("env") if isinstance(cmd.get("env"), dict) else {}
+        for key, value in env.items():
+            if isinstance(value, str):
+                os.environ[key] = value
+        sys.argv = _trial_argv(cmd.get("argv"), own_argv)
+        code = _run_one(train)
+        _fence(code)
+
+
+def _trial_argv(argv, own_argv):
+    """sys.argv for a trial: the engine's argv less the interpreter's part (python3 -u ...), as at start."""
+    if not isinstance(argv, list) or not all(isinstance(a, str) for a in argv) or len(argv) < len(own_argv):
+        return list(own_argv)
+    return argv[len(argv) - len(own_argv):]
+
+
+def _run_one(train):
+    try:
+        train()
+        return 0
+    except TrialStopped:
+        return _EXIT_STOPPED
+    except SystemExit as e:
+        if e.code is None:
+            return 0
+        if isinstance(e.code, int):
+            return e.code
+        print(e.code, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        traceback.print_exc()
+        return 130
+    except BaseException:  # noqa: B036 - any other failure ends this trial only; the process is retired
+        traceback.print_exc()
+        return 1
+
+
+def _fence(code):
+    """Ends the trial on both streams: every line before the fence belongs to it."""
+    line = _FENCE + json.dumps({"exit": code}) + "\n"
+    sys.stdout.flush()
+    sys.stdout.write(line)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    sys.stderr.write(line)
+    sys.stderr.flush()

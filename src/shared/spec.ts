@@ -36,6 +36,11 @@ export interface CommandTrainer {
   cwd: string;
   env: Record<string, string>;
   timeout_s: number | null;
+  /**
+   * Run trial after trial in one process (default false; absent means false): the script must hand its
+   * training to the Python helper's `nightshift.run(train)`, which speaks the worker protocol.
+   */
+  reuse_process?: boolean;
 }
 export interface BuiltinTrainer {
   kind: 'builtin';

@@ -218,7 +218,10 @@ retries: 0
     const own = parseStudyText(study('{"model": "mlp", "dataset": "mnist"}').replace('"timeout": 600', '"reuse_process": false'), { file: '/studies/b.json', format: 'json', strategies: STRATEGIES });
     expect(own.trainer).toMatchObject({ kind: 'builtin', reuse_process: false });
     const command = `{"name": "c", "trainer": {"command": ["python3", "t.py"], "reuse_process": true}, "search_space": {"lr": {"type": "float", "low": 0.001, "high": 0.1}}, "objectives": [{"metric": "val_accuracy", "direction": "maximize"}]}`;
-    expect(() => parseStudyText(command, { file: '/studies/c.json', format: 'json', strategies: STRATEGIES })).toThrow(/trainer\.reuse_process: applies only to the built-in trainer/);
+    // A command trainer reuses its process only when asked: its script must speak the worker protocol.
+    expect(parseStudyText(command, { file: '/studies/c.json', format: 'json', strategies: STRATEGIES }).trainer).toMatchObject({ kind: 'command', reuse_process: true });
+    expect(parseStudyText(command.replace(', "reuse_process": true', ''), { file: '/studies/c.json', format: 'json', strategies: STRATEGIES }).trainer).not.toHaveProperty('reuse_process');
+    expect(() => parseStudyText(command.replace('"reuse_process": true', '"reuse_process": "yes"'), { file: '/studies/c.json', format: 'json', strategies: STRATEGIES })).toThrow(/trainer\.reuse_process: must be true or false/);
     expect(() => parseStudyText(study('{"model": "mlp", "layers": [64, 32]}'), { file: '/studies/b.json', format: 'json', strategies: STRATEGIES })).toThrow(
       /trainer\.builtin\.layers: unknown key/,
     );

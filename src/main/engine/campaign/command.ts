@@ -6,7 +6,8 @@ import type { Params } from '../../../shared/types.js';
 import { fillArgv } from '../runner/argv.js';
 import { trialEnv } from '../runner/env.js';
 import { TRIAL_TOKEN_ENV } from '../runner/marked.js';
-import type { StudySpec } from '../study/types.js';
+import type { TrialLaunch } from '../executors/types.js';
+import type { StudySpec, TrainerSpec } from '../study/types.js';
 import { ENGINE_ENV } from './orphans.js';
 
 export interface TrialCommand {
@@ -90,4 +91,14 @@ export function buildTrialCommand(t: TrialCommandInput): TrialCommand {
     if (t.spec.fidelity) values[t.spec.fidelity.param] = t.budget;
   }
   return { argv: fillArgv(trainer.command, values), cwd: trainer.cwd, env: { ...trainer.env, ...env } };
+}
+
+/**
+ * Whether a trial may run in a reused trainer process, and which processes it may share: the built-in
+ * trainer's by default; a command trainer's only when the study asks (its script must call
+ * `nightshift.run`), keyed by the command as written, since each trial fills its placeholders differently.
+ */
+export function reuseOf(trainer: TrainerSpec): Pick<TrialLaunch, 'reuseProcess' | 'workerKey'> {
+  if (trainer.kind === 'builtin') return { reuseProcess: trainer.reuse_process !== false };
+  return trainer.reuse_process === true ? { reuseProcess: true, workerKey: JSON.stringify(trainer.command) } : { reuseProcess: false };
 }

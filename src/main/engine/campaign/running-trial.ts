@@ -12,7 +12,7 @@ import type { StudySpec } from '../study/types.js';
 import type { FinalistRunInfo, Store, StudyRecord, TrialRecord } from '../storage/types.js';
 import { studyDir, trialDir } from '../paths.js';
 import { recordBackend } from './backend-event.js';
-import { buildTrialCommand } from './command.js';
+import { buildTrialCommand, reuseOf } from './command.js';
 import { chainRoot, promotionParent } from '../lineage/index.js';
 import { chainMetricsOf, finalMetrics, STARTUP_PROVENANCE, startupMetrics } from './final-metrics.js';
 import type { EventSink } from './events.js';
@@ -177,7 +177,7 @@ export class RunningTrial {
         killGraceMs: spec.kill_grace_s * 1000,
         onReport: (step, metrics) => this.onReport(step, metrics),
         markers: [`${TRIAL_TOKEN_ENV}=${trialToken}`],
-        reuseProcess: spec.trainer.kind === 'builtin' && spec.trainer.reuse_process !== false,
+        ...reuseOf(spec.trainer),
         onStarted: (lease) => this.onStarted(lease),
         onPlaced: (p) => this.onPlaced(p),
       };

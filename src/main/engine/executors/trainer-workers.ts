@@ -1,8 +1,10 @@
-// Reused built-in trainer processes (trainer.reuse_process, on by default): a trial of the built-in trainer
-// runs in an idle trainer process of the same study and environment when there is one, so it pays Node's,
-// TF.js's and the backend's start-up once per process rather than once per trial (Ray Tune's
-// `reuse_actors`). With stop-based ASHA most trials end after one epoch, and on small data that start-up
-// cost more than the epoch. A process serves one trial at a time; the protocol is trainers/worker-protocol.ts.
+// Reused trainer processes (trainer.reuse_process: on by default for the built-in trainer, opt-in for a
+// command trainer whose script calls `nightshift.run`): a trial runs in an idle trainer process of the same
+// study and environment when there is one, so it pays the trainer's start-up (Node and TF.js, or Python,
+// PyTorch and CUDA, and whatever the script loads before its trials) once per process rather than once per
+// trial (Ray Tune's `reuse_actors`). With stop-based ASHA most trials end after one epoch, and on small data
+// that start-up cost more than the epoch. A process serves one trial at a time; the protocol is
+// trainers/worker-protocol.ts.
 //
 // Each trial still looks like a process of its own to the campaign: its own logs in its own folder, its
 // reports, its exit code, a stop (asked for, then SIGTERM/SIGKILL to the process after the grace period),
@@ -16,7 +18,7 @@ import { BoundedLog } from '../runner/logs.js';
 import { launchProblem, mergedEnv, STDERR_TAIL_CHARS, tailOf, type TrialExit } from '../runner/process.js';
 import { MAX_REPORT_LINE_CHARS, parseReportLine } from '../runner/protocol.js';
 import { TrialTimeout } from '../runner/trial-timeout.js';
-import { parseFence, PER_TRIAL_ENV, WORKER_FENCE, type WorkerExit } from '../trainers/worker-protocol.js';
+import { parseFence, PER_TRIAL_ENV, WORKER_ENV, WORKER_FENCE, type WorkerCommand, type WorkerExit } from '../trainers/worker-protocol.js';
 import type { TrialLaunch } from './types.js';
 
 /** A process exits after this long without a trial (it holds 250-360 MB of RSS and, on a GPU, its context). */
@@ -112,7 +114,8 @@ class Worker {
     this.job = job;
     this.trials += 1;
     const env = Object.fromEntries(Object.entries(job.launch.env).filter(([k]) => perTrial.has(k)));
-    this.child.stdin?.write(JSON.stringify({ run: { env } }) + '\n');
+    const command: WorkerCommand = { run: { env, argv: job.launch.argv } };
+    this.child.stdin?.write(JSON.stringify(command) + '\n');
     job.timeout = new TrialTimeout(job.launch.timeoutMs, () => void this.stop(job, 'timeout'));
   }
 
@@ -209,7 +212,13 @@ class Worker {
     this.err.end();
     const job = this.job;
     this.job = null;
-    if (job !== null) void this.settle(job, { code, signal });
+    if (job === null) return;
+    // A script that ignores the worker protocol runs its one trial and exits: the trial stands, and the
+    // next one starts a process of its own. Said once, in the trial's log, so a slow study can be explained.
+    if (code === 0 && job.stdoutFence === null && this.trials === 1) {
+      job.stderrLog.note('trainer.reuse_process: the trainer process exited after one trial without the worker protocol (a Python script hands its training to nightshift.run(train)); each trial starts a process of its own');
+    }
+    void this.settle(job, { code, signal });
   }
 
   private async settle(job: Job, how: { code: number | null; signal: NodeJS.Signals | null }): Promise<void> {
@@ -244,11 +253,11 @@ export class TrainerWorkers {
     const unlaunchable = launchProblem(t.argv, t.dir, t.cwd);
     if (unlaunchable !== null) return failed(unlaunchable);
     const shared = Object.fromEntries(Object.entries(t.env).filter(([k]) => !perTrial.has(k)).sort(([a], [b]) => (a < b ? -1 : 1)));
-    const key = JSON.stringify([t.argv, t.cwd, shared]);
+    const key = JSON.stringify([t.workerKey ?? t.argv, t.cwd, shared]);
     let worker = this.takeIdle(key);
     const reused = worker !== null;
     if (worker === null) {
-      const spawned = this.spawn(key, t, shared);
+      const spawned = this.spawn(key, t);
       if (typeof spawned === 'string') return failed(spawned);
       worker = spawned;
     } else if (worker.idleTimer !== null) {
@@ -305,13 +314,15 @@ export class TrainerWorkers {
     else this.idleByKey.delete(w.key);
   }
 
-  private spawn(key: string, t: TrialLaunch, shared: Record<string, string>): Worker | string {
+  private spawn(key: string, t: TrialLaunch): Worker | string {
     const command = t.argv[0]!;
     let child: ChildProcess;
     try {
-      child = spawn(command, [...t.argv.slice(1), '--worker'], {
+      // Started with the first trial's argv and environment, so a script that ignores the protocol still runs
+      // that trial as a trial process would; every trial's own argv and variables come with its run command.
+      child = spawn(command, t.argv.slice(1), {
         cwd: t.cwd,
-        env: mergedEnv(shared),
+        env: mergedEnv({ ...t.env, [WORKER_ENV]: '1' }),
         detached: true,
         shell: false,
         stdio: ['pipe', 'pipe', 'pipe'],

@@ -52,10 +52,16 @@ export interface TrialLaunch {
    */
   markers?: readonly string[];
   /**
-   * The built-in trainer may run this trial in a process that runs trial after trial (local executor only;
-   * trainer.reuse_process), so the trial does not pay the trainer's start-up again.
+   * The trial may run in a process that runs trial after trial (local executor only; trainer.reuse_process),
+   * so it does not pay the trainer's start-up again.
    */
   reuseProcess?: boolean;
+  /**
+   * Which trials may share a process (with the same cwd and shared environment); default: the same argv. A
+   * command trainer's argv differs per trial, so its key is the command as written and each trial's argv
+   * travels with its run command.
+   */
+  workerKey?: string;
   onReport: (step: number, metrics: Record<string, number>) => void;
   onStarted: (lease: TrialLease) => void;
   onPlaced?: (placement: TrialPlacement) => void;

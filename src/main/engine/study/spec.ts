@@ -213,7 +213,6 @@ function checkTrainer(raw: RawStudy, folder: string, placeholders: ReadonlySet<s
     }
     return { kind: 'builtin', builtin: resolveBuiltinPaths(t.builtin, folder), timeout_s, reuse_process: t.reuse_process ?? true };
   }
-  if (t.reuse_process !== undefined) add(['trainer', 'reuse_process'], 'applies only to the built-in trainer (trainer: {builtin: ...}); remove it');
   const command = t.command;
   if (command === undefined) {
     add(['trainer'], 'set command (an argv list such as [python3, train.py, --lr, "{lr}"]) or builtin');
@@ -257,7 +256,8 @@ function checkTrainer(raw: RawStudy, folder: string, placeholders: ReadonlySet<s
     else if (key.startsWith('NIGHTSHIFT_')) add(['trainer', 'env', key], 'NIGHTSHIFT_* variables are set by Nightshift for each trial; choose another name');
     env[key] = String(value);
   }
-  return { kind: 'command', command: argv, cwd: path.resolve(folder, t.cwd ?? '.'), env, timeout_s };
+  // Absent means false, as in specs stored before command trainers could reuse their processes.
+  return { kind: 'command', command: argv, cwd: path.resolve(folder, t.cwd ?? '.'), env, timeout_s, ...(t.reuse_process === true ? { reuse_process: true } : {}) };
 }
 
 /** `[python3, train.py, {lr}]`: YAML reads an unquoted `{lr}` in a flow list as the mapping {lr: null}. */

@@ -36,6 +36,7 @@ export function studyFileOf(spec: StudySpec): Record<string, unknown> {
   const trainer: Record<string, unknown> =
     t.kind === 'command' ? { command: [...t.command], cwd: t.cwd, ...(Object.keys(t.env).length ? { env: { ...t.env } } : {}) } : { builtin: structuredClone(t.builtin) };
   if (t.kind === 'builtin' && t.reuse_process === false) trainer.reuse_process = false;
+  if (t.kind === 'command' && t.reuse_process === true) trainer.reuse_process = true;
   if (t.timeout_s !== null) trainer.timeout = durationText(t.timeout_s);
   trainer.kill_grace = durationText(spec.kill_grace_s);
   const budget: Record<string, unknown> = {};

@@ -6,6 +6,7 @@ import { envLookup, trainFromEnv } from './from-env.js';
 import { builtinParamNames } from './params.js';
 import { StartupClock } from './startup-clock.js';
 import { runWorker } from './worker.js';
+import { WORKER_ENV } from './worker-protocol.js';
 
 const USAGE = `nightshift built-in trainer (TensorFlow.js)
 
@@ -30,7 +31,7 @@ Output: one line per epoch on stdout:
   (regression reports val_rmse instead of val_accuracy). The backend and fallback reasons go to stderr
   and to backend.json in the checkpoint folder.
 
-Reused process: with --worker, the trainer runs trial after trial, each started by a line
+Reused process: with --worker (or NIGHTSHIFT_WORKER=1), the trainer runs trial after trial, each started by a line
   {"run": {"env": {...}}} on stdin (src/main/engine/trainers/worker-protocol.ts); the engine does this
   unless the study sets trainer.reuse_process: false.
 
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  if (process.argv.includes('--worker')) {
+  if (process.argv.includes('--worker') || process.env[WORKER_ENV] === '1') {
     await runWorker();
     return;
   }

@@ -1,9 +1,13 @@
-// The protocol between the engine and a reused trainer process (`builtin-trainer.mjs --worker`): one process
-// runs trial after trial, so each trial pays the trainer's fixed cost (Node, TF.js, its backend) once per
-// process instead of once per trial, as Ray Tune's `reuse_actors` does for its trainables.
+// The protocol between the engine and a reused trainer process (the built-in trainer, or a Python script
+// that calls `nightshift.run(train)`): one process runs trial after trial, so each trial pays the trainer's
+// fixed cost (an interpreter, TF.js or PyTorch, a backend or CUDA context, data loaded at start) once per
+// process instead of once per trial, as Ray Tune's `reuse_actors` does for its trainables. The engine starts
+// such a process with NIGHTSHIFT_WORKER=1 in its environment.
 //
 // Engine → worker, one JSON object per line on stdin:
-//   {"run": {"env": {...}}}   start a trial with these trial-protocol variables (NIGHTSHIFT_PARAMS, ...)
+//   {"run": {"env": {...}, "argv": [...]}}   start a trial with these trial-protocol variables (NIGHTSHIFT_PARAMS,
+//                             ...) and this argv (the trial's command line, placeholders filled; a Python
+//                             worker sets sys.argv from it, the built-in trainer has no use for it)
 //   {"stop": true}            end the running trial at the next batch (what SIGTERM is to a trial process)
 //   end of stdin              exit (the engine is gone)
 // Worker → engine: the trial's own lines (reports on stdout, logs on stderr), then on each stream a fence
@@ -13,7 +17,13 @@
 
 export const WORKER_FENCE = '@nightshift-worker ';
 
-/** The trial-protocol variables that change from trial to trial; the rest of the environment is the worker's. */
+/** Set to 1 in a reused process's environment: serve trials from stdin instead of running one. */
+export const WORKER_ENV = 'NIGHTSHIFT_WORKER';
+
+/**
+ * The trial-protocol variables that change from trial to trial; the rest of the environment is the worker's.
+ * The Python helper (resources/python/nightshift.py, _PER_TRIAL_ENV) keeps the same list; a test compares them.
+ */
 export const PER_TRIAL_ENV = [
   'NIGHTSHIFT_PARAMS',
   'NIGHTSHIFT_PARAMS_FILE',
@@ -34,7 +44,7 @@ export interface WorkerExit {
   tensors?: number;
 }
 
-export type WorkerCommand = { run: { env: Record<string, string> } } | { stop: true };
+export type WorkerCommand = { run: { env: Record<string, string>; argv?: string[] } } | { stop: true };
 
 /** Parses a fence line's JSON; null when the line is not a well-formed fence. */
 export function parseFence(line: string): WorkerExit | null {
