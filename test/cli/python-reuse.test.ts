@@ -102,6 +102,24 @@ describe.skipIf(!existsSync(PYTHON))('nightshift run with a reused Python traine
     expect(pruned.some(later), 'a process that served a pruned trial served a later one').toBe(true);
   });
 
+  it('ends a trial whose output stops mid-line, and keeps that line in its own log', async () => {
+    const home = tempDir();
+    const db = path.join(home, 'x.db');
+    const { file, log } = study(home, { env: { NO_NEWLINE: '1' }, trials: 4, maxEpochs: 2 });
+    const r = await runCli(['run', file, '--db', db], { env: cliEnv(home) });
+    expect(r.code, r.stderr).toBe(0);
+    const rows = trials(db);
+    expect(rows.every((t) => t.state === 'complete' || t.state === 'pruned')).toBe(true);
+    expect(pidLog(log).loads.length).toBeLessThanOrEqual(2);
+    // A stopped trial ends at a report, before its last lines; the ones that ran to the end wrote them.
+    const finished = rows.filter((t) => t.state === 'complete');
+    expect(finished.length).toBeGreaterThan(0);
+    for (const t of finished) {
+      expect(trialLog(home, t.number, 'stdout.log')).toMatch(new RegExp(`unterminated end of trial ${t.number}\\n$`));
+      expect(trialLog(home, t.number, 'stderr.log')).toMatch(new RegExp(`unterminated stderr of trial ${t.number}\\n$`));
+    }
+  });
+
   it('fails a trial that raises with its traceback, and gives the next trial a fresh process', async () => {
     const home = tempDir();
     const db = path.join(home, 'x.db');

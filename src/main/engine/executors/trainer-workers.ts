@@ -161,6 +161,13 @@ class Worker {
   private onStdout(line: string, overlong: boolean): void {
     const job = this.job;
     if (job === null) return;
+    // A trial whose last output had no newline puts the fence on the same line: its part comes first.
+    const at = line.indexOf(WORKER_FENCE);
+    if (at > 0) {
+      this.onStdout(line.slice(0, at), overlong);
+      this.onStdout(line.slice(at), false);
+      return;
+    }
     const fence = parseFence(line);
     if (fence !== null) {
       job.stdoutFence = fence;
@@ -184,6 +191,12 @@ class Worker {
   private onStderr(line: string): void {
     const job = this.job;
     if (job === null) return;
+    const at = line.indexOf(WORKER_FENCE);
+    if (at > 0) {
+      this.onStderr(line.slice(0, at));
+      this.onStderr(line.slice(at));
+      return;
+    }
     if (line.startsWith(WORKER_FENCE)) {
       job.stderrFenced = true;
       this.maybeFinish();
