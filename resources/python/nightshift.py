@@ -43,6 +43,7 @@ so ``except Exception`` does not swallow it. ``train`` must not depend on what a
 (set seeds, build the model and optimizer inside it). Outside a reused process ``run`` calls ``train()`` once.
 """
 
+import gc
 import json
 import math
 import operator
@@ -253,6 +254,7 @@ def run(train):
                 os.environ[key] = value
         sys.argv = _trial_argv(cmd.get("argv"), own_argv)
         code = _run_one(train)
+        _release()
         _fence(code)
 
 
@@ -282,6 +284,18 @@ def _run_one(train):
     except BaseException:  # noqa: B036 - any other failure ends this trial only; the process is retired
         traceback.print_exc()
         return 1
+
+
+def _release():
+    """Frees what the trial left: its objects, and PyTorch's cached GPU blocks, which its allocator would
+    otherwise keep for the process's life (held while idle, and counted in the next trial's GPU memory)."""
+    gc.collect()
+    torch = sys.modules.get("torch")
+    try:
+        if torch is not None and torch.cuda.is_initialized():
+            torch.cuda.empty_cache()
+    except Exception:  # noqa: BLE001 - best effort: a broken CUDA state fails the next trial, not this one
+        pass
 
 
 def _fence(code):
