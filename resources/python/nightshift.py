@@ -218,8 +218,8 @@ def run(train):
     commands = []
     ready = threading.Condition()
 
-    def read_stdin():
-        for line in sys.stdin:
+    def read_stdin(stream):
+        for line in stream:
             try:
                 cmd = json.loads(line)
             except ValueError:
@@ -236,7 +236,16 @@ def run(train):
             commands.append(None)
             ready.notify()
 
-    threading.Thread(target=read_stdin, name="nightshift-worker-stdin", daemon=True).start()
+    # The commands come on stdin. A trial's own child processes inherit fd 0: one that reads it (cat, an
+    # interactive prompt) would eat the engine's commands. So the commands are read from a private copy
+    # of the pipe, and fd 0 becomes /dev/null for everything the trials start.
+    commands_in = os.fdopen(os.dup(0), "r", encoding="utf-8", errors="replace")
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    sys.stdin = open(os.devnull, "r")
+
+    threading.Thread(target=read_stdin, args=(commands_in,), name="nightshift-worker-stdin", daemon=True).start()
     own_argv = list(sys.argv)
     while True:
         with ready:

@@ -120,6 +120,18 @@ describe.skipIf(!existsSync(PYTHON))('nightshift run with a reused Python traine
     }
   });
 
+  it("keeps the engine's commands from a trial's child process that reads stdin", async () => {
+    const home = tempDir();
+    const db = path.join(home, 'x.db');
+    const { file, log } = study(home, { env: { READ_STDIN: '1' }, trials: 4, maxEpochs: 2 });
+    const r = await runCli(['run', file, '--db', db], { env: cliEnv(home) });
+    expect(r.code, r.stderr).toBe(0);
+    const rows = trials(db);
+    expect(rows.every((t) => t.state === 'complete' || t.state === 'pruned')).toBe(true);
+    expect(pidLog(log).loads.length).toBeLessThanOrEqual(2);
+    for (const t of rows) expect(trialLog(home, t.number, 'stdout.log')).toContain('child read 0 bytes from stdin');
+  });
+
   it('fails a trial that raises with its traceback, and gives the next trial a fresh process', async () => {
     const home = tempDir();
     const db = path.join(home, 'x.db');
