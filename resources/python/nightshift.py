@@ -247,6 +247,9 @@ def run(train):
 
     threading.Thread(target=read_stdin, args=(commands_in,), name="nightshift-worker-stdin", daemon=True).start()
     own_argv = list(sys.argv)
+    # What every trial starts from: a trial that changes the folder or the environment leaves no trace.
+    home = os.getcwd()
+    base_env = {k: v for k, v in os.environ.items() if k not in _PER_TRIAL_ENV}
     while True:
         with ready:
             while not commands:
@@ -255,8 +258,9 @@ def run(train):
         if cmd is None:
             return
         _stop.clear()
-        for key in _PER_TRIAL_ENV:
-            os.environ.pop(key, None)
+        os.chdir(home)
+        os.environ.clear()
+        os.environ.update(base_env)
         env = cmd.get("env") if isinstance(cmd.get("env"), dict) else {}
         for key, value in env.items():
             if isinstance(value, str):

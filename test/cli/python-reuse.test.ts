@@ -120,6 +120,18 @@ describe.skipIf(!existsSync(PYTHON))('nightshift run with a reused Python traine
     }
   });
 
+  it('starts every trial in the study folder and environment, whatever an earlier trial changed', async () => {
+    const home = tempDir();
+    const db = path.join(home, 'x.db');
+    const { file, log } = study(home, { env: { LEAK_CHECK: '1' }, trials: 6, maxEpochs: 2 });
+    const r = await runCli(['run', file, '--db', db], { env: cliEnv(home) });
+    expect(r.code, r.stderr).toBe(0);
+    const rows = trials(db);
+    expect(rows.map((t) => `${t.number} ${t.state} ${t.reason}`).filter((s) => !/ (complete|pruned) /.test(s))).toEqual([]);
+    // Six trials in at most two processes: most of them followed another trial in the same process.
+    expect(pidLog(log).loads.length).toBeLessThanOrEqual(2);
+  });
+
   it("keeps the engine's commands from a trial's child process that reads stdin", async () => {
     const home = tempDir();
     const db = path.join(home, 'x.db');
