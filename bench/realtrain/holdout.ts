@@ -11,7 +11,7 @@ import { parseModelParams } from '../../src/main/engine/trainers/params.js';
 import { createRun, disposeRun, evaluate, trainEpoch } from '../../src/main/engine/trainers/train.js';
 import type { RunLog } from './report.js';
 import type { RealProblem } from './problems.js';
-import { SPACE } from './space.js';
+import { SPACE, type SpaceDef } from './space.js';
 
 export interface Chosen {
   params: Record<string, unknown>;
@@ -20,13 +20,13 @@ export interface Chosen {
 }
 
 /** The run's best report (the earliest on a tie): its process's parameters and the epoch it was at. */
-export function chosenConfig(run: RunLog): Chosen {
+export function chosenConfig(run: RunLog, space: SpaceDef = SPACE): Chosen {
   let best: Chosen | null = null;
   let bestT = Infinity;
   for (const p of run.processes) {
     for (const r of p.reports) {
       if (!best || r.value > best.val || (r.value === best.val && r.t < bestT)) {
-        const params = Object.fromEntries(Object.entries(p.params ?? {}).filter(([k]) => k in SPACE));
+        const params = Object.fromEntries(Object.entries(p.params ?? {}).filter(([k]) => k in space));
         best = { params, epochs: r.step, val: r.value };
         bestT = r.t;
       }
@@ -38,6 +38,7 @@ export function chosenConfig(run: RunLog): Chosen {
 
 /** Loads a problem's files once; `score` then trains one configuration and returns its test accuracy. */
 export async function holdoutScorer(problem: RealProblem): Promise<(c: Chosen) => Promise<number>> {
+  if (!problem.tuneSpec || !problem.allSpec) throw new Error(`${problem.name}: no held-out part to score on`);
   await initBackend('mlp');
   const tune: Dataset = loadDataset(problem.tuneSpec);
   const all: Dataset = loadDataset(problem.allSpec);

@@ -1,9 +1,10 @@
-// `npm run bench -- --only realtrain [--problem digits|breast_cancer|wine|all] [--seeds 2] [--epochs 60]
+// `npm run bench -- --only realtrain [--problem digits|breast_cancer|wine|torch_digits|all] [--seeds 2] [--epochs 60]
 // [--parallel 2] [--methods a,b] [--transfer prior,replay]`: real training (issues 14, 16). Nightshift's built-in TF.js trainer on each
 // problem of problems.ts, tuned by Nightshift (GP+ASHA stop, the same with the cost-aware GP or with `grace: auto`, GP+ASHA promote,
 // GP+ASHA pause, GP+Hyperband stop, random+ASHA stop) and by Optuna 3.1 (TPE + Hyperband pruner, pruning in-process on the same trainer's
 // per-epoch reports), each held to the same budget of newly trained epochs; then each method's chosen
-// configuration is scored on a test part no trial saw (holdout.ts). Runs one after another, so they do not
+// configuration is scored on a test part no trial saw (holdout.ts). `torch_digits` is the PyTorch example run
+// as a command trainer by both sides (Nightshift with reuse_process: true), with no held-out part. Runs one after another, so they do not
 // compete for the cores. Writes markdown and JSON to bench/results/. `--transfer`: cold against warm-started
 // GP+ASHA instead (transfer.ts).
 import { execFileSync } from 'node:child_process';
@@ -83,7 +84,7 @@ async function main(): Promise<void> {
   try {
     for (const name of problemNames) {
       const real = loadProblem(name, path.join(work, 'data'), path.join(ROOT, 'bench'));
-      const problem: Problem = { builtin: real.builtin, metric: 'val_accuracy', minEpochs: 1, maxEpochs: 9, eta: 3, epochBudget, parallel };
+      const problem: Problem = { builtin: real.builtin, command: real.command, space: real.space, metric: 'val_accuracy', minEpochs: 1, maxEpochs: 9, eta: 3, epochBudget, parallel };
       const t0 = Date.now();
       const runs: RunLog[] = [];
       for (let seed = 0; seed < seeds; seed++) {
@@ -101,13 +102,14 @@ async function main(): Promise<void> {
         const pool = runs.filter((r) => r.seed === seed && (r.method === OPTUNA || !methods.includes(OPTUNA)));
         targets.set(seed, Math.max(...pool.flatMap((r) => r.processes.flatMap((p) => p.reports.map((x) => x.value)))));
       }
-      const score = await holdoutScorer(real);
+      // A command trainer's problem has no held-out part: its chosen configurations are not scored.
+      const score = real.command ? null : await holdoutScorer(real);
       const summaries: RunSummary[] = [];
       for (const r of runs) {
-        const chosen = chosenConfig(r);
-        const test = await score(chosen);
-        log(`${name}: ${r.method} seed ${r.seed}: chosen ${JSON.stringify(chosen.params)} at ${chosen.epochs} epochs, test ${(100 * test).toFixed(2)}%`);
-        summaries.push({ ...summarize(r, targets.get(r.seed)!), chosen, test });
+        const chosen = chosenConfig(r, real.space);
+        const test = score ? await score(chosen) : undefined;
+        log(`${name}: ${r.method} seed ${r.seed}: chosen ${JSON.stringify(chosen.params)} at ${chosen.epochs} epochs${test === undefined ? '' : `, test ${(100 * test).toFixed(2)}%`}`);
+        summaries.push({ ...summarize(r, targets.get(r.seed)!), chosen, ...(test === undefined ? {} : { test }) });
       }
       md.push(
         '',
@@ -117,14 +119,15 @@ async function main(): Promise<void> {
           [
             `## ${name}`,
             '',
-            `Built-in TF.js MLP on ${real.description}; epochs ${problem.minEpochs}–${problem.maxEpochs} (eta ${problem.eta}), ` +
+            `${real.trainer} on ${real.description}; epochs ${problem.minEpochs}–${problem.maxEpochs} (eta ${problem.eta}), ` +
               `${problem.epochBudget} newly trained epochs per method and seed, ${problem.parallel} trials at a time, ${seeds} seeds. ` +
-              `Energy: CPU time ÷ cores × 65 W on both sides (no RAPL here). Tuning took ${((Date.now() - t0) / 1000).toFixed(0)} s with the held-out scoring; load average after the tuning runs ${loadAfterRuns.toFixed(2)}.`,
+              `Energy: CPU time ÷ cores × 65 W on both sides (no RAPL here). Tuning took ${((Date.now() - t0) / 1000).toFixed(0)} s${score ? ' with the held-out scoring' : ''}; load average after the tuning runs ${loadAfterRuns.toFixed(2)}.`,
           ],
           reference,
+          real.space,
         ),
       );
-      json.push({ problem: name, description: real.description, rows: real.rows, settings: { ...problem, builtin: undefined }, targets: Object.fromEntries(targets), summaries, runs });
+      json.push({ problem: name, description: real.description, rows: real.rows, settings: { ...problem, builtin: undefined, command: undefined }, targets: Object.fromEntries(targets), summaries, runs });
     }
   } finally {
     rmSync(work, { recursive: true, force: true });

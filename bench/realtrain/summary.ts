@@ -3,18 +3,20 @@
 // method's best configuration sits at a bound of a numeric parameter (issue 14: on the LCBench surrogate
 // the GP's best sat on 5 of 7 bounds, so search quality must be checked on real training).
 import type { RunSummary } from './report.js';
-import { SPACE } from './space.js';
+import { SPACE, type SpaceDef } from './space.js';
 
 type NumericDef = { type: 'int' | 'float'; low: number; high: number; log?: boolean };
 
 /** Numeric parameters with more than two values: `layers` (1 or 2) is always at a bound, so it says nothing. */
-export const BOUNDED = (Object.entries(SPACE) as [string, NumericDef | { type: 'categorical' }][]).filter(
-  (e): e is [string, NumericDef] => e[1].type !== 'categorical' && !(e[1].type === 'int' && e[1].high - e[1].low < 2),
-);
+function boundedOf(space: SpaceDef): [string, NumericDef][] {
+  return (Object.entries(space) as [string, NumericDef | { type: 'categorical' }][]).filter(
+    (e): e is [string, NumericDef] => e[1].type !== 'categorical' && !(e[1].type === 'int' && e[1].high - e[1].low < 2),
+  );
+}
 
 /** "low" or "high" when the value is within 1% of the range from that bound, in the parameter's own scale (log for log ones). */
-export function boundOf(name: string, value: unknown): 'low' | 'high' | null {
-  const def = BOUNDED.find(([n]) => n === name)?.[1];
+export function boundOf(name: string, value: unknown, space: SpaceDef = SPACE): 'low' | 'high' | null {
+  const def = boundedOf(space).find(([n]) => n === name)?.[1];
   if (!def || typeof value !== 'number') return null;
   const t = def.log ? Math.log : (x: number): number => x;
   const u = (t(value) - t(def.low)) / (t(def.high) - t(def.low));
@@ -71,14 +73,15 @@ export function summaryTable(rows: RunSummary[], reference: string): string[] {
   return lines;
 }
 
-export function boundaryTable(rows: RunSummary[]): string[] {
+export function boundaryTable(rows: RunSummary[], space: SpaceDef = SPACE): string[] {
+  const BOUNDED = boundedOf(space);
   const lines = [
     `| method | ${BOUNDED.map(([n]) => n).join(' | ')} | seeds with any bound | bounds per best configuration | held-out test: with a bound / without |`,
     `|---|${BOUNDED.map(() => '---|').join('')}---|---|---|`,
   ];
   for (const m of [...new Set(rows.map((s) => s.method))]) {
     const mine = rows.filter((s) => s.method === m && s.chosen);
-    const per = mine.map((s) => BOUNDED.map(([n]) => boundOf(n, s.chosen!.params[n])));
+    const per = mine.map((s) => BOUNDED.map(([n]) => boundOf(n, s.chosen!.params[n], space)));
     const cells = BOUNDED.map((_, j) => {
       const low = per.filter((b) => b[j] === 'low').length;
       const high = per.filter((b) => b[j] === 'high').length;

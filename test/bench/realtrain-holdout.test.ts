@@ -28,13 +28,13 @@ describe('real-training problems', () => {
     expect(test).toHaveLength(143);
     expect(test.filter((r) => tuneRows.has(r))).toEqual([]);
     // Both files decode to the same classes in the same order, so a tuned model's outputs mean the same.
-    expect(loadDataset(p.tuneSpec).classes).toEqual(loadDataset(p.allSpec).classes);
+    expect(loadDataset(p.tuneSpec!).classes).toEqual(loadDataset(p.allSpec!).classes);
   });
 
   it('digits: 85% of the images to tune on, the others after them, every digit in both parts', () => {
     const p = loadProblem('digits', cache, BENCH);
-    const tune = loadDataset(p.tuneSpec);
-    const all = loadDataset(p.allSpec);
+    const tune = loadDataset(p.tuneSpec!);
+    const all = loadDataset(p.allSpec!);
     // 15% of each digit, rounded per digit.
     expect(p.rows.test).toBeGreaterThanOrEqual(1495);
     expect(p.rows.test).toBeLessThanOrEqual(1505);
