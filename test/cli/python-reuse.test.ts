@@ -42,7 +42,7 @@ function study(home: string, o: { env?: Record<string, string>; trials?: number;
   return { file, log };
 }
 
-function trials(db: string): (TrialRecord & { reports: number })[] {
+function trials(db: string): Row[] {
   const store = openStoreReader(db);
   try {
     const s = store.getStudy('pyreuse');
@@ -62,6 +62,21 @@ function pidLog(file: string): { loads: number[]; trialPid: Map<number, number> 
 
 const trialLog = (home: string, n: number, name: string): string => readFileSync(path.join(home, 'studies', 'pyreuse', 'trials', String(n), name), 'utf8');
 
+type Row = TrialRecord & { reports: number };
+
+/** Runs the study to its end (exit 0): its trials, and the loads and trials the script logged. */
+async function runStudy(o: Parameters<typeof study>[1] = {}): Promise<{ home: string; rows: Row[]; loads: number[]; trialPid: Map<number, number> }> {
+  const home = tempDir();
+  const db = path.join(home, 'x.db');
+  const { file, log } = study(home, o);
+  const r = await runCli(['run', file, '--db', db], { env: cliEnv(home) });
+  expect(r.code, r.stderr).toBe(0);
+  return { home, rows: trials(db), ...pidLog(log) };
+}
+
+/** Trials that did not end complete or pruned, with their reasons (empty when all did). */
+const unfinished = (rows: Row[]): string[] => rows.filter((t) => t.state !== 'complete' && t.state !== 'pruned').map((t) => `${t.number} ${t.state}: ${t.reason}`);
+
 describe.skipIf(!existsSync(PYTHON))('nightshift run with a reused Python trainer process', () => {
   it('the Python helper clears the same per-trial variables the engine sends', () => {
     const helper = readFileSync(path.join(ROOT, 'resources/python/nightshift.py'), 'utf8');
@@ -70,17 +85,11 @@ describe.skipIf(!existsSync(PYTHON))('nightshift run with a reused Python traine
   });
 
   it('loads the script once per process and runs every trial with its own params, argv, reports and logs', async () => {
-    const home = tempDir();
-    const db = path.join(home, 'x.db');
-    const { file, log } = study(home);
-    const r = await runCli(['run', file, '--db', db], { env: cliEnv(home) });
-    expect(r.code, r.stderr).toBe(0);
-    const rows = trials(db);
+    const { home, rows, loads, trialPid } = await runStudy();
     expect(rows).toHaveLength(8);
     // The script exits 1 when sys.argv and params() disagree: every trial got its own command line.
-    expect(rows.map((t) => t.state).filter((s) => s !== 'complete' && s !== 'pruned')).toEqual([]);
+    expect(unfinished(rows)).toEqual([]);
     expect(rows.some((t) => t.state === 'pruned')).toBe(true);
-    const { loads, trialPid } = pidLog(log);
     // Two at a time: two processes (a third only if an idle one was retired), never one per trial.
     expect(loads.length).toBeLessThanOrEqual(3);
     expect(new Set(trialPid.values()).size).toBe(loads.length);
@@ -103,14 +112,9 @@ describe.skipIf(!existsSync(PYTHON))('nightshift run with a reused Python traine
   });
 
   it('ends a trial whose output stops mid-line, and keeps that line in its own log', async () => {
-    const home = tempDir();
-    const db = path.join(home, 'x.db');
-    const { file, log } = study(home, { env: { NO_NEWLINE: '1' }, trials: 4, maxEpochs: 2 });
-    const r = await runCli(['run', file, '--db', db], { env: cliEnv(home) });
-    expect(r.code, r.stderr).toBe(0);
-    const rows = trials(db);
-    expect(rows.every((t) => t.state === 'complete' || t.state === 'pruned')).toBe(true);
-    expect(pidLog(log).loads.length).toBeLessThanOrEqual(2);
+    const { home, rows, loads } = await runStudy({ env: { NO_NEWLINE: '1' }, trials: 4, maxEpochs: 2 });
+    expect(unfinished(rows)).toEqual([]);
+    expect(loads.length).toBeLessThanOrEqual(2);
     // A stopped trial ends at a report, before its last lines; the ones that ran to the end wrote them.
     const finished = rows.filter((t) => t.state === 'complete');
     expect(finished.length).toBeGreaterThan(0);
@@ -121,54 +125,33 @@ describe.skipIf(!existsSync(PYTHON))('nightshift run with a reused Python traine
   });
 
   it('starts every trial in the study folder and environment, whatever an earlier trial changed', async () => {
-    const home = tempDir();
-    const db = path.join(home, 'x.db');
-    const { file, log } = study(home, { env: { LEAK_CHECK: '1' }, trials: 6, maxEpochs: 2 });
-    const r = await runCli(['run', file, '--db', db], { env: cliEnv(home) });
-    expect(r.code, r.stderr).toBe(0);
-    const rows = trials(db);
-    expect(rows.map((t) => `${t.number} ${t.state} ${t.reason}`).filter((s) => !/ (complete|pruned) /.test(s))).toEqual([]);
+    const { rows, loads } = await runStudy({ env: { LEAK_CHECK: '1' }, trials: 6, maxEpochs: 2 });
+    expect(unfinished(rows)).toEqual([]);
     // Six trials in at most two processes: most of them followed another trial in the same process.
-    expect(pidLog(log).loads.length).toBeLessThanOrEqual(2);
+    expect(loads.length).toBeLessThanOrEqual(2);
   });
 
   it("keeps the engine's commands from a trial's child process that reads stdin", async () => {
-    const home = tempDir();
-    const db = path.join(home, 'x.db');
-    const { file, log } = study(home, { env: { READ_STDIN: '1' }, trials: 4, maxEpochs: 2 });
-    const r = await runCli(['run', file, '--db', db], { env: cliEnv(home) });
-    expect(r.code, r.stderr).toBe(0);
-    const rows = trials(db);
-    expect(rows.every((t) => t.state === 'complete' || t.state === 'pruned')).toBe(true);
-    expect(pidLog(log).loads.length).toBeLessThanOrEqual(2);
+    const { home, rows, loads } = await runStudy({ env: { READ_STDIN: '1' }, trials: 4, maxEpochs: 2 });
+    expect(unfinished(rows)).toEqual([]);
+    expect(loads.length).toBeLessThanOrEqual(2);
     for (const t of rows) expect(trialLog(home, t.number, 'stdout.log')).toContain('child read 0 bytes from stdin');
   });
 
   it('fails a trial that raises with its traceback, and gives the next trial a fresh process', async () => {
-    const home = tempDir();
-    const db = path.join(home, 'x.db');
-    const { file, log } = study(home, { env: { FAIL_TRIAL: '2' } });
-    const r = await runCli(['run', file, '--db', db], { env: cliEnv(home) });
-    expect(r.code, r.stderr).toBe(0);
-    const rows = trials(db);
+    const { home, rows, trialPid } = await runStudy({ env: { FAIL_TRIAL: '2' } });
     const failed = rows.find((t) => t.number === 2)!;
     expect(failed.state).toBe('failed');
     expect(trialLog(home, 2, 'stderr.log')).toMatch(/Traceback[\s\S]*RuntimeError: boom in trial 2/);
-    expect(rows.filter((t) => t.number !== 2).every((t) => t.state === 'complete' || t.state === 'pruned')).toBe(true);
-    const { trialPid } = pidLog(log);
+    expect(unfinished(rows.filter((t) => t.number !== 2))).toEqual([]);
     const dead = trialPid.get(2)!;
     expect(rows.filter((t) => t.number > 2).map((t) => t.pgid)).not.toContain(dead);
   });
 
   it('runs a script without nightshift.run one process per trial, and says why in the trial log', async () => {
-    const home = tempDir();
-    const db = path.join(home, 'x.db');
-    const { file, log } = study(home, { env: { NO_RUN: '1' }, trials: 4 });
-    const r = await runCli(['run', file, '--db', db], { env: cliEnv(home) });
-    expect(r.code, r.stderr).toBe(0);
-    const rows = trials(db);
-    expect(rows.map((t) => `${t.number} ${t.state} ${t.reason}`).filter((s) => !/ (complete|pruned) /.test(s))).toEqual([]);
-    expect(pidLog(log).loads).toHaveLength(rows.length);
+    const { home, rows, loads } = await runStudy({ env: { NO_RUN: '1' }, trials: 4 });
+    expect(unfinished(rows)).toEqual([]);
+    expect(loads).toHaveLength(rows.length);
     expect(trialLog(home, 0, 'stderr.log')).toContain('without the worker protocol');
   });
 
