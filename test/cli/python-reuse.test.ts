@@ -111,7 +111,7 @@ describe.skipIf(!existsSync(PYTHON))('nightshift run with a reused Python traine
     expect(pruned.some(later), 'a process that served a pruned trial served a later one').toBe(true);
   });
 
-  it('ends a trial whose output stops mid-line, and keeps that line in its own log', async () => {
+  it('ends a trial whose output stops mid-line, and keeps that line (and lines that mention the fence) in its own log', async () => {
     const { home, rows, loads } = await runStudy({ env: { NO_NEWLINE: '1' }, trials: 4, maxEpochs: 2 });
     expect(unfinished(rows)).toEqual([]);
     expect(loads.length).toBeLessThanOrEqual(2);
@@ -119,6 +119,7 @@ describe.skipIf(!existsSync(PYTHON))('nightshift run with a reused Python traine
     const finished = rows.filter((t) => t.state === 'complete');
     expect(finished.length).toBeGreaterThan(0);
     for (const t of finished) {
+      for (const name of ['stdout.log', 'stderr.log']) expect(trialLog(home, t.number, name)).toContain(`@nightshift-worker is the marker of trial ${t.number}\n`);
       expect(trialLog(home, t.number, 'stdout.log')).toMatch(new RegExp(`unterminated end of trial ${t.number}\\n$`));
       expect(trialLog(home, t.number, 'stderr.log')).toMatch(new RegExp(`unterminated stderr of trial ${t.number}\\n$`));
     }

@@ -30,6 +30,12 @@ const CLEAN_EXITS = new Set([0, 2, 143]);
 
 const perTrial = new Set<string>(PER_TRIAL_ENV);
 
+/** Where a well-formed fence starts in a line (0: the line is one; -1: none), the last one if several. */
+function fenceAt(line: string): number {
+  const at = line.lastIndexOf(WORKER_FENCE);
+  return at >= 0 && parseFence(line.slice(at)) !== null ? at : -1;
+}
+
 export interface WorkerEvent {
   type: 'started' | 'exited';
   pid: number;
@@ -162,7 +168,7 @@ class Worker {
     const job = this.job;
     if (job === null) return;
     // A trial whose last output had no newline puts the fence on the same line: its part comes first.
-    const at = line.indexOf(WORKER_FENCE);
+    const at = fenceAt(line);
     if (at > 0) {
       this.onStdout(line.slice(0, at), overlong);
       this.onStdout(line.slice(at), false);
@@ -191,13 +197,14 @@ class Worker {
   private onStderr(line: string): void {
     const job = this.job;
     if (job === null) return;
-    const at = line.indexOf(WORKER_FENCE);
+    const at = fenceAt(line);
     if (at > 0) {
       this.onStderr(line.slice(0, at));
       this.onStderr(line.slice(at));
       return;
     }
-    if (line.startsWith(WORKER_FENCE)) {
+    // Only a well-formed fence ends the trial's stderr: a log line that merely mentions the marker does not.
+    if (parseFence(line) !== null) {
       job.stderrFenced = true;
       this.maybeFinish();
       return;
