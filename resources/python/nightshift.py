@@ -224,10 +224,13 @@ def run(train):
                 cmd = json.loads(line)
             except ValueError:
                 continue
+            # A stop is for the latest run command, started or still queued: the engine may stop a trial it
+            # just launched, before this process has popped its command.
             if isinstance(cmd, dict) and cmd.get("stop") is True:
                 _stop.set()
             elif isinstance(cmd, dict) and isinstance(cmd.get("run"), dict):
                 with ready:
+                    _stop.clear()
                     commands.append(cmd["run"])
                     ready.notify()
         # The engine is gone: stop the running trial at its next report, then exit.
@@ -257,7 +260,6 @@ def run(train):
             cmd = commands.pop(0)
         if cmd is None:
             return
-        _stop.clear()
         os.chdir(home)
         os.environ.clear()
         os.environ.update(base_env)
@@ -279,6 +281,8 @@ def _trial_argv(argv, own_argv):
 
 
 def _run_one(train):
+    if _stop.is_set():  # stopped before it started
+        return _EXIT_STOPPED
     try:
         train()
         return 0

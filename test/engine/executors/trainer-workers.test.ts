@@ -143,6 +143,48 @@ describe('reused built-in trainer processes', () => {
     expect(h2.pid).toBe(h.pid);
   });
 
+  it('a stop sent right after the launch ends that trial, and the process serves the next one', async () => {
+    const ex = executor();
+    const warm = trial(PARAMS, 1);
+    const h0 = ex.launch(warm.launch);
+    expect((await h0.done).code).toBe(0);
+    // The run command and the stop reach the idle process together, before the trial has started.
+    const long = trial(PARAMS, 400);
+    const h = ex.launch(long.launch);
+    expect(h.pid).toBe(h0.pid);
+    expect((await h.stop('campaign over')).code).toBe(143);
+    const next = trial(PARAMS, 1);
+    const h2 = ex.launch(next.launch);
+    expect((await h2.done).code).toBe(0);
+    expect(h2.pid).toBe(h.pid);
+  });
+
+  it('the same for a Python script that calls nightshift.run', async () => {
+    const ex = executor();
+    const script = path.join(ROOT, 'test/fixtures/trials/reused_worker.py');
+    const python = (x: number, budget: number) =>
+      trial({}, budget, {
+        argv: ['/usr/bin/python3', script, '--x', String(x)],
+        workerKey: 'reused_worker',
+        env: {
+          NIGHTSHIFT_PARAMS: JSON.stringify({ x }),
+          NIGHTSHIFT_BUDGET: String(budget),
+          NIGHTSHIFT_TRIAL_NUMBER: String(budget),
+          PID_LOG: path.join(home, 'py-pids.log'),
+          PYTHONPATH: path.join(ROOT, 'resources/python'),
+        },
+      });
+    const warm = python(0.1, 1);
+    const h0 = ex.launch(warm.launch);
+    expect((await h0.done).code).toBe(0);
+    const h = ex.launch(python(0.2, 400).launch);
+    expect(h.pid).toBe(h0.pid);
+    expect((await h.stop('campaign over')).code).toBe(143);
+    const h2 = ex.launch(python(0.3, 1).launch);
+    expect((await h2.done).code).toBe(0);
+    expect(h2.pid).toBe(h.pid);
+  });
+
   it('freezes a trial at a rung and lets it go on, or stops it while frozen and keeps the process (mode: pause)', async () => {
     const ex = executor();
     const paused = trial(PARAMS, 200);

@@ -67,7 +67,6 @@ function liveTensors(): number | undefined {
 
 export async function runWorker(): Promise<void> {
   let stopped = false;
-  let busy = false;
   let first = true;
   const queue: Record<string, string>[] = [];
   let wake: (() => void) | null = null;
@@ -79,8 +78,11 @@ export async function runWorker(): Promise<void> {
     if (cmd === null) {
       process.stderr.write(`[nightshift] worker: ignored a malformed command line: ${line.slice(0, 120)}\n`);
     } else if ('stop' in cmd) {
-      if (busy) stopped = true;
+      // For the latest run command, started or still queued: the engine may stop a trial it just launched
+      // (a campaign that ends), and both lines can arrive in one chunk, before that trial starts.
+      stopped = true;
     } else {
+      stopped = false;
       queue.push(cmd.run.env);
     }
     wake?.();
@@ -89,7 +91,7 @@ export async function runWorker(): Promise<void> {
   // the running trial's reports, so it ends at its next batch rather than training on as an orphan.
   lines.on('close', () => {
     ended = true;
-    if (busy) stopped = true;
+    stopped = true;
     wake?.();
   });
   for (;;) {
@@ -100,14 +102,11 @@ export async function runWorker(): Promise<void> {
       wake = null;
       continue;
     }
-    busy = true;
-    stopped = false;
     // The first trial pays the process's start-up (Node, TF.js) as a trial process does; later ones do not.
     const clock = first ? new StartupClock() : new StartupClock(performance.now());
     if (first) clock.mark('modules');
     first = false;
     const code = await runOne(vars, clock, () => stopped);
-    busy = false;
     process.stdout.write(`${WORKER_FENCE}${JSON.stringify({ exit: code, tensors: liveTensors() })}\n`);
     process.stderr.write(`${WORKER_FENCE}${JSON.stringify({ exit: code })}\n`);
   }
