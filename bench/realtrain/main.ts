@@ -30,6 +30,9 @@ const VARIANTS: NightshiftVariant[] = [
   // Learns from a rung with 3 results on top of the rung below (samplers/multi-fidelity.ts, Kennedy & O'Hagan 2000).
   { label: 'gp-asha-stop-stack', sampler: 'gp', scheduler: 'asha', mode: 'stop', samplerOptions: 'stack_rungs: true' },
   { label: 'gp-hyperband-stop-stack', sampler: 'gp', scheduler: 'hyperband', mode: 'stop', samplerOptions: 'stack_rungs: true' },
+  // Every rung in one GP, the budget as an input, suggestions for the top budget (samplers/gp/budget-input.ts, BOCA).
+  { label: 'gp-asha-stop-joint', sampler: 'gp', scheduler: 'asha', mode: 'stop', samplerOptions: 'joint_fidelity: true' },
+  { label: 'gp-hyperband-stop-joint', sampler: 'gp', scheduler: 'hyperband', mode: 'stop', samplerOptions: 'joint_fidelity: true' },
   { label: 'gp-asha-promote', sampler: 'gp', scheduler: 'asha', mode: 'promote' },
   { label: 'gp-asha-pause', sampler: 'gp', scheduler: 'asha', mode: 'pause' },
   { label: 'gp-hyperband-stop', sampler: 'gp', scheduler: 'hyperband', mode: 'stop' },

@@ -35,6 +35,8 @@ export function createStrategy(spec: StudySpec, space: SearchSpace, log: (messag
   const steps = scheduler.rungSteps;
   const rungs = steps ? { rungResults: (trials: readonly TrialView[], objectives: readonly Objective[]) => rungResults(trials, steps, objectives) } : {};
   const stack = spec.sampler.options.stack_rungs === true;
-  const sampler = multiFidelity && spec.sampler.type === 'gp' ? withHighestRung(base, { ...rungs, stack }) : spec.sampler.type === 'gp' ? withPredictedFinals(base, scheduler, spec.objectives) : base;
+  // `joint_fidelity`: every rung in one model, the budget as its input (samplers/gp/budget-input.ts).
+  const joint = spec.sampler.options.joint_fidelity === true && spec.fidelity ? { joint: { min: spec.fidelity.min, max: spec.fidelity.max } } : {};
+  const sampler = multiFidelity && spec.sampler.type === 'gp' ? withHighestRung(base, { ...rungs, stack, ...joint }) : spec.sampler.type === 'gp' ? withPredictedFinals(base, scheduler, spec.objectives) : base;
   return { sampler, scheduler };
 }

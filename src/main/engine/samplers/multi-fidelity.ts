@@ -7,6 +7,7 @@
 import type { Objective } from '../../../shared/types.js';
 import type { TrialView } from './types.js';
 import type { Sampler, SamplerContext, Suggestion } from './types.js';
+import type { BudgetRange } from './gp/budget-input.js';
 
 export interface HighestRungOptions {
   /** Finished results a budget needs before the model learns from it; default: dimensions + 3. */
@@ -28,6 +29,11 @@ export interface HighestRungOptions {
    * residual GP (samplers/gp/transfer.ts fits both). Without it the model waits for `minResults` at a rung.
    */
   stack?: boolean;
+  /**
+   * Learn from every rung at once, the budget one more input of the model (samplers/gp/budget-input.ts),
+   * asked for the study's top budget: the study's fidelity range. Instead of the highest-rung view and `stack`.
+   */
+  joint?: BudgetRange;
 }
 
 /** Results a higher rung needs before it is learned from on top of the rung below (`stack`). */
@@ -38,7 +44,7 @@ export type RungResults = (trials: readonly TrialView[], objectives: readonly Ob
 
 /** Wraps `sampler` so it sees the finished trials of the most faithful budget with enough results, plus all pending trials. */
 export function withHighestRung<S>(sampler: Sampler<S>, opts: HighestRungOptions = {}): Sampler<S> {
-  return new HighestRungSampler(sampler, opts.minResults ?? null, opts.rungResults ?? null, opts.stack === true);
+  return new HighestRungSampler(sampler, opts.minResults ?? null, opts.rungResults ?? null, opts.stack === true, opts.joint ?? null);
 }
 
 class HighestRungSampler<S> implements Sampler<S> {
@@ -50,11 +56,13 @@ class HighestRungSampler<S> implements Sampler<S> {
     private readonly minResults: number | null,
     private readonly rungResults: RungResults | null,
     private readonly stack: boolean,
+    private readonly joint: BudgetRange | null,
   ) {
     this.name = inner.name;
   }
 
   ask(ctx: SamplerContext): Suggestion | Promise<Suggestion> {
+    if (this.joint) return this.inner.ask({ ...ctx, trials: this.jointView(ctx), fidelity: this.joint });
     const minResults = this.minResults ?? ctx.space.dimension + 3;
     let view: readonly TrialView[] | null;
     let lowerFidelity: TrialView[] | undefined;
@@ -78,6 +86,17 @@ class HighestRungSampler<S> implements Sampler<S> {
     const s = this.inner.ask({ ...ctx, trials: view, ...(lowerFidelity ? { lowerFidelity } : {}) });
     // A synchronous inner sampler keeps this wrapper synchronous.
     return s instanceof Promise ? s.then(check) : check(s);
+  }
+
+  /**
+   * Every result with its budget: under stop-based halving each configuration's rung results, the trials
+   * that ran to the top and the pending ones, plus the failed trials (no evidence, but the model must not
+   * suggest them again); under promotion the trials themselves, each at its rung.
+   */
+  private jointView(ctx: SamplerContext): readonly TrialView[] {
+    if (!this.rungResults) return ctx.trials;
+    const results = this.rungResults(ctx.trials, ctx.objectives);
+    return [...results, ...ctx.trials.filter((t) => t.state !== 'complete' && !PENDING.has(t.state))];
   }
 
   snapshot(): S | null {

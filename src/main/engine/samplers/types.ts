@@ -18,6 +18,11 @@ export interface SamplerContext {
    * wrapper (multi-fidelity.ts `stack`) as evidence a model may take for its prior mean.
    */
   lowerFidelity?: readonly TrialView[];
+  /**
+   * Set by a multi-fidelity wrapper (multi-fidelity.ts `joint`) when `trials` hold results at several
+   * budgets (each trial's `budget`): a model takes the budget as an input and suggests for `max`.
+   */
+  fidelity?: { min: number; max: number };
 }
 
 /** A sampler returns `exhausted` when the search space cannot give any new configuration. */

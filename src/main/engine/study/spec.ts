@@ -144,6 +144,16 @@ function checkStudy(raw: RawStudy, folder: string, strategies: StrategyCatalog, 
   if (sampler.type === 'gp' && sampler.options.stack_rungs === true && scheduler.type !== 'asha' && scheduler.type !== 'hyperband') {
     add(['sampler', 'stack_rungs'], `stack_rungs learns from the rungs of asha or hyperband, this study's scheduler is ${scheduler.type}; use scheduler: asha (or hyperband), or remove stack_rungs`);
   }
+  if (sampler.type === 'gp' && sampler.options.joint_fidelity === true) {
+    if (scheduler.type !== 'asha' && scheduler.type !== 'hyperband') {
+      add(['sampler', 'joint_fidelity'], `joint_fidelity learns from the rungs of asha or hyperband, this study's scheduler is ${scheduler.type}; use scheduler: asha (or hyperband), or remove joint_fidelity`);
+    } else if (sampler.options.stack_rungs === true) {
+      add(['sampler', 'joint_fidelity'], 'joint_fidelity and stack_rungs are two ways to learn from the rungs; keep one');
+    } else if (raw.objectives.length !== 1) {
+      // A front mixed from several budgets would hold cheap 1-epoch results as "efficient" points.
+      add(['sampler', 'joint_fidelity'], `joint_fidelity models one objective, this study has ${raw.objectives.length}; remove joint_fidelity for a multi-objective study`);
+    }
+  }
   const budget = raw.budget;
   if (budget === null || (budget !== undefined && Object.values(budget).every((v) => v === undefined))) {
     add(['budget'], 'set at least one limit: trials, wall_time, energy or deadline (or leave budget out for 100 trials)');

@@ -17,9 +17,12 @@ export interface Encoding {
   choices: Int32Array;
   /** Numeric dimensions the local optimizer may move: not categorical, and no other parameter's `when` refers to them. */
   refinable: Uint8Array;
+  /** Inputs every candidate takes as given (budget-input.ts: the top budget), or null. */
+  pinned: Params | null;
 }
 
-export function encodingOf(space: SearchSpace): Encoding {
+/** `pinned`: inputs the acquisition's candidates do not choose (never refined, set on every candidate). */
+export function encodingOf(space: SearchSpace, pinned: Params | null = null): Encoding {
   const names = space.names;
   const D = names.length;
   const isCat = new Uint8Array(D);
@@ -32,11 +35,11 @@ export function encodingOf(space: SearchSpace): Encoding {
     if (p.type === 'categorical') {
       isCat[d] = 1;
       choices[d] = p.choices.length;
-    } else if (!parents.has(name)) {
+    } else if (!parents.has(name) && !(pinned && name in pinned)) {
       refinable[d] = 1;
     }
   });
-  return { space, D, isCat, choices, refinable };
+  return { space, D, isCat, choices, refinable, pinned };
 }
 
 export function encode(enc: Encoding, config: Params, out: Float64Array, offset = 0): void {

@@ -39,7 +39,8 @@ export interface OptimizeOptions {
 export function optimizeAcquisition(enc: Encoding, acq: AcquisitionFn, opts: OptimizeOptions): ScoredPoint[] {
   const { D } = enc;
   const seen = new Map<string, ScoredPoint>();
-  const add = (config: Params): ScoredPoint => {
+  const add = (proposed: Params): ScoredPoint => {
+    const config = enc.pinned ? { ...proposed, ...enc.pinned } : proposed;
     const key = enc.space.key(config);
     const old = seen.get(key);
     if (old) return old;

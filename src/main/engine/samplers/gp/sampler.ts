@@ -33,6 +33,11 @@ const OPTIONS = {
     default: false,
     description: 'under a multi-fidelity scheduler, learn from a rung with 3 results on top of the rung below it (its prior mean) instead of waiting for dimensions + 3',
   },
+  joint_fidelity: {
+    kind: 'boolean',
+    default: false,
+    description: "under a multi-fidelity scheduler, learn from every rung's results at once with the budget as one more input, and suggest for the top budget",
+  },
 } as const;
 
 export interface GpSamplerExtra {
@@ -145,6 +150,7 @@ export class GpSampler implements Sampler<GpSamplerState> {
       thetas: this.thetas,
       // An earlier study's prior wins: one prior mean per model.
       prior: this.extra.prior ?? (ctx.lowerFidelity ? { trials: ctx.lowerFidelity.map(gpTrial) } : null),
+      fidelity: ctx.fidelity ?? null,
     };
     return { kind: 'model', task, ctx, used, size };
   }

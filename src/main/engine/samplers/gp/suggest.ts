@@ -9,6 +9,7 @@ import { Rng } from '../rng.js';
 import type { TrialView } from '../types.js';
 import { logEI, logEIGrad, logFeasibility, logFeasibilityGrad, NonDominatedBoxes, type ConstraintModel } from './acquisition.js';
 import { perJoule, pickPerJoule, type PerJouleAcquisition } from './cost.js';
+import { BUDGET_INPUT, levelBudgets, withBudgetParam, withBudgetValue, withoutBudget, type BudgetRange } from './budget-input.js';
 import { collectObservations, selectionScore, selectSubset, take, takeRows, type Observations } from './dataset.js';
 import { encodingOf, type Encoding } from './encode.js';
 import { GPFitError } from './errors.js';
@@ -51,6 +52,11 @@ export interface GpTask {
   thetas: Record<string, number[]>;
   /** An earlier study's finished trials: the objectives' prior mean (transfer.ts); null without one. */
   prior?: GpPrior | null;
+  /**
+   * Set when `trials` are results at several budgets: the budget is then a model input and suggestions are
+   * made for `max` (budget-input.ts). Absent: the trials are one budget's results.
+   */
+  fidelity?: BudgetRange | null;
 }
 
 export interface GpOutcome {
@@ -87,12 +93,20 @@ class ModelStep {
   /** The earlier study's observations at the budget this step learns from (transfer.ts), if any. */
   private readonly priorObs: Observations | null;
 
+  /** The study's own space when the model's has the budget as an input (what suggestions are keyed in). */
+  private readonly studySpace: SearchSpace | null;
+
   constructor(private readonly task: GpTask) {
     this.thetas = { ...task.thetas };
-    this.enc = encodingOf(new SearchSpace(task.params));
-    const views = task.trials.map((t) => ({ ...t, intermediate: new Map<number, number>() }));
+    const range = task.fidelity ?? null;
+    this.studySpace = range ? new SearchSpace(task.params) : null;
+    this.enc = range ? encodingOf(new SearchSpace(withBudgetParam(task.params, range)), { [BUDGET_INPUT]: range.max }) : encodingOf(new SearchSpace(task.params));
+    const study = this.studySpace;
+    const trials = range && study ? levelBudgets(task.trials, task.objectives, (p) => study.key(p)).map((t) => withBudgetValue(t, range)) : task.trials;
+    const views = trials.map((t) => ({ ...t, intermediate: new Map<number, number>() }));
     this.obs = collectObservations(this.enc, views, task.objectives, task.constraints);
-    this.priorObs = task.prior ? priorObservations(this.enc, task.prior, task.trials, task.objectives) : null;
+    const prior = task.prior && range ? { trials: task.prior.trials.map((t) => withBudgetValue(t, range)) } : task.prior;
+    this.priorObs = prior ? priorObservations(this.enc, prior, trials, task.objectives) : null;
   }
 
   /** The objectives' models (before fantasies) and what the rest of the step shares with their fits. */
@@ -117,7 +131,10 @@ class ModelStep {
     const objectiveModels = models.map((gp) => {
       let mean = 0;
       for (let i = 0; i < gp.n; i++) mean += gp.y[i]! / gp.n;
-      return gp.withFantasies(obs.pendingX, obs.pending, mean);
+      // With the budget as an input the mean is mostly cheap rungs' results, far below the top budget's: as
+      // a lie at the top it would mark a running configuration bad and push the search away from it. There
+      // each pending trial takes its predicted value instead (the kriging believer).
+      return gp.withFantasies(obs.pendingX, obs.pending, this.studySpace ? null : mean);
     });
     const constraints = this.constraintModels(train, fitRows, rng);
     const feasibleIdx = all.filter((i) => obs.feasible[i] === 1);
@@ -125,7 +142,7 @@ class ModelStep {
       feasibleIdx.length === 0
         ? feasibilityOnly(constraints)
         : nObj === 1
-          ? singleObjective(objectiveModels[0]!, obs, feasibleIdx, constraints)
+          ? singleObjective(objectiveModels[0]!, obs, feasibleIdx, constraints, this.studySpace ? this.bestAtTop(models[0]!, feasibleIdx) : null)
           : multiObjective(objectiveModels, obs, feasibleIdx, constraints);
 
     // Anchors for local candidates: best feasible points (single objective) or the Pareto set.
@@ -141,8 +158,31 @@ class ModelStep {
       localSearches: options.local_searches,
       maxIter: 40,
     });
-    const pick = perJ ? pickPerJoule(ranked, perJ, used) : ranked.find((p) => !used.has(p.key) && Number.isFinite(p.score));
+    // With the budget as an input, what runs (and what `used` holds) is the configuration without it.
+    const study = this.studySpace;
+    const points = study ? ranked.map((p) => ({ ...p, config: withoutBudget(p.config), key: study.key(withoutBudget(p.config)) })) : ranked;
+    const pick = perJ ? pickPerJoule(points, perJ, used) : points.find((p) => !used.has(p.key) && Number.isFinite(p.score));
     return pick ? pick.config : null;
+  }
+
+  /**
+   * The incumbent at the top budget when results of several budgets are in view: the lowest predicted mean
+   * at the top over the configurations tried (the plug-in incumbent for noisy observations, as BoTorch's
+   * noisy expected improvement approximates it), in the model's standardized units. An observed value is
+   * no incumbent here: a 1-epoch result is not comparable with the top budget's predictions.
+   */
+  private bestAtTop(gp: GaussianProcess, rows: readonly number[]): number {
+    const { D, pinned, space } = this.enc;
+    const d = space.names.indexOf(BUDGET_INPUT);
+    const top = space.toUnit(BUDGET_INPUT, pinned![BUDGET_INPUT]!);
+    let best = Infinity;
+    const x = new Float64Array(D);
+    for (const i of rows) {
+      x.set(this.obs.X.subarray(i * D, (i + 1) * D));
+      x[d] = top;
+      best = Math.min(best, gp.predict(x).mean);
+    }
+    return best;
   }
 
   /**
@@ -251,9 +291,10 @@ function feasibilityOnly(constraints: readonly ConstraintModel[]): AcquisitionFn
   return { value: (x) => constraintLog(x, constraints) };
 }
 
-function singleObjective(gp: GaussianProcess, obs: Observations, feasibleIdx: readonly number[], constraints: readonly ConstraintModel[]): AcquisitionFn {
-  let best = Infinity;
-  for (const i of feasibleIdx) best = Math.min(best, (obs.targets[0]![i]! - gp.yMean) / gp.yStd);
+/** `incumbent`: the standardized value to improve on; null: the best feasible observation. */
+function singleObjective(gp: GaussianProcess, obs: Observations, feasibleIdx: readonly number[], constraints: readonly ConstraintModel[], incumbent: number | null): AcquisitionFn {
+  let best = incumbent ?? Infinity;
+  if (incumbent === null) for (const i of feasibleIdx) best = Math.min(best, (obs.targets[0]![i]! - gp.yMean) / gp.yStd);
   const D = gp.D;
   const dm = new Float64Array(D);
   const dv = new Float64Array(D);
