@@ -2,6 +2,7 @@
 // budget one more input of the model, and suggests for the top budget.
 import { describe, expect, it } from 'vitest';
 import type { Objective, Params, TrialState } from '../../../src/shared/types.js';
+import { levelBudgets } from '../../../src/main/engine/samplers/gp/budget-input.js';
 import { createGpSampler } from '../../../src/main/engine/samplers/gp/sampler.js';
 import { withHighestRung } from '../../../src/main/engine/samplers/multi-fidelity.js';
 import type { Sampler, SamplerContext, Suggestion, TrialView } from '../../../src/main/engine/samplers/types.js';
@@ -53,6 +54,27 @@ describe('the GP with the budget as an input', () => {
     const tried = new Set([...rung1, ...top].map((v) => space.key(v.params)));
     const joint = ask([...rung1, ...top], range);
     expect(tried.has(space.key(joint))).toBe(false);
+  });
+});
+
+describe('levelBudgets', () => {
+  const key = (p: Params): string => space.key(p);
+  const gp = (v: TrialView) => ({ number: v.number, state: v.state, params: v.params, values: v.values, budget: v.budget });
+  const acc = (ts: readonly { values: Record<string, number> | null }[]): number[] => ts.map((v) => Math.round(v.values!.acc! * 1000) / 1000);
+
+  it('moves each budget by the mean gain of the configurations that reached the next budget up, chained to the top', () => {
+    const trials = [t(0, 0.1, 1, 0.5), t(0, 0.1, 3, 0.7), t(0, 0.1, 9, 0.9), t(1, 0.2, 1, 0.6), t(1, 0.2, 3, 0.8), t(2, 0.3, 1, 0.4), t(3, 0.4, 9, 0.95)].map(gp);
+    const levelled = levelBudgets(trials, objectives, key);
+    // 1 -> 3: gains 0.2 and 0.2; 3 -> 9: 0.2 (one pair). So rung 1 moves up 0.4, rung 3 up 0.2, the top stays.
+    expect(acc(levelled)).toEqual([0.9, 0.9, 0.9, 1.0, 1.0, 0.8, 0.95]);
+    expect(levelled.map((v) => v.budget)).toEqual(trials.map((v) => v.budget));
+  });
+
+  it('leaves a gap no configuration spans, pending trials, and a single configuration as they are', () => {
+    const trials = [t(0, 0.1, 1, 0.5), t(1, 0.2, 1, 0.6), t(2, 0.3, 9, 0.9), t(3, 0.4, 9, 0, 'running')].map(gp);
+    expect(acc(levelBudgets(trials, objectives, key).slice(0, 3))).toEqual([0.5, 0.6, 0.9]);
+    const one = [t(0, 0.1, 1, 0.5), t(0, 0.1, 9, 0.9)].map(gp);
+    expect(acc(levelBudgets(one, objectives, key))).toEqual([0.5, 0.9]);
   });
 });
 
