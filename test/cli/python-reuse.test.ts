@@ -132,6 +132,21 @@ describe.skipIf(!existsSync(PYTHON))('nightshift run with a reused Python traine
     expect(loads.length).toBeLessThanOrEqual(2);
   });
 
+  it('ends what a trial left running before the next trial starts, and keeps what the script started when it loaded', async () => {
+    const { home, rows, loads } = await runStudy({ env: { LEFTOVERS: '1' }, trials: 5, maxEpochs: 2 });
+    // Each trial fails when an earlier trial's sleepers are alive or the load-time one is gone.
+    expect(unfinished(rows)).toEqual([]);
+    expect(loads.length).toBeLessThan(rows.length);
+    const log = readFileSync(path.join(home, 'pids.log'), 'utf8');
+    const left = [...log.matchAll(/^left (\d+) \d+$/gm)].map((m) => Number(m[1]));
+    expect(left).toHaveLength(2 * rows.length);
+    for (const t of rows) expect(trialLog(home, t.number, 'stderr.log')).toMatch(/nightshift: ending 2 process\(es\) the trial left running/);
+    // And once the study ended, none of them, nor the load-time sleepers, is left.
+    const kept = [...log.matchAll(/^kept (\d+)$/gm)].map((m) => Number(m[1]));
+    expect(kept.length).toBe(loads.length);
+    await waitFor(() => [...left, ...kept].every((p) => !pidAlive(p)), 10_000, 'the sleepers to end');
+  });
+
   it("keeps the engine's commands from a trial's child process that reads stdin", async () => {
     const { home, rows, loads } = await runStudy({ env: { READ_STDIN: '1' }, trials: 4, maxEpochs: 2 });
     expect(unfinished(rows)).toEqual([]);
