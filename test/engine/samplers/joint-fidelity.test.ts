@@ -5,8 +5,9 @@ import type { Objective, Params, TrialState } from '../../../src/shared/types.js
 import { levelBudgets } from '../../../src/main/engine/samplers/gp/budget-input.js';
 import { createGpSampler } from '../../../src/main/engine/samplers/gp/sampler.js';
 import { withHighestRung } from '../../../src/main/engine/samplers/multi-fidelity.js';
-import type { Sampler, SamplerContext, Suggestion, TrialView } from '../../../src/main/engine/samplers/types.js';
+import type { TrialView } from '../../../src/main/engine/samplers/types.js';
 import { SearchSpace } from '../../../src/main/engine/study/space.js';
+import { Recording } from './recording.js';
 import { STRATEGIES } from '../../../src/main/engine/campaign/strategy.js';
 import { parseStudyText } from '../../../src/main/engine/study/spec.js';
 import path from 'node:path';
@@ -77,19 +78,6 @@ describe('levelBudgets', () => {
     expect(acc(levelBudgets(one, objectives, key))).toEqual([0.5, 0.9]);
   });
 });
-
-class Recording implements Sampler {
-  readonly name = 'recording';
-  seen: SamplerContext[] = [];
-  ask(c: SamplerContext): Suggestion {
-    this.seen.push(c);
-    return { kind: 'params', params: { x: 0.77 } as Params };
-  }
-  snapshot(): null {
-    return null;
-  }
-  restore(): void {}
-}
 
 describe('withHighestRung({joint})', () => {
   it('shows the model every rung result, the pending and failed trials, and the fidelity range', () => {

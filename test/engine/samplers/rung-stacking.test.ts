@@ -1,11 +1,12 @@
 // `stack_rungs`: under a multi-fidelity scheduler the GP learns from a rung with 3 results on top of the
 // rung below it (its prior mean) instead of waiting for d + 3 results there.
 import { describe, expect, it } from 'vitest';
-import type { Objective, Params, TrialState } from '../../../src/shared/types.js';
+import type { Objective, TrialState } from '../../../src/shared/types.js';
 import { createGpSampler } from '../../../src/main/engine/samplers/gp/sampler.js';
 import { stackedRungView, withHighestRung } from '../../../src/main/engine/samplers/multi-fidelity.js';
-import type { Sampler, SamplerContext, Suggestion, TrialView } from '../../../src/main/engine/samplers/types.js';
+import type { SamplerContext, TrialView } from '../../../src/main/engine/samplers/types.js';
 import { SearchSpace } from '../../../src/main/engine/study/space.js';
+import { Recording } from './recording.js';
 import { STRATEGIES } from '../../../src/main/engine/campaign/strategy.js';
 import { parseStudyText } from '../../../src/main/engine/study/spec.js';
 
@@ -15,19 +16,6 @@ const ctx = (trials: TrialView[], lowerFidelity?: TrialView[]): SamplerContext =
 
 function t(number: number, x: number, budget: number, state: TrialState = 'complete', acc?: number): TrialView {
   return { number, state, params: { x }, values: state === 'complete' ? { acc: acc ?? x } : null, intermediate: new Map(), budget };
-}
-
-class Recording implements Sampler {
-  readonly name = 'recording';
-  seen: SamplerContext[] = [];
-  ask(c: SamplerContext): Suggestion {
-    this.seen.push(c);
-    return { kind: 'params', params: { x: 0.77 } as Params };
-  }
-  snapshot(): null {
-    return null;
-  }
-  restore(): void {}
 }
 
 const numbers = (vs: readonly TrialView[] | undefined): number[] => (vs ?? []).map((v) => v.number);
