@@ -4,12 +4,15 @@
 // files: every (run, seed) is one pair of a method and the reference that ran beside it, so runs of the
 // same command add evidence instead of being read one by one. Where a file holds its runs' logs, the
 // costs are computed again from them with today's definition (report.ts `summarize`), keeping each run's
-// held-out score; read alone, a file's summary table is printed too.
+// held-out score; read alone, a file's summary table is printed too, and where its trials went (how many
+// sat at a bound of the space).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { intervalTable } from './intervals.js';
 import { summarize, type RunLog, type RunSummary } from './report.js';
-import { meanSe, summaryTable } from './summary.js';
+import { meanSe, summaryTable, trialBoundaryTable } from './summary.js';
+import { TORCH_SPACE } from './problems.js';
+import { SPACE } from './space.js';
 
 const REFERENCE = 'optuna-tpe-hyperband';
 
@@ -52,6 +55,7 @@ function main(): void {
       console.log(`## ${path.basename(file)}: ${problem.problem}\n`);
       console.log(summaryTable(summaries, REFERENCE).join('\n') + '\n');
       console.log(intervalTable(summaries, REFERENCE).join('\n') + '\n');
+      if (problem.runs) console.log(trialBoundaryTable(problem.runs, problem.problem === 'torch_digits' ? TORCH_SPACE : SPACE).join('\n') + '\n');
     }
   });
   for (const [problem, rows] of pooled) {

@@ -17,6 +17,7 @@ import { runNightshift, type NightshiftVariant } from './nightshift.js';
 import { runOptuna } from './optuna.js';
 import { ALL_PROBLEMS, loadProblem } from './problems.js';
 import { markdown, summarize, type RunLog, type RunSummary } from './report.js';
+import { trialBoundaryTable } from './summary.js';
 import type { Problem } from './space.js';
 import { TRANSFER_VARIANTS, transferMain, type TransferVariant } from './transfer.js';
 
@@ -129,6 +130,10 @@ async function main(): Promise<void> {
           reference,
           real.space,
         ),
+        '',
+        'Every trial of every seed (the search path, not only its best): how often a numeric parameter sat within 1% of a bound:',
+        '',
+        ...trialBoundaryTable(runs, real.space),
       );
       json.push({ problem: name, description: real.description, rows: real.rows, settings: { ...problem, builtin: undefined, command: undefined }, targets: Object.fromEntries(targets), summaries, runs });
     }

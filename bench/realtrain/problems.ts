@@ -103,7 +103,7 @@ export function loadProblem(name: string, cacheDir: string, benchDir: string): R
 }
 
 /** The PyTorch example's space, less `precision` (fp32 throughout, so no bf16-on-CPU timing enters). */
-const TORCH_SPACE: SpaceDef = {
+export const TORCH_SPACE: SpaceDef = {
   lr: { type: 'float', low: 1.0e-4, high: 3.0e-2, log: true },
   channels: { type: 'int', low: 4, high: 32, log: true },
   dropout: { type: 'float', low: 0, high: 0.5 },

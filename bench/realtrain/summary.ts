@@ -2,7 +2,7 @@
 // (mean ± SE over seeds, cost to reach Optuna's best and its ratio to Optuna's), and how often each
 // method's best configuration sits at a bound of a numeric parameter (issue 14: on the LCBench surrogate
 // the GP's best sat on 5 of 7 bounds, so search quality must be checked on real training).
-import type { RunSummary } from './report.js';
+import type { RunLog, RunSummary } from './report.js';
 import { SPACE, type SpaceDef } from './space.js';
 
 type NumericDef = { type: 'int' | 'float'; low: number; high: number; log?: boolean };
@@ -97,6 +97,26 @@ export function boundaryTable(rows: RunSummary[], space: SpaceDef = SPACE): stri
       `| ${m} | ${cells.join(' | ')} | ${counts.filter((c) => c > 0).length}/${mine.length} | ${(counts.reduce((a, b) => a + b, 0) / Math.max(1, mine.length)).toFixed(1)} of ${BOUNDED.length} | ` +
         `${tests(true)} / ${tests(false)} |`,
     );
+  }
+  return lines;
+}
+
+/**
+ * Where the search went, not only where it ended: per method, the share of all its trials (every seed) with
+ * a numeric parameter at a bound, and the bounds per trial. A model that chases a corner of the cheap rung's
+ * landscape (at 1 epoch the largest learning rate and the smallest batch learn fastest) shows here even when
+ * its best configuration ends inside.
+ */
+export function trialBoundaryTable(runs: readonly RunLog[], space: SpaceDef = SPACE): string[] {
+  const BOUNDED = boundedOf(space);
+  const lines = ['| method | trials | trials with a parameter at a bound | bounds per trial |', '|---|---|---|---|'];
+  for (const m of [...new Set(runs.map((r) => r.method))]) {
+    const counts = runs
+      .filter((r) => r.method === m)
+      .flatMap((r) => r.processes.filter((p) => p.params).map((p) => BOUNDED.filter(([n]) => boundOf(n, p.params![n], space) !== null).length));
+    if (counts.length === 0) continue;
+    const any = counts.filter((c) => c > 0).length;
+    lines.push(`| ${m} | ${counts.length} | ${((100 * any) / counts.length).toFixed(0)}% | ${(counts.reduce((a, b) => a + b, 0) / counts.length).toFixed(2)} of ${BOUNDED.length} |`);
   }
   return lines;
 }

@@ -10,7 +10,7 @@ import { loadDataset } from '../../src/main/engine/trainers/data/load.js';
 import { chosenConfig, holdoutScorer } from '../../bench/realtrain/holdout.js';
 import { loadProblem } from '../../bench/realtrain/problems.js';
 import type { RunLog } from '../../bench/realtrain/report.js';
-import { boundOf, meanSe } from '../../bench/realtrain/summary.js';
+import { boundOf, meanSe, trialBoundaryTable } from '../../bench/realtrain/summary.js';
 
 const BENCH = path.resolve(import.meta.dirname, '..', '..', 'bench');
 const cache = mkdtempSync(path.join(os.tmpdir(), 'ns-realtrain-'));
@@ -93,6 +93,17 @@ describe('boundary count', () => {
     expect(boundOf('dropout', 0.004)).toBeNull();
     expect(boundOf('layers', 1)).toBeNull();
     expect(boundOf('activation', 'relu')).toBeNull();
+  });
+
+  it('counts every trial of every seed for the search path, per method', () => {
+    const proc = (params: Record<string, unknown>) => ({ start: 0, end: 1, energy_j: 1, cpu_s: 1, reports: [], params });
+    const inside = { layers: 1, units: 100, lr: 3e-3, batch_size: 128, dropout: 0.1, activation: 'relu' };
+    const runs: RunLog[] = [
+      { method: 'a', seed: 0, wall_s: 1, epochs: 1, processes: [proc(inside), proc({ ...inside, lr: 1e-2, batch_size: 64 })] },
+      { method: 'a', seed: 1, wall_s: 1, epochs: 1, processes: [proc({ ...inside, dropout: 0 }), proc(inside)] },
+      { method: 'b', seed: 0, wall_s: 1, epochs: 1, processes: [proc(inside)] },
+    ];
+    expect(trialBoundaryTable(runs).slice(2)).toEqual(['| a | 4 | 50% | 0.75 of 4 |', '| b | 1 | 0% | 0.00 of 4 |']);
   });
 
   it('mean ± standard error over seeds', () => {
