@@ -31,6 +31,8 @@ const VARIANTS: NightshiftVariant[] = [
   // Learns from a rung with 3 results on top of the rung below (samplers/multi-fidelity.ts, Kennedy & O'Hagan 2000).
   { label: 'gp-asha-stop-stack', sampler: 'gp', scheduler: 'asha', mode: 'stop', samplerOptions: 'stack_rungs: true' },
   { label: 'gp-hyperband-stop-stack', sampler: 'gp', scheduler: 'hyperband', mode: 'stop', samplerOptions: 'stack_rungs: true' },
+  // A prior mean rising towards the space's edges (samplers/gp/edge-prior.ts, Snoek et al. 2015).
+  { label: 'gp-asha-stop-edge', sampler: 'gp', scheduler: 'asha', mode: 'stop', samplerOptions: 'edge_prior: true' },
   // Every rung in one GP, the budget as an input, suggestions for the top budget (samplers/gp/budget-input.ts, BOCA).
   { label: 'gp-asha-stop-joint', sampler: 'gp', scheduler: 'asha', mode: 'stop', samplerOptions: 'joint_fidelity: true' },
   { label: 'gp-hyperband-stop-joint', sampler: 'gp', scheduler: 'hyperband', mode: 'stop', samplerOptions: 'joint_fidelity: true' },

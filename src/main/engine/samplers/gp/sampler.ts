@@ -33,6 +33,11 @@ const OPTIONS = {
     default: false,
     description: 'under a multi-fidelity scheduler, learn from a rung with 3 results on top of the rung below it (its prior mean) instead of waiting for dimensions + 3',
   },
+  edge_prior: {
+    kind: 'boolean',
+    default: false,
+    description: 'a prior mean that rises towards the edges of the space, so unexplored corners are not taken for promising (Snoek et al. 2015)',
+  },
   joint_fidelity: {
     kind: 'boolean',
     default: false,

@@ -11,6 +11,7 @@ import { logEI, logEIGrad, logFeasibility, logFeasibilityGrad, NonDominatedBoxes
 import { perJoule, pickPerJoule, type PerJouleAcquisition } from './cost.js';
 import { BUDGET_INPUT, levelBudgets, withBudgetParam, withBudgetValue, withoutBudget, type BudgetRange } from './budget-input.js';
 import { collectObservations, selectionScore, selectSubset, take, takeRows, type Observations } from './dataset.js';
+import { EDGE_PRIOR_SD, edgeBowl, edgePrior, spreadOf, sumOfPriors } from './edge-prior.js';
 import { encodingOf, type Encoding } from './encode.js';
 import { GPFitError } from './errors.js';
 import { fitGP, GaussianProcess } from './gp.js';
@@ -29,6 +30,8 @@ export interface GpModelOptions {
   max_train: number;
   max_fit: number;
   cost_aware: boolean;
+  /** A prior mean rising towards the space's edges (edge-prior.ts); absent: none. */
+  edge_prior?: boolean;
 }
 
 /** The part of a trial the model reads (intermediate values stay behind: the step never needs them). */
@@ -243,7 +246,11 @@ class ModelStep {
     const { D, isCat } = this.enc;
     const s = source ? meanAtRows(X, target.length, D, sourceMean(source)) : null;
     const weight = s ? priorWeight(s, target, train) : 1;
-    const y = s ? Float64Array.from(target, (v, i) => v - weight * s[i]!) : target;
+    // `edge_prior` (edge-prior.ts): the objectives' models fit the residuals from a bowl rising to the edges.
+    const bowl = this.task.options.edge_prior === true && name.startsWith('objective:') ? edgeBowl(this.enc) : null;
+    const edgeWeight = bowl ? 4 * EDGE_PRIOR_SD * spreadOf(target, train) : 0;
+    const e = bowl ? meanAtRows(X, target.length, D, bowl) : null;
+    const y = s || e ? Float64Array.from(target, (v, i) => v - (s ? weight * s[i]! : 0) - (e ? edgeWeight * e[i]! : 0)) : target;
     const warm = this.thetas[name];
     const fitted = fitGP(takeRows(X, D, fitRows), fitRows.length, D, isCat, take(y, fitRows), {
       rng,
@@ -254,9 +261,11 @@ class ModelStep {
       maxIter: warm ? 20 : 40,
     });
     this.thetas[name] = Array.from(fitted.theta);
-    if (!source && train.length === fitRows.length) return fitted;
+    if (!source && !bowl && train.length === fitRows.length) return fitted;
     const ys = Float64Array.from(train, (i) => (target[i]! - fitted.yMean) / fitted.yStd);
-    const prior = source ? stackedPrior(source, fitted.yStd, weight) : null;
+    const stacked = source ? stackedPrior(source, fitted.yStd, weight) : null;
+    const edges = bowl ? edgePrior(this.enc, edgeWeight, fitted.yStd) : null;
+    const prior = stacked && edges ? sumOfPriors(stacked, edges, D) : (stacked ?? edges);
     return new GaussianProcess(takeRows(X, D, train), train.length, D, isCat, ys, fitted.theta, fitted.yMean, fitted.yStd, prior);
   }
 
