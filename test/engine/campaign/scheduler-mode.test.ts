@@ -11,27 +11,12 @@ import { openStore } from '../../../src/main/engine/storage/open.js';
 import { specHash } from '../../../src/main/engine/study/spec-hash.js';
 import { loadStudyFile } from '../../../src/main/engine/study/spec.js';
 import type { StudySpec } from '../../../src/main/engine/study/types.js';
-import { ROOT, tempDir } from '../../helpers/cli.js';
+import { epochsStudyYaml } from '../../helpers/campaign.js';
+import { tempDir } from '../../helpers/cli.js';
 
 function studyFile(dir: string, name: string, scheduler: string): string {
   const file = path.join(dir, `${name}.yaml`);
-  writeFileSync(
-    file,
-    `name: ${name}
-trainer:
-  command: [node, ${JSON.stringify(path.join(ROOT, 'test/fixtures/campaign/epochs.mjs'))}]
-  env: {EPOCH_MS: "5"}
-search_space:
-  x: {type: float, low: 0, high: 1}
-objectives:
-  - {metric: score, direction: maximize}
-fidelity: {param: epochs, min: 1, max: 9, eta: 3}
-sampler: {type: random}
-scheduler: ${scheduler}
-budget: {trials: 3}
-seed: 4
-`,
-  );
+  writeFileSync(file, epochsStudyYaml({ name, sampler: '{type: random}', scheduler, trials: 3, seed: 4, epochMs: 5 }));
   return file;
 }
 

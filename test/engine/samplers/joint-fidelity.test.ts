@@ -10,9 +10,8 @@ import { SearchSpace } from '../../../src/main/engine/study/space.js';
 import { Recording } from './recording.js';
 import { STRATEGIES } from '../../../src/main/engine/campaign/strategy.js';
 import { parseStudyText } from '../../../src/main/engine/study/spec.js';
-import path from 'node:path';
-import { runStudyYaml } from '../../helpers/campaign.js';
-import { ROOT, tempDir } from '../../helpers/cli.js';
+import { epochsStudyYaml, runStudyYaml } from '../../helpers/campaign.js';
+import { tempDir } from '../../helpers/cli.js';
 
 const space = new SearchSpace({ x: { type: 'float', low: 0, high: 1, log: false, step: null, when: null } });
 const objectives: Objective[] = [{ metric: 'acc', direction: 'maximize' }];
@@ -138,20 +137,7 @@ describe('a stop-based ASHA campaign with joint_fidelity', () => {
     const warnings: string[] = [];
     const { store, result, trials } = await runStudyYaml(
       dir,
-      `name: joint
-trainer:
-  command: [node, ${JSON.stringify(path.join(ROOT, 'test/fixtures/campaign/epochs.mjs'))}]
-  env: {EPOCH_MS: "20"}
-search_space:
-  x: {type: float, low: 0, high: 1}
-objectives:
-  - {metric: score, direction: maximize}
-fidelity: {param: epochs, min: 1, max: 9, eta: 3}
-sampler: {type: gp, joint_fidelity: true, n_startup: 3}
-scheduler: {type: asha, mode: stop}
-budget: {trials: 10}
-seed: 4
-`,
+      epochsStudyYaml({ name: 'joint', sampler: '{type: gp, joint_fidelity: true, n_startup: 3}', scheduler: '{type: asha, mode: stop}', trials: 10, seed: 4, epochMs: 20 }),
       { emit: (e) => void (e.type === 'log' && warnings.push(e.message)) },
     );
     expect(result.state).toBe('finished');

@@ -1,10 +1,9 @@
 // Stop-based ASHA through the real engine: real trial processes, a real SQLite file. Each configuration
 // runs in one process towards the full budget; those that do not pass a rung are stopped there.
 import Database from 'better-sqlite3';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runStudyYaml } from '../../helpers/campaign.js';
-import { ROOT, tempDir } from '../../helpers/cli.js';
+import { epochsStudyYaml, runStudyYaml } from '../../helpers/campaign.js';
+import { tempDir } from '../../helpers/cli.js';
 import { verdictsFromDb } from './rung-verdicts.js';
 
 describe('a stop-based ASHA campaign', () => {
@@ -12,20 +11,7 @@ describe('a stop-based ASHA campaign', () => {
     const dir = tempDir();
     const { db, store, result, trials } = await runStudyYaml(
       dir,
-      `name: stop
-trainer:
-  command: [node, ${JSON.stringify(path.join(ROOT, 'test/fixtures/campaign/epochs.mjs'))}]
-  env: {EPOCH_MS: "100"}
-search_space:
-  x: {type: float, low: 0, high: 1}
-objectives:
-  - {metric: score, direction: maximize}
-fidelity: {param: epochs, min: 1, max: 9, eta: 3}
-sampler: {type: random}
-scheduler: {type: asha, mode: stop}
-budget: {trials: 12}
-seed: 5
-`,
+      epochsStudyYaml({ name: 'stop', sampler: '{type: random}', scheduler: '{type: asha, mode: stop}', trials: 12, seed: 5, epochMs: 100 }),
     );
     expect(result.state).toBe('finished');
     store.close();
