@@ -90,8 +90,9 @@ class HighestRungSampler<S> implements Sampler<S> {
 
   /**
    * Every result with its budget: under stop-based halving each configuration's rung results, the trials
-   * that ran to the top and the pending ones, plus the failed trials (no evidence, but the model must not
-   * suggest them again); under promotion the trials themselves, each at its rung.
+   * that ran to the top and the pending ones, plus the trials that ended otherwise (stopped at a rung,
+   * whose evidence is their rung results, or failed, with none: the model must not suggest them again);
+   * under promotion the trials themselves, each at its rung.
    */
   private jointView(ctx: SamplerContext): readonly TrialView[] {
     if (!this.rungResults) return ctx.trials;
