@@ -255,6 +255,9 @@ def run(train):
     # What every trial starts from: a trial that changes the folder or the environment leaves no trace.
     home = os.getcwd()
     base_env = {k: v for k, v in os.environ.items() if k not in _PER_TRIAL_ENV}
+    # The process's own environment holds its first trial's token: only then can anything carry a trial's
+    # token before the trial starts (what the script started when it loaded). Later tokens are new.
+    first_token = os.environ.get("NIGHTSHIFT_TRIAL_TOKEN")
     while True:
         with ready:
             while not commands:
@@ -270,9 +273,9 @@ def run(train):
             if isinstance(value, str):
                 os.environ[key] = value
         sys.argv = _trial_argv(cmd.get("argv"), own_argv)
-        # What runs already (started when the script loaded, carrying the first trial's token) is not this trial's.
+        # What runs already (started when the script loaded) is not this trial's.
         token = os.environ.get("NIGHTSHIFT_TRIAL_TOKEN")
-        before = _own_processes(token)
+        before = _own_processes(token if token == first_token else None)
         code = _run_one(train)
         _release()
         _sweep(token, before)
@@ -325,9 +328,11 @@ _SWEEP_GRACE_S = 2.0
 
 
 def _own_processes(token):
-    """Live processes (not this one) in this process's group, which the engine made for it, or carrying
-    ``token`` in their environment (a daemon that left the group keeps what it inherited). Linux only."""
+    """Live processes (not this one) in this process's group, or carrying ``token`` in their environment (a
+    daemon that left the group keeps what it inherited). The group counts only when this process leads it,
+    as the engine starts it: run by hand or from a script, the group is the caller's. Linux only."""
     me, group = os.getpid(), os.getpgrp()
+    own_group = group == me
     needle = ("\0NIGHTSHIFT_TRIAL_TOKEN=%s\0" % token).encode() if token else None
     try:
         names = os.listdir("/proc")
@@ -337,13 +342,11 @@ def _own_processes(token):
     for name in names:
         if not name.isdigit() or int(name) == me:
             continue
+        fields = _stat(name)
+        if fields is None or fields[0] == b"Z":
+            continue
         try:
-            with open("/proc/%s/stat" % name, "rb") as f:
-                stat = f.read()
-            fields = stat[stat.rindex(b")") + 2:].split()
-            if fields[0] == b"Z":
-                continue
-            if int(fields[2]) == group:
+            if own_group and int(fields[2]) == group:
                 found.add(int(name))
             elif needle is not None:
                 with open("/proc/%s/environ" % name, "rb") as f:
@@ -383,13 +386,19 @@ def _signal(pid, sig):
         pass
 
 
-def _alive(pid):
+def _stat(pid):
+    """The fields of /proc/PID/stat after the command name (state first, process group third), or None."""
     try:
-        with open("/proc/%d/stat" % pid, "rb") as f:
+        with open("/proc/%s/stat" % pid, "rb") as f:
             stat = f.read()
-        return stat[stat.rindex(b")") + 2:].split()[0] != b"Z"
-    except (OSError, ValueError, IndexError):
-        return False
+        return stat[stat.rindex(b")") + 2:].split()
+    except (OSError, ValueError):
+        return None
+
+
+def _alive(pid):
+    fields = _stat(pid)
+    return bool(fields) and fields[0] != b"Z"
 
 
 def _reap(pids, block=False):

@@ -3,6 +3,7 @@
 // per process and runs trial after trial, each with its own params, argv, reports and logs; a stop ends a
 // trial and keeps the process; a trial that raises fails alone and retires its process; a script without
 // nightshift.run still runs every trial, one process each; and a killed engine leaves no Python behind.
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -145,6 +146,17 @@ describe.skipIf(!existsSync(PYTHON))('nightshift run with a reused Python traine
     const kept = [...log.matchAll(/^kept (\d+)$/gm)].map((m) => Number(m[1]));
     expect(kept.length).toBe(loads.length);
     await waitFor(() => [...left, ...kept].every((p) => !pidAlive(p)), 10_000, 'the sleepers to end');
+  });
+
+  it("never counts its caller's processes as a trial's leftovers when it does not lead its process group", () => {
+    // Run by hand or from a script, the helper shares its caller's group (here vitest's): sweeping that
+    // group would end the caller. Only a process that leads its group (as the engine starts it) sweeps it.
+    const r = spawnSync(PYTHON, ['-c', 'import os, nightshift; print(os.getpgrp() == os.getpid(), sorted(nightshift._own_processes(None)))'], {
+      env: { ...process.env, PYTHONPATH: path.join(ROOT, 'resources/python') },
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('False []');
   });
 
   it("keeps the engine's commands from a trial's child process that reads stdin", async () => {
