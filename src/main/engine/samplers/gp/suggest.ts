@@ -102,10 +102,10 @@ class ModelStep {
   constructor(private readonly task: GpTask) {
     this.thetas = { ...task.thetas };
     const range = task.fidelity ?? null;
-    this.studySpace = range ? new SearchSpace(task.params) : null;
-    this.enc = range ? encodingOf(new SearchSpace(withBudgetParam(task.params, range)), { [BUDGET_INPUT]: range.max }) : encodingOf(new SearchSpace(task.params));
-    const study = this.studySpace;
-    const trials = range && study ? levelBudgets(task.trials, task.objectives, (p) => study.key(p)).map((t) => withBudgetValue(t, range)) : task.trials;
+    const study = new SearchSpace(task.params);
+    this.studySpace = range ? study : null;
+    this.enc = range ? encodingOf(new SearchSpace(withBudgetParam(task.params, range)), { [BUDGET_INPUT]: range.max }) : encodingOf(study);
+    const trials = range ? levelBudgets(task.trials, task.objectives, (p) => study.key(p)).map((t) => withBudgetValue(t, range)) : task.trials;
     const views = trials.map((t) => ({ ...t, intermediate: new Map<number, number>() }));
     this.obs = collectObservations(this.enc, views, task.objectives, task.constraints);
     const prior = task.prior && range ? { trials: task.prior.trials.map((t) => withBudgetValue(t, range)) } : task.prior;
