@@ -143,24 +143,27 @@ describe('reused built-in trainer processes', () => {
     expect(h2.pid).toBe(h.pid);
   });
 
-  it('a stop sent right after the launch ends that trial, and the process serves the next one', async () => {
+  /**
+   * A warm process gets a long trial's run command and its stop together, before the trial has started: the
+   * stop ends that trial (exit 143), and the same process serves the next one. `make(i, budget)` is trial i.
+   */
+  async function stopRightAfterLaunch(make: (i: number, budget: number) => ReturnType<typeof trial>): Promise<void> {
     const ex = executor();
-    const warm = trial(PARAMS, 1);
-    const h0 = ex.launch(warm.launch);
+    const h0 = ex.launch(make(0, 1).launch);
     expect((await h0.done).code).toBe(0);
-    // The run command and the stop reach the idle process together, before the trial has started.
-    const long = trial(PARAMS, 400);
-    const h = ex.launch(long.launch);
+    const h = ex.launch(make(1, 400).launch);
     expect(h.pid).toBe(h0.pid);
     expect((await h.stop('campaign over')).code).toBe(143);
-    const next = trial(PARAMS, 1);
-    const h2 = ex.launch(next.launch);
+    const h2 = ex.launch(make(2, 1).launch);
     expect((await h2.done).code).toBe(0);
     expect(h2.pid).toBe(h.pid);
+  }
+
+  it('a stop sent right after the launch ends that trial, and the process serves the next one', async () => {
+    await stopRightAfterLaunch((_, budget) => trial(PARAMS, budget));
   });
 
   it('the same for a Python script that calls nightshift.run', async () => {
-    const ex = executor();
     const script = path.join(ROOT, 'test/fixtures/trials/reused_worker.py');
     const python = (x: number, budget: number) =>
       trial({}, budget, {
@@ -174,15 +177,7 @@ describe('reused built-in trainer processes', () => {
           PYTHONPATH: path.join(ROOT, 'resources/python'),
         },
       });
-    const warm = python(0.1, 1);
-    const h0 = ex.launch(warm.launch);
-    expect((await h0.done).code).toBe(0);
-    const h = ex.launch(python(0.2, 400).launch);
-    expect(h.pid).toBe(h0.pid);
-    expect((await h.stop('campaign over')).code).toBe(143);
-    const h2 = ex.launch(python(0.3, 1).launch);
-    expect((await h2.done).code).toBe(0);
-    expect(h2.pid).toBe(h.pid);
+    await stopRightAfterLaunch((i, budget) => python(0.1 * (i + 1), budget));
   });
 
   it('freezes a trial at a rung and lets it go on, or stops it while frozen and keeps the process (mode: pause)', async () => {
