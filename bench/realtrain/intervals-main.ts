@@ -11,8 +11,7 @@ import path from 'node:path';
 import { intervalTable } from './intervals.js';
 import { summarize, type RunLog, type RunSummary } from './report.js';
 import { meanSe, summaryTable, trialBoundaryTable } from './summary.js';
-import { TORCH_SPACE } from './problems.js';
-import { SPACE } from './space.js';
+import { problemSpace } from './problems.js';
 
 const REFERENCE = 'optuna-tpe-hyperband';
 
@@ -55,7 +54,7 @@ function main(): void {
       console.log(`## ${path.basename(file)}: ${problem.problem}\n`);
       console.log(summaryTable(summaries, REFERENCE).join('\n') + '\n');
       console.log(intervalTable(summaries, REFERENCE).join('\n') + '\n');
-      if (problem.runs) console.log(trialBoundaryTable(problem.runs, problem.problem === 'torch_digits' ? TORCH_SPACE : SPACE).join('\n') + '\n');
+      if (problem.runs) console.log(trialBoundaryTable(problem.runs, problemSpace(problem.problem)).join('\n') + '\n');
     }
   });
   for (const [problem, rows] of pooled) {

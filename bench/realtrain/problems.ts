@@ -13,7 +13,7 @@ import path from 'node:path';
 import { validateBuiltinConfig, type DatasetSpec } from '../../src/main/engine/trainers/config.js';
 import { loadMnist } from '../../src/main/engine/trainers/data/mnist.js';
 import { holdoutSplit } from '../../src/main/engine/trainers/data/split.js';
-import type { CommandTrainerDef, SpaceDef } from './space.js';
+import { SPACE, type CommandTrainerDef, type SpaceDef } from './space.js';
 
 export interface RealProblem {
   name: string;
@@ -103,12 +103,17 @@ export function loadProblem(name: string, cacheDir: string, benchDir: string): R
 }
 
 /** The PyTorch example's space, less `precision` (fp32 throughout, so no bf16-on-CPU timing enters). */
-export const TORCH_SPACE: SpaceDef = {
+const TORCH_SPACE: SpaceDef = {
   lr: { type: 'float', low: 1.0e-4, high: 3.0e-2, log: true },
   channels: { type: 'int', low: 4, high: 32, log: true },
   dropout: { type: 'float', low: 0, high: 0.5 },
   batch_size: { type: 'categorical', choices: [32, 64, 128] },
 };
+
+/** A problem's search space by name, without writing its files (reading earlier results). */
+export function problemSpace(name: string): SpaceDef {
+  return name === 'torch_digits' ? TORCH_SPACE : SPACE;
+}
 
 function torchDigits(dir: string, benchDir: string): RealProblem {
   const script = path.join(dir, 'torch-digits.py');
