@@ -8,7 +8,7 @@
 //   realtrain                 bench/realtrain/main.ts options: --problem --seeds --epochs --parallel --methods --out
 //                             --transfer prior,replay (cold GP+ASHA against warm-started from another seed's study)
 //                             (real TF.js training, minutes per run: not in the default set; builds the trainer first)
-//   realtrain-gaps            bench/realtrain/gap-trace.ts options: --problem --seed --marks (where the time between
+//   realtrain-gaps            bench/realtrain/gap-trace.ts options: --problem --seed --marks --ask-ahead (where the time between
 //                             two trials of a reused trainer process goes: store writes, the sampler's ask)
 //   realtrain-intervals       bench/realtrain/intervals-main.ts options: --files a.json,b.json --pool true (bootstrap
 //                             intervals of earlier realtrain results' ratios to Optuna, per file or pooled; trains nothing)
@@ -31,7 +31,7 @@ const TRANSFER_FLAGS = ['--seeds', '--pairs', '--variants', '--workers', '--epoc
 const CURVE_DIAGNOSE_FLAGS = ['--task', '--seed', '--data', '--out'];
 const CURVE_REPLAY_FLAGS = ['--files', '--options'];
 const INTERVALS_FLAGS = ['--files', '--pool'];
-const GAPS_FLAGS = ['--problem', '--seed', '--marks'];
+const GAPS_FLAGS = ['--problem', '--seed', '--marks', '--ask-ahead'];
 // Suites run only when named in --only.
 const EXTRA_SUITES = ['eventloop', 'realtrain', 'realtrain-gaps', 'realtrain-intervals', 'transfer', 'curve-diagnose', 'curve-replay'];
 

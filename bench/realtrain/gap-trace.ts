@@ -1,4 +1,4 @@
-// `npm run bench -- --only realtrain-gaps [--problem breast_cancer] [--seed 0] [--marks true]`: where the time
+// `npm run bench -- --only realtrain-gaps [--problem breast_cancer] [--seed 0] [--marks true] [--ask-ahead auto|true|false]`: where the time
 // between two trials of a reused trainer process goes (issue 16). Runs one GP + ASHA stop study of the
 // real-training benchmark (60 epochs, 2 at a time) and prints the gaps from a trial's end to the next
 // trial's start, with the time spent in the store's writes and the sampler's ask; `--marks true` also
@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Campaign } from '../../src/main/engine/campaign/campaign.js';
 import type { EngineEvent } from '../../src/main/engine/campaign/events.js';
 import { STRATEGIES } from '../../src/main/engine/campaign/strategy.js';
+import { TrainerWorkers } from '../../src/main/engine/executors/trainer-workers.js';
 import { openStore } from '../../src/main/engine/storage/open.js';
 import { loadStudyFile } from '../../src/main/engine/study/spec.js';
 import { loadProblem } from './problems.js';
@@ -24,7 +25,9 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'ns-gap-'));
 const real = loadProblem(name, path.join(dir, 'data'), path.resolve('bench'));
 const problem: Problem = { builtin: real.builtin, metric: 'val_accuracy', minEpochs: 1, maxEpochs: 9, eta: 3, epochBudget: 60, parallel: 2 };
 const file = path.join(dir, 'study.yaml');
-writeFileSync(file, studyYaml(problem, { name: 'gap', sampler: 'gp', scheduler: 'asha', mode: 'stop', seed }));
+const ahead = arg('ask-ahead');
+const askAhead = ahead === null ? undefined : ahead === 'auto' ? 'auto' : ahead === 'true';
+writeFileSync(file, studyYaml(problem, { name: 'gap', sampler: 'gp', scheduler: 'asha', mode: 'stop', seed, askAhead }));
 const store = openStore(path.join(dir, 'study.db'));
 const spent: Record<string, number[]> = {};
 const marks: [string, number][] = [];
@@ -45,6 +48,25 @@ function timed<T extends object>(o: T, names: string[], prefix: string): void {
     };
   }
 }
+// What the process itself waits: from its trial's fence (back in the pool) to the next trial's run command.
+const idleSince = new Map<number, number>();
+const idles: number[] = [];
+const pool = TrainerWorkers.prototype as unknown as { idle(w: { pid: number }): void; launch(t: unknown): { pid: number } };
+const idle0 = pool.idle;
+const launch0 = pool.launch;
+pool.idle = function (w) {
+  idleSince.set(w.pid, performance.now());
+  marks.push([`worker ${w.pid} idle`, performance.now()]);
+  idle0.call(this, w);
+};
+pool.launch = function (t) {
+  const r = launch0.call(this, t);
+  const since = idleSince.get(r.pid);
+  if (since !== undefined) idles.push(performance.now() - since);
+  idleSince.delete(r.pid);
+  marks.push([`worker ${r.pid} run`, performance.now()]);
+  return r;
+};
 timed(store, ['enqueueTrial', 'claimQueued', 'finishTrial', 'addReport', 'setPgid', 'addEvent', 'transaction', 'startTrial'], 'store.');
 let epochs = 0;
 let campaign: Campaign | null = null;
@@ -64,6 +86,7 @@ timed((campaign as unknown as { sampler: object }).sampler, ['ask'], 'sampler.')
 await campaign.run();
 const med = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] ?? NaN;
 console.log(`${name} seed ${seed}: ${gaps.length} gaps, median ${med(gaps).toFixed(1)} ms, mean ${(gaps.reduce((s, x) => s + x, 0) / gaps.length).toFixed(1)} ms`);
+console.log(`worker idle between trials: ${idles.length}, median ${med(idles).toFixed(1)} ms, mean ${(idles.reduce((s, x) => s + x, 0) / idles.length).toFixed(1)} ms`);
 for (const [k, v] of Object.entries(spent)) console.log(`${k.padEnd(22)} n=${String(v.length).padStart(4)} median ${med(v).toFixed(2)} ms, total ${v.reduce((s, x) => s + x, 0).toFixed(0)} ms`);
 store.close();
 rmSync(dir, { recursive: true, force: true });

@@ -41,6 +41,8 @@ const VARIANTS: NightshiftVariant[] = [
   { label: 'gp-hyperband-stop', sampler: 'gp', scheduler: 'hyperband', mode: 'stop' },
   { label: 'gp-hyperband-promote', sampler: 'gp', scheduler: 'hyperband', mode: 'promote' },
   // A new trainer process for every trial (trainer.reuse_process: false), as before reuse was the default.
+  // The sampler asked only when a slot frees, as before resources.ask_ahead (campaign/ask-ahead.ts).
+  { label: 'gp-asha-stop-now', sampler: 'gp', scheduler: 'asha', mode: 'stop', askAhead: false },
   { label: 'gp-asha-stop-fresh', sampler: 'gp', scheduler: 'asha', mode: 'stop', reuseProcess: false },
   { label: 'gp-hyperband-stop-fresh', sampler: 'gp', scheduler: 'hyperband', mode: 'stop', reuseProcess: false },
   // Stopping schedulers: every configuration starts for the full 9 epochs and is judged after each one.

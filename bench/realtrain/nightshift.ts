@@ -25,6 +25,8 @@ export type NightshiftVariant = {
   mode?: 'stop' | 'promote' | 'pause';
   /** false: `trainer.reuse_process: false` (a new trainer process per trial). */
   reuseProcess?: boolean;
+  /** `resources.ask_ahead` (false: the sampler asked only when a slot frees). */
+  askAhead?: 'auto' | boolean;
   samplerOptions?: string;
   schedulerOptions?: string;
 };
@@ -45,7 +47,7 @@ export async function runNightshift(
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'study.yaml');
   const name = studyName(variant, seed);
-  writeFileSync(file, studyYaml(problem, { name, sampler: variant.sampler, scheduler: variant.scheduler, mode: variant.mode, seed, warmStart, samplerOptions: variant.samplerOptions, schedulerOptions: variant.schedulerOptions, reuseProcess: variant.reuseProcess }));
+  writeFileSync(file, studyYaml(problem, { name, sampler: variant.sampler, scheduler: variant.scheduler, mode: variant.mode, seed, warmStart, samplerOptions: variant.samplerOptions, schedulerOptions: variant.schedulerOptions, reuseProcess: variant.reuseProcess, askAhead: variant.askAhead }));
   const store = openStore(path.join(dir, 'study.db'));
   const processes = new Map<number, ProcessLog & { number: number }>();
   const t0 = performance.now();

@@ -65,6 +65,8 @@ export function studyYaml(
     schedulerOptions?: string;
     /** false: a new trainer process per trial (`trainer.reuse_process: false`); default: the study default. */
     reuseProcess?: boolean;
+    /** `resources.ask_ahead`; default: the study default (auto). */
+    askAhead?: 'auto' | boolean;
   },
 ): string {
   const warm = o.warmStart ? `warm_start: {study: ${o.warmStart.study}, db: ${JSON.stringify(o.warmStart.db)}, prior: ${o.warmStart.prior}}\n` : '';
@@ -84,7 +86,7 @@ fidelity: {param: epochs, min: ${p.minEpochs}, max: ${p.maxEpochs}, eta: ${p.eta
 sampler: {type: ${o.sampler}${o.samplerOptions ? `, ${o.samplerOptions}` : ''}}
 scheduler: {type: ${o.scheduler}${o.mode ? `, mode: ${o.mode}` : ''}${o.schedulerOptions ? `, ${o.schedulerOptions}` : ''}}
 budget: {trials: 100000}
-resources: {parallel: ${p.parallel}}
+resources: {parallel: ${p.parallel}${o.askAhead === undefined ? '' : `, ask_ahead: ${o.askAhead}`}}
 seed: ${o.seed}
 ${warm}`;
 }

@@ -108,6 +108,12 @@ export interface ResourcesSpec {
    * as idle; 0: it ends at once. Optional so specs stored before it read as the default.
    */
   disk_full_wait_s?: number;
+  /**
+   * Prepare the sampler's next suggestion while every slot is busy, so a freed slot starts at once (it does
+   * not see the result that freed the slot). auto: with 2+ slots, when asks take 5%+ of a slot's time per trial.
+   * Optional so specs stored before it read as auto.
+   */
+  ask_ahead?: 'auto' | boolean;
 }
 
 export interface CheckpointsSpec {

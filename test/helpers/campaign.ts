@@ -25,7 +25,7 @@ export async function runStudyYaml(dir: string, yaml: string, o: { file?: string
  * parameter, epochs 1-9 (eta 3) as the fidelity, what the campaign tests of samplers and schedulers vary
  * given as YAML flow maps.
  */
-export function epochsStudyYaml(o: { name: string; sampler: string; scheduler: string; trials: number; seed: number; epochMs: number }): string {
+export function epochsStudyYaml(o: { name: string; sampler: string; scheduler: string; trials: number; seed: number; epochMs: number; resources?: string }): string {
   return `name: ${o.name}
 trainer:
   command: [node, ${JSON.stringify(path.join(ROOT, 'test/fixtures/campaign/epochs.mjs'))}]
@@ -39,5 +39,5 @@ sampler: ${o.sampler}
 scheduler: ${o.scheduler}
 budget: {trials: ${o.trials}}
 seed: ${o.seed}
-`;
+${o.resources ? `resources: ${o.resources}\n` : ''}`;
 }

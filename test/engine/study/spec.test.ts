@@ -79,7 +79,7 @@ function architectureSpec(folder: string): StudySpec {
     sampler: { type: 'gp', options: {} },
     scheduler: { type: 'asha', options: {} },
     budget: { trials: 200, wall_time_s: 8 * 3600, energy_j: 7.2e6, deadline: '07:00' },
-    resources: { parallel: 1, gpus: 'all', trials_per_gpu: 1, allow_busy_gpus: false, min_free_disk_bytes: 1e9, disk_full_wait_s: 14400 },
+    resources: { parallel: 1, gpus: 'all', trials_per_gpu: 1, allow_busy_gpus: false, min_free_disk_bytes: 1e9, disk_full_wait_s: 14400, ask_ahead: 'auto' },
     baseline: { lr: 0.001, units: 64, optimizer: 'adam' },
     warm_start: null,
     finalists: null,
@@ -138,7 +138,7 @@ describe('valid studies', () => {
       sampler: { type: 'random', options: {} },
       scheduler: { type: 'none', options: {} },
       budget: { trials: 100, wall_time_s: null, energy_j: null, deadline: null },
-      resources: { parallel: 1, gpus: null, trials_per_gpu: 1, allow_busy_gpus: false, min_free_disk_bytes: 1e9, disk_full_wait_s: 14400 },
+      resources: { parallel: 1, gpus: null, trials_per_gpu: 1, allow_busy_gpus: false, min_free_disk_bytes: 1e9, disk_full_wait_s: 14400, ask_ahead: 'auto' },
       baseline: null,
       warm_start: null,
       finalists: null,
@@ -195,7 +195,7 @@ retries: 0
     expect(spec.sampler).toEqual({ type: 'sobol', options: {} });
     expect(spec.scheduler).toEqual({ type: 'median', options: { n_warmup_steps: 5, n_startup_trials: 3 } });
     expect(spec.budget).toEqual({ trials: null, wall_time_s: 5400, energy_j: 1.8e6, deadline: null });
-    expect(spec.resources).toEqual({ parallel: 4, gpus: [0, 2], trials_per_gpu: 2, allow_busy_gpus: false, min_free_disk_bytes: 5e8, disk_full_wait_s: 14400 });
+    expect(spec.resources).toEqual({ parallel: 4, gpus: [0, 2], trials_per_gpu: 2, allow_busy_gpus: false, min_free_disk_bytes: 5e8, disk_full_wait_s: 14400, ask_ahead: 'auto' });
     expect(spec.checkpoints).toEqual({ keep_best: 1 });
     expect(spec.seed).toBe(7);
     expect(spec.max_retries).toBe(0);

@@ -22,7 +22,7 @@ import { CheckpointRetention } from './checkpoint-retention.js';
 import { DatabaseFullWait } from './db-full.js';
 import { FreeSpaceGuard } from './disk-guard.js';
 import { newOwner, ownerIsDead } from './owner.js';
-import { planNext } from './planner.js';
+import { SearchPlanner } from './ask-ahead.js';
 import { EngineBusyError, recoverOrphans, STALE_LEASE_MS } from './recovery.js';
 import type { RunningTrial } from './running-trial.js';
 import { withSchedulerMode } from './scheduler-mode.js';
@@ -88,6 +88,8 @@ export class Campaign {
   private readonly pool: TrialPool;
   /** Set when a run starts (after recovery), so its folder scan sees what earlier runs left. */
   private retention: CheckpointRetention | null = null;
+  /** The search's next plan, its suggestion asked ahead while every slot is busy (resources.ask_ahead). */
+  private readonly planner: SearchPlanner;
 
   private constructor(
     private readonly store: Store,
@@ -107,6 +109,8 @@ export class Campaign {
     const dbFull = (this.dbFull = new DatabaseFullWait({ store, studyId: study.id, owner: this.owner, waitMs, emit: this.emit, now: this.now, onResume: () => this.wake() }));
     this.guard = new FreeSpaceGuard({ store, study, owner: this.owner, artifacts, minFreeBytes: spec.resources.min_free_disk_bytes, waitMs, dbFull, emit: this.emit, now: this.now });
     this.pool = new TrialPool({ store, study, spec, artifacts, owner: this.owner, scheduler, emit: this.emit, executor, dbFull, wake: () => this.wake() });
+    const deps = { space: this.space, objectives: study.objectives, fidelity: spec.fidelity, sampler, scheduler, seed: spec.seed };
+    this.planner = new SearchPlanner(deps, spec.resources.ask_ahead ?? 'auto', undefined, (message) => this.emit({ type: 'log', level: 'info', message }));
   }
 
   private get running(): ReadonlyMap<number, RunningTrial> {
@@ -292,6 +296,7 @@ export class Campaign {
         }
         this.pool.start(views, rec);
       }
+      if (stage === 'search' && !this.stopping && !this.pool.hasFreeSlot) this.planner.prepare(views.all(), this.running.size);
       if (this.running.size === 0 && !waitingForDisk) break;
       await this.waitForChange();
     }
@@ -347,14 +352,11 @@ export class Campaign {
 
   /** The next trial to run: a queued one (baseline, retries, enqueued) first, else what the planner proposes. */
   private async next(views: TrialViews): Promise<TrialRecord | null> {
-    const { store, study, spec } = this;
+    const { store, study } = this;
     let rec = store.claimQueued(study.id, this.owner);
     // Asked even after the sampler ran out: a multi-fidelity scheduler may still promote finished trials.
     if (!rec) {
-      const plan = await planNext(
-        { space: this.space, objectives: study.objectives, fidelity: spec.fidelity, sampler: this.sampler, scheduler: this.scheduler, seed: spec.seed },
-        views.all(),
-      );
+      const plan = await this.planner.take(views.all());
       // The sampler may think off-thread; a stop that came meanwhile starts nothing new.
       if (this.stopping) return null;
       if (plan.kind === 'exhausted') {
@@ -362,11 +364,8 @@ export class Campaign {
         this.exhausted = `search space exhausted: ${plan.reason}`;
         return null;
       }
-      const queued = store.enqueueTrial(
-        study.id,
-        { params: plan.params, budget: plan.budget, lineage: plan.lineage },
-        { name: this.sampler.name, state: this.sampler.snapshot() },
-      );
+      const sampled = { name: this.sampler.name, state: this.sampler.snapshot() };
+      const queued = store.enqueueTrial(study.id, { params: plan.params, budget: plan.budget, lineage: plan.lineage }, sampled);
       views.upsert(queued);
       rec = store.claimQueued(study.id, this.owner);
     }

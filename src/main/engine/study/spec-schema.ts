@@ -263,6 +263,7 @@ const resourcesSchema = strict({
   min_free_disk: unitSchema(parseSize, 'a size such as 500MB or 2GB').optional(),
   // 0 (or "0"): no waiting, the run ends at once as it did before waiting existed.
   disk_full_wait: unitSchema((v) => (v === 0 || v === '0' ? 0 : parseDuration(v)), 'a duration such as 30m or 4h, or 0').optional(),
+  ask_ahead: z.union([z.literal('auto'), z.boolean()], { error: 'must be auto, true or false' }).optional(),
 });
 
 export const studySchema = strict({

@@ -186,6 +186,7 @@ function checkStudy(raw: RawStudy, folder: string, strategies: StrategyCatalog, 
       allow_busy_gpus: raw.resources?.allow_busy_gpus ?? false,
       min_free_disk_bytes: raw.resources?.min_free_disk ?? DEFAULT_MIN_FREE_DISK_BYTES,
       disk_full_wait_s: raw.resources?.disk_full_wait ?? DEFAULT_DISK_FULL_WAIT_S,
+      ask_ahead: raw.resources?.ask_ahead ?? 'auto',
     },
     baseline: raw.baseline ?? null,
     warm_start: raw.warm_start
