@@ -31,7 +31,7 @@ const TRANSFER_FLAGS = ['--seeds', '--pairs', '--variants', '--workers', '--epoc
 const CURVE_DIAGNOSE_FLAGS = ['--task', '--seed', '--data', '--out'];
 const CURVE_REPLAY_FLAGS = ['--files', '--options'];
 const INTERVALS_FLAGS = ['--files', '--pool'];
-const GAPS_FLAGS = ['--problem', '--seed', '--marks', '--ask-ahead'];
+const GAPS_FLAGS = ['--problem', '--seed', '--marks', '--ask-ahead', '--epochs', '--epoch-s'];
 // Suites run only when named in --only.
 const EXTRA_SUITES = ['eventloop', 'realtrain', 'realtrain-gaps', 'realtrain-intervals', 'transfer', 'curve-diagnose', 'curve-replay'];
 

@@ -1,4 +1,5 @@
-// `npm run bench -- --only realtrain-gaps [--problem breast_cancer] [--seed 0] [--marks true] [--ask-ahead auto|true|false]`: where the time
+// `npm run bench -- --only realtrain-gaps [--problem breast_cancer|digits|gpu-sim] [--seed 0] [--epochs 60] [--epoch-s 0.03]
+// [--marks true] [--ask-ahead auto|true|false]`: where the time
 // between two trials of a reused trainer process goes (issue 16). Runs one GP + ASHA stop study of the
 // real-training benchmark (60 epochs, 2 at a time) and prints the gaps from a trial's end to the next
 // trial's start, with the time spent in the store's writes and the sampler's ask; `--marks true` also
@@ -22,8 +23,12 @@ function arg(flag: string): string | null {
 const name = arg('problem') ?? 'breast_cancer';
 const seed = Number(arg('seed') ?? 0);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ns-gap-'));
-const real = loadProblem(name, path.join(dir, 'data'), path.resolve('bench'));
-const problem: Problem = { builtin: real.builtin, metric: 'val_accuracy', minEpochs: 1, maxEpochs: 9, eta: 3, epochBudget: 60, parallel: 2 };
+// gpu-sim: a trainer whose epochs sleep (bench/realtrain/gpu_bound_trial.py), as a GPU's leave the CPU idle.
+const trainer: Pick<Problem, 'builtin' | 'command'> =
+  name === 'gpu-sim'
+    ? { builtin: {}, command: { argv: ['/usr/bin/python3', path.resolve('bench/realtrain/gpu_bound_trial.py')], cwd: dir, env: { EPOCH_S: arg('epoch-s') ?? '0.03' } } }
+    : { builtin: loadProblem(name, path.join(dir, 'data'), path.resolve('bench')).builtin };
+const problem: Problem = { ...trainer, metric: 'val_accuracy', minEpochs: 1, maxEpochs: 9, eta: 3, epochBudget: Number(arg('epochs') ?? 60), parallel: 2 };
 const file = path.join(dir, 'study.yaml');
 const ahead = arg('ask-ahead');
 const askAhead = ahead === null ? undefined : ahead === 'auto' ? 'auto' : ahead === 'true';
@@ -83,10 +88,13 @@ const emit = (e: EngineEvent): void => {
 };
 campaign = Campaign.open({ store, spec: loadStudyFile(file, STRATEGIES), artifacts: dir, emit });
 timed((campaign as unknown as { sampler: object }).sampler, ['ask'], 'sampler.');
+const began = performance.now();
 await campaign.run();
+const wallMs = performance.now() - began;
 const med = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] ?? NaN;
 console.log(`${name} seed ${seed}: ${gaps.length} gaps, median ${med(gaps).toFixed(1)} ms, mean ${(gaps.reduce((s, x) => s + x, 0) / gaps.length).toFixed(1)} ms`);
-console.log(`worker idle between trials: ${idles.length}, median ${med(idles).toFixed(1)} ms, mean ${(idles.reduce((s, x) => s + x, 0) / idles.length).toFixed(1)} ms`);
+console.log(`worker idle between trials: ${idles.length}, median ${med(idles).toFixed(1)} ms, mean ${(idles.reduce((s, x) => s + x, 0) / idles.length).toFixed(1)} ms, total ${idles.reduce((s, x) => s + x, 0).toFixed(0)} ms`);
+console.log(`campaign wall ${wallMs.toFixed(0)} ms for ${epochs} epochs: ${(wallMs / epochs).toFixed(1)} ms per epoch`);
 for (const [k, v] of Object.entries(spent)) console.log(`${k.padEnd(22)} n=${String(v.length).padStart(4)} median ${med(v).toFixed(2)} ms, total ${v.reduce((s, x) => s + x, 0).toFixed(0)} ms`);
 store.close();
 rmSync(dir, { recursive: true, force: true });
