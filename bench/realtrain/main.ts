@@ -33,6 +33,8 @@ const VARIANTS: NightshiftVariant[] = [
   { label: 'gp-hyperband-stop-stack', sampler: 'gp', scheduler: 'hyperband', mode: 'stop', samplerOptions: 'stack_rungs: true' },
   // A prior mean rising towards the space's edges (samplers/gp/edge-prior.ts, Snoek et al. 2015).
   { label: 'gp-asha-stop-edge', sampler: 'gp', scheduler: 'asha', mode: 'stop', samplerOptions: 'edge_prior: true' },
+  // Both: off the edges, and EI per joule among near-best candidates (the GP's rung-1 favourites are the costly configurations).
+  { label: 'gp-asha-stop-edge-cost', sampler: 'gp', scheduler: 'asha', mode: 'stop', samplerOptions: 'edge_prior: true, cost_aware: true' },
   // Every rung in one GP, the budget as an input, suggestions for the top budget (samplers/gp/budget-input.ts, BOCA).
   { label: 'gp-asha-stop-joint', sampler: 'gp', scheduler: 'asha', mode: 'stop', samplerOptions: 'joint_fidelity: true' },
   { label: 'gp-hyperband-stop-joint', sampler: 'gp', scheduler: 'hyperband', mode: 'stop', samplerOptions: 'joint_fidelity: true' },

@@ -1,14 +1,14 @@
 // What the search runs next, with the sampler's next suggestion prepared while every slot is busy
 // (`resources.ask_ahead`). A trial that ends frees a process that waits, idle, for the sampler's answer:
-// the GP's ask took 15-80 ms on the 2-core build machine while breast_cancer trials took 30-70 ms, so a
-// reused trainer process spent a third of its life waiting. Asked ahead, the suggestion is ready when
-// the slot frees and the process waits only for the store's writes. The price: that suggestion did not
-// see the result that freed the slot (nor any that came while it was prepared), as if one more trial
-// were running, which is what asynchronous parallel BO assumes anyway (the running trials are pending in
-// the sampler's view). `auto` pays that price only where the wait is worth it: more than one slot, and
-// recent asks taking at least ASK_SHARE of a slot's time per trial. An hour-long GPU trial never asks ahead.
-import type { TrialView } from '../samplers/types.js';
-import type { Suggestion } from '../samplers/types.js';
+// the GP's ask took 15-80 ms on the 2-core build machine, and a reused breast_cancer trainer process waited
+// 21 ms (median) between trials of 30-70 ms. Asked ahead, the suggestion is ready when the slot frees and
+// the process waits only for the store's writes (4 ms median where the CPU is free while trials train, as
+// with GPU trials; bench/results/2026-12-01-03-30-ask-ahead-gaps.md). The price: that suggestion did not
+// see the result that freed the slot (nor any that came while it was prepared), as if one more trial were
+// running, which asynchronous parallel BO assumes anyway (running trials are pending in the sampler's
+// view). `auto` pays that price only where the wait is worth it: more than one slot, and recent asks taking
+// at least ASK_SHARE of a slot's time per trial. An hour-long GPU trial never asks ahead.
+import type { Suggestion, TrialView } from '../samplers/types.js';
 import { askSampler, planOf, promotionPlan, type Plan, type PlannerDeps } from './planner.js';
 
 export type AskAheadMode = 'auto' | boolean;
@@ -18,15 +18,10 @@ export const ASK_SHARE = 0.05;
 /** Asks and trial starts remembered for `auto` (recent ones: the GP's asks grow with the study). */
 const WINDOW = 8;
 
-interface Ahead {
-  suggestion: Promise<Suggestion>;
-}
-
 export class SearchPlanner {
-  private ahead: Ahead | null = null;
+  private ahead: Promise<Suggestion> | null = null;
   private readonly askMs: number[] = [];
   private readonly takenAt: number[] = [];
-
   private told = false;
 
   constructor(
@@ -48,7 +43,7 @@ export class SearchPlanner {
     const ahead = this.ahead;
     this.ahead = null;
     if (ahead) {
-      const s = await ahead.suggestion;
+      const s = await ahead;
       // Exhausted as the trials stood then: asked again as they stand now (rare, and cheap when it happens).
       if (s.kind === 'params') return planOf(this.deps, s, trials);
     }
@@ -63,10 +58,9 @@ export class SearchPlanner {
       const why = this.mode === 'auto' ? `asks take ${Math.round(100 * this.share(slots))}% of a slot's time per trial` : 'resources.ask_ahead: true';
       this.log(`ask_ahead: the sampler's next suggestion is prepared while every slot is busy (${why})`);
     }
-    const suggestion = this.ask(trials);
+    this.ahead = this.ask(trials);
     // Its failure is the next take's (as an ask's failure is now); never an unhandled rejection meanwhile.
-    suggestion.catch(() => {});
-    this.ahead = { suggestion };
+    this.ahead.catch(() => {});
   }
 
   /** Whether a suggestion is prepared or being prepared (for tests and the benchmark's trace). */
