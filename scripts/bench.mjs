@@ -8,8 +8,11 @@
 //   realtrain                 bench/realtrain/main.ts options: --problem --seeds --epochs --parallel --methods --out
 //                             --transfer prior,replay (cold GP+ASHA against warm-started from another seed's study)
 //                             (real TF.js training, minutes per run: not in the default set; builds the trainer first)
-//   realtrain-gaps            bench/realtrain/gap-trace.ts options: --problem --seed --marks --ask-ahead (where the time between
-//                             two trials of a reused trainer process goes: store writes, the sampler's ask)
+//   realtrain-gaps            bench/realtrain/gap-trace.ts options: --problem --seed --marks --ask-ahead --epochs --epoch-s
+//                             (where the time between two trials of a reused trainer process goes: store writes, the
+//                             sampler's ask; --problem gpu-sim: a trainer whose epochs sleep, as a GPU's leave the CPU idle)
+//   realtrain-same-config     bench/realtrain/same-config.ts options: --problem --trials (one configuration trained
+//                             again and again in one reused process: does a process get slower with its trials)
 //   realtrain-intervals       bench/realtrain/intervals-main.ts options: --files a.json,b.json --pool true (bootstrap
 //                             intervals of earlier realtrain results' ratios to Optuna, per file or pooled; trains nothing)
 //   transfer                  bench/lcbench/transfer.ts options: --seeds --pairs --variants --workers --epochs --data --out
@@ -33,7 +36,7 @@ const CURVE_REPLAY_FLAGS = ['--files', '--options'];
 const INTERVALS_FLAGS = ['--files', '--pool'];
 const GAPS_FLAGS = ['--problem', '--seed', '--marks', '--ask-ahead', '--epochs', '--epoch-s'];
 // Suites run only when named in --only.
-const EXTRA_SUITES = ['eventloop', 'realtrain', 'realtrain-gaps', 'realtrain-intervals', 'transfer', 'curve-diagnose', 'curve-replay'];
+const EXTRA_SUITES = ['eventloop', 'realtrain', 'realtrain-gaps', 'realtrain-same-config', 'realtrain-intervals', 'transfer', 'curve-diagnose', 'curve-replay'];
 
 const argv = process.argv.slice(2);
 const pairs = [];
@@ -58,6 +61,7 @@ if (only.includes('lcbench')) runs.push(['bench/lcbench/main.ts', pick(LCBENCH_F
 if (only.includes('eventloop')) runs.push(['bench/eventloop/main.ts', pick(EVENTLOOP_FLAGS)]);
 if (only.includes('realtrain')) runs.push(['bench/realtrain/main.ts', pick(REALTRAIN_FLAGS)]);
 if (only.includes('realtrain-gaps')) runs.push(['bench/realtrain/gap-trace.ts', pick(GAPS_FLAGS)]);
+if (only.includes('realtrain-same-config')) runs.push(['bench/realtrain/same-config.ts', pick(['--problem', '--trials'])]);
 if (only.includes('realtrain-intervals')) runs.push(['bench/realtrain/intervals-main.ts', pick(INTERVALS_FLAGS)]);
 if (only.includes('transfer')) runs.push(['bench/lcbench/transfer.ts', pick(TRANSFER_FLAGS)]);
 if (only.includes('curve-diagnose')) runs.push(['bench/lcbench/curve-diagnose.ts', pick(CURVE_DIAGNOSE_FLAGS)]);
@@ -65,7 +69,7 @@ if (only.includes('curve-replay')) runs.push(['bench/lcbench/curve-replay.ts', p
 
 // The event-loop suite runs `nightshift serve` from the CLI bundle, and realtrain's trials run the bundled
 // trainer (out/trainers/builtin-trainer.mjs): build them from these sources first.
-if (only.includes('eventloop') || only.includes('realtrain') || only.includes('realtrain-gaps')) {
+if (only.includes('eventloop') || only.includes('realtrain') || only.includes('realtrain-gaps') || only.includes('realtrain-same-config')) {
   const built = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-cli.mjs')], { cwd: root, stdio: 'inherit' });
   if (built.status !== 0) process.exit(built.status ?? 1);
 }
