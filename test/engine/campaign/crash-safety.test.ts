@@ -1,6 +1,7 @@
 // Crash safety: the engine is SIGKILLed at random moments, again and again, and restarted each time.
 // The campaign must still end with exactly its budget of complete trials, none lost or run twice, a
-// sound database, and no trial process left behind.
+// sound database, and no trial process left behind. The GP asks ahead (resources.ask_ahead), so kills
+// also land while a suggestion is prepared off-thread and held only in memory.
 import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -40,9 +41,9 @@ search_space:
   x: {type: float, low: 0, high: 1}
 objectives:
   - {metric: loss, direction: minimize}
-sampler: {type: random}
+sampler: {type: gp, n_startup: 4}
 budget: {trials: ${BUDGET}}
-resources: {parallel: 2}
+resources: {parallel: 2, ask_ahead: true}
 retries: 1
 seed: 7
 `,
@@ -53,6 +54,8 @@ seed: 7
     for (const r of runs) if (r.signal !== 'SIGKILL') expect(r.code, r.stderr).toBe(0);
     const killed = runs.filter((r) => r.signal === 'SIGKILL').length;
     expect(killed).toBeGreaterThan(KILLS / 2);
+    // Suggestions were prepared ahead in the runs that were killed.
+    expect(runs.filter((r) => r.signal === 'SIGKILL' && r.stderr.includes('ask_ahead:')).length).toBeGreaterThan(0);
 
     const final = await runCli(['run', studyFile, '--db', db, '--json'], { env });
     expect(final.code, final.stderr).toBe(0);
