@@ -48,11 +48,11 @@ import json
 import math
 import operator
 import os
-import signal
 import sys
 import threading
-import time
 import traceback
+
+from _nightshift_sweep import own_processes as _own_processes, sweep as _sweep
 
 __all__ = [
     "params",
@@ -322,93 +322,6 @@ def _release():
             torch.cuda.empty_cache()
     except Exception:  # noqa: BLE001 - best effort: a broken CUDA state fails the next trial, not this one
         pass
-
-
-_SWEEP_GRACE_S = 2.0
-
-
-def _own_processes(token):
-    """Live processes (not this one) in this process's group, or carrying ``token`` in their environment (a
-    daemon that left the group keeps what it inherited). The group counts only when this process leads it,
-    as the engine starts it: run by hand or from a script, the group is the caller's. Linux only."""
-    me, group = os.getpid(), os.getpgrp()
-    own_group = group == me
-    needle = ("\0NIGHTSHIFT_TRIAL_TOKEN=%s\0" % token).encode() if token else None
-    try:
-        names = os.listdir("/proc")
-    except OSError:
-        return set()
-    found = set()
-    for name in names:
-        if not name.isdigit() or int(name) == me:
-            continue
-        fields = _stat(name)
-        if fields is None or fields[0] == b"Z":
-            continue
-        try:
-            if own_group and int(fields[2]) == group:
-                found.add(int(name))
-            elif needle is not None:
-                with open("/proc/%s/environ" % name, "rb") as f:
-                    if needle in b"\0" + f.read():
-                        found.add(int(name))
-        except (OSError, ValueError, IndexError):
-            continue
-    return found
-
-
-def _sweep(token, before):
-    """Ends the processes a trial started and left running (a server, a data loader's workers, a daemon), as
-    the end of a trial process would; the next trial must not share the machine with them. Processes that
-    were there before the trial (started when the script loaded) are kept."""
-    left = _own_processes(token) - before
-    if not left:
-        return
-    print("nightshift: ending %d process(es) the trial left running: %s" % (len(left), ", ".join(map(str, sorted(left)))), file=sys.stderr, flush=True)
-    for pid in left:
-        _signal(pid, signal.SIGTERM)
-    deadline = time.monotonic() + _SWEEP_GRACE_S
-    while time.monotonic() < deadline:
-        _reap(left)
-        left = {p for p in left if _alive(p)}
-        if not left:
-            return
-        time.sleep(0.02)
-    for pid in left:
-        _signal(pid, signal.SIGKILL)
-    _reap(left, block=True)
-
-
-def _signal(pid, sig):
-    try:
-        os.kill(pid, sig)
-    except OSError:
-        pass
-
-
-def _stat(pid):
-    """The fields of /proc/PID/stat after the command name (state first, process group third), or None."""
-    try:
-        with open("/proc/%s/stat" % pid, "rb") as f:
-            stat = f.read()
-        return stat[stat.rindex(b")") + 2:].split()
-    except (OSError, ValueError):
-        return None
-
-
-def _alive(pid):
-    fields = _stat(pid)
-    return bool(fields) and fields[0] != b"Z"
-
-
-def _reap(pids, block=False):
-    """Collects the exit status of those of ``pids`` that are this process's ended children (no zombies);
-    ``block``: waits for them (after SIGKILL, which nothing can hold off)."""
-    for pid in pids:
-        try:
-            os.waitpid(pid, 0 if block else os.WNOHANG)
-        except OSError:  # not our child (a daemon), or collected already
-            pass
 
 
 def _fence(code):

@@ -149,3 +149,32 @@ describe('the Python helper in real trials', () => {
     expect(doc).toContain('nightshift.report(epoch, loss=loss, val_accuracy=acc)');
   });
 });
+
+describe("the Python helper's sweep of a trial's leftovers", () => {
+  // A pid the scan saw may end and be taken by an unrelated process before the signal goes out. The sweep
+  // holds each process by its start time (and a pidfd where Linux gives one), so a process with the same
+  // pid but another start time, a stranger, is never signalled. Simulated with a live sleeper recorded
+  // under a wrong start time.
+  const script = `
+import os, signal, subprocess, sys, time
+from _nightshift_sweep import _Pinned, _stat, _STARTTIME
+child = subprocess.Popen(["sleep", "30"])
+start = _stat(child.pid)[_STARTTIME]
+stranger = _Pinned(child.pid, start + b"0")
+stranger.signal(signal.SIGTERM)
+time.sleep(0.2)
+print("stranger", stranger.alive(), child.poll() is None)
+stranger.close()
+same = _Pinned(child.pid, start)
+print("pinned", same.fd is not None)
+same.signal(signal.SIGTERM)
+child.wait(5)
+print("signalled", child.returncode)
+same.close()
+`;
+
+  it('signals the process the scan found, never one that reused its pid', () => {
+    const out = execFileSync(PYTHON, ['-c', script], { env: { ...process.env, PYTHONPATH: PYTHON_HELPER_DIR }, encoding: 'utf8', timeout: 20_000 });
+    expect(out.trim().split('\n')).toEqual(['stranger False True', 'pinned True', 'signalled -15']);
+  });
+});
