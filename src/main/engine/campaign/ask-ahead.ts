@@ -63,7 +63,7 @@ export class SearchPlanner {
     this.ahead.catch(() => {});
   }
 
-  /** Whether a suggestion is prepared or being prepared (for tests and the benchmark's trace). */
+  /** Whether a suggestion is prepared or being prepared. */
   get prepared(): boolean {
     return this.ahead !== null;
   }
