@@ -34,6 +34,8 @@ export interface TrialCommandInput {
   cudaVisibleDevices: string | null;
   /** A finalists-stage run's fold (NIGHTSHIFT_FOLD/FOLDS); null or absent for a search trial. */
   finalist?: { fold: number | null; folds: number | null } | null;
+  /** A stop-based scheduler's rung steps: a reused built-in trainer waits at each for the verdict. */
+  rungSteps?: readonly number[];
 }
 
 /** The package root, found from this module's location (works bundled in out/ and from src/ in tests). */
@@ -76,6 +78,7 @@ export function buildTrialCommand(t: TrialCommandInput): TrialCommand {
   if (trainer.kind === 'builtin') {
     env.NIGHTSHIFT_BUILTIN = JSON.stringify(trainer.builtin);
     if (t.dataCacheDir !== undefined) env.NIGHTSHIFT_DATA_CACHE_DIR = t.dataCacheDir;
+    if (t.rungSteps?.length) env.NIGHTSHIFT_RUNG_STEPS = t.rungSteps.join(',');
     return { argv: [process.execPath, builtinTrainerEntry()], cwd: process.cwd(), env };
   }
   const values: Record<string, string | number | boolean> = {

@@ -74,6 +74,8 @@ export class RunningTrial {
   private readonly reports: HeldReports;
   /** `scheduler.mode: pause` (search trials only): where it waits, and what it printed meanwhile. */
   private readonly pause: TrialPause | null;
+  /** Rung steps a reused built-in trainer waits at for the verdict (NIGHTSHIFT_RUNG_STEPS): each passed one gets `go`. */
+  private readonly rungWait: ReadonlySet<number> | null;
 
   constructor(
     private readonly deps: TrialRunDeps,
@@ -85,6 +87,8 @@ export class RunningTrial {
     this.finalist = deps.store.finalistRun(record.id);
     this.reports = new HeldReports(deps.store, deps.dbFull, record.id);
     this.pause = isPausing(deps.scheduler) && !this.finalist ? new TrialPause(deps.scheduler, record.number) : null;
+    const rungs = !this.pause && !this.finalist && deps.spec.trainer.kind === 'builtin' ? (deps.scheduler.rungSteps ?? []) : [];
+    this.rungWait = rungs.length ? new Set(rungs) : null;
     this.finished = this.run().finally(() => {
       this.settled = true;
     });
@@ -162,6 +166,7 @@ export class RunningTrial {
         trialToken,
         cudaVisibleDevices: this.deps.slot.cudaVisibleDevices,
         finalist: this.finalist,
+        rungSteps: this.rungWait ? [...this.rungWait] : undefined,
       });
       if (!this.deps.reattach) writeFileSync(path.join(dir, 'command.json'), JSON.stringify({ argv: cmd.argv, cwd: cmd.cwd }, null, 2));
       const launch: TrialLaunch = {
@@ -254,6 +259,12 @@ export class RunningTrial {
   }
 
   private onReport(step: number, reported: Record<string, number>): void {
+    this.judgeReport(step, reported);
+    // The trainer waits at a rung step for the verdict: a stop was sent if it failed there; else it goes on.
+    if (this.rungWait?.has(step) && !this.engineStop) this.proc?.proceed?.(step);
+  }
+
+  private judgeReport(step: number, reported: Record<string, number>): void {
     const { study, views, scheduler, emit, meter } = this.deps;
     // Re-read after a restart: already stored and judged by the previous engine; only the last values count.
     if (this.replayThrough !== null && step <= this.replayThrough) {

@@ -43,7 +43,7 @@ export class LocalExecutor implements Executor {
     if (w.pid > 0) t.onStarted({ pgid: w.pid, jobId: null, reused: w.reused });
     const local = (p: Promise<TrialExit>): Promise<ExecutorExit> => p.then((exit) => ({ ...exit, lostReason: null, measurement: null }));
     const done = local(w.done);
-    return { pid: w.pid, done, stop: (reason) => local(w.stop(reason)), pause: () => w.pause(), resume: () => w.resume() };
+    return { pid: w.pid, done, stop: (reason) => local(w.stop(reason)), pause: () => w.pause(), resume: () => w.resume(), proceed: (step) => w.proceed(step) };
   }
 
   async locate(): Promise<TrialLease | null> {

@@ -57,6 +57,7 @@ export interface WorkerTrial {
   stop(reason: string): Promise<TrialExit>;
   pause(): boolean;
   resume(): boolean;
+  proceed(step: number): void;
 }
 
 class Job {
@@ -137,6 +138,12 @@ class Worker {
     // Asked first (the process survives for the next trial); killed if it does not answer in the grace period.
     job.killTimer = setTimeout(() => void this.kill(), job.launch.killGraceMs);
     return job.done;
+  }
+
+  /** The trial passed the rung at `step` and may train on (it waits there for this or a stop). */
+  proceed(job: Job, step: number): void {
+    if (this.job !== job || job.killTimer !== null || job.paused || !this.alive) return;
+    this.child.stdin?.write(`{"go": ${step}}\n`);
   }
 
   pause(job: Job): boolean {
@@ -268,7 +275,7 @@ export class TrainerWorkers {
     const failed = (spawnError: string): WorkerTrial => {
       const exit: TrialExit = { code: null, signal: null, stoppedBy: null, spawnError, stderrTail: '', reportCount: 0, durationMs: performance.now() - started };
       const done = Promise.resolve(exit);
-      return { pid: 0, reused: false, done, stop: () => done, pause: () => false, resume: () => false };
+      return { pid: 0, reused: false, done, stop: () => done, pause: () => false, resume: () => false, proceed: () => {} };
     };
     const unlaunchable = launchProblem(t.argv, t.dir, t.cwd);
     if (unlaunchable !== null) return failed(unlaunchable);
@@ -294,6 +301,7 @@ export class TrainerWorkers {
       stop: (reason) => w.stop(job, reason),
       pause: () => w.pause(job),
       resume: () => w.resume(job),
+      proceed: (step) => w.proceed(job, step),
     };
   }
 

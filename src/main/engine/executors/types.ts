@@ -88,6 +88,8 @@ export interface TrialHandle {
    */
   pause?(): boolean;
   resume?(): boolean;
+  /** A reused built-in trainer waiting at rung `step` for the verdict may train on (worker protocol `go`). */
+  proceed?(step: number): void;
 }
 
 export interface Executor {

@@ -17,7 +17,14 @@ export interface TrainIo {
   clock?: StartupClock;
   /** A reused trainer process: how the engine asks to end the trial, and the data kept for the next one. */
   shouldStop?: () => boolean;
+  /** A reused trainer process: waits for the engine's verdict on a report at a rung step (see runTrial). */
+  awaitVerdict?: (step: number) => Promise<void>;
   keepData?: boolean;
+}
+
+/** NIGHTSHIFT_RUNG_STEPS ("1,3"): the steps a stop-based scheduler judges; malformed entries are ignored. */
+function rungStepsEnv(env: EnvLookup): Set<number> {
+  return new Set((env('NIGHTSHIFT_RUNG_STEPS') ?? '').split(',').map(Number).filter((n) => Number.isFinite(n) && n > 0));
 }
 
 /** Reads a variable of `vars`; unset and empty are the same. */
@@ -90,6 +97,8 @@ export async function trainFromEnv(env: EnvLookup, io: TrainIo): Promise<void> {
     report: io.report,
     log: io.log,
     shouldStop: io.shouldStop,
+    rungSteps: rungStepsEnv(env),
+    awaitVerdict: io.awaitVerdict,
     keepData: io.keepData,
   });
 }

@@ -35,6 +35,13 @@ export interface TrialOptions {
   log(line: string): void;
   /** Set in a reused trainer process: true once the engine asked to end this trial (see trainEpoch). */
   shouldStop?: () => boolean;
+  /**
+   * Set in a reused trainer process of a stop-based multi-fidelity study: after reporting one of these steps
+   * (the rungs, NIGHTSHIFT_RUNG_STEPS) the trial waits for the engine's verdict before training on, so a
+   * configuration stopped at a rung does not train one more epoch first.
+   */
+  rungSteps?: ReadonlySet<number>;
+  awaitVerdict?: (step: number) => Promise<void>;
   /** A reused trainer process: keep the decoded dataset in memory for its next trial. */
   keepData?: boolean;
 }
@@ -154,6 +161,7 @@ export async function runTrial(o: TrialOptions): Promise<Report | null> {
       o.clock?.mark('first epoch');
       const startup = o.clock?.finish();
       if (startup) o.log(startup);
+      if (o.awaitVerdict && o.rungSteps?.has(stepOffset + epoch) && epoch < o.epochs) await o.awaitVerdict(stepOffset + epoch);
     }
   } finally {
     runs.forEach(disposeRun);

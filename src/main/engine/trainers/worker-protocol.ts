@@ -9,6 +9,9 @@
 //                             ...) and this argv (the trial's command line, placeholders filled; a Python
 //                             worker sets sys.argv from it, the built-in trainer has no use for it)
 //   {"stop": true}            end the running trial at the next batch (what SIGTERM is to a trial process)
+//   {"go": 3}                 the report at step 3, a rung step (NIGHTSHIFT_RUNG_STEPS, set for a stop-based
+//                             scheduler), passed: train on. A trial waits for this or a stop after reporting a rung
+//                             step, so one stopped there trains no further epoch before the stop arrives
 //   end of stdin              exit (the engine is gone)
 // Worker → engine: the trial's own lines (reports on stdout, logs on stderr), then on each stream a fence
 //   @nightshift-worker {"exit": 0, "tensors": 12}     (stdout: the trial's exit code, live tensors after it)
@@ -44,7 +47,7 @@ export interface WorkerExit {
   tensors?: number;
 }
 
-export type WorkerCommand = { run: { env: Record<string, string>; argv?: string[] } } | { stop: true };
+export type WorkerCommand = { run: { env: Record<string, string>; argv?: string[] } } | { stop: true } | { go: number };
 
 /** Parses a fence line's JSON; null when the line is not a well-formed fence. */
 export function parseFence(line: string): WorkerExit | null {

@@ -12,13 +12,19 @@ import { TrialStopped } from './train.js';
 
 /** The exit code of a trial ended by a stop: what a process killed by SIGTERM reports (128 + 15). */
 export const EXIT_STOPPED = 143;
+/**
+ * How long a trial waits at a rung for the engine's verdict before training on anyway: the answer takes
+ * milliseconds (a store write and a ranking), so this only bounds an engine that is stuck or never answers.
+ */
+const VERDICT_WAIT_MS = 2000;
 
 const perTrial = new Set<string>(PER_TRIAL_ENV);
 
 function parseCommand(line: string): WorkerCommand | null {
   try {
-    const v = JSON.parse(line) as Partial<{ run: { env?: unknown }; stop: unknown }>;
+    const v = JSON.parse(line) as Partial<{ run: { env?: unknown }; stop: unknown; go: unknown }>;
     if (v.stop === true) return { stop: true };
+    if (typeof v.go === 'number' && Number.isFinite(v.go)) return { go: v.go };
     const env = v.run?.env;
     if (typeof env === 'object' && env !== null && !Array.isArray(env)) {
       const vars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
@@ -30,7 +36,7 @@ function parseCommand(line: string): WorkerCommand | null {
   return null;
 }
 
-async function runOne(vars: Record<string, string>, clock: StartupClock, isStopped: () => boolean): Promise<number> {
+async function runOne(vars: Record<string, string>, clock: StartupClock, isStopped: () => boolean, awaitVerdict: (step: number) => Promise<void>): Promise<number> {
   // Per-trial variables come only from the command, never from an earlier trial or the worker's start.
   const lookup = (name: string): string | undefined => {
     const v = perTrial.has(name) ? vars[name] : process.env[name];
@@ -42,6 +48,7 @@ async function runOne(vars: Record<string, string>, clock: StartupClock, isStopp
       report: (m) => void process.stdout.write(`@nightshift ${JSON.stringify(m)}\n`),
       log: (line) => void process.stderr.write(`[nightshift] ${line}\n`),
       shouldStop: isStopped,
+      awaitVerdict,
       keepData: true,
     });
     return 0;
@@ -67,6 +74,8 @@ function liveTensors(): number | undefined {
 
 export async function runWorker(): Promise<void> {
   let stopped = false;
+  /** The highest step the engine let the running trial go on from (its `go` verdicts). */
+  let goneOn = 0;
   let first = true;
   const queue: Record<string, string>[] = [];
   let wake: (() => void) | null = null;
@@ -77,12 +86,15 @@ export async function runWorker(): Promise<void> {
     const cmd = parseCommand(line);
     if (cmd === null) {
       process.stderr.write(`[nightshift] worker: ignored a malformed command line: ${line.slice(0, 120)}\n`);
+    } else if ('go' in cmd) {
+      goneOn = Math.max(goneOn, cmd.go);
     } else if ('stop' in cmd) {
       // For the latest run command, started or still queued: the engine may stop a trial it just launched
       // (a campaign that ends), and both lines can arrive in one chunk, before that trial starts.
       stopped = true;
     } else {
       stopped = false;
+      goneOn = 0;
       queue.push(cmd.run.env);
     }
     wake?.();
@@ -106,7 +118,21 @@ export async function runWorker(): Promise<void> {
     const clock = first ? new StartupClock() : new StartupClock(performance.now());
     if (first) clock.mark('modules');
     first = false;
-    const code = await runOne(vars, clock, () => stopped);
+    // Resolves on the engine's verdict on `step` (go on, or stop), or after VERDICT_WAIT_MS without one.
+    const awaitVerdict = async (step: number): Promise<void> => {
+      const until = performance.now() + VERDICT_WAIT_MS;
+      while (!stopped && goneOn < step && performance.now() < until) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.max(0, until - performance.now()));
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = null;
+      }
+    };
+    const code = await runOne(vars, clock, () => stopped, awaitVerdict);
     process.stdout.write(`${WORKER_FENCE}${JSON.stringify({ exit: code, tensors: liveTensors() })}\n`);
     process.stderr.write(`${WORKER_FENCE}${JSON.stringify({ exit: code })}\n`);
   }
