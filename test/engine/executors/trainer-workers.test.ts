@@ -111,12 +111,17 @@ describe('reused built-in trainer processes', () => {
     expect(next.leases[0]?.reused).toBe(true);
   });
 
-  it('waits at a rung step for the verdict: stopped there, it trains no further epoch however late the stop comes', async () => {
-    const ex = executor();
-    const t = trial(PARAMS, 9, {});
+  /** A 9-epoch trial with rungs at steps 1 and 3, launched and waiting at rung 1. */
+  async function atFirstRung() {
+    const t = trial(PARAMS, 9);
     t.launch.env.NIGHTSHIFT_RUNG_STEPS = '1,3';
-    const h = ex.launch(t.launch);
+    const h = executor().launch(t.launch);
     await waitFor(() => t.reports.length > 0, 60_000, 'the report at rung 1');
+    return { t, h };
+  }
+
+  it('waits at a rung step for the verdict: stopped there, it trains no further epoch however late the stop comes', async () => {
+    const { t, h } = await atFirstRung();
     // An engine slow to judge (a store write stalled): a trial that did not wait would train on meanwhile.
     await new Promise((r) => setTimeout(r, 400));
     expect((await h.stop('asha stopped at rung 1')).code).toBe(143);
@@ -124,11 +129,7 @@ describe('reused built-in trainer processes', () => {
   });
 
   it('goes on from a rung when the engine lets it through, and waits again at the next one', async () => {
-    const ex = executor();
-    const t = trial(PARAMS, 9, {});
-    t.launch.env.NIGHTSHIFT_RUNG_STEPS = '1,3';
-    const h = ex.launch(t.launch);
-    await waitFor(() => t.reports.length > 0, 60_000, 'the report at rung 1');
+    const { t, h } = await atFirstRung();
     h.proceed!(1);
     await waitFor(() => t.reports.length >= 3, 10_000, 'the report at rung 3');
     await new Promise((r) => setTimeout(r, 400));
@@ -139,10 +140,9 @@ describe('reused built-in trainer processes', () => {
   });
 
   it('trains on from a rung after a bounded wait when no verdict comes (an engine that never answers)', async () => {
-    const ex = executor();
-    const t = trial(PARAMS, 2, {});
+    const t = trial(PARAMS, 2);
     t.launch.env.NIGHTSHIFT_RUNG_STEPS = '1';
-    const h = ex.launch(t.launch);
+    const h = executor().launch(t.launch);
     expect((await h.done).code).toBe(0);
     expect(t.reports.map((r) => r.step)).toEqual([1, 2]);
   });
