@@ -1,7 +1,7 @@
 // What the search runs next, with the sampler's next suggestion prepared while every slot is busy
 // (`resources.ask_ahead`). A trial that ends frees a process that waits, idle, for the sampler's answer:
-// the GP's ask took 15-80 ms on the 2-core build machine, and a reused breast_cancer trainer process waited
-// 21 ms (median) between trials of 30-70 ms. Asked ahead, the suggestion is ready when the slot frees and
+// once the GP took over, its ask took 12-94 ms on the 2-core build machine (`realtrain-gaps --marks true`),
+// and a reused breast_cancer trainer process waited 21 ms (median) between trials of 30-70 ms. Asked ahead, the suggestion is ready when the slot frees and
 // the process waits only for the store's writes (4 ms median where the CPU is free while trials train, as
 // with GPU trials; bench/results/2026-12-01-03-30-ask-ahead-gaps.md). The price: that suggestion did not
 // see the result that freed the slot (nor any that came while it was prepared), as if one more trial were

@@ -12,9 +12,14 @@ import type { PriorMean } from './gp.js';
 /** The bowl's height at a corner of one dimension, in standard deviations of the observed targets (per unit of q = 1/4 there). */
 export const EDGE_PRIOR_SD = 0.5;
 
+/** The numeric dimensions the acquisition moves: the bowl's. */
+function bowlDims(enc: Encoding): number[] {
+  return Array.from({ length: enc.D }, (_, d) => d).filter((d) => enc.refinable[d] === 1);
+}
+
 /** q(x) = sum over the moving numeric dimensions of (x_d - 1/2)^2: 0 at the centre, 1/4 per dimension at an edge. */
 export function edgeBowl(enc: Encoding): (x: ArrayLike<number>) => number {
-  const dims = Array.from({ length: enc.D }, (_, d) => d).filter((d) => enc.refinable[d] === 1);
+  const dims = bowlDims(enc);
   return (x) => {
     let q = 0;
     for (const d of dims) q += (x[d]! - 0.5) ** 2;
@@ -25,7 +30,7 @@ export function edgeBowl(enc: Encoding): (x: ArrayLike<number>) => number {
 /** The bowl `weight * q(x)` in a GP's standardized units (raw units / yStd), with its gradient. */
 export function edgePrior(enc: Encoding, weight: number, yStd: number): PriorMean {
   const q = edgeBowl(enc);
-  const dims = Array.from({ length: enc.D }, (_, d) => d).filter((d) => enc.refinable[d] === 1);
+  const dims = bowlDims(enc);
   const scale = weight / yStd;
   return {
     value: (x) => scale * q(x),
