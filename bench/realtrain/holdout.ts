@@ -1,7 +1,12 @@
 // Held-out accuracy: each method's chosen configuration (its best report by validation accuracy) retrained
 // with the built-in trainer's own code, in this process, on the training part the tuning used, for the
 // epochs at which it reported that best, then scored on test rows that no trial ever saw (the problem's
-// data files hold the tuning rows first and the test rows after them; see problems.ts).
+// data files hold the tuning rows first and the test rows after them; see problems.ts). A command trainer
+// (torch_digits) keeps its test rows out of tuning itself and scores them when asked (`scoreArgs`).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { initBackend } from '../../src/main/engine/trainers/backend.js';
 import { loadDataset } from '../../src/main/engine/trainers/data/load.js';
 import { prepare } from '../../src/main/engine/trainers/data/prepare.js';
@@ -55,6 +60,41 @@ export async function holdoutScorer(problem: RealProblem): Promise<(c: Chosen) =
       return (await evaluate(run)).val_accuracy!;
     } finally {
       disposeRun(run);
+    }
+  };
+}
+
+/**
+ * A command trainer's scorer: the problem's own command with the chosen parameters, for the epochs of the
+ * best report, plus its `scoreArgs` (train, then print `{"test_accuracy": ...}` for the rows it kept out of
+ * tuning), in a fresh checkpoint folder so nothing resumes. `root` is the repository (resources/python).
+ */
+export function commandHoldoutScorer(problem: RealProblem, root: string): (c: Chosen) => Promise<number> {
+  const command = problem.command;
+  if (!command || !problem.scoreArgs) throw new Error(`${problem.name}: not a command trainer that scores a held-out part`);
+  const scoreArgs = problem.scoreArgs;
+  return async (c) => {
+    const values: Record<string, unknown> = { ...c.params, epochs: c.epochs };
+    const argv = command.argv.map((a) =>
+      a.replace(/\{(\w+)\}/g, (m, name: string) => {
+        if (!(name in values)) throw new Error(`${problem.name}: the command's ${m} has no value in the chosen configuration`);
+        return String(values[name]);
+      }),
+    );
+    const ckpt = mkdtempSync(path.join(os.tmpdir(), 'nightshift-holdout-'));
+    try {
+      const out = execFileSync(argv[0]!, [...argv.slice(1), ...scoreArgs], {
+        cwd: command.cwd,
+        encoding: 'utf8',
+        env: { ...process.env, ...command.env, PYTHONPATH: path.join(root, 'resources', 'python'), NIGHTSHIFT_CHECKPOINT_DIR: ckpt },
+        maxBuffer: 16 << 20,
+      });
+      const last = out.trim().split('\n').pop() ?? '';
+      const acc = (JSON.parse(last) as { test_accuracy?: unknown }).test_accuracy;
+      if (typeof acc !== 'number') throw new Error(`${problem.name}: the scoring run printed no test_accuracy (last line: ${last})`);
+      return acc;
+    } finally {
+      rmSync(ckpt, { recursive: true, force: true });
     }
   };
 }

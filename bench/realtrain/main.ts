@@ -4,7 +4,7 @@
 // GP+ASHA pause, GP+Hyperband stop, random+ASHA stop) and by Optuna 3.1 (TPE + Hyperband pruner, pruning in-process on the same trainer's
 // per-epoch reports), each held to the same budget of newly trained epochs; then each method's chosen
 // configuration is scored on a test part no trial saw (holdout.ts). `torch_digits` is the PyTorch example run
-// as a command trainer by both sides (Nightshift with reuse_process: true), with no held-out part. Runs one after another, so they do not
+// as a command trainer by both sides (Nightshift with reuse_process: true); it scores its own held-out rows. Runs one after another, so they do not
 // compete for the cores. Writes markdown and JSON to bench/results/. `--transfer`: cold against warm-started
 // GP+ASHA instead (transfer.ts).
 import { execFileSync } from 'node:child_process';
@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { builtinTrainerEntry } from '../../src/main/engine/campaign/command.js';
-import { chosenConfig, holdoutScorer } from './holdout.js';
+import { chosenConfig, commandHoldoutScorer, holdoutScorer } from './holdout.js';
 import { runNightshift, type NightshiftVariant } from './nightshift.js';
 import { runOptuna } from './optuna.js';
 import { ALL_PROBLEMS, loadProblem } from './problems.js';
@@ -38,6 +38,8 @@ const VARIANTS: NightshiftVariant[] = [
   // Every rung in one GP, the budget as an input, suggestions for the top budget (samplers/gp/budget-input.ts, BOCA).
   { label: 'gp-asha-stop-joint', sampler: 'gp', scheduler: 'asha', mode: 'stop', samplerOptions: 'joint_fidelity: true' },
   { label: 'gp-hyperband-stop-joint', sampler: 'gp', scheduler: 'hyperband', mode: 'stop', samplerOptions: 'joint_fidelity: true' },
+  // The objective's GP learns the values' normal scores (samplers/gp/output-warp.ts, Salinas et al. 2020).
+  { label: 'gp-asha-stop-warp', sampler: 'gp', scheduler: 'asha', mode: 'stop', samplerOptions: 'output_warp: true' },
   { label: 'gp-asha-promote', sampler: 'gp', scheduler: 'asha', mode: 'promote' },
   { label: 'gp-asha-pause', sampler: 'gp', scheduler: 'asha', mode: 'pause' },
   { label: 'gp-hyperband-stop', sampler: 'gp', scheduler: 'hyperband', mode: 'stop' },
@@ -112,8 +114,8 @@ async function main(): Promise<void> {
         const pool = runs.filter((r) => r.seed === seed && (r.method === OPTUNA || !methods.includes(OPTUNA)));
         targets.set(seed, Math.max(...pool.flatMap((r) => r.processes.flatMap((p) => p.reports.map((x) => x.value)))));
       }
-      // A command trainer's problem has no held-out part: its chosen configurations are not scored.
-      const score = real.command ? null : await holdoutScorer(real);
+      // A command trainer scores its own held-out rows when it has a way to (problems.ts `scoreArgs`).
+      const score = real.command ? (real.scoreArgs ? commandHoldoutScorer(real, ROOT) : null) : await holdoutScorer(real);
       const summaries: RunSummary[] = [];
       for (const r of runs) {
         const chosen = chosenConfig(r, real.space);

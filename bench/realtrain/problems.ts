@@ -5,8 +5,9 @@
 // - breast_cancer, wine: bundled with Debian's python3-sklearn (no download), 25% stratified test part,
 //   exported by export_sklearn.py;
 // - torch_digits: not the built-in trainer but the PyTorch example (resources/examples/torch-digits.py, a
-//   CNN on sklearn's 8x8 digits, fp32 on the CPU) run as a command, as a PyTorch user's study runs it; it
-//   has no held-out part (the script splits the data itself), and needs python3 with torch and sklearn.
+//   CNN on sklearn's 8x8 digits, fp32 on the CPU) run as a command, as a PyTorch user's study runs it; its
+//   `--test-fraction 0.2` keeps a fixed fifth of the images out of tuning, and `--score-test` scores a
+//   chosen configuration on them; needs python3 with torch and sklearn.
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -19,8 +20,10 @@ export interface RealProblem {
   name: string;
   /** What trains, for the report ("Built-in TF.js MLP", "PyTorch CNN (command trainer)"). */
   trainer: string;
-  /** Set for a command trainer (then `builtin`, `tuneSpec` and `allSpec` are unused and nothing is held out). */
+  /** Set for a command trainer (then `builtin`, `tuneSpec` and `allSpec` are unused). */
   command?: CommandTrainerDef;
+  /** A command trainer's arguments that train, then score the rows it kept out of tuning (holdout.ts). */
+  scoreArgs?: string[];
   space?: SpaceDef;
   /** One line for the report. */
   description: string;
@@ -115,18 +118,25 @@ export function problemSpace(name: string): SpaceDef {
   return name === 'torch_digits' ? TORCH_SPACE : SPACE;
 }
 
+/** sklearn's digits, and the share the script keeps out of tuning (its split rounds n × fraction). */
+const TORCH_ROWS = 1797;
+const TORCH_TEST_FRACTION = 0.2;
+
 function torchDigits(dir: string, benchDir: string): RealProblem {
+  const test = Math.round(TORCH_ROWS * TORCH_TEST_FRACTION);
   const script = path.join(dir, 'torch-digits.py');
   copyFileSync(path.join(benchDir, '..', 'resources', 'examples', 'torch-digits.py'), script);
-  const argv = ['/usr/bin/python3', 'torch-digits.py', '--lr', '{lr}', '--channels', '{channels}', '--dropout', '{dropout}', '--batch-size', '{batch_size}', '--epochs', '{epochs}'];
+  const argv = ['/usr/bin/python3', 'torch-digits.py', '--lr', '{lr}', '--channels', '{channels}', '--dropout', '{dropout}', '--batch-size', '{batch_size}', '--epochs', '{epochs}', '--test-fraction', String(TORCH_TEST_FRACTION)];
   return {
     name: 'torch_digits',
     trainer: 'PyTorch CNN (resources/examples/torch-digits.py as a command trainer, fp32, CPU)',
-    description: "sklearn's 8x8 digits (1,797 images, the script's own fixed 80/20 split; no held-out part)",
+    description: `sklearn's 8x8 digits, ${TORCH_ROWS - test} images to tune on (the script's own fixed 80/20 split), ${test} held out (\`--test-fraction ${TORCH_TEST_FRACTION}\`)`,
     // One thread per trial: two trials at a time on the 2-core machine, on both sides.
     command: { argv, cwd: dir, env: { OMP_NUM_THREADS: '1' } },
     space: TORCH_SPACE,
+    // One initialisation seed for every method's chosen configuration, as the built-in problems' scoring.
+    scoreArgs: ['--score-test', '--seed', '0'],
     builtin: {},
-    rows: { tune: 1797, test: 0 },
+    rows: { tune: TORCH_ROWS - test, test },
   };
 }

@@ -8,6 +8,9 @@ Runs unchanged on a CUDA GPU and on a CPU. What a Nightshift study of a PyTorch 
 - ``nightshift.report`` after every epoch, so schedulers can stop a poor trial early;
 - checkpoint and resume: a trial promoted to more epochs (ASHA, Hyperband) continues from its last epoch;
 - ``--fold K --folds N``: hold out fold K of N (a finalists stage with ``folds`` sets them), else a fixed split;
+- ``--test-fraction F``: keep a fixed share of the images out of tuning altogether; afterwards
+  ``--score-test`` trains the chosen configuration and prints its accuracy on them (``{"test_accuracy": ...}``),
+  a score no trial's choice has seen;
 - deterministic seeding: the same seed gives the same result on the same hardware;
 - ``nightshift.run(main)``: with ``reuse_process: true`` in the study one Python process runs trial after
   trial, so importing torch (a second or more), CUDA initialisation and loading the data are paid once per
@@ -16,6 +19,7 @@ Runs unchanged on a CUDA GPU and on a CPU. What a Nightshift study of a PyTorch 
 By hand: ``python3 torch-digits.py --epochs 5 --precision bf16``
 """
 import argparse
+import json
 import os
 import time
 
@@ -41,22 +45,31 @@ def parse_args():
     ap.add_argument("--precision", choices=["fp32", "bf16", "fp16"], default="fp32")
     ap.add_argument("--fold", type=int, default=nightshift.fold())
     ap.add_argument("--folds", type=int, default=nightshift.folds() or 5)
+    ap.add_argument("--test-fraction", type=float, default=0.0, help="share of the images kept out of tuning (a fixed set)")
+    ap.add_argument("--score-test", action="store_true", help="after the last epoch, print the accuracy on the --test-fraction images")
     ap.add_argument("--seed", type=int, default=nightshift.seed() or 0)
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     return ap.parse_args()
 
 
-def split(n, fold, folds):
-    """Train and validation indices: fold `fold` of `folds` held out, or the last 20% of a fixed shuffle."""
+def split(n, fold, folds, test_fraction):
+    """Train, validation and test indices: the test set is the last `test_fraction` of a fixed shuffle (the
+    same for every trial), then of the rest fold `fold` of `folds` is held out, or its last 20%."""
+    if not 0 <= test_fraction < 0.5:
+        raise SystemExit("--test-fraction must be at least 0 and below 0.5, got %g" % test_fraction)
     order = torch.randperm(n, generator=torch.Generator().manual_seed(SPLIT_SEED))
+    n_test = int(round(n * test_fraction))
+    test, order = order[len(order) - n_test :], order[: len(order) - n_test]
     if fold is None:
-        cut = int(n * 0.8)
-        return order[:cut], order[cut:]
+        cut = int(len(order) * 0.8)
+        return order[:cut], order[cut:], test
     if not 0 <= fold < folds:
         raise SystemExit("--fold must be in 0..%d (--folds %d), got %d" % (folds - 1, folds, fold))
     held = torch.zeros(n, dtype=torch.bool)
     held[order[fold::folds]] = True
-    return (~held).nonzero().flatten(), held.nonzero().flatten()
+    out = held.clone()
+    out[test] = True
+    return (~out).nonzero().flatten(), held.nonzero().flatten(), test
 
 
 class Net(torch.nn.Module):
@@ -90,7 +103,9 @@ def main():
     digits = DIGITS
     x = torch.tensor(digits.images, dtype=torch.float32).unsqueeze(1) / 16.0
     y = torch.tensor(digits.target, dtype=torch.long)
-    train_idx, val_idx = split(len(y), a.fold, a.folds)
+    if a.score_test and a.test_fraction <= 0:
+        raise SystemExit("--score-test needs the images kept out of tuning: add --test-fraction (the study's value)")
+    train_idx, val_idx, test_idx = split(len(y), a.fold, a.folds, a.test_fraction)
     x_train, y_train = x[train_idx].to(device), y[train_idx].to(device)
     x_val, y_val = x[val_idx].to(device), y[val_idx].to(device)
 
@@ -151,6 +166,13 @@ def main():
             train_loss=total / n,
             epoch_seconds=time.perf_counter() - t0,
         )
+
+    if a.score_test:
+        model.eval()
+        with torch.no_grad():
+            logits = model(x[test_idx].to(device)).float()
+            test_acc = (logits.argmax(1) == y[test_idx].to(device)).float().mean().item()
+        print(json.dumps({"test_accuracy": test_acc, "test_images": len(test_idx), "epochs": a.epochs}), flush=True)
 
 
 if __name__ == "__main__":

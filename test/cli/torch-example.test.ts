@@ -93,5 +93,43 @@ describe.skipIf(!torch)(
       }
       expect(precision.match(/bf16 → fp32/g)).toHaveLength(2);
     }, 600_000);
+
+    it('keeps --test-fraction images out of every split and scores a configuration on them with --score-test', () => {
+      const dir = tempDir();
+      copyFileSync(path.join(examples, 'torch-digits.py'), path.join(dir, 'torch-digits.py'));
+      const env = { ...process.env, PYTHONPATH: path.join(ROOT, 'resources/python'), OMP_NUM_THREADS: '1', NIGHTSHIFT_CHECKPOINT_DIR: path.join(dir, 'ckpt') };
+      // The script's own split, imported: the test rows are disjoint from training and validation in the
+      // fixed split and in every fold, the same rows every time, and with no test fraction nothing is held.
+      const check = `
+import importlib.util
+spec = importlib.util.spec_from_file_location("td", "torch-digits.py")
+td = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(td)
+n = 1797
+tests = set()
+for fold in [None, 0, 3]:
+    tr, va, te = (set(v.tolist()) for v in td.split(n, fold, 5, 0.2))
+    assert not (tr & te) and not (va & te) and not (tr & va), fold
+    assert len(tr | va | te) == n, fold
+    tests.add(frozenset(te))
+assert len(tests) == 1 and len(next(iter(tests))) == 359
+assert len(td.split(n, None, 5, 0.0)[2]) == 0
+print("ok")
+`;
+      expect(execFileSync(PYTHON, ['-c', check], { cwd: dir, env, encoding: 'utf8' }).trim()).toBe('ok');
+      const out = execFileSync(PYTHON, ['torch-digits.py', '--epochs', '2', '--test-fraction', '0.2', '--score-test'], { cwd: dir, env, encoding: 'utf8' });
+      const scored = JSON.parse(out.trim().split('\n').pop()!) as { test_accuracy: number; test_images: number; epochs: number };
+      expect(scored).toMatchObject({ test_images: 359, epochs: 2 });
+      expect(scored.test_accuracy).toBeGreaterThan(0.1); // better than guessing among 10 digits
+      expect(scored.test_accuracy).toBeLessThanOrEqual(1);
+      // Asked to score without a held-out part: a clear error that names the fix.
+      let err = '';
+      try {
+        execFileSync(PYTHON, ['torch-digits.py', '--epochs', '1', '--score-test'], { cwd: dir, env, encoding: 'utf8', stdio: 'pipe' });
+      } catch (e) {
+        err = String((e as { stderr?: string }).stderr);
+      }
+      expect(err).toContain('--score-test needs the images kept out of tuning: add --test-fraction');
+    }, 120_000);
   },
 );

@@ -38,6 +38,11 @@ const OPTIONS = {
     default: false,
     description: 'a prior mean that rises towards the edges of the space, so unexplored corners are not taken for promising (Snoek et al. 2015)',
   },
+  output_warp: {
+    kind: 'boolean',
+    default: false,
+    description: "the objectives' models learn the values' normal scores (ranks), so a few very poor results do not flatten the differences among good ones (Salinas et al. 2020)",
+  },
   joint_fidelity: {
     kind: 'boolean',
     default: false,

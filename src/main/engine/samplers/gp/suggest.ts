@@ -16,6 +16,7 @@ import { encodingOf, type Encoding } from './encode.js';
 import { GPFitError } from './errors.js';
 import { fitGP, GaussianProcess } from './gp.js';
 import { optimizeAcquisition, type AcquisitionFn } from './optimize.js';
+import { warpTargets } from './output-warp.js';
 import { meanAtRows, priorObservations, priorWeight, sourceMean, stackedPrior, type GpPrior } from './transfer.js';
 
 /** Random streams of this sampler (distinct from rng.ts's STREAM values). */
@@ -32,6 +33,8 @@ export interface GpModelOptions {
   cost_aware: boolean;
   /** A prior mean rising towards the space's edges (edge-prior.ts); absent: none. */
   edge_prior?: boolean;
+  /** The objectives' models learn normal scores of the values (output-warp.ts); absent: the values. */
+  output_warp?: boolean;
 }
 
 /** The part of a trial the model reads (intermediate values stay behind: the step never needs them). */
@@ -107,9 +110,11 @@ class ModelStep {
     this.enc = range ? encodingOf(new SearchSpace(withBudgetParam(task.params, range)), { [BUDGET_INPUT]: range.max }) : encodingOf(study);
     const trials = range ? levelBudgets(task.trials, task.objectives, (p) => study.key(p)).map((t) => withBudgetValue(t, range)) : task.trials;
     const views = trials.map((t) => ({ ...t, intermediate: new Map<number, number>() }));
-    this.obs = collectObservations(this.enc, views, task.objectives, task.constraints);
+    const warp = task.options.output_warp === true ? warpTargets : (o: Observations): Observations => o;
+    this.obs = warp(collectObservations(this.enc, views, task.objectives, task.constraints));
     const prior = task.prior && range ? { trials: task.prior.trials.map((t) => withBudgetValue(t, range)) } : task.prior;
-    this.priorObs = prior ? priorObservations(this.enc, prior, trials, task.objectives) : null;
+    const priorObs = prior ? priorObservations(this.enc, prior, trials, task.objectives) : null;
+    this.priorObs = priorObs && warp(priorObs);
   }
 
   /** The objectives' models (before fantasies) and what the rest of the step shares with their fits. */
