@@ -12,7 +12,9 @@ import { normQuantile } from './normal.js';
 
 /**
  * Each finite value's normal score Phi^-1((r - 1/2) / n), r its rank among the n finite values (ties share
- * their mean rank); non-finite values stay as they are (NaN marks a missing one).
+ * their mean rank); non-finite values stay as they are (NaN marks a missing one). Values that are all the
+ * same have no order to learn and stay as they are, so the GP's "all observed values are identical"
+ * names the value itself.
  */
 export function normalScores(values: Float64Array): Float64Array {
   const out = Float64Array.from(values);
@@ -21,6 +23,7 @@ export function normalScores(values: Float64Array): Float64Array {
   const n = idx.length;
   if (n === 0) return out;
   idx.sort((a, b) => values[a]! - values[b]!);
+  if (values[idx[0]!]! === values[idx[n - 1]!]!) return out;
   for (let lo = 0; lo < n; ) {
     let hi = lo + 1;
     while (hi < n && values[idx[hi]!]! === values[idx[lo]!]!) hi++;
