@@ -38,7 +38,9 @@ once per trial. The script hands its training to ``run``::
 
 Each trial sees its own ``params()``, ``budget()``, ``checkpoint_dir()`` and ``sys.argv`` (the study's
 command with this trial's values filled in). A stop raises ``TrialStopped`` from the next ``report()``
-(``stopping()`` says whether one was asked for, for a loop that reports rarely); it is not an ``Exception``,
+(``stopping()`` says whether one was asked for, for a loop that reports rarely); under a stop-based
+scheduler ``report()`` at a rung step waits for the verdict (at most 2 s), so a trial stopped there trains no
+further epoch. ``TrialStopped`` is not an ``Exception``,
 so ``except Exception`` does not swallow it. ``train`` must not depend on what an earlier trial left behind
 (set seeds, build the model and optimizer inside it). Outside a reused process ``run`` calls ``train()`` once.
 """
@@ -50,6 +52,7 @@ import operator
 import os
 import sys
 import threading
+import time
 import traceback
 
 from _nightshift_sweep import own_processes as _own_processes, sweep as _sweep
@@ -124,6 +127,8 @@ def report(step, **metrics):
     # them until the trial exits (or lose them if it is killed).
     sys.stdout.write(line + "\n")
     sys.stdout.flush()
+    if _serving and step in _rung_steps():
+        _await_verdict(step)
 
 
 def checkpoint_dir():
@@ -199,6 +204,35 @@ _PER_TRIAL_ENV = (
     "NIGHTSHIFT_TRIAL_TOKEN",
 )
 _stop = threading.Event()
+# A stop-based scheduler's rungs (NIGHTSHIFT_RUNG_STEPS): after reporting one, a trial in a reused process
+# waits for the engine's verdict ({"go": step} or a stop), so one stopped there trains no further epoch;
+# as the built-in trainer (trainers/trial.ts), it trains on after _VERDICT_WAIT_S without one.
+_VERDICT_WAIT_S = 2.0
+_verdict = threading.Condition()
+_go = [0]  # the highest rung step this trial was let through
+_serving = False  # set by run() in a reused process: only there do verdicts come
+
+
+def _rung_steps():
+    steps = set()
+    for part in (os.environ.get("NIGHTSHIFT_RUNG_STEPS") or "").split(","):
+        try:
+            steps.add(int(part))
+        except ValueError:
+            pass  # malformed entries are ignored, as the built-in trainer does
+    return steps
+
+
+def _await_verdict(step):
+    deadline = time.monotonic() + _VERDICT_WAIT_S
+    with _verdict:
+        while _go[0] < step and not _stop.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            _verdict.wait(left)
+    if _stop.is_set():
+        raise TrialStopped()
 
 
 class TrialStopped(BaseException):
@@ -217,6 +251,8 @@ def run(train):
         return
     # Processes that train() starts are not workers themselves.
     del os.environ[_WORKER_ENV]
+    global _serving
+    _serving = True
     commands = []
     ready = threading.Condition()
 
@@ -230,13 +266,24 @@ def run(train):
             # just launched, before this process has popped its command.
             if isinstance(cmd, dict) and cmd.get("stop") is True:
                 _stop.set()
+                with _verdict:
+                    _verdict.notify_all()
+            elif isinstance(cmd, dict) and isinstance(cmd.get("go"), int) and not isinstance(cmd.get("go"), bool):
+                with _verdict:
+                    _go[0] = max(_go[0], cmd["go"])
+                    _verdict.notify_all()
             elif isinstance(cmd, dict) and isinstance(cmd.get("run"), dict):
+                # A late verdict for the previous trial came before this line: it cannot pass this trial's rungs.
+                with _verdict:
+                    _go[0] = 0
                 with ready:
                     _stop.clear()
                     commands.append(cmd["run"])
                     ready.notify()
         # The engine is gone: stop the running trial at its next report, then exit.
         _stop.set()
+        with _verdict:
+            _verdict.notify_all()
         with ready:
             commands.append(None)
             ready.notify()

@@ -54,6 +54,22 @@ function trial(params: Record<string, unknown>, budget: number, extra: Partial<T
 }
 
 const PARAMS = { units: 32, layers: 1, lr: 0.01, batch_size: 16 };
+
+/** A trial of the reused Python fixture (nightshift.run), `budget` epochs of 50 ms. */
+function python(x: number, budget: number, env: Record<string, string> = {}) {
+  return trial({}, budget, {
+    argv: ['/usr/bin/python3', path.join(ROOT, 'test/fixtures/trials/reused_worker.py'), '--x', String(x)],
+    workerKey: 'reused_worker',
+    env: {
+      NIGHTSHIFT_PARAMS: JSON.stringify({ x }),
+      NIGHTSHIFT_BUDGET: String(budget),
+      NIGHTSHIFT_TRIAL_NUMBER: String(budget),
+      PID_LOG: path.join(home, 'py-pids.log'),
+      PYTHONPATH: path.join(ROOT, 'resources/python'),
+      ...env,
+    },
+  });
+}
 let executors: LocalExecutor[] = [];
 const executor = (): LocalExecutor => {
   const e = new LocalExecutor();
@@ -200,21 +216,36 @@ describe('reused built-in trainer processes', () => {
   });
 
   it('the same for a Python script that calls nightshift.run', async () => {
-    const script = path.join(ROOT, 'test/fixtures/trials/reused_worker.py');
-    const python = (x: number, budget: number) =>
-      trial({}, budget, {
-        argv: ['/usr/bin/python3', script, '--x', String(x)],
-        workerKey: 'reused_worker',
-        env: {
-          NIGHTSHIFT_PARAMS: JSON.stringify({ x }),
-          NIGHTSHIFT_BUDGET: String(budget),
-          NIGHTSHIFT_TRIAL_NUMBER: String(budget),
-          PID_LOG: path.join(home, 'py-pids.log'),
-          PYTHONPATH: path.join(ROOT, 'resources/python'),
-        },
-      });
     await stopRightAfterLaunch((i, budget) => python(0.1 * (i + 1), budget));
   });
+
+  it('a Python trial waits at a rung step for the verdict: stopped there it reports nothing more, let through it waits at the next', async () => {
+    const ex = executor();
+    // 50 ms epochs: in the 400 ms before the stop a trial that did not wait would report 8 more.
+    const stopped = python(0.2, 9, { NIGHTSHIFT_RUNG_STEPS: '1,3' });
+    const h = ex.launch(stopped.launch);
+    await waitFor(() => stopped.reports.length > 0, 30_000, 'the report at rung 1');
+    await new Promise((r) => setTimeout(r, 400));
+    expect((await h.stop('asha stopped at rung 1')).code).toBe(143);
+    expect(stopped.reports.map((r) => r.step)).toEqual([1]);
+
+    const through = python(0.3, 9, { NIGHTSHIFT_RUNG_STEPS: '1,3' });
+    const h2 = ex.launch(through.launch);
+    await waitFor(() => through.reports.length > 0, 30_000, 'the report at rung 1');
+    expect(h2.pid).toBe(h.pid);
+    h2.proceed!(1);
+    await waitFor(() => through.reports.length >= 3, 10_000, 'the report at rung 3');
+    await new Promise((r) => setTimeout(r, 400));
+    expect(through.reports.map((r) => r.step)).toEqual([1, 2, 3]);
+    h2.proceed!(3);
+    expect((await h2.done).code).toBe(0);
+    expect(through.reports.map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+
+    // No verdict at all (an engine that never answers): it trains on after the bounded wait.
+    const unanswered = python(0.4, 2, { NIGHTSHIFT_RUNG_STEPS: '1' });
+    expect((await ex.launch(unanswered.launch).done).code).toBe(0);
+    expect(unanswered.reports.map((r) => r.step)).toEqual([1, 2]);
+  }, 60_000);
 
   it('freezes a trial at a rung and lets it go on, or stops it while frozen and keeps the process (mode: pause)', async () => {
     const ex = executor();

@@ -74,13 +74,13 @@ export function buildTrialCommand(t: TrialCommandInput): TrialCommand {
   const pyHelper = path.join(packageRoot(), 'resources', 'python');
   env.PYTHONPATH = [pyHelper, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter);
 
+  // Always set (empty: no rung waits), so a value inherited from the engine's own environment (an engine
+  // run inside another study's trial) never makes this study's trials wait at steps nobody answers.
+  env.NIGHTSHIFT_RUNG_STEPS = t.rungSteps?.join(',') ?? '';
   const trainer = t.spec.trainer;
   if (trainer.kind === 'builtin') {
     env.NIGHTSHIFT_BUILTIN = JSON.stringify(trainer.builtin);
     if (t.dataCacheDir !== undefined) env.NIGHTSHIFT_DATA_CACHE_DIR = t.dataCacheDir;
-    // Always set (empty: no rung waits), so a value inherited from the engine's own environment (an engine
-    // run inside another study's trial) never makes this study's trials wait at steps nobody answers.
-    env.NIGHTSHIFT_RUNG_STEPS = t.rungSteps?.join(',') ?? '';
     return { argv: [process.execPath, builtinTrainerEntry()], cwd: process.cwd(), env };
   }
   const values: Record<string, string | number | boolean> = {

@@ -74,7 +74,7 @@ export class RunningTrial {
   private readonly reports: HeldReports;
   /** `scheduler.mode: pause` (search trials only): where it waits, and what it printed meanwhile. */
   private readonly pause: TrialPause | null;
-  /** Rung steps a reused built-in trainer waits at for the verdict (NIGHTSHIFT_RUNG_STEPS): each passed one gets `go`. */
+  /** Rung steps a reused trainer (built-in, or `nightshift.run`) waits at for the verdict (NIGHTSHIFT_RUNG_STEPS): each passed one gets `go`. */
   private readonly rungWait: ReadonlySet<number> | null;
 
   constructor(
@@ -87,7 +87,7 @@ export class RunningTrial {
     this.finalist = deps.store.finalistRun(record.id);
     this.reports = new HeldReports(deps.store, deps.dbFull, record.id);
     this.pause = isPausing(deps.scheduler) && !this.finalist ? new TrialPause(deps.scheduler, record.number) : null;
-    const rungs = !this.pause && !this.finalist && deps.spec.trainer.kind === 'builtin' ? (deps.scheduler.rungSteps ?? []) : [];
+    const rungs = !this.pause && !this.finalist && reuseOf(deps.spec.trainer).reuseProcess ? (deps.scheduler.rungSteps ?? []) : [];
     this.rungWait = rungs.length ? new Set(rungs) : null;
     this.finished = this.run().finally(() => {
       this.settled = true;

@@ -11,7 +11,8 @@
 //   {"stop": true}            end the running trial at the next batch (what SIGTERM is to a trial process)
 //   {"go": 3}                 the report at step 3, a rung step (NIGHTSHIFT_RUNG_STEPS, set for a stop-based
 //                             scheduler), passed: train on. A trial waits for this or a stop after reporting a rung
-//                             step, so one stopped there trains no further epoch before the stop arrives
+//                             step (at most 2 s; the built-in trainer's worker.ts, the Python helper's report()),
+//                             so one stopped there trains no further epoch before the stop arrives
 //   end of stdin              exit (the engine is gone)
 // Worker → engine: the trial's own lines (reports on stdout, logs on stderr), then on each stream a fence
 //   @nightshift-worker {"exit": 0, "tensors": 12}     (stdout: the trial's exit code, live tensors after it)
