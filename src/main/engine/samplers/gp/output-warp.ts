@@ -4,9 +4,9 @@
 // epoch of a large batch: 30% where the rest reach 95%), and a GP on standardized raw values spends its
 // signal variance on them: the differences among good configurations, where the search has to choose,
 // shrink to noise. HEBO (Cowen-Rivers et al., JAIR 2022) found output warping one of the largest gains on
-// the NeurIPS 2020 black-box challenge. The ranks keep the order, so the incumbent, the Pareto front and
-// ASHA's verdicts are the same; an earlier study's or a lower rung's values (the prior mean) are warped by
-// their own ranks, which puts both tasks on one scale (the point of the paper's transfer).
+// the NeurIPS 2020 black-box challenge. The ranks keep the order, so the incumbent and the Pareto front
+// are the same trials; an earlier study's or a lower rung's values (the prior mean) are warped by their own
+// ranks, which puts both tasks on one scale (the point of the paper's transfer).
 import type { Observations } from './dataset.js';
 import { normQuantile } from './normal.js';
 
