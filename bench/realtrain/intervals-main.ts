@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { intervalTable } from './intervals.js';
 import { summarize, type RunLog, type RunSummary } from './report.js';
-import { meanSe, summaryTable, trialBoundaryTable } from './summary.js';
+import { bestAtTable, meanSe, summaryTable, trialBoundaryTable } from './summary.js';
 import { problemSpace } from './problems.js';
 
 const REFERENCE = 'optuna-tpe-hyperband';
@@ -53,6 +53,7 @@ function main(): void {
       }
       console.log(`## ${path.basename(file)}: ${problem.problem}\n`);
       console.log(summaryTable(summaries, REFERENCE).join('\n') + '\n');
+      console.log(bestAtTable(summaries).join('\n') + '\n');
       console.log(intervalTable(summaries, REFERENCE).join('\n') + '\n');
       if (problem.runs) console.log(trialBoundaryTable(problem.runs, problemSpace(problem.problem)).join('\n') + '\n');
     }
@@ -71,6 +72,7 @@ function main(): void {
       lines.push(`| ${m} | ${mine.length} | ${pct(mine.map((s) => s.best))} | ${pct(mine.flatMap((s) => (s.test === undefined ? [] : [s.test])))} |`);
     }
     console.log(lines.join('\n') + '\n');
+    console.log(bestAtTable(rows).join('\n') + '\n');
     console.log(intervalTable(rows, REFERENCE).join('\n') + '\n');
   }
 }

@@ -3,7 +3,7 @@
 // wall time), with the processes started. One definition for both sides, computed from their logs.
 import { intervalTable } from './intervals.js';
 import type { SpaceDef } from './space.js';
-import { boundaryTable, summaryTable } from './summary.js';
+import { BEST_AT, bestAtTable, boundaryTable, summaryTable } from './summary.js';
 
 /** One trial process: when it ran (seconds from the run's start), what it spent, what it reported. */
 export interface ProcessLog {
@@ -56,6 +56,8 @@ export interface RunSummary {
   test?: number;
   /** Cost when a report first reached the target; null when it never did. */
   toTarget: { epochs: number; joules: number; processSeconds: number; wall: number } | null;
+  /** The best validation accuracy among the first n epochs trained (in report order), at each of BEST_AT. */
+  bestAt?: Record<string, number>;
 }
 
 export function summarize(run: RunLog, target: number): RunSummary {
@@ -82,10 +84,17 @@ export function summarize(run: RunLog, target: number): RunSummary {
     }
     toTarget = { epochs: reports.filter((r) => r.t <= t).length, joules, processSeconds, wall: t };
   }
+  const bestAt: Record<string, number> = {};
+  let running = -Infinity;
+  reports.forEach((r, i) => {
+    running = Math.max(running, r.value);
+    if ((BEST_AT as readonly number[]).includes(i + 1)) bestAt[String(i + 1)] = running;
+  });
   return {
     method: run.method,
     seed: run.seed,
     best,
+    bestAt,
     epochs: reports.length,
     joules: run.processes.reduce((s, p) => s + p.energy_j, 0),
     processSeconds: lives.reduce((s, p) => s + ((p.end ?? run.wall_s) - p.start), 0),
@@ -111,6 +120,8 @@ export function markdown(summaries: RunSummary[], targets: Map<number, number>, 
       'scored on rows no trial saw.',
     '',
     ...summaryTable(summaries, reference),
+    '',
+    ...bestAtTable(summaries),
     '',
     ...intervalTable(summaries, reference),
     '',

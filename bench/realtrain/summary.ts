@@ -5,6 +5,9 @@
 import type { RunLog, RunSummary } from './report.js';
 import { SPACE, type SpaceDef } from './space.js';
 
+/** Epoch budgets at which the best so far is compared ("best at equal epochs" along the run, not only at its end). */
+export const BEST_AT = [10, 20, 30, 40] as const;
+
 type NumericDef = { type: 'int' | 'float'; low: number; high: number; log?: boolean };
 
 /** Numeric parameters with more than two values: `layers` (1 or 2) is always at a bound, so it says nothing. */
@@ -39,6 +42,26 @@ export type Cost = 'epochs' | 'joules' | 'processSeconds';
 /** What a run spent to reach the target; a run that never reached it counts its whole spend, a lower bound. */
 export function spentToTarget(s: RunSummary, k: Cost): number {
   return s.toTarget ? s.toTarget[k] : s[k];
+}
+
+/** Mean ± SE of the best so far after 10, 20, 30 and 40 epochs and at the budget, per method (runs that have the figure). */
+export function bestAtTable(rows: readonly RunSummary[]): string[] {
+  const methods = [...new Set(rows.map((s) => s.method))];
+  const lines = [
+    `Best validation accuracy among the first n epochs trained (mean ± SE over seeds):`,
+    '',
+    `| method | ${BEST_AT.map((n) => `${n} epochs`).join(' | ')} | the budget |`,
+    `|---|${BEST_AT.map(() => '---|').join('')}---|`,
+  ];
+  for (const m of methods) {
+    const mine = rows.filter((s) => s.method === m);
+    const at = (n: number): string => {
+      const xs = mine.flatMap((s) => (s.bestAt?.[String(n)] === undefined ? [] : [s.bestAt[String(n)]!]));
+      return xs.length ? pct(xs) : '–';
+    };
+    lines.push(`| ${m} | ${BEST_AT.map(at).join(' | ')} | ${pct(mine.map((s) => s.best))} |`);
+  }
+  return lines;
 }
 
 export function summaryTable(rows: RunSummary[], reference: string): string[] {
