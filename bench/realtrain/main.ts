@@ -40,6 +40,8 @@ const VARIANTS: NightshiftVariant[] = [
   { label: 'gp-hyperband-stop-joint', sampler: 'gp', scheduler: 'hyperband', mode: 'stop', samplerOptions: 'joint_fidelity: true' },
   // The objective's GP learns the values' normal scores (samplers/gp/output-warp.ts, Salinas et al. 2020).
   { label: 'gp-asha-stop-warp', sampler: 'gp', scheduler: 'asha', mode: 'stop', samplerOptions: 'output_warp: true' },
+  // Kumaraswamy-warped inputs fitted with the kernel (samplers/gp/input-warp.ts, Snoek et al. 2014).
+  { label: 'gp-asha-stop-iwarp', sampler: 'gp', scheduler: 'asha', mode: 'stop', samplerOptions: 'input_warp: true' },
   { label: 'gp-asha-promote', sampler: 'gp', scheduler: 'asha', mode: 'promote' },
   { label: 'gp-asha-pause', sampler: 'gp', scheduler: 'asha', mode: 'pause' },
   { label: 'gp-hyperband-stop', sampler: 'gp', scheduler: 'hyperband', mode: 'stop' },

@@ -154,6 +154,11 @@ function checkStudy(raw: RawStudy, folder: string, strategies: StrategyCatalog, 
       add(['sampler', 'joint_fidelity'], `joint_fidelity models one objective, this study has ${raw.objectives.length}; remove joint_fidelity for a multi-objective study`);
     }
   }
+  // A prior mean reads the unwarped inputs, so the GP keeps its inputs as they are where it has one.
+  if (sampler.type === 'gp' && sampler.options.input_warp === true) {
+    const other = sampler.options.edge_prior === true ? 'edge_prior' : sampler.options.stack_rungs === true ? 'stack_rungs' : null;
+    if (other) add(['sampler', 'input_warp'], `input_warp does not combine with ${other} (a prior mean on the unwarped inputs); keep one`);
+  }
   const budget = raw.budget;
   if (budget === null || (budget !== undefined && Object.values(budget).every((v) => v === undefined))) {
     add(['budget'], 'set at least one limit: trials, wall_time, energy or deadline (or leave budget out for 100 trials)');

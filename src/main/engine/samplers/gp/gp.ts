@@ -36,8 +36,12 @@ export function thetaBounds(D: number): { lower: Float64Array; upper: Float64Arr
   return { lower, upper };
 }
 
-/** Negative log marginal likelihood minus log prior, with its gradient; Infinity where K will not factor. */
-export function negLogPosterior(theta: Float64Array, grad: Float64Array, pairs: Float64Array, n: number, D: number, y: Float64Array): number {
+/**
+ * Negative log marginal likelihood minus log prior, with its gradient; Infinity where K will not factor.
+ * `pairCoef`, when given, receives per pair p the c_p with dNLL/d pairs[p, d] = -c_p isl_d (input-warp.ts
+ * chains the warp's gradient through it).
+ */
+export function negLogPosterior(theta: Float64Array, grad: Float64Array, pairs: Float64Array, n: number, D: number, y: Float64Array, pairCoef?: Float64Array): number {
   const k = unpackTheta(theta, D);
   const npairs = (n * (n - 1)) / 2;
   const m = new Float64Array(npairs);
@@ -85,6 +89,7 @@ export function negLogPosterior(theta: Float64Array, grad: Float64Array, pairs: 
       const w = ai * alpha[j]! - Kinv[row + j]!;
       gScale += w * k.scale * m[p]!;
       const c = w * k.scale * dm[p]!;
+      if (pairCoef) pairCoef[p] = c;
       const base = p * D;
       for (let d = 0; d < D; d++) grad[d] = grad[d]! + c * pairs[base + d]!;
     }
@@ -224,8 +229,8 @@ export class GaussianProcess {
   }
 }
 
-/** Standardizes y and fits the hyperparameters; throws GPFitError on degenerate data. */
-export function fitGP(X: Float64Array, n: number, D: number, isCat: Uint8Array, yRaw: Float64Array, opts: FitOptions): GaussianProcess {
+/** (y - mean) / std of the first n values; throws GPFitError on too few, non-finite or identical values. */
+export function standardize(yRaw: Float64Array, n: number): { y: Float64Array; mean: number; std: number } {
   if (n < 2) throw new GPFitError(`need at least 2 finished trials with finite values to fit a GP, have ${n}`);
   let mean = 0;
   for (let i = 0; i < n; i++) {
@@ -239,20 +244,43 @@ export function fitGP(X: Float64Array, n: number, D: number, isCat: Uint8Array, 
   if (!(std > 1e-12 * Math.max(1, Math.abs(mean)))) {
     throw new GPFitError(`all ${n} observed values are identical (${mean}); a GP cannot learn from them`);
   }
-  const y = Float64Array.from(yRaw.subarray(0, n), (v) => (v - mean) / std);
+  return { y: Float64Array.from(yRaw.subarray(0, n), (v) => (v - mean) / std), mean, std };
+}
+
+/** Standardizes y and fits the hyperparameters; throws GPFitError on degenerate data. */
+export function fitGP(X: Float64Array, n: number, D: number, isCat: Uint8Array, yRaw: Float64Array, opts: FitOptions): GaussianProcess {
+  const { y, mean, std } = standardize(yRaw, n);
   const pairs = pairwiseSqDiffs(X, n, D, isCat);
-  const { lower, upper } = thetaBounds(D);
+  const warm = opts.warmStart && opts.warmStart.length === D + 2 && opts.warmStart.every(Number.isFinite) ? opts.warmStart : null;
+  const best = fitHyperparameters(D, D + 2, (t, g) => negLogPosterior(t, g, pairs, n, D, y), thetaBounds(D), { ...opts, warmStart: warm }, n);
+  if (!best) throw new GPFitError('marginal likelihood is not finite at any starting point');
+  return new GaussianProcess(X.slice(0, n * D), n, D, isCat, y, best, mean, std);
+}
+
+/**
+ * The best of bounded L-BFGS runs from the warm start, the default start and `randomStarts` random ones,
+ * over a vector of `length` whose first D + 2 entries are the kernel's (the rest, if any, start at 0);
+ * null when the objective is not finite at any of them.
+ */
+export function fitHyperparameters(
+  D: number,
+  length: number,
+  objective: (theta: Float64Array, grad: Float64Array) => number,
+  bounds: { lower: Float64Array; upper: Float64Array },
+  opts: FitOptions,
+  n: number,
+): Float64Array | null {
   const starts: Float64Array[] = [];
-  if (opts.warmStart && opts.warmStart.length === D + 2 && opts.warmStart.every(Number.isFinite)) starts.push(opts.warmStart);
+  if (opts.warmStart) starts.push(opts.warmStart);
   // The default start guards against a warm start stuck in an early, data-poor optimum; beyond 64 points the
   // optimum moves little between asks and the warm start alone keeps suggestion time bounded.
   if (starts.length === 0 || n < 64) {
-    const def = new Float64Array(D + 2);
+    const def = new Float64Array(length);
     def[D + 1] = Math.log(1e-3);
     starts.push(def);
   }
   for (let s = 0; s < opts.randomStarts; s++) {
-    const t = new Float64Array(D + 2);
+    const t = new Float64Array(length);
     for (let d = 0; d < D; d++) t[d] = -3 + 6 * opts.rng.uniform();
     t[D] = -1 + 2 * opts.rng.uniform();
     t[D + 1] = Math.log(1e-5) + 6 * opts.rng.uniform();
@@ -260,9 +288,8 @@ export function fitGP(X: Float64Array, n: number, D: number, isCat: Uint8Array, 
   }
   let best: { x: Float64Array; f: number } | null = null;
   for (const x0 of starts) {
-    const r = minimizeBox((t, g) => negLogPosterior(t, g, pairs, n, D, y), x0, { lower, upper, maxIter: opts.maxIter, gtol: 1e-4, ftol: 1e-7 });
+    const r = minimizeBox(objective, x0, { lower: bounds.lower, upper: bounds.upper, maxIter: opts.maxIter, gtol: 1e-4, ftol: 1e-7 });
     if (Number.isFinite(r.f) && (!best || r.f < best.f)) best = { x: r.x, f: r.f };
   }
-  if (!best) throw new GPFitError(`marginal likelihood is not finite at any of ${starts.length} starting points`);
-  return new GaussianProcess(X.slice(0, n * D), n, D, isCat, y, best.x, mean, std);
+  return best ? best.x : null;
 }

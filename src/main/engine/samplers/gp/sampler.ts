@@ -43,6 +43,11 @@ const OPTIONS = {
     default: false,
     description: "the objectives' models learn the values' normal scores (ranks), so a few very poor results do not flatten the differences among good ones (Salinas et al. 2020)",
   },
+  input_warp: {
+    kind: 'boolean',
+    default: false,
+    description: "the objectives' models see each numeric input through a Kumaraswamy CDF fitted with the kernel, so a response can change fast at one end of a range and slowly at the other (Snoek et al. 2014)",
+  },
   joint_fidelity: {
     kind: 'boolean',
     default: false,

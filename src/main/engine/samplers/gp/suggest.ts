@@ -16,6 +16,7 @@ import { encodingOf, type Encoding } from './encode.js';
 import { GPFitError } from './errors.js';
 import { fitGP, GaussianProcess } from './gp.js';
 import { optimizeAcquisition, type AcquisitionFn } from './optimize.js';
+import { fitWarpedGP, WarpedGP } from './input-warp.js';
 import { warpTargets } from './output-warp.js';
 import { meanAtRows, priorObservations, priorWeight, sourceMean, stackedPrior, type GpPrior } from './transfer.js';
 
@@ -35,6 +36,8 @@ export interface GpModelOptions {
   edge_prior?: boolean;
   /** The objectives' models learn normal scores of the values (output-warp.ts); absent: the values. */
   output_warp?: boolean;
+  /** The objectives' models see Kumaraswamy-warped inputs (input-warp.ts); absent: the inputs as they are. */
+  input_warp?: boolean;
 }
 
 /** The part of a trial the model reads (intermediate values stay behind: the step never needs them). */
@@ -257,17 +260,21 @@ class ModelStep {
     const e = bowl ? meanAtRows(X, target.length, D, bowl) : null;
     const y = s || e ? Float64Array.from(target, (v, i) => v - (s ? weight * s[i]! : 0) - (e ? edgeWeight * e[i]! : 0)) : target;
     const warm = this.thetas[name];
-    const fitted = fitGP(takeRows(X, D, fitRows), fitRows.length, D, isCat, take(y, fitRows), {
+    const fitOptions = {
       rng,
       warmStart: warm ? Float64Array.from(warm) : null,
       randomStarts: warm ? 0 : 2,
       // A warm start is near the optimum already; in a flat direction (typically the noise of a deterministic
       // objective) the optimization then creeps on across asks instead of spending this ask's time.
       maxIter: warm ? 20 : 40,
-    });
+    };
+    // `input_warp` (input-warp.ts): the objectives' models without a prior mean (the priors read unwarped inputs).
+    const warpInputs = this.task.options.input_warp === true && name.startsWith('objective:') && !source && !bowl;
+    const fitted = (warpInputs ? fitWarpedGP : fitGP)(takeRows(X, D, fitRows), fitRows.length, D, isCat, take(y, fitRows), fitOptions);
     this.thetas[name] = Array.from(fitted.theta);
     if (!source && !bowl && train.length === fitRows.length) return fitted;
     const ys = Float64Array.from(train, (i) => (target[i]! - fitted.yMean) / fitted.yStd);
+    if (fitted instanceof WarpedGP) return fitted.conditionedOn(takeRows(X, D, train), train.length, ys);
     const stacked = source ? stackedPrior(source, fitted.yStd, weight) : null;
     const edges = bowl ? edgePrior(this.enc, edgeWeight, fitted.yStd) : null;
     const prior = stacked && edges ? sumOfPriors(stacked, edges, D) : (stacked ?? edges);
