@@ -55,6 +55,20 @@ function trial(params: Record<string, unknown>, budget: number, extra: Partial<T
 
 const PARAMS = { units: 32, layers: 1, lr: 0.01, batch_size: 16 };
 
+/**
+ * A 9-epoch trial waiting at rung 1 (rungs 1 and 3): let through, it trains to rung 3 and waits there (no
+ * report past it in 400 ms); let through again, it finishes.
+ */
+async function throughRungs(reports: Reports, h: ReturnType<LocalExecutor['launch']>): Promise<void> {
+  h.proceed!(1);
+  await waitFor(() => reports.length >= 3, 10_000, 'the report at rung 3');
+  await new Promise((r) => setTimeout(r, 400));
+  expect(reports.map((r) => r.step)).toEqual([1, 2, 3]);
+  h.proceed!(3);
+  expect((await h.done).code).toBe(0);
+  expect(reports.map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+}
+
 /** A trial of the reused Python fixture (nightshift.run), `budget` epochs of 50 ms. */
 function python(x: number, budget: number, env: Record<string, string> = {}) {
   return trial({}, budget, {
@@ -146,13 +160,7 @@ describe('reused built-in trainer processes', () => {
 
   it('goes on from a rung when the engine lets it through, and waits again at the next one', async () => {
     const { t, h } = await atFirstRung();
-    h.proceed!(1);
-    await waitFor(() => t.reports.length >= 3, 10_000, 'the report at rung 3');
-    await new Promise((r) => setTimeout(r, 400));
-    expect(t.reports.map((r) => r.step)).toEqual([1, 2, 3]);
-    h.proceed!(3);
-    expect((await h.done).code).toBe(0);
-    expect(t.reports.map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    await throughRungs(t.reports, h);
   });
 
   it('trains on from a rung after a bounded wait when no verdict comes (an engine that never answers)', async () => {
@@ -233,13 +241,7 @@ describe('reused built-in trainer processes', () => {
     const h2 = ex.launch(through.launch);
     await waitFor(() => through.reports.length > 0, 30_000, 'the report at rung 1');
     expect(h2.pid).toBe(h.pid);
-    h2.proceed!(1);
-    await waitFor(() => through.reports.length >= 3, 10_000, 'the report at rung 3');
-    await new Promise((r) => setTimeout(r, 400));
-    expect(through.reports.map((r) => r.step)).toEqual([1, 2, 3]);
-    h2.proceed!(3);
-    expect((await h2.done).code).toBe(0);
-    expect(through.reports.map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    await throughRungs(through.reports, h2);
 
     // No verdict at all (an engine that never answers): it trains on after the bounded wait.
     const unanswered = python(0.4, 2, { NIGHTSHIFT_RUNG_STEPS: '1' });

@@ -7,6 +7,7 @@ import type { TrialView } from '../../../../src/main/engine/samplers/types.js';
 import { SearchSpace } from '../../../../src/main/engine/study/space.js';
 import { STRATEGIES } from '../../../../src/main/engine/campaign/strategy.js';
 import { parseStudyText } from '../../../../src/main/engine/study/spec.js';
+import { gpOptionStudy } from './helpers.js';
 
 const space = new SearchSpace({
   x: { type: 'float', low: 0, high: 1, log: false, step: null, when: null },
@@ -54,16 +55,7 @@ describe('the GP with edge_prior', () => {
   });
 
   it('is a study option of the gp sampler', () => {
-    const spec = parseStudyText(
-      `name: s
-trainer: {command: [python3, train.py, '{x}']}
-search_space:
-  x: {type: float, low: 0, high: 1}
-objectives: [{metric: acc, direction: maximize}]
-sampler: {type: gp, edge_prior: true}
-`,
-      { file: 's.yaml', format: 'yaml', strategies: STRATEGIES },
-    );
+    const spec = parseStudyText(gpOptionStudy('edge_prior: true'), { file: 's.yaml', format: 'yaml', strategies: STRATEGIES });
     expect(spec.sampler.options.edge_prior).toBe(true);
   });
 });

@@ -41,3 +41,14 @@ export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
 }
+
+/** A one-parameter study file whose sampler is `{type: gp, <options>}` (for the option tests). */
+export function gpOptionStudy(options: string, extra = ''): string {
+  return `name: s
+trainer: {command: [python3, train.py, '{x}']}
+search_space:
+  x: {type: float, low: 0, high: 1}
+objectives: [{metric: acc, direction: maximize}]
+${extra}sampler: {type: gp, ${options}}
+`;
+}

@@ -12,7 +12,7 @@ import type { TrialView } from '../../../../src/main/engine/samplers/types.js';
 import { STRATEGIES } from '../../../../src/main/engine/campaign/strategy.js';
 import { parseStudyText } from '../../../../src/main/engine/study/spec.js';
 import { SearchSpace } from '../../../../src/main/engine/study/space.js';
-import { floatParam } from './helpers.js';
+import { floatParam, gpOptionStudy } from './helpers.js';
 
 const fitOpts = (seed = 1) => ({ rng: new Rng(seed, 0, 1), warmStart: null, randomStarts: 2, maxIter: 80 });
 
@@ -127,29 +127,12 @@ describe('the GP sampler with input_warp', () => {
   });
 
   it('is a study option of the gp sampler', () => {
-    const spec = parseStudyText(
-      `name: s
-trainer: {command: [python3, train.py, '{x}']}
-search_space:
-  x: {type: float, low: 0, high: 1}
-objectives: [{metric: acc, direction: maximize}]
-sampler: {type: gp, input_warp: true}
-`,
-      { file: 's.yaml', format: 'yaml', strategies: STRATEGIES },
-    );
-    expect(spec.sampler.options.input_warp).toBe(true);
+    const parse = (text: string) => parseStudyText(text, { file: 's.yaml', format: 'yaml', strategies: STRATEGIES });
+    expect(parse(gpOptionStudy('input_warp: true')).sampler.options.input_warp).toBe(true);
     // With a prior mean on the unwarped inputs it would silently do nothing: refused, naming both.
+    const rungs = 'fidelity: {param: epochs, min: 1, max: 9, eta: 3}\nscheduler: {type: asha}\n';
     for (const other of ['edge_prior', 'stack_rungs']) {
-      const text = `name: s
-trainer: {command: [python3, train.py, '{x}', '{epochs}']}
-search_space:
-  x: {type: float, low: 0, high: 1}
-objectives: [{metric: acc, direction: maximize}]
-fidelity: {param: epochs, min: 1, max: 9, eta: 3}
-scheduler: {type: asha}
-sampler: {type: gp, input_warp: true, ${other}: true}
-`;
-      expect(() => parseStudyText(text, { file: 's.yaml', format: 'yaml', strategies: STRATEGIES })).toThrow(`input_warp does not combine with ${other}`);
+      expect(() => parse(gpOptionStudy(`input_warp: true, ${other}: true`, rungs))).toThrow(`input_warp does not combine with ${other}`);
     }
   });
 });

@@ -10,7 +10,7 @@ import type { TrialView } from '../../../../src/main/engine/samplers/types.js';
 import { STRATEGIES } from '../../../../src/main/engine/campaign/strategy.js';
 import { parseStudyText } from '../../../../src/main/engine/study/spec.js';
 import { SearchSpace } from '../../../../src/main/engine/study/space.js';
-import { floatParam } from './helpers.js';
+import { floatParam, gpOptionStudy } from './helpers.js';
 
 const params = { x: floatParam(0, 1), y: floatParam(0, 1) };
 const space = new SearchSpace(params);
@@ -121,15 +121,8 @@ describe('the GP with output_warp', () => {
   });
 
   it('is a study option of the gp sampler', () => {
-    const study = (value: string): string => `name: s
-trainer: {command: [python3, train.py, '{x}']}
-search_space:
-  x: {type: float, low: 0, high: 1}
-objectives: [{metric: acc, direction: maximize}]
-sampler: {type: gp, output_warp: ${value}}
-`;
-    const spec = parseStudyText(study('true'), { file: 's.yaml', format: 'yaml', strategies: STRATEGIES });
-    expect(spec.sampler.options.output_warp).toBe(true);
-    expect(() => parseStudyText(study('ranks'), { file: 's.yaml', format: 'yaml', strategies: STRATEGIES })).toThrow(/output_warp/);
+    const parse = (value: string) => parseStudyText(gpOptionStudy(`output_warp: ${value}`), { file: 's.yaml', format: 'yaml', strategies: STRATEGIES });
+    expect(parse('true').sampler.options.output_warp).toBe(true);
+    expect(() => parse('ranks')).toThrow(/output_warp/);
   });
 });
