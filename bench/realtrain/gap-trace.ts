@@ -13,13 +13,10 @@ import { STRATEGIES } from '../../src/main/engine/campaign/strategy.js';
 import { TrainerWorkers } from '../../src/main/engine/executors/trainer-workers.js';
 import { openStore } from '../../src/main/engine/storage/open.js';
 import { loadStudyFile } from '../../src/main/engine/study/spec.js';
+import { arg } from './args.js';
 import { loadProblem } from './problems.js';
 import { studyYaml, type Problem } from './space.js';
 
-function arg(flag: string): string | null {
-  const i = process.argv.indexOf(`--${flag}`);
-  return i >= 0 ? (process.argv[i + 1] ?? null) : null;
-}
 const name = arg('problem') ?? 'breast_cancer';
 const seed = Number(arg('seed') ?? 0);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ns-gap-'));

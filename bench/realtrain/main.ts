@@ -15,6 +15,7 @@ import { builtinTrainerEntry } from '../../src/main/engine/campaign/command.js';
 import { chosenConfig, commandHoldoutScorer, holdoutScorer } from './holdout.js';
 import { runNightshift, type NightshiftVariant } from './nightshift.js';
 import { runOptuna } from './optuna.js';
+import { arg } from './args.js';
 import { ALL_PROBLEMS, loadProblem } from './problems.js';
 import { markdown, summarize, type RunLog, type RunSummary } from './report.js';
 import { trialBoundaryTable } from './summary.js';
@@ -59,10 +60,6 @@ const VARIANTS: NightshiftVariant[] = [
 const OPTUNA = 'optuna-tpe-hyperband';
 const METHODS = [OPTUNA, ...VARIANTS.map((v) => `nightshift-${v.label}`)];
 
-function arg(name: string): string | null {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? null) : null;
-}
 
 async function main(): Promise<void> {
   const seeds = Number(arg('seeds') ?? 2);

@@ -9,12 +9,9 @@ import { Campaign } from '../../src/main/engine/campaign/campaign.js';
 import { STRATEGIES } from '../../src/main/engine/campaign/strategy.js';
 import { openStore } from '../../src/main/engine/storage/open.js';
 import { loadStudyFile } from '../../src/main/engine/study/spec.js';
+import { arg } from './args.js';
 import { loadProblem } from './problems.js';
 
-function arg(flag: string): string | null {
-  const i = process.argv.indexOf(`--${flag}`);
-  return i >= 0 ? (process.argv[i + 1] ?? null) : null;
-}
 const name = arg('problem') ?? 'digits';
 const trials = Number(arg('trials') ?? 30);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ns-same-config-'));

@@ -66,6 +66,8 @@ export class InputWarp {
  */
 export class WarpedGP extends GaussianProcess {
   private readonly buf: Float64Array;
+  /** predictWithGrad's own buffer: the acquisition's optimizer calls it thousands of times per ask. */
+  private readonly gradBufX: Float64Array;
 
   constructor(
     readonly rawX: Float64Array,
@@ -80,6 +82,7 @@ export class WarpedGP extends GaussianProcess {
   ) {
     super(warp.rows(rawX, n), n, D, isCat, y, theta, yMean, yStd, null);
     this.buf = new Float64Array(D);
+    this.gradBufX = new Float64Array(D);
   }
 
   override predict(x: ArrayLike<number>): Posterior {
@@ -87,7 +90,7 @@ export class WarpedGP extends GaussianProcess {
   }
 
   override predictWithGrad(x: ArrayLike<number>, dMean: Float64Array, dVar: Float64Array): Posterior {
-    const p = super.predictWithGrad(this.warp.point(x, new Float64Array(this.D)), dMean, dVar);
+    const p = super.predictWithGrad(this.warp.point(x, this.gradBufX), dMean, dVar);
     for (let d = 0; d < this.D; d++) {
       const s = this.warp.slope(x[d]!, d);
       dMean[d] = dMean[d]! * s;
