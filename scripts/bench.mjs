@@ -13,7 +13,7 @@
 //                             sampler's ask; --problem gpu-sim: a trainer whose epochs sleep, as a GPU's leave the CPU idle)
 //   realtrain-same-config     bench/realtrain/same-config.ts options: --problem --trials (one configuration trained
 //                             again and again in one reused process: does a process get slower with its trials)
-//   realtrain-intervals       bench/realtrain/intervals-main.ts options: --files a.json,b.json --pool true (bootstrap
+//   realtrain-intervals       bench/realtrain/intervals-main.ts options: --files a.json,b.json --pool true --reference --share (bootstrap
 //                             intervals of earlier realtrain results' ratios to Optuna, per file or pooled; trains nothing)
 //   transfer                  bench/lcbench/transfer.ts options: --seeds --pairs --variants --workers --epochs --data --out
 //                             (GP+ASHA cold against warm-started from another LCBench task; not in the default set)
@@ -33,7 +33,7 @@ const REALTRAIN_FLAGS = ['--seeds', '--epochs', '--parallel', '--methods', '--pr
 const TRANSFER_FLAGS = ['--seeds', '--pairs', '--variants', '--workers', '--epochs', '--data', '--out'];
 const CURVE_DIAGNOSE_FLAGS = ['--task', '--seed', '--data', '--out'];
 const CURVE_REPLAY_FLAGS = ['--files', '--options'];
-const INTERVALS_FLAGS = ['--files', '--pool'];
+const INTERVALS_FLAGS = ['--files', '--pool', '--reference', '--share'];
 const GAPS_FLAGS = ['--problem', '--seed', '--marks', '--ask-ahead', '--epochs', '--epoch-s'];
 // Suites run only when named in --only.
 const EXTRA_SUITES = ['eventloop', 'realtrain', 'realtrain-gaps', 'realtrain-same-config', 'realtrain-intervals', 'transfer', 'curve-diagnose', 'curve-replay'];

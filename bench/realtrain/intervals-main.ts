@@ -5,25 +5,27 @@
 // same command add evidence instead of being read one by one. Where a file holds its runs' logs, the
 // costs are computed again from them with today's definition (report.ts `summarize`), keeping each run's
 // held-out score; read alone, a file's summary table is printed too, and where its trials went (how many
-// sat at a bound of the space).
+// sat at a bound of the space). Files with run logs also give the targets read on the means (share.ts).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { intervalTable } from './intervals.js';
+import { arg } from './args.js';
+import { SHARE, shareTable } from './share.js';
 import { summarize, type RunLog, type RunSummary } from './report.js';
 import { bestAtTable, meanSe, summaryTable, trialBoundaryTable } from './summary.js';
 import { problemSpace } from './problems.js';
 
-const REFERENCE = 'optuna-tpe-hyperband';
 
 interface ResultFile {
-  problems: { problem: string; summaries: RunSummary[]; runs?: RunLog[]; targets?: Record<string, number> }[];
+  /** A transfer file (transfer.ts) has run logs only: it gives the share table alone, against `--reference`. */
+  problems: { problem: string; rows?: { tune: number; test: number }; summaries?: RunSummary[]; runs?: RunLog[]; targets?: Record<string, number> }[];
 }
 
 /** The file's summaries, recomputed from its run logs where it has them. */
 function summariesOf(problem: ResultFile['problems'][number]): RunSummary[] {
   const { runs, targets } = problem;
-  if (!runs || !targets) return problem.summaries;
-  return problem.summaries.map((s) => {
+  if (!runs || !targets) return problem.summaries ?? [];
+  return (problem.summaries ?? []).map((s) => {
     const run = runs.find((r) => r.method === s.method && r.seed === s.seed);
     const target = targets[String(s.seed)];
     return run && target !== undefined ? { ...summarize(run, target), chosen: s.chosen, test: s.test } : s;
@@ -34,31 +36,49 @@ function main(): void {
   const i = process.argv.indexOf('--files');
   const files = i >= 0 ? (process.argv[i + 1] ?? '').split(',').filter((f) => f !== '') : [];
   if (files.length === 0) throw new Error('--files: give one or more realtrain result files (bench/results/*-realtrain-*.json), comma-separated');
-  const p = process.argv.indexOf('--pool');
-  const pool = p >= 0 && process.argv[p + 1] === 'true';
+  const pool = arg('pool') === 'true';
+  const REFERENCE = arg('reference') ?? 'optuna-tpe-hyperband';
+  const share = Number(arg('share') ?? SHARE);
   const root = process.env.NIGHTSHIFT_ROOT ?? process.cwd();
   const pooled = new Map<string, RunSummary[]>();
+  const pooledRuns = new Map<string, RunLog[]>();
   files.forEach((file, f) => {
     const data = JSON.parse(readFileSync(path.resolve(root, file), 'utf8')) as ResultFile;
     if (!Array.isArray(data.problems)) throw new Error(`${file}: not a realtrain result file (no "problems" list)`);
     for (const problem of data.problems) {
-      if (!problem.summaries.some((s) => s.method === REFERENCE)) continue;
+      const hasReference = (problem.summaries ?? problem.runs ?? []).some((s) => s.method === REFERENCE);
+      if (!hasReference) continue;
       const summaries = summariesOf(problem);
       if (pool) {
+        // A problem tuned on other rows (torch_digits with and without its held-out part) is pooled apart.
+        const key = problem.rows ? `${problem.problem} (${problem.rows.tune} rows to tune on)` : problem.problem;
         // Seeds renumbered per file: a method pairs only with the reference of its own run.
-        const list = pooled.get(problem.problem) ?? [];
+        const list = pooled.get(key) ?? [];
         list.push(...summaries.map((s) => ({ ...s, seed: f * 10_000 + s.seed })));
-        pooled.set(problem.problem, list);
+        pooled.set(key, list);
+        const runs = pooledRuns.get(key) ?? [];
+        runs.push(...(problem.runs ?? []).map((r) => ({ ...r, seed: f * 10_000 + r.seed })));
+        pooledRuns.set(key, runs);
         continue;
       }
       console.log(`## ${path.basename(file)}: ${problem.problem}\n`);
+      if (!problem.summaries) {
+        console.log(shareTable(problem.runs ?? [], REFERENCE, share).join('\n') + '\n');
+        continue;
+      }
       console.log(summaryTable(summaries, REFERENCE).join('\n') + '\n');
       console.log(bestAtTable(summaries).join('\n') + '\n');
       console.log(intervalTable(summaries, REFERENCE).join('\n') + '\n');
       if (problem.runs) console.log(trialBoundaryTable(problem.runs, problemSpace(problem.problem)).join('\n') + '\n');
+      if (problem.runs) console.log(shareTable(problem.runs, REFERENCE, share).join('\n') + '\n');
     }
   });
   for (const [problem, rows] of pooled) {
+    const logs = pooledRuns.get(problem) ?? [];
+    if (rows.length === 0) {
+      console.log(`## ${problem}, pooled over ${files.length} files\n\n${shareTable(logs, REFERENCE, share).join('\n')}\n`);
+      continue;
+    }
     const runs = (m: string): number => rows.filter((s) => s.method === m).length;
     console.log(`## ${problem}, pooled over ${files.length} files (${runs(REFERENCE)} runs of ${REFERENCE})\n`);
     const methods = [...new Set(rows.map((s) => s.method))].filter((m) => m !== REFERENCE);
@@ -74,6 +94,8 @@ function main(): void {
     console.log(lines.join('\n') + '\n');
     console.log(bestAtTable(rows).join('\n') + '\n');
     console.log(intervalTable(rows, REFERENCE).join('\n') + '\n');
+    // Only the files that kept their run logs can say what a method had at a share of the reference's spend.
+    if (logs.length) console.log(`From the ${new Set(logs.map((r) => Math.floor(r.seed / 10_000))).size} files with run logs:\n\n${shareTable(logs, REFERENCE, share).join('\n')}\n`);
   }
 }
 

@@ -18,6 +18,7 @@ import { runOptuna } from './optuna.js';
 import { arg } from './args.js';
 import { ALL_PROBLEMS, loadProblem } from './problems.js';
 import { markdown, summarize, type RunLog, type RunSummary } from './report.js';
+import { shareTable } from './share.js';
 import { trialBoundaryTable } from './summary.js';
 import type { Problem } from './space.js';
 import { TRANSFER_VARIANTS, transferMain, type TransferVariant } from './transfer.js';
@@ -141,6 +142,7 @@ async function main(): Promise<void> {
         'Every trial of every seed (the search path, not only its best): how often a numeric parameter sat within 1% of a bound:',
         '',
         ...trialBoundaryTable(runs, real.space),
+        ...(methods.includes(OPTUNA) ? ['', ...shareTable(runs, OPTUNA)] : []),
       );
       json.push({ problem: name, description: real.description, rows: real.rows, settings: { ...problem, builtin: undefined, command: undefined }, targets: Object.fromEntries(targets), summaries, runs });
     }

@@ -60,30 +60,33 @@ export interface RunSummary {
   bestAt?: Record<string, number>;
 }
 
+/** What a run had spent by `t` seconds into it: epochs reported, joules, process-seconds. */
+export function spentBy(run: RunLog, t: number): { epochs: number; joules: number; processSeconds: number } {
+  const end = (p: ProcessLog): number => p.end ?? run.wall_s;
+  let joules = 0;
+  let processSeconds = 0;
+  let epochs = 0;
+  for (const p of run.workers ?? run.processes) if (p.start <= t) processSeconds += Math.min(t, p.end ?? run.wall_s) - p.start;
+  for (const p of run.processes) {
+    if (p.start > t) continue;
+    epochs += p.reports.filter((r) => r.t <= t).length;
+    // A process still running then: its energy prorated by time. Not its energy at its last report: the
+    // two sides do not report alike (the Optuna side reads CPU time at each report; Nightshift's engine
+    // hands on its meter's last reading, up to an interval old, which for a 0.3-second breast_cancer
+    // process is often none at all), and a target is always reached inside a running process.
+    // Prorating is exact for a process that uses CPU at a steady rate, as these trainers do.
+    if (end(p) <= t) joules += p.energy_j;
+    else if (end(p) > p.start) joules += (p.energy_j * (t - p.start)) / (end(p) - p.start);
+  }
+  return { epochs, joules, processSeconds };
+}
+
 export function summarize(run: RunLog, target: number): RunSummary {
   const reports = run.processes.flatMap((p) => p.reports).sort((a, b) => a.t - b.t);
   const best = Math.max(...reports.map((r) => r.value));
-  const end = (p: ProcessLog): number => p.end ?? run.wall_s;
   const hit = reports.find((r) => r.value >= target - 1e-12) ?? null;
-  let toTarget: RunSummary['toTarget'] = null;
   const lives = run.workers ?? run.processes;
-  if (hit) {
-    const t = hit.t;
-    let joules = 0;
-    let processSeconds = 0;
-    for (const p of lives) if (p.start <= t) processSeconds += Math.min(t, p.end ?? run.wall_s) - p.start;
-    for (const p of run.processes) {
-      if (p.start > t) continue;
-      // A process still running then: its energy prorated by time. Not its energy at its last report: the
-      // two sides do not report alike (the Optuna side reads CPU time at each report; Nightshift's engine
-      // hands on its meter's last reading, up to an interval old, which for a 0.3-second breast_cancer
-      // process is often none at all), and the target is always reached inside a running process.
-      // Prorating is exact for a process that uses CPU at a steady rate, as these trainers do.
-      if (end(p) <= t) joules += p.energy_j;
-      else if (end(p) > p.start) joules += (p.energy_j * (t - p.start)) / (end(p) - p.start);
-    }
-    toTarget = { epochs: reports.filter((r) => r.t <= t).length, joules, processSeconds, wall: t };
-  }
+  const toTarget: RunSummary['toTarget'] = hit ? { ...spentBy(run, hit.t), wall: hit.t } : null;
   const bestAt: Record<string, number> = {};
   let running = -Infinity;
   reports.forEach((r, i) => {

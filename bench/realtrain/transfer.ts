@@ -12,6 +12,7 @@ import path from 'node:path';
 import { runNightshift, studyName, type NightshiftVariant } from './nightshift.js';
 import { loadProblem } from './problems.js';
 import { summarize, type ProcessLog, type RunLog } from './report.js';
+import { shareTable } from './share.js';
 import type { Problem } from './space.js';
 
 const COLD: NightshiftVariant = { label: 'gp-asha-stop', sampler: 'gp', scheduler: 'asha', mode: 'stop' };
@@ -209,6 +210,9 @@ export async function transferMain(o: TransferOptions): Promise<void> {
       ...tables(rows, o.variants, checkpoints),
       '',
       reproductionLine(reproductions, problem.maxEpochs),
+      '',
+      // The target read on the means: a warm run held to half of what the cold run of its seed spent.
+      ...shareTable(runs, `nightshift-${COLD.label}`, 0.5),
     );
     json.push({ problem: name, settings: { ...problem, builtin: undefined }, rows, runs });
   }
