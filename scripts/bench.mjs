@@ -5,7 +5,7 @@
 //   synthetic, timing, zeus   bench/main.ts          options: --seeds --evals --functions --repeats --data --out
 //   lcbench                   bench/lcbench/main.ts  options: --seeds --tasks --methods --workers --gp-options --data --out --reference --check-tasks
 //   eventloop                 bench/eventloop/main.ts options: --seconds --trials --out (serve's event-loop delay, GP inline vs worker)
-//   realtrain                 bench/realtrain/main.ts options: --problem --seeds --epochs --parallel --methods --out
+//   realtrain                 bench/realtrain/main.ts options: --problem --seeds --first-seed --epochs --parallel --methods --out
 //                             --transfer prior,replay (cold GP+ASHA against warm-started from another seed's study)
 //                             (real TF.js training, minutes per run: not in the default set; builds the trainer first)
 //   realtrain-gaps            bench/realtrain/gap-trace.ts options: --problem --seed --marks --ask-ahead --epochs --epoch-s
@@ -29,7 +29,7 @@ const MAIN_SUITES = ['synthetic', 'timing', 'zeus'];
 const MAIN_FLAGS = ['--seeds', '--evals', '--functions', '--repeats', '--data', '--out'];
 const LCBENCH_FLAGS = ['--seeds', '--tasks', '--methods', '--workers', '--gp-options', '--data', '--out', '--reference', '--check-tasks'];
 const EVENTLOOP_FLAGS = ['--seconds', '--trials', '--out'];
-const REALTRAIN_FLAGS = ['--seeds', '--epochs', '--parallel', '--methods', '--problem', '--out', '--transfer'];
+const REALTRAIN_FLAGS = ['--seeds', '--first-seed', '--epochs', '--parallel', '--methods', '--problem', '--out', '--transfer'];
 const TRANSFER_FLAGS = ['--seeds', '--pairs', '--variants', '--workers', '--epochs', '--data', '--out'];
 const CURVE_DIAGNOSE_FLAGS = ['--task', '--seed', '--data', '--out'];
 const CURVE_REPLAY_FLAGS = ['--files', '--options'];

@@ -8,6 +8,7 @@
 // sat at a bound of the space). Files with run logs also give the targets read on the means (share.ts).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { POOL_STRIDE } from './bootstrap.js';
 import { intervalTable } from './intervals.js';
 import { arg } from './args.js';
 import { SHARE, shareTable } from './share.js';
@@ -54,10 +55,10 @@ function main(): void {
         const key = problem.rows ? `${problem.problem} (${problem.rows.tune} rows to tune on)` : problem.problem;
         // Seeds renumbered per file: a method pairs only with the reference of its own run.
         const list = pooled.get(key) ?? [];
-        list.push(...summaries.map((s) => ({ ...s, seed: f * 10_000 + s.seed })));
+        list.push(...summaries.map((s) => ({ ...s, seed: f * POOL_STRIDE + s.seed })));
         pooled.set(key, list);
         const runs = pooledRuns.get(key) ?? [];
-        runs.push(...(problem.runs ?? []).map((r) => ({ ...r, seed: f * 10_000 + r.seed })));
+        runs.push(...(problem.runs ?? []).map((r) => ({ ...r, seed: f * POOL_STRIDE + r.seed })));
         pooledRuns.set(key, runs);
         continue;
       }
@@ -95,7 +96,7 @@ function main(): void {
     console.log(bestAtTable(rows).join('\n') + '\n');
     console.log(intervalTable(rows, REFERENCE).join('\n') + '\n');
     // Only the files that kept their run logs can say what a method had at a share of the reference's spend.
-    if (logs.length) console.log(`From the ${new Set(logs.map((r) => Math.floor(r.seed / 10_000))).size} files with run logs:\n\n${shareTable(logs, REFERENCE, share).join('\n')}\n`);
+    if (logs.length) console.log(`From the ${new Set(logs.map((r) => Math.floor(r.seed / POOL_STRIDE))).size} files with run logs:\n\n${shareTable(logs, REFERENCE, share).join('\n')}\n`);
   }
 }
 

@@ -2,7 +2,9 @@
 // between two runs of the same command, so each ratio gets a paired bootstrap interval over seeds (Efron &
 // Tibshirani, "An Introduction to the Bootstrap", 1993, ch. 13, percentile interval): resample the seeds
 // with replacement, keeping each seed's method and reference together, and take the ratio of means again.
+// Pooled over runs, a seed's runs in every file are drawn together (bootstrap.ts).
 import { Rng } from '../../src/main/engine/samplers/rng.js';
+import { clusterSampler } from './bootstrap.js';
 import type { RunSummary } from './report.js';
 import { spentToTarget, type Cost } from './summary.js';
 
@@ -33,18 +35,17 @@ export interface RatioInterval {
 /** The every-seed ratio of `method` to `reference` for cost `k`, over the seeds both ran, with its 90% interval. */
 export function ratioInterval(rows: readonly RunSummary[], method: string, reference: string, k: Cost, seed = 1): RatioInterval | null {
   const ref = new Map(rows.filter((s) => s.method === reference).map((s) => [s.seed, s]));
-  const pairs = rows.filter((s) => s.method === method && ref.has(s.seed)).map((s) => [spentToTarget(s, k), spentToTarget(ref.get(s.seed)!, k)] as const);
+  const pairs = rows.filter((s) => s.method === method && ref.has(s.seed)).map((s) => [spentToTarget(s, k), spentToTarget(ref.get(s.seed)!, k), s.seed] as const);
   const n = pairs.length;
   if (n === 0) return null;
   const a = pairs.map((p) => p[0]);
   const b = pairs.map((p) => p[1]);
-  const rng = new Rng(seed, n);
+  const draw = clusterSampler(
+    pairs.map((p) => p[2]),
+    new Rng(seed, n),
+  );
   const draws = new Float64Array(RESAMPLES);
-  const idx = new Array<number>(n);
-  for (let r = 0; r < RESAMPLES; r++) {
-    for (let i = 0; i < n; i++) idx[i] = rng.int(n);
-    draws[r] = ratio(a, b, idx);
-  }
+  for (let r = 0; r < RESAMPLES; r++) draws[r] = ratio(a, b, draw());
   draws.sort();
   const at = (q: number): number => draws[Math.min(RESAMPLES - 1, Math.floor(q * RESAMPLES))]!;
   const below = draws.filter((d) => d <= TARGET).length / RESAMPLES;

@@ -1,4 +1,4 @@
-// `npm run bench -- --only realtrain [--problem digits|breast_cancer|wine|torch_digits|all] [--seeds 2] [--epochs 60]
+// `npm run bench -- --only realtrain [--problem digits|breast_cancer|wine|torch_digits|all] [--seeds 2] [--first-seed 0] [--epochs 60]
 // [--parallel 2] [--methods a,b] [--transfer prior,replay]`: real training (issues 14, 16). Nightshift's built-in TF.js trainer on each
 // problem of problems.ts, tuned by Nightshift (GP+ASHA stop, the same with the cost-aware GP or with `grace: auto`, GP+ASHA promote,
 // GP+ASHA pause, GP+Hyperband stop, random+ASHA stop) and by Optuna 3.1 (TPE + Hyperband pruner, pruning in-process on the same trainer's
@@ -64,6 +64,10 @@ const METHODS = [OPTUNA, ...VARIANTS.map((v) => `nightshift-${v.label}`)];
 
 async function main(): Promise<void> {
   const seeds = Number(arg('seeds') ?? 2);
+  // Seeds first-seed .. first-seed + seeds - 1: new seeds for a pool, whose runs of one seed are not independent (bootstrap.ts).
+  const firstSeed = Number(arg('first-seed') ?? 0);
+  if (!Number.isInteger(firstSeed) || firstSeed < 0) throw new Error(`--first-seed: give a whole number ≥ 0, got "${arg('first-seed')}"`);
+  const seedList = Array.from({ length: seeds }, (_, i) => firstSeed + i);
   const epochBudget = Number(arg('epochs') ?? 60);
   const parallel = Number(arg('parallel') ?? 2);
   const problemArg = arg('problem') ?? 'digits';
@@ -99,7 +103,7 @@ async function main(): Promise<void> {
       const problem: Problem = { builtin: real.builtin, command: real.command, space: real.space, metric: 'val_accuracy', minEpochs: 1, maxEpochs: 9, eta: 3, epochBudget, parallel };
       const t0 = Date.now();
       const runs: RunLog[] = [];
-      for (let seed = 0; seed < seeds; seed++) {
+      for (const seed of seedList) {
         if (methods.includes(OPTUNA)) runs.push(await runOptuna(path.join(ROOT, 'bench'), problem, seed, (m) => log(`${name}: ${m}`)));
         for (const v of VARIANTS) {
           if (!methods.includes(`nightshift-${v.label}`)) continue;
@@ -110,7 +114,7 @@ async function main(): Promise<void> {
       // Without an Optuna run the target is the best of all methods on that seed.
       const reference = methods.includes(OPTUNA) ? OPTUNA : 'the best method';
       const targets = new Map<number, number>();
-      for (let seed = 0; seed < seeds; seed++) {
+      for (const seed of seedList) {
         const pool = runs.filter((r) => r.seed === seed && (r.method === OPTUNA || !methods.includes(OPTUNA)));
         targets.set(seed, Math.max(...pool.flatMap((r) => r.processes.flatMap((p) => p.reports.map((x) => x.value)))));
       }

@@ -5,8 +5,10 @@
 // mean of the reference's final best. The per-seed reading (intervals.ts: the cost of reaching each
 // seed's own reference best, the highest of ~20 noisy results, often reached mid-run) is the stricter one;
 // both are reported. The break-even share, the least share at which the means meet, gets a paired
-// bootstrap interval over the pairs (Efron & Tibshirani 1993, ch. 13, percentile interval).
+// bootstrap interval over the pairs (Efron & Tibshirani 1993, ch. 13, percentile interval), a seed's runs
+// in every pooled file drawn together (bootstrap.ts).
 import { Rng } from '../../src/main/engine/samplers/rng.js';
+import { clusterSampler } from './bootstrap.js';
 import { spentBy, type RunLog } from './report.js';
 import type { Cost } from './summary.js';
 
@@ -97,13 +99,15 @@ export function shareRows(pairs: readonly Pair[], share = SHARE, seed = 1): Shar
   return COSTS.map((k) => {
     const c = curves(pairs, k);
     const diffs = c.method.map((m, i) => Math.max(0, m[at]!) - c.reference[i]!);
-    const rng = new Rng(seed, n);
+    const draw = clusterSampler(
+      pairs.map((p) => p.method.seed),
+      new Rng(seed, n),
+    );
     const diffDraws: number[] = [];
     const evenDraws: number[] = [];
-    const idx = new Array<number>(n);
     for (let r = 0; r < RESAMPLES; r++) {
-      for (let i = 0; i < n; i++) idx[i] = rng.int(n);
-      diffDraws.push(idx.reduce((a, i) => a + diffs[i]!, 0) / n);
+      const idx = draw();
+      diffDraws.push(idx.reduce((a, i) => a + diffs[i]!, 0) / idx.length);
       evenDraws.push(breakEven(c, idx) ?? Infinity);
     }
     diffDraws.sort((a, b) => a - b);
