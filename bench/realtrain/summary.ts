@@ -2,6 +2,7 @@
 // (mean ± SE over seeds, cost to reach Optuna's best and its ratio to Optuna's), and how often each
 // method's best configuration sits at a bound of a numeric parameter (issue 14: on the LCBench surrogate
 // the GP's best sat on 5 of 7 bounds, so search quality must be checked on real training).
+import { clusterOf } from './bootstrap.js';
 import type { RunLog, RunSummary } from './report.js';
 import { SPACE, type SpaceDef } from './space.js';
 
@@ -32,6 +33,23 @@ export function meanSe(xs: number[]): { mean: number; se: number } {
   return { mean, se: sd / Math.sqrt(xs.length) };
 }
 
+/**
+ * Per seed, the mean of `value` over that seed's runs (pooled files hold several runs of a seed, which
+ * are not independent draws, bootstrap.ts); seeds without a value are left out. Standard errors are then
+ * over seeds. Within one run each seed has one run, so this is the runs' values themselves.
+ */
+export function seedMeans(rows: readonly RunSummary[], value: (s: RunSummary) => number | undefined): number[] {
+  const by = new Map<number, number[]>();
+  for (const s of rows) {
+    const v = value(s);
+    if (v === undefined) continue;
+    const list = by.get(clusterOf(s.seed)) ?? [];
+    list.push(v);
+    by.set(clusterOf(s.seed), list);
+  }
+  return [...by.values()].map((xs) => xs.reduce((a, b) => a + b, 0) / xs.length);
+}
+
 const pct = (xs: number[]): string => {
   const { mean, se } = meanSe(xs);
   return `${(100 * mean).toFixed(2)} ± ${(100 * se).toFixed(2)}%`;
@@ -48,7 +66,7 @@ export function spentToTarget(s: RunSummary, k: Cost): number {
 export function bestAtTable(rows: readonly RunSummary[]): string[] {
   const methods = [...new Set(rows.map((s) => s.method))];
   const lines = [
-    `Best validation accuracy among the first n epochs trained (mean ± SE over seeds):`,
+    `Best validation accuracy among the first n epochs trained (mean ± SE over seeds; a seed's pooled runs averaged first):`,
     '',
     `| method | ${BEST_AT.map((n) => `${n} epochs`).join(' | ')} | the budget |`,
     `|---|${BEST_AT.map(() => '---|').join('')}---|`,
@@ -56,10 +74,10 @@ export function bestAtTable(rows: readonly RunSummary[]): string[] {
   for (const m of methods) {
     const mine = rows.filter((s) => s.method === m);
     const at = (n: number): string => {
-      const xs = mine.flatMap((s) => (s.bestAt?.[String(n)] === undefined ? [] : [s.bestAt[String(n)]!]));
+      const xs = seedMeans(mine, (s) => s.bestAt?.[String(n)]);
       return xs.length ? pct(xs) : '–';
     };
-    lines.push(`| ${m} | ${BEST_AT.map(at).join(' | ')} | ${pct(mine.map((s) => s.best))} |`);
+    lines.push(`| ${m} | ${BEST_AT.map(at).join(' | ')} | ${pct(seedMeans(mine, (s) => s.best))} |`);
   }
   return lines;
 }
