@@ -11,11 +11,10 @@ import path from 'node:path';
 import { POOL_STRIDE } from './bootstrap.js';
 import { intervalTable } from './intervals.js';
 import { arg } from './args.js';
-import { SHARE, shareTable } from './share.js';
+import { SHARE, shareIndex, shareTable } from './share.js';
 import { summarize, type RunLog, type RunSummary } from './report.js';
-import { bestAtTable, meanSe, seedMeans, summaryTable, trialBoundaryTable } from './summary.js';
+import { bestAtTable, meanSe, seedMeanMap, seedMeans, summaryTable, trialBoundaryTable } from './summary.js';
 import { problemSpace } from './problems.js';
-
 
 interface ResultFile {
   /** A transfer file (transfer.ts) has run logs only: it gives the share table alone, against `--reference`. */
@@ -34,21 +33,28 @@ function summariesOf(problem: ResultFile['problems'][number]): RunSummary[] {
 }
 
 function main(): void {
-  const i = process.argv.indexOf('--files');
-  const files = i >= 0 ? (process.argv[i + 1] ?? '').split(',').filter((f) => f !== '') : [];
+  const files = (arg('files') ?? '').split(',').filter((f) => f !== '');
   if (files.length === 0) throw new Error('--files: give one or more realtrain result files (bench/results/*-realtrain-*.json), comma-separated');
   const pool = arg('pool') === 'true';
   const REFERENCE = arg('reference') ?? 'optuna-tpe-hyperband';
   const share = Number(arg('share') ?? SHARE);
+  shareIndex(share);
+  let withReference = 0;
   const root = process.env.NIGHTSHIFT_ROOT ?? process.cwd();
   const pooled = new Map<string, RunSummary[]>();
   const pooledRuns = new Map<string, RunLog[]>();
   files.forEach((file, f) => {
-    const data = JSON.parse(readFileSync(path.resolve(root, file), 'utf8')) as ResultFile;
+    let data: ResultFile;
+    try {
+      data = JSON.parse(readFileSync(path.resolve(root, file), 'utf8')) as ResultFile;
+    } catch (e) {
+      throw new Error(`${file}: cannot be read as a result file (${(e as Error).message})`);
+    }
     if (!Array.isArray(data.problems)) throw new Error(`${file}: not a realtrain result file (no "problems" list)`);
     for (const problem of data.problems) {
       const hasReference = (problem.summaries ?? problem.runs ?? []).some((s) => s.method === REFERENCE);
       if (!hasReference) continue;
+      withReference++;
       const summaries = summariesOf(problem);
       if (pool) {
         // A problem tuned on other rows (torch_digits with and without its held-out part) is pooled apart.
@@ -74,6 +80,7 @@ function main(): void {
       if (problem.runs) console.log(shareTable(problem.runs, REFERENCE, share).join('\n') + '\n');
     }
   });
+  if (withReference === 0) throw new Error(`--reference ${REFERENCE}: no problem in these files has runs of it; name a method the files ran (realtrain: optuna-tpe-hyperband, transfer: nightshift-gp-asha-stop)`);
   for (const [problem, rows] of pooled) {
     const logs = pooledRuns.get(problem) ?? [];
     if (rows.length === 0) {
@@ -87,12 +94,20 @@ function main(): void {
       const { mean, se } = meanSe(xs);
       return xs.length ? `${(100 * mean).toFixed(2)} ± ${(100 * se).toFixed(2)}%` : '–';
     };
-    // Each seed's runs averaged first, then mean ± SE over seeds (summary.ts seedMeans).
-    const lines = ['| method | (run, seed) pairs | seeds | best val_accuracy at the epoch budget (mean ± SE over seeds) | held-out test accuracy (mean ± SE over seeds) |', '|---|---|---|---|---|'];
+    // Each seed's runs averaged first, then mean ± SE over seeds (summary.ts seedMeans); the held-out
+    // difference pairs each seed's mean with the reference's mean on that seed.
+    const refTest = seedMeanMap(rows.filter((s) => s.method === REFERENCE), (s) => s.test);
+    const lines = [
+      `| method | (run, seed) pairs | seeds | best val_accuracy at the epoch budget (mean ± SE over seeds) | held-out test accuracy (mean ± SE over seeds) | held-out minus ${REFERENCE}'s, points (mean ± SE over seeds) |`,
+      '|---|---|---|---|---|---|',
+    ];
     for (const m of [REFERENCE, ...methods]) {
       const mine = rows.filter((s) => s.method === m);
       const best = seedMeans(mine, (s) => s.best);
-      lines.push(`| ${m} | ${mine.length} | ${best.length} | ${pct(best)} | ${pct(seedMeans(mine, (s) => s.test))} |`);
+      const diffs = [...seedMeanMap(mine, (s) => s.test)].flatMap(([seed, t]) => (refTest.has(seed) ? [t - refTest.get(seed)!] : []));
+      const d = meanSe(diffs);
+      const diffCell = m === REFERENCE || diffs.length === 0 ? '–' : `${d.mean >= 0 ? '+' : ''}${(100 * d.mean).toFixed(2)} ± ${(100 * d.se).toFixed(2)} (${diffs.length})`;
+      lines.push(`| ${m} | ${mine.length} | ${best.length} | ${pct(best)} | ${pct(seedMeans(mine, (s) => s.test))} | ${diffCell} |`);
     }
     console.log(lines.join('\n') + '\n');
     console.log(bestAtTable(rows).join('\n') + '\n');

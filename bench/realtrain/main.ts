@@ -61,9 +61,9 @@ const VARIANTS: NightshiftVariant[] = [
 const OPTUNA = 'optuna-tpe-hyperband';
 const METHODS = [OPTUNA, ...VARIANTS.map((v) => `nightshift-${v.label}`)];
 
-
 async function main(): Promise<void> {
   const seeds = Number(arg('seeds') ?? 2);
+  if (!Number.isInteger(seeds) || seeds < 1) throw new Error(`--seeds: give a whole number ≥ 1, got "${arg('seeds')}"`);
   // Seeds first-seed .. first-seed + seeds - 1: new seeds for a pool, whose runs of one seed are not independent (bootstrap.ts).
   const firstSeed = Number(arg('first-seed') ?? 0);
   if (!Number.isInteger(firstSeed) || firstSeed < 0) throw new Error(`--first-seed: give a whole number ≥ 0, got "${arg('first-seed')}"`);

@@ -63,7 +63,7 @@ function curves(pairs: readonly Pair[], k: Cost): { method: number[][]; referenc
       const path = steps(p.method, k);
       return GRID.map((s) => bestAlong(path, s * total));
     }),
-    reference: pairs.map((p) => bestWithin(p.reference, k, Infinity)),
+    reference: pairs.map((p) => Math.max(...p.reference.processes.flatMap((x) => x.reports.map((r) => r.value)))),
   };
 }
 
@@ -90,11 +90,17 @@ export interface ShareRow {
   breakEven: { point: number | null; low: number | null; high: number | null };
 }
 
+/** The share's index on the grid; a share off the grid is refused with the range that works. */
+export function shareIndex(share: number): number {
+  const at = GRID.findIndex((s) => Math.abs(s - share) < 1e-9);
+  if (at < 0) throw new Error(`--share ${share}: give a multiple of 0.02 between 0.02 and ${GRID[GRID.length - 1]}`);
+  return at;
+}
+
 /** Each cost's row for the method held to `share` of the reference's spend (a share on the grid: a multiple of 0.02 up to 1.5). */
 export function shareRows(pairs: readonly Pair[], share = SHARE, seed = 1): ShareRow[] {
   const n = pairs.length;
-  const at = GRID.findIndex((s) => Math.abs(s - share) < 1e-9);
-  if (at < 0) throw new Error(`share ${share}: give a multiple of 0.02 between 0.02 and ${GRID[GRID.length - 1]}`);
+  const at = shareIndex(share);
   if (n === 0) return [];
   return COSTS.map((k) => {
     const c = curves(pairs, k);

@@ -39,6 +39,11 @@ export function meanSe(xs: number[]): { mean: number; se: number } {
  * over seeds. Within one run each seed has one run, so this is the runs' values themselves.
  */
 export function seedMeans(rows: readonly RunSummary[], value: (s: RunSummary) => number | undefined): number[] {
+  return [...seedMeanMap(rows, value).values()];
+}
+
+/** seedMeans keyed by seed (clusterOf), so two methods' per-seed means can be paired. */
+export function seedMeanMap(rows: readonly RunSummary[], value: (s: RunSummary) => number | undefined): Map<number, number> {
   const by = new Map<number, number[]>();
   for (const s of rows) {
     const v = value(s);
@@ -47,7 +52,7 @@ export function seedMeans(rows: readonly RunSummary[], value: (s: RunSummary) =>
     list.push(v);
     by.set(clusterOf(s.seed), list);
   }
-  return [...by.values()].map((xs) => xs.reduce((a, b) => a + b, 0) / xs.length);
+  return new Map([...by].map(([seed, xs]) => [seed, xs.reduce((a, b) => a + b, 0) / xs.length]));
 }
 
 const pct = (xs: number[]): string => {

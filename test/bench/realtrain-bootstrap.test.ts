@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { clusterSampler, POOL_STRIDE } from '../../bench/realtrain/bootstrap.js';
 import { ratioInterval } from '../../bench/realtrain/intervals.js';
 import type { RunSummary } from '../../bench/realtrain/report.js';
+import { seedMeanMap } from '../../bench/realtrain/summary.js';
 import { Rng } from '../../src/main/engine/samplers/rng.js';
 
 function summary(method: string, seed: number, epochs: number): RunSummary {
@@ -37,5 +38,16 @@ describe('cluster bootstrap over seeds', () => {
     expect(b.point).toBeLessThan(a.point);
     expect(b.low).toBeCloseTo(0.1, 9);
     expect(b.high).toBeCloseTo(10, 9);
+  });
+
+  it("averages a seed's pooled runs into one value per seed before any mean or standard error", () => {
+    const rows = [summary('m', 3, 1), summary('m', POOL_STRIDE + 3, 3), summary('m', 5, 10)];
+    const means = seedMeanMap(rows, (s) => s.epochs);
+    expect([...means]).toEqual([
+      [3, 2],
+      [5, 10],
+    ]);
+    // Runs without the value leave their seed out.
+    expect(seedMeanMap(rows, (s) => (s.seed === 5 ? undefined : s.epochs)).has(5)).toBe(false);
   });
 });
