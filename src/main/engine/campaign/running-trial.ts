@@ -44,6 +44,8 @@ export interface TrialRunDeps {
   dbFull: DatabaseFullWait;
   /** `scheduler.mode: pause`: the trial froze at a rung (its slot is free until it resumes). */
   onPause?: (trial: RunningTrial) => void;
+  /** Called before a trial is frozen: an engine killed right after the freeze must already have its pause watchdog. */
+  beforePause?: () => void;
 }
 
 /** Why the engine itself ends a trial early. `requeue` trials run again (as a copy) on the next start. */
@@ -316,6 +318,7 @@ export class RunningTrial {
     // A frozen trial keeps its GPU memory: without room for another trial beside it, it is judged at once.
     const tight = this.metered ? noRoomToPause(this.deps.meter, this.key, this.deps.slot.gpus) : null;
     if (tight) return this.judgeAsStop(where, tight, unstored);
+    this.deps.beforePause?.();
     if (!this.proc?.pause?.()) return;
     this.pause!.paused(where, performance.now(), unstored);
     this.trialEvent('paused', `waits at rung ${where.rung}: ${describeStanding(where)}`);

@@ -104,7 +104,8 @@ export class TrialPool {
     this.views = views;
     this.slotOf.set(rec.number, { slot, devices: slot.cudaVisibleDevices });
     const onPause = (t: RunningTrial): void => this.paused(t);
-    const trial = new RunningTrial({ ...this.deps, views, meter: this.meter, slot, onPause, ...(lease ? { reattach: lease } : {}) }, rec);
+    const beforePause = (): void => this.watchdog.ensure();
+    const trial = new RunningTrial({ ...this.deps, views, meter: this.meter, slot, onPause, beforePause, ...(lease ? { reattach: lease } : {}) }, rec);
     const release = (): void => {
       this.releaseSlot(rec.number);
       this.slotOf.delete(rec.number);
@@ -130,7 +131,6 @@ export class TrialPool {
 
   /** `mode: pause`: a trial froze at a rung and gave its slot back; beyond `max_paused` the one furthest from passing is stopped. */
   private paused(trial: RunningTrial): void {
-    this.watchdog.ensure();
     this.releaseSlot(trial.number);
     this.deps.wake();
     const waiting = pausedTrials(this.running);
