@@ -18,7 +18,7 @@ import { problemSpace } from './problems.js';
 
 interface ResultFile {
   /** A transfer file (transfer.ts) has run logs only: it gives the share table alone, against `--reference`. */
-  problems: { problem: string; rows?: { tune: number; test: number }; summaries?: RunSummary[]; runs?: RunLog[]; targets?: Record<string, number> }[];
+  problems: { problem: string; /** realtrain files: the rows tuned on and held out; transfer files: their seed rows. */ rows?: { tune: number; test: number } | unknown[]; summaries?: RunSummary[]; runs?: RunLog[]; targets?: Record<string, number> }[];
 }
 
 /** The file's summaries, recomputed from its run logs where it has them. */
@@ -58,7 +58,8 @@ function main(): void {
       const summaries = summariesOf(problem);
       if (pool) {
         // A problem tuned on other rows (torch_digits with and without its held-out part) is pooled apart.
-        const key = problem.rows ? `${problem.problem} (${problem.rows.tune} rows to tune on)` : problem.problem;
+        const tune = problem.rows && !Array.isArray(problem.rows) ? problem.rows.tune : undefined;
+        const key = tune === undefined ? problem.problem : `${problem.problem} (${tune} rows to tune on)`;
         // Seeds renumbered per file: a method pairs only with the reference of its own run.
         const list = pooled.get(key) ?? [];
         list.push(...summaries.map((s) => ({ ...s, seed: f * POOL_STRIDE + s.seed })));

@@ -21,7 +21,7 @@ import { CPU_WATTS, studyYaml, type Problem, type WarmStartFrom } from './space.
 export type NightshiftVariant = {
   label: string;
   sampler: 'gp' | 'random';
-  scheduler: 'asha' | 'hyperband' | 'curve' | 'median';
+  scheduler: 'asha' | 'hyperband' | 'curve' | 'median' | 'none';
   mode?: 'stop' | 'promote' | 'pause';
   /** false: `trainer.reuse_process: false` (a new trainer process per trial). */
   reuseProcess?: boolean;

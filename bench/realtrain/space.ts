@@ -54,7 +54,7 @@ export function studyYaml(
   o: {
     name: string;
     sampler: 'gp' | 'random';
-    scheduler: 'asha' | 'hyperband' | 'curve' | 'median';
+    scheduler: 'asha' | 'hyperband' | 'curve' | 'median' | 'none';
     /** ASHA's and Hyperband's; the stopping schedulers (curve, median) have none. */
     mode?: 'stop' | 'promote' | 'pause';
     seed: number;

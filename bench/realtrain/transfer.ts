@@ -5,7 +5,9 @@
 // source's best configurations and stacks its GP as the prior (`warm_start: {prior: true}`), `replay` only
 // replays them (`prior: false`). Every run gets the same budget of newly trained epochs. Reported per seed
 // and mean: epochs (and joules, process-seconds) to reach the cold run's final best as a share of what the
-// cold run spent to reach it, seeds that got there, and the best at equal epochs.
+// cold run spent to reach it, seeds that got there, and the best at equal epochs. `repeat` is no warm start
+// but its ceiling: the source's best configuration trained again and again at the full budget, each time
+// with a new seed, never stopped; what the best-known configuration gives under fresh training noise.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,10 +15,10 @@ import { runNightshift, studyName, type NightshiftVariant } from './nightshift.j
 import { loadProblem } from './problems.js';
 import { summarize, type ProcessLog, type RunLog } from './report.js';
 import { shareTable } from './share.js';
-import type { Problem } from './space.js';
+import { SPACE, type Problem, type SpaceDef } from './space.js';
 
 const COLD: NightshiftVariant = { label: 'gp-asha-stop', sampler: 'gp', scheduler: 'asha', mode: 'stop' };
-export const TRANSFER_VARIANTS = ['prior', 'replay'] as const;
+export const TRANSFER_VARIANTS = ['prior', 'replay', 'repeat'] as const;
 export type TransferVariant = (typeof TRANSFER_VARIANTS)[number];
 /** Epoch counts the best so far is compared at (the last is the budget). */
 const CHECKPOINTS = [10, 20, 30, 40];
@@ -28,6 +30,27 @@ const CHECKPOINTS = [10, 20, 30, 40];
 const NEAR = 0.0025;
 /** `warm_start.top`'s default: the replayed configurations are the warm study's first trials (numbers 0..4). */
 const REPLAYED = 5;
+
+/**
+ * `repeat`: the search space pinned to `run`'s best configuration that trained to `top` epochs (what
+ * warm_start replays first). Floats get a range a hair wide, so the sampler, which never repeats a
+ * configuration, draws a new one each time that trains as the same; the rest one-choice categoricals.
+ */
+export function pinnedSpace(run: RunLog, top: number, space: SpaceDef): SpaceDef {
+  const finals = run.processes.flatMap((p) => {
+    const last = p.reports.find((r) => r.step === top);
+    return last ? [{ params: p.params as Record<string, number | string>, value: last.value }] : [];
+  });
+  if (finals.length === 0) throw new Error(`${run.method} seed ${run.seed}: no configuration trained to ${top} epochs, nothing to repeat`);
+  const best = finals.reduce((a, b) => (b.value > a.value ? b : a)).params;
+  return Object.fromEntries(
+    Object.entries(space).map(([name, d]) => {
+      const v = best[name]!;
+      if (d.type === 'float' && typeof v === 'number') return [name, { type: 'float', low: v, high: v + Math.max(1e-9, Math.abs(v) * 1e-6) }];
+      return [name, { type: 'categorical', choices: [v] }];
+    }),
+  );
+}
 
 export interface TransferOptions {
   problems: string[];
@@ -183,6 +206,15 @@ export async function transferMain(o: TransferOptions): Promise<void> {
       rows.push(row(cold, 'cold', s, target, c, coldNear, checkpoints));
       const source = (s + 1) % o.seeds;
       for (const v of o.variants) {
+        if (v === 'repeat') {
+          const pinned: Problem = { ...problem, space: pinnedSpace(colds[source]!, problem.maxEpochs, problem.space ?? SPACE) };
+          const run = await runNightshift(pinned, { label: 'repeat-source-best', sampler: 'random', scheduler: 'none' }, s, path.join(o.work, `${name}-repeat-${s}`), say);
+          runs.push(run);
+          const r = row(run, v, source, target, c, coldNear, checkpoints);
+          rows.push(r);
+          say(`seed ${s} repeat: best ${acc(r.best)} against cold final ${acc(target)}${r.toTarget ? ` at ${r.toTarget.epochs} epochs` : ''}`);
+          continue;
+        }
         const variant: NightshiftVariant = { ...COLD, label: `gp-asha-stop-warm-${v}` };
         const from = { study: studyName(COLD, source), db: path.join(coldDir(source), 'study.db'), prior: v === 'prior' };
         const run = await runNightshift(problem, variant, s, path.join(o.work, `${name}-${v}-${s}`), say, from);
@@ -201,6 +233,10 @@ export async function transferMain(o: TransferOptions): Promise<void> {
       `Built-in TF.js MLP on ${real.description}; GP+ASHA (stop), epochs ${problem.minEpochs}–${problem.maxEpochs} (eta ${problem.eta}), ` +
         `${problem.epochBudget} newly trained epochs per run, ${problem.parallel} trials at a time, ${o.seeds} seeds; warm runs of seed s start ` +
         `from the cold study of seed s+1 (mod ${o.seeds}) with warm_start's defaults (top 5 replayed at ASHA's lowest rung). ` +
+        (o.variants.includes('repeat')
+          ? "repeat (the ceiling of a warm start, not one): the source's best configuration trained again for the whole budget, " +
+            `${problem.maxEpochs} epochs a trial, never stopped, each trial with its own seed. `
+          : '') +
         `Load average before ${loadBefore.toFixed(2)}, after ${os.loadavg()[0]!.toFixed(2)} (2 shared cores).`,
       '',
       "Target per seed: the cold run's final best validation accuracy. Shares: mean over seeds of the run's cost to reach it over the cold run's " +

@@ -1,0 +1,45 @@
+// The ceiling of a warm start on real training (`--transfer repeat`): the earlier study's best configuration,
+// pinned so that every trial trains it again with a new seed.
+import { describe, expect, it } from 'vitest';
+import type { ProcessLog, RunLog } from '../../bench/realtrain/report.js';
+import { SPACE } from '../../bench/realtrain/space.js';
+import { pinnedSpace } from '../../bench/realtrain/transfer.js';
+
+function trial(params: Record<string, number | string>, values: number[]): ProcessLog {
+  return { start: 0, end: values.length, energy_j: 1, cpu_s: null, params, reports: values.map((value, i) => ({ t: i + 1, step: i + 1, value, energy_j: null })) };
+}
+
+const A = { layers: 2, units: 181, lr: 0.0033, batch_size: 149, dropout: 0, activation: 'relu' };
+const B = { layers: 1, units: 64, lr: 0.01, batch_size: 64, dropout: 0.2, activation: 'elu' };
+const C = { layers: 2, units: 256, lr: 0.005, batch_size: 64, dropout: 0.1, activation: 'relu' };
+
+describe('pinnedSpace', () => {
+  it("pins the best configuration among those that trained to the top, not a stopped trial's higher early value", () => {
+    const run: RunLog = {
+      method: 'nightshift-gp-asha-stop',
+      seed: 0,
+      wall_s: 10,
+      epochs: 13,
+      processes: [trial(A, [0.9, 0.92, 0.93, 0.95]), trial(B, [0.96]), trial(C, [0.91, 0.93, 0.94, 0.94, 0.97, 0.94, 0.94, 0.96])],
+    };
+    // At 4 epochs A has 0.95 and C 0.94 (its 0.97 came later); B was stopped at 1 epoch with 0.96.
+    const space = pinnedSpace(run, 4, SPACE);
+    expect(space.units).toEqual({ type: 'categorical', choices: [181] });
+    expect(space.activation).toEqual({ type: 'categorical', choices: ['relu'] });
+    const lr = space.lr as { type: string; low: number; high: number };
+    expect(lr.type).toBe('float');
+    expect(lr.low).toBe(0.0033);
+    expect(lr.high).toBeGreaterThan(0.0033);
+    expect(lr.high - lr.low).toBeLessThan(1e-8);
+    // A float at 0 still gets a range: the sampler needs room for a new configuration every trial.
+    const dropout = space.dropout as { low: number; high: number };
+    expect(dropout.low).toBe(0);
+    expect(dropout.high).toBeGreaterThan(0);
+    expect(Object.keys(space).sort()).toEqual(Object.keys(SPACE).sort());
+  });
+
+  it('names the run when no configuration trained to the top', () => {
+    const run: RunLog = { method: 'nightshift-gp-asha-stop', seed: 3, wall_s: 1, epochs: 1, processes: [trial(B, [0.96])] };
+    expect(() => pinnedSpace(run, 9, SPACE)).toThrow(/seed 3: no configuration trained to 9 epochs/);
+  });
+});
