@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     const work = mkdtempSync(path.join(os.tmpdir(), 'nightshift-transfer-'));
     try {
       const log = (m: string): void => console.log(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
-      await transferMain({ problems: problemNames, seeds, variants, epochBudget, parallel, work, benchDir: path.join(ROOT, 'bench'), outDir, log });
+      await transferMain({ problems: problemNames, seeds, firstSeed, variants, epochBudget, parallel, work, benchDir: path.join(ROOT, 'bench'), outDir, log });
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

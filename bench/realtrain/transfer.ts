@@ -1,6 +1,6 @@
-// `npm run bench -- --only realtrain --transfer prior,replay [--problem digits] [--seeds 3] [--epochs 60]`:
+// `npm run bench -- --only realtrain --transfer prior,replay[,repeat] [--problem digits] [--seeds 3] [--first-seed 0] [--epochs 60]`:
 // issue 14's transfer target on real training. For each seed s, a cold GP+ASHA (stop) study, then GP+ASHA
-// studies warm-started from the cold study of seed s+1 (mod seeds): another seed of the same real-training
+// studies warm-started from the cold study of seed s+1 (the last seed's from the first): another seed of the same real-training
 // problem, the related earlier study the issue names beside another LCBench task. `prior` replays the
 // source's best configurations and stacks its GP as the prior (`warm_start: {prior: true}`), `replay` only
 // replays them (`prior: false`). Every run gets the same budget of newly trained epochs. Reported per seed
@@ -55,6 +55,8 @@ export function pinnedSpace(run: RunLog, top: number, space: SpaceDef): SpaceDef
 export interface TransferOptions {
   problems: string[];
   seeds: number;
+  /** The first seed (`--first-seed`): new seeds for a pool, whose runs of one seed are not independent. */
+  firstSeed: number;
   variants: TransferVariant[];
   epochBudget: number;
   parallel: number;
@@ -189,25 +191,27 @@ export async function transferMain(o: TransferOptions): Promise<void> {
   const json: Record<string, unknown>[] = [];
   for (const name of o.problems) {
     const real = loadProblem(name, path.join(o.work, 'data'), o.benchDir);
-    const problem: Problem = { builtin: real.builtin, metric: 'val_accuracy', minEpochs: 1, maxEpochs: 9, eta: 3, epochBudget: o.epochBudget, parallel: o.parallel };
+    const problem: Problem = { builtin: real.builtin, command: real.command, space: real.space, metric: 'val_accuracy', minEpochs: 1, maxEpochs: 9, eta: 3, epochBudget: o.epochBudget, parallel: o.parallel };
     const say = (m: string): void => o.log(`${name}: ${m}`);
     const coldDir = (s: number): string => path.join(o.work, `${name}-cold-${s}`);
-    const colds: RunLog[] = [];
     const loadBefore = os.loadavg()[0]!;
-    for (let s = 0; s < o.seeds; s++) colds.push(await runNightshift(problem, COLD, s, coldDir(s), say));
+    // Seeds first..first+n-1; the warm runs of each start from the cold study of the next one in that list.
+    const seedList = Array.from({ length: o.seeds }, (_, i) => o.firstSeed + i);
+    const coldOf = new Map<number, RunLog>();
+    for (const s of seedList) coldOf.set(s, await runNightshift(problem, COLD, s, coldDir(s), say));
     const rows: SeedRow[] = [];
-    const runs: RunLog[] = [...colds];
+    const runs: RunLog[] = [...coldOf.values()];
     const reproductions: { source: number; warm: number }[] = [];
-    for (let s = 0; s < o.seeds; s++) {
-      const cold = colds[s]!;
+    for (const [i, s] of seedList.entries()) {
+      const cold = coldOf.get(s)!;
       const target = Math.max(...cold.processes.flatMap((p) => p.reports.map((r) => r.value)));
       const c = summarize(cold, target).toTarget!;
       const coldNear = summarize(cold, target - NEAR).toTarget!.epochs;
       rows.push(row(cold, 'cold', s, target, c, coldNear, checkpoints));
-      const source = (s + 1) % o.seeds;
+      const source = seedList[(i + 1) % seedList.length]!;
       for (const v of o.variants) {
         if (v === 'repeat') {
-          const pinned: Problem = { ...problem, space: pinnedSpace(colds[source]!, problem.maxEpochs, problem.space ?? SPACE) };
+          const pinned: Problem = { ...problem, space: pinnedSpace(coldOf.get(source)!, problem.maxEpochs, problem.space ?? SPACE) };
           const run = await runNightshift(pinned, { label: 'repeat-source-best', sampler: 'random', scheduler: 'none' }, s, path.join(o.work, `${name}-repeat-${s}`), say);
           runs.push(run);
           const r = row(run, v, source, target, c, coldNear, checkpoints);
@@ -220,7 +224,7 @@ export async function transferMain(o: TransferOptions): Promise<void> {
         const run = await runNightshift(problem, variant, s, path.join(o.work, `${name}-${v}-${s}`), say, from);
         runs.push(run);
         const r = row(run, v, source, target, c, coldNear, checkpoints);
-        reproductions.push(...reproduced(colds[source]!, run, problem.maxEpochs));
+        reproductions.push(...reproduced(coldOf.get(source)!, run, problem.maxEpochs));
         rows.push(r);
         say(`seed ${s} ${v}: ${r.toTarget ? `cold final ${acc(target)} at ${r.toTarget.epochs} epochs (${pct(r.share.epochs)} of cold's ${c.epochs})` : `cold final ${acc(target)} not reached (best ${acc(r.best)})`}`);
       }
@@ -230,9 +234,9 @@ export async function transferMain(o: TransferOptions): Promise<void> {
       '',
       `## ${name}`,
       '',
-      `Built-in TF.js MLP on ${real.description}; GP+ASHA (stop), epochs ${problem.minEpochs}–${problem.maxEpochs} (eta ${problem.eta}), ` +
-        `${problem.epochBudget} newly trained epochs per run, ${problem.parallel} trials at a time, ${o.seeds} seeds; warm runs of seed s start ` +
-        `from the cold study of seed s+1 (mod ${o.seeds}) with warm_start's defaults (top 5 replayed at ASHA's lowest rung). ` +
+      `${real.trainer} on ${real.description}; GP+ASHA (stop), epochs ${problem.minEpochs}–${problem.maxEpochs} (eta ${problem.eta}), ` +
+        `${problem.epochBudget} newly trained epochs per run, ${problem.parallel} trials at a time, seeds ${seedList[0]}–${seedList.at(-1)}; warm runs of seed s start ` +
+        `from the cold study of seed s+1 (the last from the first) with warm_start's defaults (top 5 replayed at ASHA's lowest rung). ` +
         (o.variants.includes('repeat')
           ? "repeat (the ceiling of a warm start, not one): the source's best configuration trained again for the whole budget, " +
             `${problem.maxEpochs} epochs a trial, never stopped, each trial with its own seed. `
@@ -255,7 +259,7 @@ export async function transferMain(o: TransferOptions): Promise<void> {
   md.push('', `Finished in ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s; load average at end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}.`);
   mkdirSync(o.outDir, { recursive: true });
   const base = path.join(o.outDir, `transfer-realtrain-${started.toISOString().slice(0, 16).replace(/[:T]/g, '-')}`);
-  writeFileSync(`${base}.json`, JSON.stringify({ date: started.toISOString(), machine, seeds: o.seeds, problems: json }));
+  writeFileSync(`${base}.json`, JSON.stringify({ date: started.toISOString(), machine, seeds: o.seeds, firstSeed: o.firstSeed, problems: json }));
   writeFileSync(`${base}.md`, md.join('\n') + '\n');
   console.log(md.join('\n'));
   o.log(`wrote ${base}.md and .json`);
