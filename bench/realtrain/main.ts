@@ -1,5 +1,5 @@
 // `npm run bench -- --only realtrain [--problem digits|breast_cancer|wine|torch_digits|all] [--seeds 2] [--first-seed 0] [--epochs 60]
-// [--parallel 2] [--methods a,b] [--transfer prior,replay]`: real training (issues 14, 16). Nightshift's built-in TF.js trainer on each
+// [--parallel 2] [--methods a,b] [--transfer prior,replay[,repeat]]`: real training (issues 14, 16). Nightshift's built-in TF.js trainer on each
 // problem of problems.ts, tuned by Nightshift (GP+ASHA stop, the same with the cost-aware GP or with `grace: auto`, GP+ASHA promote,
 // GP+ASHA pause, GP+Hyperband stop, random+ASHA stop) and by Optuna 3.1 (TPE + Hyperband pruner, pruning in-process on the same trainer's
 // per-epoch reports), each held to the same budget of newly trained epochs; then each method's chosen
@@ -69,7 +69,9 @@ async function main(): Promise<void> {
   if (!Number.isInteger(firstSeed) || firstSeed < 0) throw new Error(`--first-seed: give a whole number ≥ 0, got "${arg('first-seed')}"`);
   const seedList = Array.from({ length: seeds }, (_, i) => firstSeed + i);
   const epochBudget = Number(arg('epochs') ?? 60);
+  if (!Number.isInteger(epochBudget) || epochBudget < 1) throw new Error(`--epochs: give a whole number ≥ 1 (newly trained epochs per run), got "${arg('epochs')}"`);
   const parallel = Number(arg('parallel') ?? 2);
+  if (!Number.isInteger(parallel) || parallel < 1) throw new Error(`--parallel: give a whole number ≥ 1 (trials at a time), got "${arg('parallel')}"`);
   const problemArg = arg('problem') ?? 'digits';
   const problemNames = problemArg === 'all' ? ALL_PROBLEMS : problemArg.split(',');
   const methods = arg('methods')?.split(',') ?? METHODS;

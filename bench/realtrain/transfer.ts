@@ -30,6 +30,8 @@ const CHECKPOINTS = [10, 20, 30, 40];
 const NEAR = 0.0025;
 /** `warm_start.top`'s default: the replayed configurations are the warm study's first trials (numbers 0..4). */
 const REPLAYED = 5;
+/** Every transfer study's fidelity: epochs 1 to 9, eta 3 (the realtrain benchmark's). */
+const FIDELITY = { minEpochs: 1, maxEpochs: 9, eta: 3 } as const;
 
 /**
  * `repeat`: the search space pinned to `run`'s best configuration that trained to `top` epochs (what
@@ -151,6 +153,11 @@ function tables(rows: SeedRow[], variants: TransferVariant[], checkpoints: numbe
   ];
   for (const v of ['cold', ...variants] as SeedRow['variant'][]) {
     const mine = rows.filter((r) => r.variant === v);
+    if (mine.length === 0) {
+      // A repeat skipped on every seed (no cold run trained a configuration to the top): nothing to average.
+      lines.push(`| ${v} | no run | ${Array.from({ length: 5 + checkpoints.length }, () => '–').join(' | ')} |`);
+      continue;
+    }
     const reached = mine.filter((r) => r.toTarget);
     const cost = (k: keyof Cost): string => {
       const m = reached.length ? mean(reached.map((r) => r.toTarget![k])) : NaN;
@@ -160,7 +167,7 @@ function tables(rows: SeedRow[], variants: TransferVariant[], checkpoints: numbe
     const near = mine.filter((r) => r.near.epochs !== null);
     const nearCell = `${near.length ? mean(near.map((r) => r.near.epochs!)).toFixed(0) : '–'} (${pct(mean(mine.map((r) => r.near.share)))}), ${near.length}/${mine.length}`;
     lines.push(
-      `| ${v} | ${reached.length}/${mine.length} | ${cost('epochs')} | ${cost('joules')} | ${cost('processSeconds')} | ${v === 'cold' ? '–' : `${byReplay}/${reached.length}`} | ${nearCell} | ` +
+      `| ${v} | ${reached.length}/${mine.length} | ${cost('epochs')} | ${cost('joules')} | ${cost('processSeconds')} | ${v === 'cold' || v === 'repeat' ? '–' : `${byReplay}/${reached.length}`} | ${nearCell} | ` +
         checkpoints.map((_, j) => acc(mean(mine.map((r) => r.bestAt[j]!)))).join(' | ') +
         ' |',
     );
@@ -183,6 +190,10 @@ function tables(rows: SeedRow[], variants: TransferVariant[], checkpoints: numbe
 }
 
 export async function transferMain(o: TransferOptions): Promise<void> {
+  // `repeat` trains a configuration the cold run took to the top: a budget below one trial's top leaves none.
+  if (o.variants.includes('repeat') && o.epochBudget < FIDELITY.maxEpochs) {
+    throw new Error(`--transfer repeat: --epochs ${o.epochBudget} is below one trial's ${FIDELITY.maxEpochs}; no cold run could train a configuration to the top for it to repeat`);
+  }
   const started = new Date();
   const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}, load average at start ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`;
   o.log(machine);
@@ -191,7 +202,7 @@ export async function transferMain(o: TransferOptions): Promise<void> {
   const json: Record<string, unknown>[] = [];
   for (const name of o.problems) {
     const real = loadProblem(name, path.join(o.work, 'data'), o.benchDir);
-    const problem: Problem = { builtin: real.builtin, command: real.command, space: real.space, metric: 'val_accuracy', minEpochs: 1, maxEpochs: 9, eta: 3, epochBudget: o.epochBudget, parallel: o.parallel };
+    const problem: Problem = { builtin: real.builtin, command: real.command, space: real.space, metric: 'val_accuracy', ...FIDELITY, epochBudget: o.epochBudget, parallel: o.parallel };
     const say = (m: string): void => o.log(`${name}: ${m}`);
     const coldDir = (s: number): string => path.join(o.work, `${name}-cold-${s}`);
     const loadBefore = os.loadavg()[0]!;
@@ -211,7 +222,15 @@ export async function transferMain(o: TransferOptions): Promise<void> {
       const source = seedList[(i + 1) % seedList.length]!;
       for (const v of o.variants) {
         if (v === 'repeat') {
-          const pinned: Problem = { ...problem, space: pinnedSpace(coldOf.get(source)!, problem.maxEpochs, problem.space ?? SPACE) };
+          let space: SpaceDef;
+          try {
+            space = pinnedSpace(coldOf.get(source)!, problem.maxEpochs, problem.space ?? SPACE);
+          } catch (e) {
+            // One short cold run must not cost the other seeds' runs: this seed has no repeat row.
+            say(`seed ${s} repeat skipped: ${(e as Error).message}`);
+            continue;
+          }
+          const pinned: Problem = { ...problem, space };
           const run = await runNightshift(pinned, { label: 'repeat-source-best', sampler: 'random', scheduler: 'none' }, s, path.join(o.work, `${name}-repeat-${s}`), say);
           runs.push(run);
           const r = row(run, v, source, target, c, coldNear, checkpoints);
