@@ -47,6 +47,8 @@ export interface WarmStartFrom {
   study: string;
   db: string;
   prior: boolean;
+  /** `warm_start.early_stop`: true lets the scheduler stop a replayed configuration like a new one. */
+  earlyStop?: boolean;
 }
 
 export function studyYaml(
@@ -69,7 +71,7 @@ export function studyYaml(
     askAhead?: 'auto' | boolean;
   },
 ): string {
-  const warm = o.warmStart ? `warm_start: {study: ${o.warmStart.study}, db: ${JSON.stringify(o.warmStart.db)}, prior: ${o.warmStart.prior}}\n` : '';
+  const warm = o.warmStart ? `warm_start: {study: ${o.warmStart.study}, db: ${JSON.stringify(o.warmStart.db)}, prior: ${o.warmStart.prior}${o.warmStart.earlyStop ? ', early_stop: true' : ''}}\n` : '';
   const space = Object.entries(p.space ?? SPACE)
     .map(([name, d]) => `  ${name}: ${JSON.stringify(d)}`)
     .join('\n');

@@ -3,7 +3,9 @@
 // studies warm-started from the cold study of seed s+1 (the last seed's from the first): another seed of the same real-training
 // problem, the related earlier study the issue names beside another LCBench task. `prior` replays the
 // source's best configurations and stacks its GP as the prior (`warm_start: {prior: true}`), `replay` only
-// replays them (`prior: false`). Every run gets the same budget of newly trained epochs. Reported per seed
+// replays them (`prior: false`); both train the replays to the end, never stopped at a rung; `judged` is
+// `prior` with `early_stop: true`, its replays judged at the rungs like new configurations (the default
+// before 2026-12-01). Every run gets the same budget of newly trained epochs. Reported per seed
 // and mean: epochs (and joules, process-seconds) to reach the cold run's final best as a share of what the
 // cold run spent to reach it, seeds that got there, and the best at equal epochs. `repeat` is no warm start
 // but its ceiling: the source's best configuration trained again and again at the full budget, each time
@@ -18,7 +20,7 @@ import { shareTable } from './share.js';
 import { SPACE, type Problem, type SpaceDef } from './space.js';
 
 const COLD: NightshiftVariant = { label: 'gp-asha-stop', sampler: 'gp', scheduler: 'asha', mode: 'stop' };
-export const TRANSFER_VARIANTS = ['prior', 'replay', 'repeat'] as const;
+export const TRANSFER_VARIANTS = ['prior', 'judged', 'replay', 'repeat'] as const;
 export type TransferVariant = (typeof TRANSFER_VARIANTS)[number];
 /** Epoch counts the best so far is compared at (the last is the budget). */
 const CHECKPOINTS = [10, 20, 30, 40];
@@ -239,7 +241,8 @@ export async function transferMain(o: TransferOptions): Promise<void> {
           continue;
         }
         const variant: NightshiftVariant = { ...COLD, label: `gp-asha-stop-warm-${v}` };
-        const from = { study: studyName(COLD, source), db: path.join(coldDir(source), 'study.db'), prior: v === 'prior' };
+        // `judged` is `prior` with early_stop: the replays judged at the rungs like new configurations.
+        const from = { study: studyName(COLD, source), db: path.join(coldDir(source), 'study.db'), prior: v !== 'replay', earlyStop: v === 'judged' };
         const run = await runNightshift(problem, variant, s, path.join(o.work, `${name}-${v}-${s}`), say, from);
         runs.push(run);
         const r = row(run, v, source, target, c, coldNear, checkpoints);
@@ -255,7 +258,7 @@ export async function transferMain(o: TransferOptions): Promise<void> {
       '',
       `${real.trainer} on ${real.description}; GP+ASHA (stop), epochs ${problem.minEpochs}–${problem.maxEpochs} (eta ${problem.eta}), ` +
         `${problem.epochBudget} newly trained epochs per run, ${problem.parallel} trials at a time, seeds ${seedList[0]}–${seedList.at(-1)}; warm runs of seed s start ` +
-        `from the cold study of seed s+1 (the last from the first) with warm_start's defaults (top 5 replayed at ASHA's lowest rung). ` +
+        `from the cold study of seed s+1 (the last from the first) with warm_start's defaults (top 5 replayed, trained to the end; judged: stopped at the rungs like new ones). ` +
         (o.variants.includes('repeat')
           ? "repeat (the ceiling of a warm start, not one): the source's best configuration trained again for the whole budget, " +
             `${problem.maxEpochs} epochs a trial, never stopped, each trial with its own seed. `

@@ -158,9 +158,10 @@ export interface StudySpec {
   /**
    * Start from an earlier study: its best `top` configurations that fit this space run first, and with the
    * GP sampler its finished trials are the model's prior (`prior`: true requires it, false turns it off,
-   * null uses it when the two search spaces overlap).
+   * null uses it when the two search spaces overlap). A replayed configuration is trained to its full budget
+   * unless `early_stop` (absent: false) lets the scheduler stop it like any other.
    */
-  warm_start: { study: string; db: string | null; top: number; prior?: boolean | null } | null;
+  warm_start: { study: string; db: string | null; top: number; prior?: boolean | null; early_stop?: boolean } | null;
   /** The finalists stage after the search; absent (older stored studies) or null when there is none. */
   finalists?: FinalistsSpec | null;
   seed: number;

@@ -10,7 +10,7 @@ import { STRATEGIES } from '../../src/main/engine/campaign/strategy.js';
 import { parseStudyText } from '../../src/main/engine/study/spec.js';
 import type { TrialJson } from '../../src/shared/types.js';
 import { trialJson } from '../../src/main/engine/report/json.js';
-import { cliEnv, runCli, tempDir } from '../helpers/cli.js';
+import { cliEnv, ROOT, runCli, tempDir } from '../helpers/cli.js';
 import { writeStudy } from '../api/helpers.js';
 import { ensureRendererBuilt, hasChromium, launchChromium, startServe } from './browser.js';
 
@@ -171,6 +171,11 @@ describe.skipIf(!hasChromium)('analysis views end to end (Chromium, nightshift s
     await form.locator('select[name="scheduler"]').selectOption('median');
     await form.locator('input[name="energy"]').fill('2kWh');
     await form.locator('input[name="deadline"]').fill('07:00');
+    // A warm start whose replays the scheduler may stop early.
+    await form.locator('input[name="warm_start"]').check();
+    await form.locator('input[aria-label="warm start study"]').fill('alpha');
+    await form.locator('input[aria-label="warm start early stop"]').check();
+    await form.locator('fieldset:has(legend:text("Baseline and warm start"))').screenshot({ path: path.join(ROOT, 'test-output', 'screenshots', 'new-study-warm-start.png') });
     // A mistake is shown at its path by the engine's validator, then fixed.
     await form.locator('input[name="wall_time"]').fill('8 parsecs');
     await form.locator('[data-issue-path="budget.wall_time"]').waitFor();
@@ -189,6 +194,7 @@ describe.skipIf(!hasChromium)('analysis views end to end (Chromium, nightshift s
     expect(spec.constraints).toEqual([{ metric: 'loss', min: null, max: 2 }]);
     expect(spec.budget).toMatchObject({ wall_time_s: 8 * 3600, energy_j: 7.2e6, deadline: '07:00' });
     expect(spec.scheduler.type).toBe('median');
+    expect(spec.warm_start).toMatchObject({ study: 'alpha', early_stop: true });
     const file = path.join(home, 'alpha-copy.yaml');
     await form.locator('input[name="file"]').fill(file);
     await form.locator('button[type="submit"]').click();

@@ -31,7 +31,7 @@ scheduler: {type: median, n_warmup_steps: 2}
 budget: {trials: 200, wall_time: 8h, energy: 2kWh, deadline: "07:00"}
 resources: {gpus: [0, 2], trials_per_gpu: 2}
 baseline: {lr: 0.001, units: 64, dropout: 0.2, optimizer: adam}
-warm_start: {study: older, db: /data/other.db, top: 3, prior: true}
+warm_start: {study: older, db: /data/other.db, top: 3, prior: true, early_stop: true}
 seed: 42
 retries: 2
 `;

@@ -30,7 +30,7 @@ scheduler: {type: asha}
 budget: {trials: 200, wall_time: 1h30m, energy: 2kWh, deadline: "07:00"}
 resources: {gpus: [0, 2], trials_per_gpu: 2, allow_busy_gpus: true}
 baseline: {lr: 0.001, units: 64, dropout: 0.2, optimizer: adam}
-warm_start: {study: older, db: other.db, top: 3}
+warm_start: {study: older, db: other.db, top: 3, early_stop: true}
 seed: 42
 retries: 2
 `;

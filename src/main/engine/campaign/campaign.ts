@@ -141,7 +141,7 @@ export class Campaign {
     // One transaction: a study that cannot get its warm start (a missing source study) is not created half-way.
     const study = store.transaction(() => {
       const { study, created } = store.createStudy(spec, hash);
-      // Queued configurations start where the scheduler starts new ones (ASHA's lowest rung), so they compete.
+      // The baseline starts where the scheduler starts new ones (ASHA's lowest rung), so it competes.
       const budget = spec.fidelity ? (scheduler.initialBudget?.({ objectives: spec.objectives, trials: [] }) ?? spec.fidelity.max) : null;
       if (created && spec.baseline) store.enqueueTrial(study.id, { params: spec.baseline, budget, lineage: { kind: 'baseline' } });
       if (created && spec.warm_start) enqueueWarmStart(store, study.id, spec, space, budget, opts.openSource);

@@ -23,6 +23,7 @@ import type { DatabaseFullWait } from './db-full.js';
 import { HeldReports } from './held-reports.js';
 import { describeStanding, isPausing, type RungStanding } from '../schedulers/pausing.js';
 import { noRoomToPause, TrialPause } from './trial-pause.js';
+import { replayedInFull } from './warm-start.js';
 
 export interface TrialRunDeps {
   store: Store;
@@ -71,6 +72,8 @@ export class RunningTrial {
   private startup: { seconds: number; energyJ: number | null } | null = null;
   /** Set for a run of the finalists stage: its own seed and fold, and never seen by the sampler or scheduler. */
   private readonly finalist: FinalistRunInfo | null;
+  /** A warm start's replayed configuration (warm-start.ts): the scheduler learns from it but never stops it. */
+  private readonly unjudged: boolean;
   private unstoredReports = 0;
   /** Its reports, held in memory while the database's disk is full. */
   private readonly reports: HeldReports;
@@ -88,8 +91,9 @@ export class RunningTrial {
     this.inherited = parent ? chainMetricsOf(parent) : null;
     this.finalist = deps.store.finalistRun(record.id);
     this.reports = new HeldReports(deps.store, deps.dbFull, record.id);
-    this.pause = isPausing(deps.scheduler) && !this.finalist ? new TrialPause(deps.scheduler, record.number) : null;
-    const rungs = !this.pause && !this.finalist && reuseOf(deps.spec.trainer).reuseProcess ? (deps.scheduler.rungSteps ?? []) : [];
+    this.unjudged = !this.finalist && replayedInFull(deps.spec, record, (n) => deps.store.trialByNumber(record.studyId, n));
+    this.pause = isPausing(deps.scheduler) && !this.finalist && !this.unjudged ? new TrialPause(deps.scheduler, record.number) : null;
+    const rungs = !this.pause && !this.finalist && !this.unjudged && reuseOf(deps.spec.trainer).reuseProcess ? (deps.scheduler.rungSteps ?? []) : [];
     this.rungWait = rungs.length ? new Set(rungs) : null;
     this.finished = this.run().finally(() => {
       this.settled = true;
@@ -172,13 +176,9 @@ export class RunningTrial {
       });
       if (!this.deps.reattach) writeFileSync(path.join(dir, 'command.json'), JSON.stringify({ argv: cmd.argv, cwd: cmd.cwd }, null, 2));
       const launch: TrialLaunch = {
-        trialId: t.id,
-        trialNumber: t.number,
-        studyName: study.name,
-        dir,
-        argv: cmd.argv,
-        cwd: cmd.cwd,
-        env: cmd.env,
+        // Which trial, and what to run.
+        trialId: t.id, trialNumber: t.number, studyName: study.name, dir,
+        argv: cmd.argv, cwd: cmd.cwd, env: cmd.env,
         maxLogBytes: MAX_LOG_BYTES,
         timeoutMs: spec.trainer.timeout_s === null ? null : spec.trainer.timeout_s * 1000,
         killGraceMs: spec.kill_grace_s * 1000,
@@ -300,7 +300,7 @@ export class RunningTrial {
     // A finalist run is validation, not search: the scheduler neither learns from it nor stops it.
     if (this.finalist) return;
     views.report(this.record.number, step, metrics);
-    if (this.engineStop || metrics[study.objectives[0]!.metric] === undefined) return;
+    if (this.engineStop || this.unjudged || metrics[study.objectives[0]!.metric] === undefined) return;
     const decision = scheduler.onReport({ objectives: study.objectives, trials: views.all() }, this.record.number, step);
     const note = scheduler.takeNote?.();
     if (note) emit({ type: 'log', level: 'info', message: note });

@@ -8,6 +8,7 @@ import type { SearchSpace } from '../study/space.js';
 import { StudySpecError } from '../study/errors.js';
 import type { StudySpec } from '../study/types.js';
 import type { Store, StoreReader, TrialRecord } from '../storage/types.js';
+import { plannedLineage, type ByNumber } from '../lineage/index.js';
 
 export class WarmStartError extends Error {
   constructor(message: string) {
@@ -99,9 +100,12 @@ export function enqueueWarmStart(
   try {
     const configs = warmStartTrials(source, ws.study, space, ws.top);
     const baselineKey = spec.baseline ? space.key(spec.baseline) : null;
+    // A replay no scheduler may stop (replayedInFull) gets the full budget: at the lowest rung of a promoting
+    // scheduler it would wait there for a promotion instead (with Hyperband, it joins bracket 0).
+    const replayBudget = spec.fidelity && ws.early_stop !== true ? spec.fidelity.max : budget;
     for (const params of configs) {
       if (space.key(params) === baselineKey) continue;
-      store.enqueueTrial(studyId, { params, budget, lineage: { kind: 'warm-start', detail: ws.study } });
+      store.enqueueTrial(studyId, { params, budget: replayBudget, lineage: { kind: 'warm-start', detail: ws.study } });
     }
   } catch (e) {
     if (e instanceof WarmStartError) throw new StudySpecError(null, [{ path: 'warm_start', message: e.message.replace(/^warm_start\.?\w*: /, '') }]);
@@ -109,4 +113,16 @@ export function enqueueWarmStart(
   } finally {
     if (source !== store) source.close();
   }
+}
+
+/**
+ * Whether `t` replays an earlier study's configuration that no scheduler may stop early (`warm_start.early_stop`
+ * off, the default). The earlier study trained it to the end and ranked it among its best; an early report
+ * here says less about it than that result did, and slow starters (a low learning rate, a large batch) are
+ * exactly what a low rung cuts. It still reports like any trial, so it is a competitor for the others.
+ * A retry keeps its first attempt's standing.
+ */
+export function replayedInFull(spec: StudySpec, t: TrialRecord, byNumber: ByNumber<TrialRecord>): boolean {
+  if (!spec.warm_start || spec.warm_start.early_stop === true) return false;
+  return plannedLineage(t, byNumber).kind === 'warm-start';
 }

@@ -283,6 +283,7 @@ export const studySchema = strict({
     db: z.string().min(1).optional(),
     top: z.int().min(1, 'must be at least 1').max(1000, 'must be at most 1000').optional(),
     prior: z.boolean().optional(),
+    early_stop: z.boolean().optional(),
   }).optional(),
   finalists: finalistsSchema.optional(),
   seed: z.int().min(0, 'must be a whole number >= 0').optional(),

@@ -195,7 +195,7 @@ function checkStudy(raw: RawStudy, folder: string, strategies: StrategyCatalog, 
     },
     baseline: raw.baseline ?? null,
     warm_start: raw.warm_start
-      ? { study: raw.warm_start.study, db: raw.warm_start.db ? path.resolve(folder, raw.warm_start.db) : null, top: raw.warm_start.top ?? 5, prior: raw.warm_start.prior ?? null }
+      ? { study: raw.warm_start.study, db: raw.warm_start.db ? path.resolve(folder, raw.warm_start.db) : null, top: raw.warm_start.top ?? 5, prior: raw.warm_start.prior ?? null, early_stop: raw.warm_start.early_stop ?? false }
       : null,
     finalists,
     seed: raw.seed ?? 0,

@@ -63,7 +63,7 @@ export function studyFileOf(spec: StudySpec): Record<string, unknown> {
   if (Object.keys(budget).length) out.budget = budget;
   out.resources = resources;
   if (spec.baseline) out.baseline = { ...spec.baseline };
-  if (spec.warm_start) out.warm_start = { study: spec.warm_start.study, ...(spec.warm_start.db ? { db: spec.warm_start.db } : {}), top: spec.warm_start.top, ...(typeof spec.warm_start.prior === 'boolean' ? { prior: spec.warm_start.prior } : {}) };
+  if (spec.warm_start) out.warm_start = { study: spec.warm_start.study, ...(spec.warm_start.db ? { db: spec.warm_start.db } : {}), top: spec.warm_start.top, ...(typeof spec.warm_start.prior === 'boolean' ? { prior: spec.warm_start.prior } : {}), ...(spec.warm_start.early_stop ? { early_stop: true } : {}) };
   out.seed = spec.seed;
   out.retries = spec.max_retries;
   return out;

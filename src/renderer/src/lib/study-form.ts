@@ -62,7 +62,7 @@ export interface StudyForm {
   resources: { parallel: string; gpus: 'none' | 'all' | 'list'; gpuList: string; trialsPerGpu: string; allowBusy: boolean };
   baseline: { on: boolean; values: KeyValue[] };
   /** prior: '' leaves it to the engine (on when the search spaces overlap), 'true' requires it, 'false' turns it off. */
-  warmStart: { on: boolean; study: string; db: string; top: string; prior: '' | 'true' | 'false' };
+  warmStart: { on: boolean; study: string; db: string; top: string; prior: '' | 'true' | 'false'; earlyStop: boolean };
   seed: string;
   retries: string;
 }
@@ -94,7 +94,7 @@ export function emptyForm(): StudyForm {
     budget: { trials: '20', wallTime: '', energy: '', deadline: '' },
     resources: { parallel: '1', gpus: 'none', gpuList: '', trialsPerGpu: '', allowBusy: false },
     baseline: { on: false, values: [] },
-    warmStart: { on: false, study: '', db: '', top: '', prior: '' },
+    warmStart: { on: false, study: '', db: '', top: '', prior: '', earlyStop: false },
     seed: '',
     retries: '',
   };
@@ -189,6 +189,7 @@ export function buildStudy(f: StudyForm): Record<string, unknown> {
       study: f.warmStart.study.trim(),
       ...nonEmpty({ db: f.warmStart.db.trim(), top: number(f.warmStart.top) }),
       ...(f.warmStart.prior ? { prior: f.warmStart.prior === 'true' } : {}),
+      ...(f.warmStart.earlyStop ? { early_stop: true } : {}),
     };
   }
   if (f.seed.trim()) study.seed = number(f.seed);
@@ -255,8 +256,8 @@ export function formFromStudy(raw: Record<string, unknown>): StudyForm {
   f.baseline = raw.baseline === undefined ? { on: false, values: [] } : { on: true, values: kvs(obj(raw.baseline)) };
   const w = raw.warm_start === undefined ? null : obj(raw.warm_start);
   f.warmStart = w
-    ? { on: true, study: text(w.study), db: text(w.db), top: text(w.top), prior: w.prior === true ? 'true' : w.prior === false ? 'false' : '' }
-    : { on: false, study: '', db: '', top: '', prior: '' };
+    ? { on: true, study: text(w.study), db: text(w.db), top: text(w.top), prior: w.prior === true ? 'true' : w.prior === false ? 'false' : '', earlyStop: w.early_stop === true }
+    : { on: false, study: '', db: '', top: '', prior: '', earlyStop: false };
   f.seed = text(raw.seed);
   f.retries = text(raw.retries);
   return f;
