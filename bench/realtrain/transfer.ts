@@ -30,7 +30,7 @@ const CHECKPOINTS = [10, 20, 30, 40];
  * about half a point at 9 epochs on digits (the reproduction line of the report measures it).
  */
 const NEAR = 0.0025;
-/** `warm_start.top`'s default: the replayed configurations are the warm study's first trials (numbers 0..4). */
+/** `warm_start.top`'s default: how many of the source's best configurations a warm study replays. */
 const REPLAYED = 5;
 /** Every transfer study's fidelity: epochs 1 to 9, eta 3 (the realtrain benchmark's). */
 const FIDELITY = { minEpochs: 1, maxEpochs: 9, eta: 3 } as const;
@@ -98,12 +98,27 @@ function bestAt(run: RunLog, n: number): number {
   return Math.max(...reports.slice(0, n).map((r) => r.value));
 }
 
-function row(run: RunLog, variant: SeedRow['variant'], source: number, target: number, cold: Cost, coldNear: number, checkpoints: number[]): SeedRow {
+const paramsKey = (p: ProcessLog): string => JSON.stringify(p.params);
+
+/**
+ * The configurations a warm study replays from `source`: warm_start ranks the source's complete trials, and
+ * in a stop-mode study those are the ones that trained to `top` (2-5 of them in a 60-epoch digits run, so
+ * the warm study's first five trial numbers are not all replays).
+ */
+export function replayedKeys(source: RunLog, top: number): Set<string> {
+  const finals = source.processes.flatMap((p) => {
+    const last = p.reports.find((r) => r.step === top);
+    return last ? [{ key: paramsKey(p), value: last.value }] : [];
+  });
+  return new Set(finals.sort((a, b) => b.value - a.value).slice(0, REPLAYED).map((f) => f.key));
+}
+
+function row(run: RunLog, variant: SeedRow['variant'], source: number, target: number, cold: Cost, coldNear: number, checkpoints: number[], replays: ReadonlySet<string> | null = null): SeedRow {
   const s = summarize(run, target);
   const near = summarize(run, target - NEAR).toTarget?.epochs ?? null;
   const spent: Cost = s.toTarget ?? { epochs: s.epochs, joules: s.joules, processSeconds: s.processSeconds };
   const hit = run.processes
-    .flatMap((p: ProcessLog) => p.reports.map((r) => ({ ...r, number: p.number })))
+    .flatMap((p: ProcessLog) => p.reports.map((r) => ({ ...r, key: paramsKey(p) })))
     .sort((a, b) => a.t - b.t)
     .find((r) => r.value >= target - 1e-12);
   return {
@@ -115,7 +130,7 @@ function row(run: RunLog, variant: SeedRow['variant'], source: number, target: n
     toTarget: s.toTarget,
     share: { epochs: spent.epochs / cold.epochs, joules: spent.joules / cold.joules, processSeconds: spent.processSeconds / cold.processSeconds },
     bestAt: checkpoints.map((n) => bestAt(run, n)),
-    hitByReplay: variant === 'cold' || !hit || hit.number === undefined ? null : hit.number < REPLAYED,
+    hitByReplay: replays === null || !hit ? null : replays.has(hit.key),
     near: { epochs: near, share: (near ?? s.epochs) / coldNear },
   };
 }
@@ -123,12 +138,12 @@ function row(run: RunLog, variant: SeedRow['variant'], source: number, target: n
 /** A replayed configuration's value at `top` epochs in the source study and again in the warm study (another seed). */
 function reproduced(source: RunLog, warm: RunLog, top: number): { source: number; warm: number }[] {
   const at = (p: ProcessLog): number | undefined => p.reports.find((r) => r.step === top)?.value;
-  const key = (p: ProcessLog): string => JSON.stringify(p.params);
-  const before = new Map(source.processes.flatMap((p) => (at(p) === undefined ? [] : [[key(p), at(p)!] as const])));
+  const replays = replayedKeys(source, top);
+  const before = new Map(source.processes.flatMap((p) => (at(p) === undefined ? [] : [[paramsKey(p), at(p)!] as const])));
   return warm.processes.flatMap((p) => {
-    const was = before.get(key(p));
+    const was = before.get(paramsKey(p));
     const now = at(p);
-    return p.number !== undefined && p.number < REPLAYED && was !== undefined && now !== undefined ? [{ source: was, warm: now }] : [];
+    return replays.has(paramsKey(p)) && was !== undefined && now !== undefined ? [{ source: was, warm: now }] : [];
   });
 }
 
@@ -245,7 +260,7 @@ export async function transferMain(o: TransferOptions): Promise<void> {
         const from = { study: studyName(COLD, source), db: path.join(coldDir(source), 'study.db'), prior: v !== 'replay', earlyStop: v === 'judged' };
         const run = await runNightshift(problem, variant, s, path.join(o.work, `${name}-${v}-${s}`), say, from);
         runs.push(run);
-        const r = row(run, v, source, target, c, coldNear, checkpoints);
+        const r = row(run, v, source, target, c, coldNear, checkpoints, replayedKeys(coldOf.get(source)!, problem.maxEpochs));
         reproductions.push(...reproduced(coldOf.get(source)!, run, problem.maxEpochs));
         rows.push(r);
         say(`seed ${s} ${v}: ${r.toTarget ? `cold final ${acc(target)} at ${r.toTarget.epochs} epochs (${pct(r.share.epochs)} of cold's ${c.epochs})` : `cold final ${acc(target)} not reached (best ${acc(r.best)})`}`);

@@ -1,9 +1,9 @@
 // The ceiling of a warm start on real training (`--transfer repeat`): the earlier study's best configuration,
-// pinned so that every trial trains it again with a new seed.
+// pinned so that every trial trains it again with a new seed; and which configurations a warm study replays.
 import { describe, expect, it } from 'vitest';
 import type { ProcessLog, RunLog } from '../../bench/realtrain/report.js';
 import { SPACE } from '../../bench/realtrain/space.js';
-import { pinnedSpace } from '../../bench/realtrain/transfer.js';
+import { pinnedSpace, replayedKeys } from '../../bench/realtrain/transfer.js';
 
 function trial(params: Record<string, number | string>, values: number[]): ProcessLog {
   return { start: 0, end: values.length, energy_j: 1, cpu_s: null, params, reports: values.map((value, i) => ({ t: i + 1, step: i + 1, value, energy_j: null })) };
@@ -41,5 +41,17 @@ describe('pinnedSpace', () => {
   it('names the run when no configuration trained to the top', () => {
     const run: RunLog = { method: 'nightshift-gp-asha-stop', seed: 3, wall_s: 1, epochs: 1, processes: [trial(B, [0.96])] };
     expect(() => pinnedSpace(run, 9, SPACE)).toThrow(/seed 3: no configuration trained to 9 epochs/);
+  });
+});
+
+describe('replayedKeys', () => {
+  it("is the source's configurations that trained to the top, best first and at most five, not its first trial numbers", () => {
+    const tops = [0.91, 0.95, 0.93, 0.97, 0.92, 0.96].map((v, i) => trial({ ...A, units: 100 + i }, [0.9, 0.9, 0.9, v]));
+    // Stopped early with a high value: warm_start never replays it (only complete trials are ranked).
+    const stopped = trial({ ...B }, [0.99]);
+    const run: RunLog = { method: 'nightshift-gp-asha-stop', seed: 0, wall_s: 1, epochs: 25, processes: [stopped, ...tops] };
+    const keys = replayedKeys(run, 4);
+    expect([...keys].map((k) => (JSON.parse(k) as { units: number }).units)).toEqual([103, 105, 101, 102, 104]);
+    expect(keys.has(JSON.stringify(B))).toBe(false);
   });
 });
