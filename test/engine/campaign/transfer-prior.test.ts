@@ -62,7 +62,7 @@ describe('warm_start.prior in the study file', () => {
     expect(error).toBeInstanceOf(StudySpecError);
     expect((error as StudySpecError).message).toContain('warm_start.prior: an earlier study\'s trials are a prior only for the gp sampler, this study uses random; set sampler: gp');
     expect(parseStudySpec(raw('random', false), { file: '/tmp/s.yaml', strategies: STRATEGIES }).warm_start?.prior).toBe(false);
-    expect(parseStudySpec(raw('gp', true), { file: '/tmp/s.yaml', strategies: STRATEGIES }).warm_start).toEqual({ study: 'old', db: null, top: 5, prior: true });
+    expect(parseStudySpec(raw('gp', true), { file: '/tmp/s.yaml', strategies: STRATEGIES }).warm_start).toEqual({ study: 'old', db: null, top: 5, prior: true, early_stop: false });
   });
 });
 
