@@ -15,10 +15,11 @@ import { SHARE, shareIndex, shareTable } from './share.js';
 import { summarize, type RunLog, type RunSummary } from './report.js';
 import { bestAtTable, meanSe, seedMeanMap, seedMeans, summaryTable, trialBoundaryTable } from './summary.js';
 import { problemSpace } from './problems.js';
+import { replayFateLine, replayFates, type ReplayFate } from './replays.js';
 
 interface ResultFile {
   /** A transfer file (transfer.ts) has run logs only: it gives the share table alone, against `--reference`. */
-  problems: { problem: string; /** realtrain files: the rows tuned on and held out; transfer files: their seed rows. */ rows?: { tune: number; test: number } | unknown[]; summaries?: RunSummary[]; runs?: RunLog[]; targets?: Record<string, number> }[];
+  problems: { problem: string; /** realtrain files: the rows tuned on and held out; transfer files: their seed rows. */ rows?: { tune: number; test: number } | unknown[]; summaries?: RunSummary[]; runs?: RunLog[]; targets?: Record<string, number>; settings?: { maxEpochs?: number } }[];
 }
 
 /** The file's summaries, recomputed from its run logs where it has them. */
@@ -43,6 +44,12 @@ function main(): void {
   const root = process.env.NIGHTSHIFT_ROOT ?? process.cwd();
   const pooled = new Map<string, RunSummary[]>();
   const pooledRuns = new Map<string, RunLog[]>();
+  /** Transfer files: each warm method's replays and those stopped before the top, summed over the files. */
+  const pooledFates = new Map<string, Map<string, ReplayFate>>();
+  const pooledTop = new Map<string, number>();
+  const topOf = (problem: ResultFile['problems'][number]): number => problem.settings?.maxEpochs ?? 9;
+  const fatesOf = (problem: ResultFile['problems'][number]): Map<string, ReplayFate> | null =>
+    Array.isArray(problem.rows) && problem.runs ? replayFates(problem.runs, REFERENCE, topOf(problem)) : null;
   files.forEach((file, f) => {
     let data: ResultFile;
     try {
@@ -67,11 +74,16 @@ function main(): void {
         const runs = pooledRuns.get(key) ?? [];
         runs.push(...(problem.runs ?? []).map((r) => ({ ...r, seed: f * POOL_STRIDE + r.seed })));
         pooledRuns.set(key, runs);
+        const fates = fatesOf(problem);
+        if (fates) pooledFates.set(key, addFates(pooledFates.get(key) ?? new Map(), fates));
+        if (fates) pooledTop.set(key, topOf(problem));
         continue;
       }
       console.log(`## ${path.basename(file)}: ${problem.problem}\n`);
       if (!problem.summaries) {
         console.log(shareTable(problem.runs ?? [], REFERENCE, share).join('\n') + '\n');
+        const fates = fatesOf(problem);
+        if (fates) console.log(replayFateLine(fates, topOf(problem)) + '\n');
         continue;
       }
       console.log(summaryTable(summaries, REFERENCE).join('\n') + '\n');
@@ -86,6 +98,8 @@ function main(): void {
     const logs = pooledRuns.get(problem) ?? [];
     if (rows.length === 0) {
       console.log(`## ${problem}, pooled over ${files.length} files\n\n${shareTable(logs, REFERENCE, share).join('\n')}\n`);
+      const fates = pooledFates.get(problem);
+      if (fates) console.log(replayFateLine(fates, pooledTop.get(problem)!) + '\n');
       continue;
     }
     const runs = (m: string): number => rows.filter((s) => s.method === m).length;
@@ -123,4 +137,13 @@ try {
 } catch (e) {
   console.error(`realtrain-intervals: ${(e as Error).message}`);
   process.exit(2);
+}
+
+/** `into` with `more`'s counts added, method by method. */
+function addFates(into: Map<string, ReplayFate>, more: ReadonlyMap<string, ReplayFate>): Map<string, ReplayFate> {
+  for (const [m, f] of more) {
+    const t = into.get(m) ?? { replays: 0, stopped: 0, runs: 0, bestStopped: 0 };
+    into.set(m, { replays: t.replays + f.replays, stopped: t.stopped + f.stopped, runs: t.runs + f.runs, bestStopped: t.bestStopped + f.bestStopped });
+  }
+  return into;
 }

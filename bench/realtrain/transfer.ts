@@ -16,6 +16,7 @@ import path from 'node:path';
 import { runNightshift, studyName, type NightshiftVariant } from './nightshift.js';
 import { loadProblem } from './problems.js';
 import { summarize, type ProcessLog, type RunLog } from './report.js';
+import { replayedKeys, replayFateLine, replayFates, sourceSeed, paramsKey } from './replays.js';
 import { shareTable } from './share.js';
 import { SPACE, type Problem, type SpaceDef } from './space.js';
 
@@ -30,8 +31,6 @@ const CHECKPOINTS = [10, 20, 30, 40];
  * about half a point at 9 epochs on digits (the reproduction line of the report measures it).
  */
 const NEAR = 0.0025;
-/** `warm_start.top`'s default: how many of the source's best configurations a warm study replays. */
-const REPLAYED = 5;
 /** Every transfer study's fidelity: epochs 1 to 9, eta 3 (the realtrain benchmark's). */
 const FIDELITY = { minEpochs: 1, maxEpochs: 9, eta: 3 } as const;
 
@@ -96,21 +95,6 @@ interface SeedRow {
 function bestAt(run: RunLog, n: number): number {
   const reports = run.processes.flatMap((p) => p.reports).sort((a, b) => a.t - b.t);
   return Math.max(...reports.slice(0, n).map((r) => r.value));
-}
-
-const paramsKey = (p: ProcessLog): string => JSON.stringify(p.params);
-
-/**
- * The configurations a warm study replays from `source`: warm_start ranks the source's complete trials, and
- * in a stop-mode study those are the ones that trained to `top` (2-5 of them in a 60-epoch digits run, so
- * the warm study's first five trial numbers are not all replays).
- */
-export function replayedKeys(source: RunLog, top: number): Set<string> {
-  const finals = source.processes.flatMap((p) => {
-    const last = p.reports.find((r) => r.step === top);
-    return last ? [{ key: paramsKey(p), value: last.value }] : [];
-  });
-  return new Set(finals.sort((a, b) => b.value - a.value).slice(0, REPLAYED).map((f) => f.key));
 }
 
 function row(run: RunLog, variant: SeedRow['variant'], source: number, target: number, cold: Cost, coldNear: number, checkpoints: number[], replays: ReadonlySet<string> | null = null): SeedRow {
@@ -230,13 +214,13 @@ export async function transferMain(o: TransferOptions): Promise<void> {
     const rows: SeedRow[] = [];
     const runs: RunLog[] = [...coldOf.values()];
     const reproductions: { source: number; warm: number }[] = [];
-    for (const [i, s] of seedList.entries()) {
+    for (const s of seedList) {
       const cold = coldOf.get(s)!;
       const target = Math.max(...cold.processes.flatMap((p) => p.reports.map((r) => r.value)));
       const c = summarize(cold, target).toTarget!;
       const coldNear = summarize(cold, target - NEAR).toTarget!.epochs;
       rows.push(row(cold, 'cold', s, target, c, coldNear, checkpoints));
-      const source = seedList[(i + 1) % seedList.length]!;
+      const source = sourceSeed(seedList, s);
       for (const v of o.variants) {
         if (v === 'repeat') {
           let space: SpaceDef;
@@ -287,6 +271,8 @@ export async function transferMain(o: TransferOptions): Promise<void> {
       ...tables(rows, o.variants, checkpoints),
       '',
       reproductionLine(reproductions, problem.maxEpochs),
+      '',
+      replayFateLine(replayFates(runs, `nightshift-${COLD.label}`, problem.maxEpochs), problem.maxEpochs),
       '',
       // The target read on the means: a warm run held to half of what the cold run of its seed spent.
       ...shareTable(runs, `nightshift-${COLD.label}`, 0.5),

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcessLog, RunLog } from '../../bench/realtrain/report.js';
 import { SPACE } from '../../bench/realtrain/space.js';
-import { pinnedSpace, replayedKeys } from '../../bench/realtrain/transfer.js';
+import { replayedKeys, replayFates } from '../../bench/realtrain/replays.js';
+import { pinnedSpace } from '../../bench/realtrain/transfer.js';
 
 function trial(params: Record<string, number | string>, values: number[]): ProcessLog {
   return { start: 0, end: values.length, energy_j: 1, cpu_s: null, params, reports: values.map((value, i) => ({ t: i + 1, step: i + 1, value, energy_j: null })) };
@@ -53,5 +54,18 @@ describe('replayedKeys', () => {
     const keys = replayedKeys(run, 4);
     expect([...keys].map((k) => (JSON.parse(k) as { units: number }).units)).toEqual([103, 105, 101, 102, 104]);
     expect(keys.has(JSON.stringify(B))).toBe(false);
+  });
+});
+
+describe('replayFates', () => {
+  it('counts the replays a warm run stopped before the top, the source being the next cold seed', () => {
+    const cold = (seed: number, processes: ProcessLog[]): RunLog => ({ method: 'nightshift-gp-asha-stop', seed, wall_s: 1, epochs: 9, processes });
+    // Seed 4's warm run starts from seed 7's cold study: A is its best, C its second; B only from seed 4's own.
+    const runs: RunLog[] = [
+      cold(4, [trial(B, [0.9, 0.9, 0.9, 0.99])]),
+      cold(7, [trial(C, [0.9, 0.9, 0.9, 0.93]), trial(A, [0.9, 0.9, 0.9, 0.95])]),
+      { method: 'nightshift-gp-asha-stop-warm-judged', seed: 4, wall_s: 1, epochs: 5, processes: [trial(A, [0.8]), trial(C, [0.9, 0.9, 0.9, 0.94]), trial(B, [0.7])] },
+    ];
+    expect(replayFates(runs, 'nightshift-gp-asha-stop', 4).get('nightshift-gp-asha-stop-warm-judged')).toEqual({ replays: 2, stopped: 1, runs: 1, bestStopped: 1 });
   });
 });
