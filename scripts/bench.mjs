@@ -15,6 +15,8 @@
 //                             again and again in one reused process: does a process get slower with its trials)
 //   realtrain-intervals       bench/realtrain/intervals-main.ts options: --files a.json,b.json --pool true --reference --share (bootstrap
 //                             intervals of earlier realtrain results' ratios to Optuna, per file or pooled; trains nothing)
+//   realtrain-transfer-holdout bench/realtrain/transfer-holdout.ts options: --files a.json,b.json --share (transfer runs'
+//                             chosen configurations at a share of the cold epochs and at the end, scored on held-out rows)
 //   transfer                  bench/lcbench/transfer.ts options: --seeds --pairs --variants --workers --epochs --data --out
 //                             (GP+ASHA cold against warm-started from another LCBench task; not in the default set)
 //   curve-diagnose            bench/lcbench/curve-diagnose.ts options: --task --seed --data --out (GP+curve's predictions
@@ -34,9 +36,10 @@ const TRANSFER_FLAGS = ['--seeds', '--pairs', '--variants', '--workers', '--epoc
 const CURVE_DIAGNOSE_FLAGS = ['--task', '--seed', '--data', '--out'];
 const CURVE_REPLAY_FLAGS = ['--files', '--options'];
 const INTERVALS_FLAGS = ['--files', '--pool', '--reference', '--share'];
+const TRANSFER_HOLDOUT_FLAGS = ['--files', '--share'];
 const GAPS_FLAGS = ['--problem', '--seed', '--marks', '--ask-ahead', '--epochs', '--epoch-s'];
 // Suites run only when named in --only.
-const EXTRA_SUITES = ['eventloop', 'realtrain', 'realtrain-gaps', 'realtrain-same-config', 'realtrain-intervals', 'transfer', 'curve-diagnose', 'curve-replay'];
+const EXTRA_SUITES = ['eventloop', 'realtrain', 'realtrain-gaps', 'realtrain-same-config', 'realtrain-intervals', 'realtrain-transfer-holdout', 'transfer', 'curve-diagnose', 'curve-replay'];
 
 const argv = process.argv.slice(2);
 const pairs = [];
@@ -63,6 +66,7 @@ if (only.includes('realtrain')) runs.push(['bench/realtrain/main.ts', pick(REALT
 if (only.includes('realtrain-gaps')) runs.push(['bench/realtrain/gap-trace.ts', pick(GAPS_FLAGS)]);
 if (only.includes('realtrain-same-config')) runs.push(['bench/realtrain/same-config.ts', pick(['--problem', '--trials'])]);
 if (only.includes('realtrain-intervals')) runs.push(['bench/realtrain/intervals-main.ts', pick(INTERVALS_FLAGS)]);
+if (only.includes('realtrain-transfer-holdout')) runs.push(['bench/realtrain/transfer-holdout.ts', pick(TRANSFER_HOLDOUT_FLAGS)]);
 if (only.includes('transfer')) runs.push(['bench/lcbench/transfer.ts', pick(TRANSFER_FLAGS)]);
 if (only.includes('curve-diagnose')) runs.push(['bench/lcbench/curve-diagnose.ts', pick(CURVE_DIAGNOSE_FLAGS)]);
 if (only.includes('curve-replay')) runs.push(['bench/lcbench/curve-replay.ts', pick(CURVE_REPLAY_FLAGS)]);
