@@ -10,13 +10,13 @@ export const REPLAYED = 5;
 
 export const paramsKey = (p: ProcessLog): string => JSON.stringify(p.params);
 
-/** The configurations a warm study replays from `source`: those that trained to `top`, best first, at most REPLAYED. */
-export function replayedKeys(source: RunLog, top: number): Set<string> {
+/** The configurations a warm study replays from `source`: those that trained to `top`, best first, at most `count` (warm_start.top). */
+export function replayedKeys(source: RunLog, top: number, count = REPLAYED): Set<string> {
   const finals = source.processes.flatMap((p) => {
     const last = p.reports.find((r) => r.step === top);
     return last ? [{ key: paramsKey(p), value: last.value }] : [];
   });
-  return new Set(finals.sort((a, b) => b.value - a.value).slice(0, REPLAYED).map((f) => f.key));
+  return new Set(finals.sort((a, b) => b.value - a.value).slice(0, count).map((f) => f.key));
 }
 
 /** The seed whose cold study seed `s` warm-starts from: the next one in `seeds` (ascending), the last from the first. */

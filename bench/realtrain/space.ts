@@ -49,6 +49,8 @@ export interface WarmStartFrom {
   prior: boolean;
   /** `warm_start.early_stop`: true lets the scheduler stop a replayed configuration like a new one. */
   earlyStop?: boolean;
+  /** `warm_start.top`: how many of the source's best configurations to replay (the study default, 5, when left out). */
+  top?: number;
 }
 
 export function studyYaml(
@@ -71,7 +73,7 @@ export function studyYaml(
     askAhead?: 'auto' | boolean;
   },
 ): string {
-  const warm = o.warmStart ? `warm_start: {study: ${o.warmStart.study}, db: ${JSON.stringify(o.warmStart.db)}, prior: ${o.warmStart.prior}${o.warmStart.earlyStop ? ', early_stop: true' : ''}}\n` : '';
+  const warm = o.warmStart ? `warm_start: {study: ${o.warmStart.study}, db: ${JSON.stringify(o.warmStart.db)}, prior: ${o.warmStart.prior}${o.warmStart.earlyStop ? ', early_stop: true' : ''}${o.warmStart.top ? `, top: ${o.warmStart.top}` : ''}}\n` : '';
   const space = Object.entries(p.space ?? SPACE)
     .map(([name, d]) => `  ${name}: ${JSON.stringify(d)}`)
     .join('\n');

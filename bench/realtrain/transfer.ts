@@ -1,11 +1,12 @@
-// `npm run bench -- --only realtrain --transfer prior,replay[,repeat] [--problem digits] [--seeds 3] [--first-seed 0] [--epochs 60]`:
+// `npm run bench -- --only realtrain --transfer prior,judged,top1,replay,repeat [--problem digits] [--seeds 3] [--first-seed 0] [--epochs 60]`:
 // issue 14's transfer target on real training. For each seed s, a cold GP+ASHA (stop) study, then GP+ASHA
 // studies warm-started from the cold study of seed s+1 (the last seed's from the first): another seed of the same real-training
 // problem, the related earlier study the issue names beside another LCBench task. `prior` replays the
 // source's best configurations and stacks its GP as the prior (`warm_start: {prior: true}`), `replay` only
 // replays them (`prior: false`); both train the replays to the end, never stopped at a rung; `judged` is
 // `prior` with `early_stop: true`, its replays judged at the rungs like new configurations (the default
-// before 2026-12-01). Every run gets the same budget of newly trained epochs. Reported per seed
+// before 2026-12-01); `top1` is `prior` replaying only the source's best configuration (`top: 1`), so
+// that more of the budget goes to the search the prior guides. Every run gets the same budget of newly trained epochs. Reported per seed
 // and mean: epochs (and joules, process-seconds) to reach the cold run's final best as a share of what the
 // cold run spent to reach it, seeds that got there, and the best at equal epochs. `repeat` is no warm start
 // but its ceiling: the source's best configuration trained again and again at the full budget, each time
@@ -16,12 +17,12 @@ import path from 'node:path';
 import { runNightshift, studyName, type NightshiftVariant } from './nightshift.js';
 import { loadProblem } from './problems.js';
 import { summarize, type ProcessLog, type RunLog } from './report.js';
-import { replayedKeys, replayFateLine, replayFates, sourceSeed, paramsKey } from './replays.js';
+import { REPLAYED, replayedKeys, replayFateLine, replayFates, sourceSeed, paramsKey } from './replays.js';
 import { shareTable } from './share.js';
 import { SPACE, type Problem, type SpaceDef } from './space.js';
 
 const COLD: NightshiftVariant = { label: 'gp-asha-stop', sampler: 'gp', scheduler: 'asha', mode: 'stop' };
-export const TRANSFER_VARIANTS = ['prior', 'judged', 'replay', 'repeat'] as const;
+export const TRANSFER_VARIANTS = ['prior', 'judged', 'top1', 'replay', 'repeat'] as const;
 export type TransferVariant = (typeof TRANSFER_VARIANTS)[number];
 /** Epoch counts the best so far is compared at (the last is the budget). */
 const CHECKPOINTS = [10, 20, 30, 40];
@@ -241,10 +242,11 @@ export async function transferMain(o: TransferOptions): Promise<void> {
         }
         const variant: NightshiftVariant = { ...COLD, label: `gp-asha-stop-warm-${v}` };
         // `judged` is `prior` with early_stop: the replays judged at the rungs like new configurations.
-        const from = { study: studyName(COLD, source), db: path.join(coldDir(source), 'study.db'), prior: v !== 'replay', earlyStop: v === 'judged' };
+        const top = v === 'top1' ? 1 : REPLAYED;
+        const from = { study: studyName(COLD, source), db: path.join(coldDir(source), 'study.db'), prior: v !== 'replay', earlyStop: v === 'judged', top };
         const run = await runNightshift(problem, variant, s, path.join(o.work, `${name}-${v}-${s}`), say, from);
         runs.push(run);
-        const r = row(run, v, source, target, c, coldNear, checkpoints, replayedKeys(coldOf.get(source)!, problem.maxEpochs));
+        const r = row(run, v, source, target, c, coldNear, checkpoints, replayedKeys(coldOf.get(source)!, problem.maxEpochs, top));
         reproductions.push(...reproduced(coldOf.get(source)!, run, problem.maxEpochs));
         rows.push(r);
         say(`seed ${s} ${v}: ${r.toTarget ? `cold final ${acc(target)} at ${r.toTarget.epochs} epochs (${pct(r.share.epochs)} of cold's ${c.epochs})` : `cold final ${acc(target)} not reached (best ${acc(r.best)})`}`);
@@ -257,7 +259,7 @@ export async function transferMain(o: TransferOptions): Promise<void> {
       '',
       `${real.trainer} on ${real.description}; GP+ASHA (stop), epochs ${problem.minEpochs}–${problem.maxEpochs} (eta ${problem.eta}), ` +
         `${problem.epochBudget} newly trained epochs per run, ${problem.parallel} trials at a time, seeds ${seedList[0]}–${seedList.at(-1)}; warm runs of seed s start ` +
-        `from the cold study of seed s+1 (the last from the first) with warm_start's defaults (top 5 replayed, trained to the end; judged: stopped at the rungs like new ones). ` +
+        `from the cold study of seed s+1 (the last from the first) with warm_start's defaults (top 5 replayed, trained to the end; judged: stopped at the rungs like new ones; top1: only the best replayed). ` +
         (o.variants.includes('repeat')
           ? "repeat (the ceiling of a warm start, not one): the source's best configuration trained again for the whole budget, " +
             `${problem.maxEpochs} epochs a trial, never stopped, each trial with its own seed. `
