@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TrialState } from '../../../shared/types.js';
-import { classifyExit } from '../runner/outcome.js';
+import { classifyExit, stoppedOutcome } from '../runner/outcome.js';
 import { newTrialToken, TRIAL_TOKEN_ENV } from '../runner/marked.js';
 import type { Executor, ExecutorExit, TrialHandle, TrialLaunch, TrialLease, TrialPlacement } from '../executors/index.js';
 import type { Scheduler } from '../schedulers/types.js';
@@ -50,7 +50,7 @@ export interface TrialRunDeps {
 }
 
 /** Why the engine itself ends a trial early. `requeue` trials run again (as a copy) on the next start. */
-type EngineStop = { state: 'pruned' | 'stopped'; reason: string; requeue: boolean };
+type EngineStop = { state: 'pruned' | 'stopped' | 'complete'; reason: string; requeue: boolean };
 
 const MAX_LOG_BYTES = 10 * 1024 * 1024;
 
@@ -62,8 +62,9 @@ export class RunningTrial {
   /** Reattached: reports up to this step were stored by the engine that launched the trial. */
   private replayThrough: number | null = null;
   private engineStop: EngineStop | null = null;
-  /** The last value of each metric the trial itself reported. */
+  /** The last value of each metric the trial itself reported, and the highest step it reported. */
   private readonly last: Record<string, number> = {};
+  private lastStep: number | null = null;
   /** Chain metrics of the trial this one was promoted from (null for a fresh configuration). */
   private readonly inherited: Record<string, number> | null;
   private metered = false;
@@ -95,9 +96,7 @@ export class RunningTrial {
     this.pause = isPausing(deps.scheduler) && !this.finalist && !this.unjudged ? new TrialPause(deps.scheduler, record.number) : null;
     const rungs = !this.pause && !this.finalist && !this.unjudged && reuseOf(deps.spec.trainer).reuseProcess ? (deps.scheduler.rungSteps ?? []) : [];
     this.rungWait = rungs.length ? new Set(rungs) : null;
-    this.finished = this.run().finally(() => {
-      this.settled = true;
-    });
+    this.finished = this.run().finally(() => void (this.settled = true));
   }
 
   get number(): number {
@@ -130,9 +129,10 @@ export class RunningTrial {
     await this.proc?.stop(reason);
   }
 
-  /** Ends the trial now. Interrupted trials are re-queued; budget stops and user stops are final. */
+  /** Ends the trial now. Interrupted trials are re-queued; budget stops and user stops are final (outcome.ts `stoppedOutcome`). */
   async stop(reason: string, requeue: boolean): Promise<void> {
-    if (!this.engineStop) this.engineStop = { state: 'stopped', reason, requeue };
+    const objectives = this.deps.study.objectives.map((o) => o.metric);
+    this.engineStop ??= stoppedOutcome({ budget: this.record.budget, lastStep: this.lastStep, objectives, reported: new Set(Object.keys(this.last)), reason, requeue });
     await this.proc?.stop(reason);
   }
 
@@ -271,6 +271,7 @@ export class RunningTrial {
     // Re-read after a restart: already stored and judged by the previous engine; only the last values count.
     if (this.replayThrough !== null && step <= this.replayThrough) {
       Object.assign(this.last, reported);
+      this.lastStep = Math.max(step, this.lastStep ?? step);
       return;
     }
     // Printed before a pause took hold: stored only if the trial resumes (a stored step past a rung means passed).
@@ -296,6 +297,7 @@ export class RunningTrial {
       return;
     }
     Object.assign(this.last, reported);
+    this.lastStep = Math.max(step, this.lastStep ?? step);
     emit({ type: 'report', study: study.name, number: this.record.number, step, metrics });
     // A finalist run is validation, not search: the scheduler neither learns from it nor stops it.
     if (this.finalist) return;

@@ -50,6 +50,28 @@ function lastLine(text: string): string | null {
   return last.length > MAX_REASON_LINE_CHARS ? `${last.slice(0, MAX_REASON_LINE_CHARS)}…` : last;
 }
 
+/**
+ * What a trial the engine stops (an interruption, a budget, a user) ends as. One that already reported each
+ * objective it must report at its whole budget (`budget`: the fidelity it was given, in reported steps) was
+ * evaluated, and only its exit was pending (a last checkpoint, clean-up): it is complete, not re-queued.
+ * Re-queued, it would train its whole budget again, and until then the study's best, a warm start from the
+ * study and its finalists would not count it. Otherwise it is stopped, re-queued when `requeue`.
+ */
+export function stoppedOutcome(o: {
+  budget: number | null;
+  lastStep: number | null;
+  objectives: readonly string[];
+  reported: ReadonlySet<string>;
+  reason: string;
+  requeue: boolean;
+}): { state: 'complete' | 'stopped'; reason: string; requeue: boolean } {
+  const trainedOut = o.budget !== null && o.lastStep !== null && o.lastStep >= o.budget;
+  if (trainedOut && o.objectives.every((m) => MEASURED_METRICS.has(m) || o.reported.has(m))) {
+    return { state: 'complete', reason: `stopped after reporting its whole budget (step ${o.lastStep}): ${o.reason}`, requeue: false };
+  }
+  return { state: 'stopped', reason: o.reason, requeue: o.requeue };
+}
+
 export function classifyExit(exit: TrialExit, opts: ClassifyOptions): TrialOutcome {
   if (exit.spawnError !== null) return { state: 'failed', reason: exit.spawnError };
   if (exit.stoppedBy === 'timeout') {
