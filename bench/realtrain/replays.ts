@@ -42,7 +42,9 @@ export function replayFates(runs: readonly RunLog[], coldMethod: string, top: nu
     if (!run.method.includes('-warm-')) continue;
     const source = cold.get(sourceSeed(seeds, run.seed));
     if (!source) continue;
-    const keys = [...replayedKeys(source, top)];
+    // transfer.ts's top1 replays only the source's best; a later trial the GP happened to put on another of
+    // the source's configurations (a corner of the space, both studies tried it) is no replay.
+    const keys = [...replayedKeys(source, top, run.method.endsWith('-warm-top1') ? 1 : REPLAYED)];
     const fate = out.get(run.method) ?? { replays: 0, stopped: 0, runs: 0, bestStopped: 0 };
     fate.runs++;
     for (const [i, key] of keys.entries()) {
