@@ -131,8 +131,7 @@ export class RunningTrial {
 
   /** Ends the trial now. Interrupted trials are re-queued; budget stops and user stops are final (outcome.ts `stoppedOutcome`). */
   async stop(reason: string, requeue: boolean): Promise<void> {
-    const objectives = this.deps.study.objectives.map((o) => o.metric);
-    this.engineStop ??= stoppedOutcome({ budget: this.record.budget, lastStep: this.lastStep, objectives, reported: new Set(Object.keys(this.last)), reason, requeue });
+    this.engineStop ??= stoppedOutcome({ budget: this.record.budget, lastStep: this.lastStep, objectives: this.deps.study.objectives, last: this.last, reason, requeue });
     await this.proc?.stop(reason);
   }
 

@@ -60,13 +60,14 @@ function lastLine(text: string): string | null {
 export function stoppedOutcome(o: {
   budget: number | null;
   lastStep: number | null;
-  objectives: readonly string[];
-  reported: ReadonlySet<string>;
+  objectives: readonly { metric: string }[];
+  /** The last value of each metric the trial reported. */
+  last: Readonly<Record<string, number>>;
   reason: string;
   requeue: boolean;
 }): { state: 'complete' | 'stopped'; reason: string; requeue: boolean } {
   const trainedOut = o.budget !== null && o.lastStep !== null && o.lastStep >= o.budget;
-  if (trainedOut && o.objectives.every((m) => MEASURED_METRICS.has(m) || o.reported.has(m))) {
+  if (trainedOut && o.objectives.every(({ metric: m }) => MEASURED_METRICS.has(m) || o.last[m] !== undefined)) {
     return { state: 'complete', reason: `stopped after reporting its whole budget (step ${o.lastStep}): ${o.reason}`, requeue: false };
   }
   return { state: 'stopped', reason: o.reason, requeue: o.requeue };
