@@ -142,8 +142,8 @@ try {
 /** `into` with `more`'s counts added, method by method. */
 function addFates(into: Map<string, ReplayFate>, more: ReadonlyMap<string, ReplayFate>): Map<string, ReplayFate> {
   for (const [m, f] of more) {
-    const t = into.get(m) ?? { replays: 0, stopped: 0, runs: 0, bestStopped: 0 };
-    into.set(m, { replays: t.replays + f.replays, stopped: t.stopped + f.stopped, runs: t.runs + f.runs, bestStopped: t.bestStopped + f.bestStopped });
+    const t = into.get(m) ?? { replays: 0, stopped: 0, runs: 0, bestStopped: 0, bestMissing: 0 };
+    into.set(m, { replays: t.replays + f.replays, stopped: t.stopped + f.stopped, runs: t.runs + f.runs, bestStopped: t.bestStopped + f.bestStopped, bestMissing: t.bestMissing + f.bestMissing });
   }
   return into;
 }

@@ -28,9 +28,10 @@ export interface ReplayFate {
   /** Replays the warm runs trained, and those stopped before the top. */
   replays: number;
   stopped: number;
-  /** Warm runs, and those in which the source's best configuration was stopped before the top. */
+  /** Warm runs, those in which the source's best configuration was stopped before the top, and those in which it never ran. */
   runs: number;
   bestStopped: number;
+  bestMissing: number;
 }
 
 /** Per warm method of one transfer file: its replays and how many were stopped before `top` epochs. */
@@ -45,10 +46,13 @@ export function replayFates(runs: readonly RunLog[], coldMethod: string, top: nu
     // transfer.ts's top1 replays only the source's best; a later trial the GP happened to put on another of
     // the source's configurations (a corner of the space, both studies tried it) is no replay.
     const keys = [...replayedKeys(source, top, run.method.endsWith('-warm-top1') ? 1 : REPLAYED)];
-    const fate = out.get(run.method) ?? { replays: 0, stopped: 0, runs: 0, bestStopped: 0 };
+    const fate = out.get(run.method) ?? { replays: 0, stopped: 0, runs: 0, bestStopped: 0, bestMissing: 0 };
     fate.runs++;
     for (const [i, key] of keys.entries()) {
       const p = run.processes.find((q) => paramsKey(q) === key);
+      // The source's best never ran: warm_start did not rank it (a trial cut after its last report ended
+      // `stopped` before 2026-12-01 evening, see runner/outcome.ts stoppedOutcome), or lost a tie to another.
+      if (!p && i === 0) fate.bestMissing++;
       if (!p) continue;
       const cut = !p.reports.some((r) => r.step === top);
       fate.replays++;
@@ -63,6 +67,8 @@ export function replayFates(runs: readonly RunLog[], coldMethod: string, top: nu
 /** One line for a report: each warm method's replays stopped before the top. */
 export function replayFateLine(fates: ReadonlyMap<string, ReplayFate>, top: number): string {
   if (fates.size === 0) return 'Replays: no warm run with its source cold run in these logs.';
-  const parts = [...fates].map(([m, f]) => `${m}: ${f.stopped} of ${f.replays} stopped before ${top} epochs (the source's best: in ${f.bestStopped} of ${f.runs} runs)`);
+  const parts = [...fates].map(
+    ([m, f]) => `${m}: ${f.stopped} of ${f.replays} stopped before ${top} epochs (the source's best: stopped in ${f.bestStopped} of ${f.runs} runs, never run in ${f.bestMissing})`,
+  );
   return `Replays (the source's configurations that trained to ${top} epochs, best first, up to ${REPLAYED}, found by configuration): ${parts.join('; ')}.`;
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcessLog, RunLog } from '../../bench/realtrain/report.js';
 import { SPACE } from '../../bench/realtrain/space.js';
-import { replayedKeys, replayFates } from '../../bench/realtrain/replays.js';
+import { replayedKeys, replayFateLine, replayFates } from '../../bench/realtrain/replays.js';
 import { pinnedSpace } from '../../bench/realtrain/transfer.js';
 
 function trial(params: Record<string, number | string>, values: number[]): ProcessLog {
@@ -66,6 +66,18 @@ describe('replayFates', () => {
       cold(7, [trial(C, [0.9, 0.9, 0.9, 0.93]), trial(A, [0.9, 0.9, 0.9, 0.95])]),
       { method: 'nightshift-gp-asha-stop-warm-judged', seed: 4, wall_s: 1, epochs: 5, processes: [trial(A, [0.8]), trial(C, [0.9, 0.9, 0.9, 0.94]), trial(B, [0.7])] },
     ];
-    expect(replayFates(runs, 'nightshift-gp-asha-stop', 4).get('nightshift-gp-asha-stop-warm-judged')).toEqual({ replays: 2, stopped: 1, runs: 1, bestStopped: 1 });
+    expect(replayFates(runs, 'nightshift-gp-asha-stop', 4).get('nightshift-gp-asha-stop-warm-judged')).toEqual({ replays: 2, stopped: 1, runs: 1, bestStopped: 1, bestMissing: 0 });
+  });
+
+  it("counts a warm run in which the source's best never ran", () => {
+    const cold = (seed: number, processes: ProcessLog[]): RunLog => ({ method: 'nightshift-gp-asha-stop', seed, wall_s: 1, epochs: 9, processes });
+    const runs: RunLog[] = [
+      cold(4, [trial(B, [0.9, 0.9, 0.9, 0.99])]),
+      cold(7, [trial(C, [0.9, 0.9, 0.9, 0.93]), trial(A, [0.9, 0.9, 0.9, 0.95])]),
+      // Only C, the source's second, was replayed: A, its best, is nowhere in the warm run.
+      { method: 'nightshift-gp-asha-stop-warm-prior', seed: 4, wall_s: 1, epochs: 4, processes: [trial(C, [0.9, 0.9, 0.9, 0.94])] },
+    ];
+    expect(replayFates(runs, 'nightshift-gp-asha-stop', 4).get('nightshift-gp-asha-stop-warm-prior')).toEqual({ replays: 1, stopped: 0, runs: 1, bestStopped: 0, bestMissing: 1 });
+    expect(replayFateLine(replayFates(runs, 'nightshift-gp-asha-stop', 4), 4)).toContain('never run in 1');
   });
 });
