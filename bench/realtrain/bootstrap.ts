@@ -30,3 +30,21 @@ export function clusterSampler(seeds: readonly number[], rng: Rng): () => number
     return idx;
   };
 }
+
+/**
+ * The 90% percentile interval (Efron & Tibshirani 1993, ch. 13) of `statistic` over `resamples` draws of the
+ * pairs whose seeds are `seeds` (clusterSampler: a draw is a list of pair indices), and the sorted draws.
+ */
+export function percentileInterval(
+  seeds: readonly number[],
+  statistic: (idx: readonly number[]) => number,
+  resamples: number,
+  rng: Rng,
+): { low: number; high: number; draws: Float64Array } {
+  const draw = clusterSampler(seeds, rng);
+  const draws = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) draws[r] = statistic(draw());
+  draws.sort();
+  const at = (q: number): number => draws[Math.min(resamples - 1, Math.floor(q * resamples))]!;
+  return { low: at(0.05), high: at(0.95), draws };
+}

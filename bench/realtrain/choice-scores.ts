@@ -2,7 +2,7 @@
 // at a share of its cold run's epochs, and the table of the scores, each against the cold run's final
 // choice on the same seed with a seed-bootstrap interval (bootstrap.ts).
 import { Rng } from '../../src/main/engine/samplers/rng.js';
-import { clusterSampler } from './bootstrap.js';
+import { percentileInterval } from './bootstrap.js';
 import { spentBy, type RunLog } from './report.js';
 import { meanSe } from './summary.js';
 
@@ -54,16 +54,9 @@ export function table(rows: readonly SeedScores[], share: number): string[] {
     const [run, at] = key.split('@') as [string, string];
     let cells = '– | –';
     if (key !== 'cold@final' && diffs.length) {
-      const draw = clusterSampler(both.map((r) => r.seed), new Rng(1, diffs.length));
-      const means: number[] = [];
-      for (let k = 0; k < RESAMPLES; k++) {
-        const idx = draw();
-        means.push(idx.reduce((a, j) => a + diffs[j]!, 0) / idx.length);
-      }
-      means.sort((a, b) => a - b);
-      const q = (p: number): number => means[Math.min(means.length - 1, Math.floor(p * means.length))]!;
-      const d = diffs.reduce((a, b) => a + b, 0) / diffs.length;
-      cells = `${signed(d)} (${signed(q(0.05))} to ${signed(q(0.95))}) | ${diffs.filter((x) => x >= -1e-12).length}/${diffs.length}`;
+      const meanOf = (idx: readonly number[]): number => idx.reduce((a, j) => a + diffs[j]!, 0) / idx.length;
+      const { low, high } = percentileInterval(both.map((r) => r.seed), meanOf, RESAMPLES, new Rng(1, diffs.length));
+      cells = `${signed(meanOf([...diffs.keys()]))} (${signed(low)} to ${signed(high)}) | ${diffs.filter((x) => x >= -1e-12).length}/${diffs.length}`;
     }
     lines.push(`| ${run} | ${at === 'share' ? `@${share}× of cold's epochs` : '@final'} | ${pct(mean)} ± ${pct(se)}% | ${cells} |`);
   }

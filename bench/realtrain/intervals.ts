@@ -4,7 +4,7 @@
 // with replacement, keeping each seed's method and reference together, and take the ratio of means again.
 // Pooled over runs, a seed's runs in every file are drawn together (bootstrap.ts).
 import { Rng } from '../../src/main/engine/samplers/rng.js';
-import { clusterSampler } from './bootstrap.js';
+import { percentileInterval } from './bootstrap.js';
 import type { RunSummary } from './report.js';
 import { spentToTarget, type Cost } from './summary.js';
 
@@ -40,16 +40,14 @@ export function ratioInterval(rows: readonly RunSummary[], method: string, refer
   if (n === 0) return null;
   const a = pairs.map((p) => p[0]);
   const b = pairs.map((p) => p[1]);
-  const draw = clusterSampler(
+  const { low, high, draws } = percentileInterval(
     pairs.map((p) => p[2]),
+    (idx) => ratio(a, b, idx),
+    RESAMPLES,
     new Rng(seed, n),
   );
-  const draws = new Float64Array(RESAMPLES);
-  for (let r = 0; r < RESAMPLES; r++) draws[r] = ratio(a, b, draw());
-  draws.sort();
-  const at = (q: number): number => draws[Math.min(RESAMPLES - 1, Math.floor(q * RESAMPLES))]!;
   const below = draws.filter((d) => d <= TARGET).length / RESAMPLES;
-  return { point: ratio(a, b, [...Array(n).keys()]), low: at(0.05), high: at(0.95), atOrBelowTarget: below };
+  return { point: ratio(a, b, [...Array(n).keys()]), low, high, atOrBelowTarget: below };
 }
 
 /** One row per method: each cost's every-seed ratio with its interval, and how often a resample meets the 60% bar. */
