@@ -2,7 +2,8 @@
 // out, while the trainer writes its last checkpoint) was evaluated: it ends complete with its values, and
 // is not re-queued to train its whole budget again. One stopped mid-way is interrupted and re-queued, as
 // before. Real trial processes, a real SQLite file.
-import { writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Campaign } from '../../../src/main/engine/campaign/campaign.js';
@@ -10,7 +11,7 @@ import type { EngineEvent } from '../../../src/main/engine/campaign/events.js';
 import { STRATEGIES } from '../../../src/main/engine/campaign/strategy.js';
 import { openStore } from '../../../src/main/engine/storage/open.js';
 import { loadStudyFile } from '../../../src/main/engine/study/spec.js';
-import { tempDir } from '../../helpers/cli.js';
+import { cliEnv, runCli, runKilledAfter, tempDir } from '../../helpers/cli.js';
 
 // Reports acc = 0.6 + 0.1 × epoch for each of its epochs, then takes 30 s more before it exits ("saving").
 const TRAINER = `
@@ -22,8 +23,7 @@ for (let epoch = 1; epoch <= budget; epoch++) {
 await new Promise((r) => setTimeout(r, 30000));
 `;
 
-async function run(budget: string, stopAtStep: number | null) {
-  const dir = tempDir();
+function writeStudy(dir: string, budget: string): string {
   writeFileSync(path.join(dir, 'trainer.mjs'), TRAINER);
   const file = path.join(dir, 'study.yaml');
   writeFileSync(
@@ -43,6 +43,12 @@ resources: {parallel: 1}
 seed: 3
 `,
   );
+  return file;
+}
+
+async function run(budget: string, stopAtStep: number | null) {
+  const dir = tempDir();
+  const file = writeStudy(dir, budget);
   const store = openStore(path.join(dir, 'study.db'));
   let campaign: Campaign | null = null;
   const emit = (e: EngineEvent): void => {
@@ -78,4 +84,33 @@ describe('a trial stopped by the engine', () => {
     expect(trials[0]!.values.acc).toBeCloseTo(0.9, 9);
     expect(trials[0]!.reason).toMatch(/^stopped after reporting its whole budget \(step 3\): interrupted: /);
   }, 60_000);
+
+  it('when the engine dies after the last report, the next run records it complete instead of training it again', async () => {
+    const dir = tempDir();
+    const file = writeStudy(dir, '{trials: 1}');
+    const db = path.join(dir, 'study.db');
+    const env = cliEnv(dir);
+    const lastStepStored = () => {
+      if (!existsSync(db)) return false;
+      const conn = new Database(db, { readonly: true });
+      try {
+        return (conn.prepare('SELECT max(step) AS s FROM reports').get() as { s: number | null }).s === 3;
+      } catch {
+        return false; // Tables not created yet.
+      } finally {
+        conn.close();
+      }
+    };
+    const [killed] = await runKilledAfter(['run', file, '--db', db], { env, cwd: dir, armed: lastStepStored }, [0]);
+    expect(killed!.signal, killed!.stderr).toBe('SIGKILL');
+    const rest = await runCli(['run', file, '--db', db, '--json'], { env, cwd: dir });
+    expect(rest.code, rest.stderr).toBe(0);
+    expect(rest.stderr).toContain('trial 0 was left running by an engine that died; it had reported its whole budget (step 3): recorded complete');
+    const store = openStore(db);
+    const trials = store.trials(store.getStudy('linger')!.id);
+    store.close();
+    expect(trials.map((t) => [t.number, t.state, t.lineage.kind])).toEqual([[0, 'complete', 'sampler']]);
+    expect(trials[0]!.values.acc).toBeCloseTo(0.9, 9);
+    expect(trials[0]!.reason).toBe('stopped after reporting its whole budget (step 3): interrupted: the engine running it stopped unexpectedly');
+  }, 90_000);
 });

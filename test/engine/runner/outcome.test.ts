@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyExit, formatDurationMs } from '../../../src/main/engine/runner/outcome.js';
+import { classifyExit, formatDurationMs, stoppedOutcome } from '../../../src/main/engine/runner/outcome.js';
 import type { TrialExit } from '../../../src/main/engine/runner/process.js';
 
 // Exits of real processes are covered in launch.test.ts and stop.test.ts; these pin the wording and the rules.
@@ -43,4 +43,22 @@ describe('formatDurationMs', () => {
     [8 * 3_600_000, '8h'],
     [3_661_000, '1h1m1s'],
   ])('%d ms → %s', (ms, text) => expect(formatDurationMs(ms)).toBe(text));
+});
+
+describe('stoppedOutcome', () => {
+  const objectives = [{ metric: 'acc' }, { metric: 'energy_j' }];
+  const base = { budget: 9, objectives, reason: 'interrupted', requeue: true };
+
+  it('a trial stopped after reporting its whole budget is complete; the meter supplies energy_j', () => {
+    expect(stoppedOutcome({ ...base, lastStep: 9, last: { acc: 0.9 } })).toEqual({ state: 'complete', reason: 'stopped after reporting its whole budget (step 9): interrupted', requeue: false });
+  });
+
+  it('one stopped before its budget is stopped and re-queued', () => {
+    expect(stoppedOutcome({ ...base, lastStep: 8, last: { acc: 0.9 } })).toEqual({ state: 'stopped', reason: 'interrupted', requeue: true });
+  });
+
+  it('without the meter (its engine died), a measured objective it never reported keeps it stopped', () => {
+    expect(stoppedOutcome({ ...base, lastStep: 9, last: { acc: 0.9 }, metered: false }).state).toBe('stopped');
+    expect(stoppedOutcome({ ...base, lastStep: 9, last: { acc: 0.9, energy_j: 12 }, metered: false }).state).toBe('complete');
+  });
 });

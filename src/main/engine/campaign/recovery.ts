@@ -2,11 +2,14 @@
 // executor can still follow it (a Slurm job that runs on, or finished and left its result) is handed back
 // to the campaign to follow: no kill, no duplicate. The others' processes are killed (by process group,
 // and by the engine id in their environment; Slurm jobs by scancel), and they are marked stopped with a
-// re-queued copy (up to the study's retry limit). Finished trials are never touched.
+// re-queued copy (up to the study's retry limit), unless their stored reports already cover their whole
+// budget: those were evaluated, as when a live engine stops them (outcome.ts `stoppedOutcome`), and end
+// complete with their last reported values. Finished trials are never touched.
 import path from 'node:path';
 import type { Executor, TrialLease } from '../executors/index.js';
 import { trialDir } from '../paths.js';
 import { killProcessGroup } from '../runner/groups.js';
+import { stoppedOutcome } from '../runner/outcome.js';
 import type { StudySpec } from '../study/types.js';
 import type { Store, StudyRecord, TrialRecord } from '../storage/types.js';
 import type { EventSink } from './events.js';
@@ -57,16 +60,29 @@ export async function recoverOrphans(o: {
   else await executor.killOrphans(orphans.map((t) => ({ pgid: t.pgid, jobId: t.jobId })), graceMs);
   for (const t of orphans) {
     const retry = t.retries < spec.max_retries;
+    const last: Record<string, number> = {};
+    let lastStep: number | null = null;
+    for (const r of [...store.reports(t.id)].sort((a, b) => a.step - b.step)) {
+      Object.assign(last, r.metrics);
+      lastStep = r.step;
+    }
+    const reason = 'interrupted: the engine running it stopped unexpectedly';
+    const outcome = stoppedOutcome({ budget: t.budget, lastStep, objectives: study.objectives, last, reason, requeue: retry, metered: false });
     store.transaction(() => {
-      store.finishTrial(t.id, { state: 'stopped', values: {}, metrics: {}, reason: 'interrupted: the engine running it stopped unexpectedly' });
+      if (outcome.state === 'complete') {
+        const values: Record<string, number> = {};
+        const metrics: Record<string, number> = {};
+        const objectives = new Set(study.objectives.map((x) => x.metric));
+        for (const [k, v] of Object.entries(last)) (objectives.has(k) ? values : metrics)[k] = v;
+        store.finishTrial(t.id, { state: 'complete', values, metrics, reason: outcome.reason });
+        return;
+      }
+      store.finishTrial(t.id, { state: 'stopped', values: {}, metrics: {}, reason });
       if (retry) store.enqueueTrial(study.id, { params: t.params, budget: t.budget, lineage: { kind: 'retry', parentNumber: t.number }, retries: t.retries + 1 });
       else store.addEvent(study.id, t.id, 'retry-limit', `not re-queued: already retried ${t.retries} time(s)`);
     });
-    o.emit({
-      type: 'log',
-      level: 'warn',
-      message: `trial ${t.number} was left running by an engine that died; ${retry ? 're-queued' : 'retry limit reached, not re-queued'}`,
-    });
+    const fate = outcome.state === 'complete' ? `it had reported its whole budget (step ${lastStep}): recorded complete` : retry ? 're-queued' : 'retry limit reached, not re-queued';
+    o.emit({ type: 'log', level: 'warn', message: `trial ${t.number} was left running by an engine that died; ${fate}` });
   }
   return followed;
 }

@@ -65,9 +65,15 @@ export function stoppedOutcome(o: {
   last: Readonly<Record<string, number>>;
   reason: string;
   requeue: boolean;
+  /**
+   * Whether the engine's meter supplies the measured objectives (energy_j...). False for a trial an engine
+   * left behind when it died: its measurement died with it, so every objective must have been reported.
+   */
+  metered?: boolean;
 }): { state: 'complete' | 'stopped'; reason: string; requeue: boolean } {
   const trainedOut = o.budget !== null && o.lastStep !== null && o.lastStep >= o.budget;
-  if (trainedOut && o.objectives.every(({ metric: m }) => MEASURED_METRICS.has(m) || o.last[m] !== undefined)) {
+  const known = (m: string) => o.last[m] !== undefined || (o.metered !== false && MEASURED_METRICS.has(m));
+  if (trainedOut && o.objectives.every(({ metric: m }) => known(m))) {
     return { state: 'complete', reason: `stopped after reporting its whole budget (step ${o.lastStep}): ${o.reason}`, requeue: false };
   }
   return { state: 'stopped', reason: o.reason, requeue: o.requeue };
