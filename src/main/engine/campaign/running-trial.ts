@@ -125,7 +125,7 @@ export class RunningTrial {
   /** Stops a paused trial for good (pruned at its rung): too many wait, or the search ended. */
   async stopPaused(reason: string): Promise<void> {
     this.pause?.dropHeld();
-    if (!this.engineStop) this.engineStop = { state: 'pruned', reason, requeue: false };
+    this.engineStop ??= { state: 'pruned', reason, requeue: false };
     await this.proc?.stop(reason);
   }
 
@@ -178,9 +178,8 @@ export class RunningTrial {
         // Which trial, and what to run.
         trialId: t.id, trialNumber: t.number, studyName: study.name, dir,
         argv: cmd.argv, cwd: cmd.cwd, env: cmd.env,
-        maxLogBytes: MAX_LOG_BYTES,
+        maxLogBytes: MAX_LOG_BYTES, killGraceMs: spec.kill_grace_s * 1000,
         timeoutMs: spec.trainer.timeout_s === null ? null : spec.trainer.timeout_s * 1000,
-        killGraceMs: spec.kill_grace_s * 1000,
         onReport: (step, metrics) => this.onReport(step, metrics),
         markers: [`${TRIAL_TOKEN_ENV}=${trialToken}`],
         ...reuseOf(spec.trainer),
@@ -268,11 +267,7 @@ export class RunningTrial {
   private judgeReport(step: number, reported: Record<string, number>): void {
     const { study, views, scheduler, emit, meter } = this.deps;
     // Re-read after a restart: already stored and judged by the previous engine; only the last values count.
-    if (this.replayThrough !== null && step <= this.replayThrough) {
-      Object.assign(this.last, reported);
-      this.lastStep = Math.max(step, this.lastStep ?? step);
-      return;
-    }
+    if (this.replayThrough !== null && step <= this.replayThrough) return this.remember(step, reported);
     // Printed before a pause took hold: stored only if the trial resumes (a stored step past a rung means passed).
     if (this.pause?.hold(step, reported)) return;
     // Each report carries the energy spent up to that step, so curves can be drawn against energy.
@@ -295,8 +290,7 @@ export class RunningTrial {
       }
       return;
     }
-    Object.assign(this.last, reported);
-    this.lastStep = Math.max(step, this.lastStep ?? step);
+    this.remember(step, reported);
     emit({ type: 'report', study: study.name, number: this.record.number, step, metrics });
     // A finalist run is validation, not search: the scheduler neither learns from it nor stops it.
     if (this.finalist) return;
@@ -339,6 +333,12 @@ export class RunningTrial {
     const reason = `stopped at rung ${where.rung} instead of pausing (${why}): ranked ${v.rank} of the ${v.arrivals} configurations that reached it so far, as mode stop judges; only the top ${v.quota} go on`;
     this.engineStop = { state: 'pruned', reason, requeue: false };
     void this.proc?.stop(reason);
+  }
+
+  /** A stored report's values: the trial's final values, and how far it got (outcome.ts `stoppedOutcome`). */
+  private remember(step: number, reported: Readonly<Record<string, number>>): void {
+    Object.assign(this.last, reported);
+    this.lastStep = Math.max(step, this.lastStep ?? step);
   }
 
   private trialEvent(kind: string, message: string): void {
