@@ -6,7 +6,6 @@
 // costs are computed again from them with today's definition (report.ts `summarize`), keeping each run's
 // held-out score; read alone, a file's summary table is printed too, and where its trials went (how many
 // sat at a bound of the space). Files with run logs also give the targets read on the means (share.ts).
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { POOL_STRIDE } from './bootstrap.js';
 import { intervalTable } from './intervals.js';
@@ -16,14 +15,10 @@ import { summarize, type RunLog, type RunSummary } from './report.js';
 import { bestAtTable, meanSe, seedMeanMap, seedMeans, summaryTable, trialBoundaryTable } from './summary.js';
 import { problemSpace } from './problems.js';
 import { replayFateLine, replayFates, type ReplayFate } from './replays.js';
-
-interface ResultFile {
-  /** A transfer file (transfer.ts) has run logs only: it gives the share table alone, against `--reference`. */
-  problems: { problem: string; /** realtrain files: the rows tuned on and held out; transfer files: their seed rows. */ rows?: { tune: number; test: number } | unknown[]; summaries?: RunSummary[]; runs?: RunLog[]; targets?: Record<string, number>; settings?: { maxEpochs?: number } }[];
-}
+import { readResultFile, type ResultProblem } from './result-file.js';
 
 /** The file's summaries, recomputed from its run logs where it has them. */
-function summariesOf(problem: ResultFile['problems'][number]): RunSummary[] {
+function summariesOf(problem: ResultProblem): RunSummary[] {
   const { runs, targets } = problem;
   if (!runs || !targets) return problem.summaries ?? [];
   return (problem.summaries ?? []).map((s) => {
@@ -47,17 +42,11 @@ function main(): void {
   /** Transfer files: each warm method's replays and those stopped before the top, summed over the files. */
   const pooledFates = new Map<string, Map<string, ReplayFate>>();
   const pooledTop = new Map<string, number>();
-  const topOf = (problem: ResultFile['problems'][number]): number => problem.settings?.maxEpochs ?? 9;
-  const fatesOf = (problem: ResultFile['problems'][number]): Map<string, ReplayFate> | null =>
+  const topOf = (problem: ResultProblem): number => problem.settings?.maxEpochs ?? 9;
+  const fatesOf = (problem: ResultProblem): Map<string, ReplayFate> | null =>
     Array.isArray(problem.rows) && problem.runs ? replayFates(problem.runs, REFERENCE, topOf(problem)) : null;
   files.forEach((file, f) => {
-    let data: ResultFile;
-    try {
-      data = JSON.parse(readFileSync(path.resolve(root, file), 'utf8')) as ResultFile;
-    } catch (e) {
-      throw new Error(`${file}: cannot be read as a result file (${(e as Error).message})`);
-    }
-    if (!Array.isArray(data.problems)) throw new Error(`${file}: not a realtrain result file (no "problems" list)`);
+    const data = readResultFile(root, file);
     for (const problem of data.problems) {
       const hasReference = (problem.summaries ?? problem.runs ?? []).some((s) => s.method === REFERENCE);
       if (!hasReference) continue;

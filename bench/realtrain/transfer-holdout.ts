@@ -8,7 +8,7 @@
 // run of its seed spent in epochs and at the end, so the question becomes: with half the epochs, does the
 // warm start pick a configuration as good as the one the cold start picks with all of them? Reads the
 // transfer files' run logs; trains only the chosen configurations (each distinct one once).
-import { mkdirSync, readFileSync, rmSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { arg } from './args.js';
@@ -17,14 +17,11 @@ import { runAt, table, type SeedScores } from './choice-scores.js';
 import { chosenConfig, commandHoldoutScorer, holdoutScorer, type Chosen } from './holdout.js';
 import { loadProblem, problemSpace } from './problems.js';
 import type { RunLog } from './report.js';
+import { readResultFile, stamp } from './result-file.js';
 import { totalSpend } from './share.js';
 
 const COLD = 'nightshift-gp-asha-stop';
 const ROOT = process.env.NIGHTSHIFT_ROOT ?? process.cwd();
-
-interface TransferFile {
-  problems: { problem: string; rows?: unknown; runs?: RunLog[] }[];
-}
 
 async function main(): Promise<void> {
   const files = (arg('files') ?? '').split(',').filter((f) => f !== '');
@@ -33,13 +30,7 @@ async function main(): Promise<void> {
   if (!(share > 0 && share <= 1)) throw new Error(`--share ${arg('share')}: give a share of the cold run's epochs between 0 and 1, e.g. 0.5`);
   const byProblem = new Map<string, { seed: number; runs: RunLog[] }[]>();
   files.forEach((file, f) => {
-    let data: TransferFile;
-    try {
-      data = JSON.parse(readFileSync(path.resolve(ROOT, file), 'utf8')) as TransferFile;
-    } catch (e) {
-      throw new Error(`${file}: cannot be read as a result file (${(e as Error).message})`);
-    }
-    for (const p of data.problems ?? []) {
+    for (const p of readResultFile(ROOT, file).problems) {
       if (!p.runs?.some((r) => r.method === COLD) || !Array.isArray(p.rows)) throw new Error(`${file}: ${p.problem} is not a transfer result (no ${COLD} run logs)`);
       const seeds = [...new Set(p.runs.map((r) => r.seed))];
       const list = byProblem.get(p.problem) ?? [];
@@ -48,9 +39,11 @@ async function main(): Promise<void> {
       byProblem.set(p.problem, list);
     }
   });
+  // The report's title and its file name give the same time: when the reading started.
+  const started = stamp(new Date());
   const work = mkdtempSync(path.join(os.tmpdir(), 'nightshift-transfer-holdout-'));
   const md: string[] = [
-    `# Transfer on real training, the chosen configurations on held-out data, ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`,
+    `# Transfer on real training, the chosen configurations on held-out data, ${started.title}`,
     '',
     `\`npm run bench -- --only realtrain-transfer-holdout --share ${share} --files ${files.join(',')}\``,
     '',
@@ -91,7 +84,7 @@ async function main(): Promise<void> {
   md.push('', `Load average at end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}.`);
   const out = path.join(ROOT, 'bench', 'results');
   mkdirSync(out, { recursive: true });
-  const base = path.join(out, `transfer-holdout-${new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-')}.md`);
+  const base = path.join(out, `transfer-holdout-${started.file}.md`);
   writeFileSync(base, md.join('\n') + '\n');
   console.log(md.join('\n'));
   console.log(`wrote ${base}`);
