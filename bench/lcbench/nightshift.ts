@@ -33,6 +33,11 @@ export interface RunResult {
 export interface WarmStart {
   replay: Params[];
   prior: GpPrior | null;
+  /**
+   * `warm_start.early_stop: true`: replays start at the scheduler's first rung and are judged there. Off
+   * (warm_start's default, campaign/warm-start.ts), each replay trains the full budget, never stopped.
+   */
+  judged?: boolean;
 }
 
 const objectives: Objective[] = [{ metric: 'val_accuracy', direction: 'maximize' }];
@@ -60,13 +65,14 @@ export async function runNightshift(
   let best = -Infinity;
   let decideSeconds = 0;
   let bestAt: { params: Params; epoch: number } | undefined;
-  // Replayed configurations start where the campaign enqueues them: at the scheduler's first budget.
+  // Replayed configurations get the budget the campaign enqueues them with: the full budget, or when
+  // judged, the scheduler's first.
   const replay = [...(warm?.replay ?? [])];
-  const firstBudget = scheduler.initialBudget?.({ objectives, trials: [] }) ?? MAX_EPOCH;
+  const replayBudget = warm?.judged ? (scheduler.initialBudget?.({ objectives, trials: [] }) ?? MAX_EPOCH) : MAX_EPOCH;
   while (spent < epochBudget) {
     const t0 = performance.now();
     const next = replay.shift();
-    const plan = next ? { kind: 'params' as const, params: next, budget: firstBudget } : await planNext({ space, objectives, fidelity, sampler, scheduler, seed }, trials);
+    const plan = next ? { kind: 'params' as const, params: next, budget: replayBudget } : await planNext({ space, objectives, fidelity, sampler, scheduler, seed }, trials);
     decideSeconds += (performance.now() - t0) / 1000;
     if (plan.kind === 'exhausted') break;
     const key = space.key(plan.params);

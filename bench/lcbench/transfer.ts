@@ -1,10 +1,12 @@
-// `npm run bench -- --only transfer [--seeds N] [--pairs 167168:189873,...] [--variants prior,replay]
+// `npm run bench -- --only transfer [--seeds N] [--pairs 167168:189873,...] [--variants prior,replay,judged]
 // [--workers N]`: issue 14, transfer from past studies. Nightshift GP+ASHA on an LCBench task started cold,
 // against the same started from a related earlier study: another named LCBench task, run cold with the same
 // seed (its GP+ASHA run is the earlier study). `prior`: warm_start's default with the GP sampler (the
-// earlier study's best 5 configurations replayed first, and its finished trials as the GP's prior,
-// samplers/gp/transfer.ts); `replay`: warm_start with prior: false (the replay alone). Reported: the epochs
-// each needs to reach the cold start's final best, on the same seed.
+// earlier study's best 5 configurations replayed first, each trained the full budget, and its finished
+// trials as the GP's prior, samplers/gp/transfer.ts); `replay`: warm_start with prior: false (the replay
+// alone); `judged`: the default with early_stop: true (replays start at the first rung and ASHA judges
+// them, as every warm start did before 2026-12-01). Reported: the epochs each needs to reach the cold
+// start's final best, on the same seed.
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -20,7 +22,7 @@ import { LcbenchSurrogate } from './surrogate.js';
 const ROOT = process.env.NIGHTSHIFT_ROOT ?? process.cwd();
 /** As the LCBench suite's GP+ASHA (bench/lcbench/main.ts GP_OPTIONS), so the cold runs are that method. */
 const GP_OPTIONS = { candidates: 256, local_searches: 2, max_train: 96, max_fit: 48 };
-const VARIANTS = ['prior', 'replay'] as const;
+const VARIANTS = ['prior', 'replay', 'judged'] as const;
 type Variant = 'cold' | (typeof VARIANTS)[number];
 /** warm_start's default `top`. */
 const REPLAY = 5;
@@ -47,7 +49,7 @@ function parseArgs(argv: string[]) {
     else if (flag === '--epochs') a.epochs = Number(value);
     else if (flag === '--data') a.data = path.resolve(value);
     else if (flag === '--out') a.out = path.resolve(value);
-    else throw new Error(`unknown flag ${flag}; use --seeds N --pairs source:target,... --variants prior,replay --workers N --epochs N --data DIR --out DIR`);
+    else throw new Error(`unknown flag ${flag}; use --seeds N --pairs source:target,... --variants prior,replay,judged --workers N --epochs N --data DIR --out DIR`);
   }
   for (const [s, t] of a.pairs) if (!TASKS.includes(s) || !TASKS.includes(t) || s === t) throw new Error(`pair ${s}:${t}: both must be named tasks (${TASKS.join(', ')}), and differ`);
   for (const v of a.variants) if (!(VARIANTS as readonly string[]).includes(v)) throw new Error(`unknown variant ${v}; variants: ${VARIANTS.join(', ')}`);
@@ -79,7 +81,7 @@ async function worker(): Promise<void> {
     void (async () => {
       surrogate ??= await LcbenchSurrogate.load(msg.data);
       const t0 = performance.now();
-      const warm: WarmStart | null = job.source ? { replay: bestConfigs(job.source.trials, REPLAY), prior: job.variant === 'prior' ? { trials: job.source.trials } : null } : null;
+      const warm: WarmStart | null = job.source ? { replay: bestConfigs(job.source.trials, REPLAY), prior: job.variant === 'replay' ? null : { trials: job.source.trials }, judged: job.variant === 'judged' } : null;
       const r = await runNightshift('nightshift-gp-asha', job.task, job.seed, surrogate, job.epochs, GP_OPTIONS, warm, job.variant === 'cold');
       // Plain data for the parent (a TrialView's Map does not survive IPC).
       const sourceTrials = r.views?.map(({ number, state, params, values, budget }) => ({ number, state, params, values, budget, metrics: {} }));
@@ -175,8 +177,9 @@ async function main(): Promise<void> {
     '',
     `Nightshift GP+ASHA (GP options ${JSON.stringify(GP_OPTIONS)}, rungs 2, 6, 18, 52 epochs), ${args.epochs} epochs per run, seeds ${seeds.join(', ')}.`,
     'The earlier study is the cold GP+ASHA run of the source task with the same seed. prior: its best 5 configurations',
-    'replayed at the first rung, then the GP with its finished trials as prior (warm_start default); replay: the same',
-    'replay, no prior (prior: false). Epochs: to reach the cold run\'s final best (cold: when the cold run found it),',
+    'replayed, each trained the full budget, then the GP with its finished trials as prior (warm_start default); replay:',
+    'the same replay, no prior (prior: false); judged: as prior, but the replays start at the first rung and ASHA judges',
+    'them (early_stop: true). Epochs: to reach the cold run\'s final best (cold: when the cold run found it),',
     'mean over seeds; a seed that never reaches it counts the whole budget. Ratio: warm epochs / cold epochs (of the means;',
     'per seed in brackets).',
     '',
