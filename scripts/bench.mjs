@@ -17,7 +17,7 @@
 //                             intervals of earlier realtrain results' ratios to Optuna, per file or pooled; trains nothing)
 //   realtrain-transfer-holdout bench/realtrain/transfer-holdout.ts options: --files a.json,b.json --share (transfer runs'
 //                             chosen configurations at a share of the cold epochs and at the end, scored on held-out rows)
-//   transfer                  bench/lcbench/transfer.ts options: --seeds --pairs --variants --workers --epochs --data --out
+//   transfer                  bench/lcbench/transfer.ts options: --seeds --pairs --variants --workers --epochs --data --out --runs
 //                             (GP+ASHA cold against warm-started from another LCBench task; not in the default set)
 //   curve-diagnose            bench/lcbench/curve-diagnose.ts options: --task --seed --data --out (GP+curve's predictions
 //                             against the surrogate's true finals, wrong stops; writes the run's curves to JSON)
@@ -32,7 +32,7 @@ const MAIN_FLAGS = ['--seeds', '--evals', '--functions', '--repeats', '--data', 
 const LCBENCH_FLAGS = ['--seeds', '--tasks', '--methods', '--workers', '--gp-options', '--data', '--out', '--reference', '--check-tasks'];
 const EVENTLOOP_FLAGS = ['--seconds', '--trials', '--out'];
 const REALTRAIN_FLAGS = ['--seeds', '--first-seed', '--epochs', '--parallel', '--methods', '--problem', '--out', '--transfer'];
-const TRANSFER_FLAGS = ['--seeds', '--pairs', '--variants', '--workers', '--epochs', '--data', '--out'];
+const TRANSFER_FLAGS = ['--seeds', '--pairs', '--variants', '--workers', '--epochs', '--data', '--out', '--runs'];
 const CURVE_DIAGNOSE_FLAGS = ['--task', '--seed', '--data', '--out'];
 const CURVE_REPLAY_FLAGS = ['--files', '--options'];
 const INTERVALS_FLAGS = ['--files', '--pool', '--reference', '--share'];
@@ -56,7 +56,12 @@ if (unknown.length) {
   console.error(`bench: unknown suite ${unknown.join(', ')} (suites: ${[...MAIN_SUITES, 'lcbench', ...EXTRA_SUITES].join(', ')})`);
   process.exit(2);
 }
-const pick = (flags) => pairs.filter(([f]) => flags.includes(f)).flat();
+// Flags the chosen suites take: any other is refused below, not dropped (a dropped `--runs` ran 40 minutes).
+const accepted = new Set(['--only']);
+const pick = (flags) => {
+  for (const f of flags) accepted.add(f);
+  return pairs.filter(([f]) => flags.includes(f)).flat();
+};
 const runs = [];
 const mainSuites = only.filter((s) => MAIN_SUITES.includes(s));
 if (mainSuites.length) runs.push(['bench/main.ts', ['--only', mainSuites.join(','), ...pick(MAIN_FLAGS)]]);
@@ -70,6 +75,11 @@ if (only.includes('realtrain-transfer-holdout')) runs.push(['bench/realtrain/tra
 if (only.includes('transfer')) runs.push(['bench/lcbench/transfer.ts', pick(TRANSFER_FLAGS)]);
 if (only.includes('curve-diagnose')) runs.push(['bench/lcbench/curve-diagnose.ts', pick(CURVE_DIAGNOSE_FLAGS)]);
 if (only.includes('curve-replay')) runs.push(['bench/lcbench/curve-replay.ts', pick(CURVE_REPLAY_FLAGS)]);
+const ignored = pairs.map(([f]) => f).filter((f) => !accepted.has(f));
+if (ignored.length) {
+  console.error(`bench: ${ignored.join(', ')} is not an option of ${only.join(', ')} (their options: ${[...accepted].join(' ')})`);
+  process.exit(2);
+}
 
 // The event-loop suite runs `nightshift serve` from the CLI bundle, and realtrain's trials run the bundled
 // trainer (out/trainers/builtin-trainer.mjs): build them from these sources first.

@@ -6,15 +6,19 @@
 // trials as the GP's prior, samplers/gp/transfer.ts); `replay`: warm_start with prior: false (the replay
 // alone); `judged`: the default with early_stop: true (replays start at the first rung and ASHA judges
 // them, as every warm start did before 2026-12-01). Reported: the epochs each needs to reach the cold
-// start's final best, on the same seed.
+// start's final best, on the same seed, and how many of the 7 parameters of each run's final best sit at a
+// bound of the space (the surrogate's corners, issue 14). `--runs FILE-runs.json` trains nothing: it
+// summarises a run's saved runs again with today's table, into that run's .md and .json.
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Params } from '../../src/shared/types.js';
 import type { GpTrial } from '../../src/main/engine/samplers/gp/suggest.js';
 import { SearchSpace } from '../../src/main/engine/study/space.js';
 import { runNightshift, type RunResult, type WarmStart } from './nightshift.js';
+import type { SpaceDef } from '../realtrain/space.js';
+import { boundOf } from '../realtrain/summary.js';
 import { machineLine } from './report.js';
 import { EPOCH_BUDGET, LCBENCH_SPACE, TASKS } from './space.js';
 import { LcbenchSurrogate } from './surrogate.js';
@@ -38,7 +42,7 @@ interface Job {
 type JobResult = Omit<Job, 'source'> & { sourceTask: string | null } & RunResult & { wallSeconds: number; sourceTrials?: GpTrial[] };
 
 function parseArgs(argv: string[]) {
-  const a = { seeds: 3, pairs: TASKS.map((t, i) => [TASKS[(i + TASKS.length - 1) % TASKS.length]!, t] as [string, string]), variants: [...VARIANTS] as Variant[], workers: 2, epochs: EPOCH_BUDGET, data: path.resolve(ROOT, '../shared/bench-data'), out: path.join(ROOT, 'bench/results') };
+  const a = { seeds: 3, pairs: TASKS.map((t, i) => [TASKS[(i + TASKS.length - 1) % TASKS.length]!, t] as [string, string]), variants: [...VARIANTS] as Variant[], workers: 2, epochs: EPOCH_BUDGET, data: path.resolve(ROOT, '../shared/bench-data'), out: path.join(ROOT, 'bench/results'), runs: null as string | null };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i]!, argv[i + 1]];
     if (value === undefined) throw new Error(`${flag} needs a value`);
@@ -49,7 +53,8 @@ function parseArgs(argv: string[]) {
     else if (flag === '--epochs') a.epochs = Number(value);
     else if (flag === '--data') a.data = path.resolve(value);
     else if (flag === '--out') a.out = path.resolve(value);
-    else throw new Error(`unknown flag ${flag}; use --seeds N --pairs source:target,... --variants prior,replay,judged --workers N --epochs N --data DIR --out DIR`);
+    else if (flag === '--runs') a.runs = path.resolve(value);
+    else throw new Error(`unknown flag ${flag}; use --seeds N --pairs source:target,... --variants prior,replay,judged --workers N --epochs N --data DIR --out DIR --runs FILE-runs.json`);
   }
   for (const [s, t] of a.pairs) if (!TASKS.includes(s) || !TASKS.includes(t) || s === t) throw new Error(`pair ${s}:${t}: both must be named tasks (${TASKS.join(', ')}), and differ`);
   for (const v of a.variants) if (!(VARIANTS as readonly string[]).includes(v)) throw new Error(`unknown variant ${v}; variants: ${VARIANTS.join(', ')}`);
@@ -126,8 +131,33 @@ function epochsToReach(trajectory: readonly [number, number][], value: number): 
 
 const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
 
+/** LCBench's space as realtrain's bound rule reads it (all 7 parameters are numeric). */
+const NUMERIC: SpaceDef = Object.fromEntries(Object.entries(LCBENCH_SPACE).flatMap(([k, d]) => (d.type === 'float' || d.type === 'int' ? [[k, { type: d.type, low: d.low, high: d.high, log: d.log }]] : [])));
+
+/** How many parameters of a run's final best sit at a bound (within 1% of the range, realtrain's rule). */
+function atBounds(r: JobResult): number {
+  return r.best ? Object.entries(r.best.params).filter(([name, v]) => boundOf(name, v, NUMERIC) !== null).length : NaN;
+}
+
+/** A run's saved runs (`--runs`), with what its summary said of the run itself when that file is there. */
+function savedRuns(file: string): { cold: JobResult[]; warm: JobResult[]; base: string; date: string; machine: string; load: number[]; minutes: number } {
+  if (!file.endsWith('-runs.json')) throw new Error(`--runs ${file}: give a transfer run's saved runs (bench/results/transfer-*-runs.json)`);
+  const runs = JSON.parse(readFileSync(file, 'utf8')) as JobResult[];
+  const base = file.slice(0, -'-runs.json'.length);
+  const summary = existsSync(`${base}.json`) ? (JSON.parse(readFileSync(`${base}.json`, 'utf8')) as { date: string; machine: string; load: number[]; minutes: number }) : null;
+  return { cold: runs.filter((r) => r.variant === 'cold'), warm: runs.filter((r) => r.variant !== 'cold'), base, date: summary?.date ?? path.basename(base).replace(/^transfer-/, ''), machine: summary?.machine ?? 'unknown (no summary beside the runs)', load: summary?.load ?? [NaN], minutes: summary?.minutes ?? NaN };
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.runs) {
+    const saved = savedRuns(args.runs);
+    const seeds = [...new Set(saved.cold.map((r) => r.seed))].sort((a, b) => a - b);
+    const pairs = [...new Map(saved.warm.map((r) => [`${r.sourceTask}:${r.task}`, [r.sourceTask!, r.task] as [string, string]])).values()];
+    const variants = [...new Set(saved.warm.map((r) => r.variant))];
+    const epochs = saved.cold[0]?.epochs ?? args.epochs;
+    return summarise({ ...args, pairs, variants, epochs }, seeds, saved.cold, saved.warm, saved);
+  }
   const started = Date.now();
   const load = [os.loadavg()[0]!];
   const log = (r: JobResult): void => {
@@ -151,6 +181,12 @@ async function main(): Promise<void> {
   // Best-so-far only changes when it improves: those points (and the last) keep each curve exactly.
   const improving = (t: [number, number][]) => t.filter((p, i, all) => i === 0 || i === all.length - 1 || p[1] > all[i - 1]![1]);
   writeFileSync(`${base}-runs.json`, JSON.stringify([...cold, ...warm].map(({ sourceTrials: _t, ...r }) => ({ ...r, trajectory: improving(r.trajectory) }))) + '\n');
+  summarise(args, seeds, cold, warm, { base, date, machine: machineLine(), load, minutes: (Date.now() - started) / 60000 });
+}
+
+function summarise(args: ReturnType<typeof parseArgs>, seeds: number[], cold: JobResult[], warm: JobResult[], run: { base: string; date: string; machine: string; load: number[]; minutes: number }): void {
+  const { base, date, machine, load, minutes } = run;
+  const coldOf = (task: string, seed: number) => cold.find((r) => r.task === task && r.seed === seed)!;
 
   const rows = args.pairs.flatMap(([source, task]) =>
     args.variants.map((variant) => {
@@ -160,20 +196,19 @@ async function main(): Promise<void> {
         const coldFinal = c.trajectory.at(-1)![1];
         const coldEpochs = epochsToReach(c.trajectory, coldFinal)!;
         const warmEpochs = epochsToReach(w.trajectory, coldFinal);
-        return { seed, coldFinal, coldEpochs, warmEpochs, warmFinal: w.trajectory.at(-1)![1], warmDecideSeconds: w.decideSeconds, coldDecideSeconds: c.decideSeconds };
+        return { seed, coldFinal, coldEpochs, warmEpochs, warmFinal: w.trajectory.at(-1)![1], warmDecideSeconds: w.decideSeconds, coldDecideSeconds: c.decideSeconds, coldBounds: atBounds(c), warmBounds: atBounds(w) };
       });
       const reached = perSeed.filter((s) => s.warmEpochs !== null);
       // A seed that never reaches the cold final counts with the whole budget: the mean is then a lower bound.
       const warmEpochs = mean(perSeed.map((s) => s.warmEpochs ?? args.epochs));
       const coldEpochs = mean(perSeed.map((s) => s.coldEpochs));
-      return { source, task, variant, perSeed, reached: reached.length, coldFinal: mean(perSeed.map((s) => s.coldFinal)), warmFinal: mean(perSeed.map((s) => s.warmFinal)), coldEpochs, warmEpochs, ratio: warmEpochs / coldEpochs, ratioPerSeed: mean(perSeed.map((s) => (s.warmEpochs ?? args.epochs) / s.coldEpochs)) };
+      return { source, task, variant, perSeed, reached: reached.length, coldFinal: mean(perSeed.map((s) => s.coldFinal)), warmFinal: mean(perSeed.map((s) => s.warmFinal)), coldEpochs, warmEpochs, ratio: warmEpochs / coldEpochs, ratioPerSeed: mean(perSeed.map((s) => (s.warmEpochs ?? args.epochs) / s.coldEpochs)), coldBounds: mean(perSeed.map((s) => s.coldBounds)), warmBounds: mean(perSeed.map((s) => s.warmBounds)) };
     }),
   );
-  const minutes = (Date.now() - started) / 60000;
   const md = [
     `# Transfer from a past study on the LCBench surrogate (issue 14) — ${date}`,
     '',
-    `Machine: ${machineLine()}. Load average (1 min) over the run: ${Math.min(...load).toFixed(1)} to ${Math.max(...load).toFixed(1)} (shared machine). Total ${minutes.toFixed(1)} min.`,
+    `Machine: ${machine}. Load average (1 min) over the run: ${Math.min(...load).toFixed(1)} to ${Math.max(...load).toFixed(1)} (shared machine). Total ${minutes.toFixed(1)} min.`,
     '',
     `Nightshift GP+ASHA (GP options ${JSON.stringify(GP_OPTIONS)}, rungs 2, 6, 18, 52 epochs), ${args.epochs} epochs per run, seeds ${seeds.join(', ')}.`,
     'The earlier study is the cold GP+ASHA run of the source task with the same seed. prior: its best 5 configurations',
@@ -181,14 +216,15 @@ async function main(): Promise<void> {
     'the same replay, no prior (prior: false); judged: as prior, but the replays start at the first rung and ASHA judges',
     'them (early_stop: true). Epochs: to reach the cold run\'s final best (cold: when the cold run found it),',
     'mean over seeds; a seed that never reaches it counts the whole budget. Ratio: warm epochs / cold epochs (of the means;',
-    'per seed in brackets).',
+    'per seed in brackets). At a bound: of the 7 parameters of the run\'s final best configuration, how many sit within 1%',
+    'of the range from a bound (mean over seeds), cold / warm: the surrogate\'s corners, where it was never trained.',
     '',
-    '| source -> target | variant | cold final best | warm final best | cold epochs | warm epochs | seeds reaching | ratio (per seed) |',
-    '|---|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.source} -> ${r.task} | ${r.variant} | ${r.coldFinal.toFixed(2)} | ${r.warmFinal.toFixed(2)} | ${r.coldEpochs.toFixed(0)} | ${r.warmEpochs.toFixed(0)} | ${r.reached}/${r.perSeed.length} | ${(100 * r.ratio).toFixed(0)}% (${(100 * r.ratioPerSeed).toFixed(0)}%) |`),
+    '| source -> target | variant | cold final best | warm final best | cold epochs | warm epochs | seeds reaching | ratio (per seed) | at a bound, cold / warm |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.source} -> ${r.task} | ${r.variant} | ${r.coldFinal.toFixed(2)} | ${r.warmFinal.toFixed(2)} | ${r.coldEpochs.toFixed(0)} | ${r.warmEpochs.toFixed(0)} | ${r.reached}/${r.perSeed.length} | ${(100 * r.ratio).toFixed(0)}% (${(100 * r.ratioPerSeed).toFixed(0)}%) | ${r.coldBounds.toFixed(1)} / ${r.warmBounds.toFixed(1)} |`),
     '',
   ].join('\n');
-  writeFileSync(`${base}.json`, JSON.stringify({ date, machine: machineLine(), load, seeds: args.seeds, epochBudget: args.epochs, gpOptions: GP_OPTIONS, minutes, rows }) + '\n');
+  writeFileSync(`${base}.json`, JSON.stringify({ date, machine, load, seeds: seeds.length, epochBudget: args.epochs, gpOptions: GP_OPTIONS, minutes, rows }) + '\n');
   writeFileSync(`${base}.md`, md);
   console.log(`\nwrote ${base}.md and .json\n`);
   console.log(md);
