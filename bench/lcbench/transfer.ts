@@ -10,7 +10,7 @@
 // bound of the space (the surrogate's corners, issue 14). `--runs FILE-runs.json` trains nothing: it
 // summarises a run's saved runs again with today's table, into that run's .md and .json.
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Params } from '../../src/shared/types.js';
@@ -18,6 +18,7 @@ import type { GpTrial } from '../../src/main/engine/samplers/gp/suggest.js';
 import { SearchSpace } from '../../src/main/engine/study/space.js';
 import { runNightshift, type RunResult, type WarmStart } from './nightshift.js';
 import type { SpaceDef } from '../realtrain/space.js';
+import { readJsonFile } from '../realtrain/result-file.js';
 import { boundOf } from '../realtrain/summary.js';
 import { machineLine } from './report.js';
 import { EPOCH_BUDGET, LCBENCH_SPACE, TASKS } from './space.js';
@@ -131,6 +132,9 @@ function epochsToReach(trajectory: readonly [number, number][], value: number): 
 
 const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
 
+/** The cold run of `task` with `seed`: a target's baseline, and a source's earlier study. */
+const coldOf = (cold: readonly JobResult[], task: string, seed: number): JobResult => cold.find((r) => r.task === task && r.seed === seed)!;
+
 /** LCBench's space as realtrain's bound rule reads it (all 7 parameters are numeric). */
 const NUMERIC: SpaceDef = Object.fromEntries(Object.entries(LCBENCH_SPACE).flatMap(([k, d]) => (d.type === 'float' || d.type === 'int' ? [[k, { type: d.type, low: d.low, high: d.high, log: d.log }]] : [])));
 
@@ -142,9 +146,10 @@ function atBounds(r: JobResult): number {
 /** A run's saved runs (`--runs`), with what its summary said of the run itself when that file is there. */
 function savedRuns(file: string): { cold: JobResult[]; warm: JobResult[]; base: string; date: string; machine: string; load: number[]; minutes: number } {
   if (!file.endsWith('-runs.json')) throw new Error(`--runs ${file}: give a transfer run's saved runs (bench/results/transfer-*-runs.json)`);
-  const runs = JSON.parse(readFileSync(file, 'utf8')) as JobResult[];
+  const runs = readJsonFile(ROOT, file) as JobResult[];
+  if (!Array.isArray(runs)) throw new Error(`--runs ${file}: not a list of runs`);
   const base = file.slice(0, -'-runs.json'.length);
-  const summary = existsSync(`${base}.json`) ? (JSON.parse(readFileSync(`${base}.json`, 'utf8')) as { date: string; machine: string; load: number[]; minutes: number }) : null;
+  const summary = existsSync(`${base}.json`) ? (readJsonFile(ROOT, `${base}.json`) as { date: string; machine: string; load: number[]; minutes: number }) : null;
   return { cold: runs.filter((r) => r.variant === 'cold'), warm: runs.filter((r) => r.variant !== 'cold'), base, date: summary?.date ?? path.basename(base).replace(/^transfer-/, ''), machine: summary?.machine ?? 'unknown (no summary beside the runs)', load: summary?.load ?? [NaN], minutes: summary?.minutes ?? NaN };
 }
 
@@ -169,9 +174,8 @@ async function main(): Promise<void> {
   const seeds = Array.from({ length: args.seeds }, (_, s) => s);
   // Cold runs first: each is a target's baseline and a source's earlier study.
   const cold = await runJobs(seeds.flatMap((seed) => tasks.map((task) => ({ task, epochs: args.epochs, seed, variant: 'cold' as const }))), args.workers, args.data, log);
-  const coldOf = (task: string, seed: number) => cold.find((r) => r.task === task && r.seed === seed)!;
   const warmJobs = seeds.flatMap((seed) =>
-    args.pairs.flatMap(([source, task]) => args.variants.map((variant) => ({ task, epochs: args.epochs, seed, variant, source: { task: source, trials: coldOf(source, seed).sourceTrials! } }))),
+    args.pairs.flatMap(([source, task]) => args.variants.map((variant) => ({ task, epochs: args.epochs, seed, variant, source: { task: source, trials: coldOf(cold, source, seed).sourceTrials! } }))),
   );
   const warm = await runJobs(warmJobs, args.workers, args.data, log);
   mkdirSync(args.out, { recursive: true });
@@ -186,12 +190,11 @@ async function main(): Promise<void> {
 
 function summarise(args: ReturnType<typeof parseArgs>, seeds: number[], cold: JobResult[], warm: JobResult[], run: { base: string; date: string; machine: string; load: number[]; minutes: number }): void {
   const { base, date, machine, load, minutes } = run;
-  const coldOf = (task: string, seed: number) => cold.find((r) => r.task === task && r.seed === seed)!;
 
   const rows = args.pairs.flatMap(([source, task]) =>
     args.variants.map((variant) => {
       const perSeed = seeds.map((seed) => {
-        const c = coldOf(task, seed);
+        const c = coldOf(cold, task, seed);
         const w = warm.find((r) => r.task === task && r.seed === seed && r.variant === variant && r.sourceTask === source)!;
         const coldFinal = c.trajectory.at(-1)![1];
         const coldEpochs = epochsToReach(c.trajectory, coldFinal)!;

@@ -62,7 +62,8 @@ export async function recoverOrphans(o: {
     const retry = t.retries < spec.max_retries;
     const last: Record<string, number> = {};
     let lastStep: number | null = null;
-    for (const r of [...store.reports(t.id)].sort((a, b) => a.step - b.step)) {
+    // In step order (the store's query sorts them).
+    for (const r of store.reports(t.id)) {
       Object.assign(last, r.metrics);
       lastStep = r.step;
     }
