@@ -2,7 +2,7 @@
 // trials. The second study's GP starts from the first one's results (its prior travels to the worker
 // thread), says so in `show` and the HTML report, and a study whose space does not overlap is refused
 // when it asks for the prior, or runs without one when it does not.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { StudyExportJson, StudyShowJson } from '../../src/shared/types.js';
@@ -112,5 +112,38 @@ budget: {trials: 2}
     const quiet = await runCli(['run', wider('default', ''), '--db', db], { env, cwd: home });
     expect(quiet.code, quiet.stderr).toBe(0);
     expect((await runCli(['show', 'default', '--db', db], { env })).stdout).not.toContain('transfer:');
+  });
+
+  it('refuses an earlier database it cannot read, and a warm start from the study itself, as study-file errors', async () => {
+    const home = tempDir();
+    writeFileSync(path.join(home, 'train.py'), TRAIN);
+    const db = path.join(home, 'own.db');
+    const env = cliEnv(home);
+    const source = study(home, 'source', `trainer: {command: [/usr/bin/python3, train.py, "0"]}\n${SPACE}sampler: {type: sobol}\nbudget: {trials: 3}\nseed: 1\n`);
+    expect((await runCli(['run', source, '--db', db], { env, cwd: home })).code).toBe(0);
+    writeFileSync(path.join(home, 'notes.db'), 'not a database\n');
+    mkdirSync(path.join(home, 'folder.db'));
+    symlinkSync(db, path.join(home, 'alias.db'));
+    const warm = (name: string, from: string, dbLine: string) =>
+      study(home, name, `trainer: {command: [/usr/bin/python3, train.py, "0"]}\n${SPACE}sampler: {type: gp}\nwarm_start: {study: ${from}${dbLine}, prior: true}\nbudget: {trials: 2}\n`);
+    const cases: [string, string, string, RegExp][] = [
+      ['missing', 'source', ', db: gone.db', /warm_start\.db: \S*gone\.db: does not exist \(the earlier study's database\)/],
+      ['text', 'source', ', db: notes.db', /warm_start\.db: \S*notes\.db: is not an SQLite database/],
+      ['folder', 'source', ', db: folder.db', /warm_start\.db: \S*folder\.db: is a folder, not a database file/],
+      // Its own trials would be replayed as an earlier study's best and fitted again as the prior.
+      ['itself', 'itself', '', /warm_start\.study: names this study itself/],
+      ['source', 'source', ', db: alias.db', /warm_start\.study: names this study itself/],
+    ];
+    for (const [name, from, dbLine, message] of cases) {
+      const r = await runCli(['run', warm(name, from, dbLine), '--db', db], { env, cwd: home });
+      expect(r.code, `${name}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    }
+    // Nothing was created or added: the refused studies do not exist, the source kept its 3 trials.
+    const listed = await runCli(['list', '--db', db], { env });
+    expect(listed.stdout).not.toMatch(/missing|text|folder|itself/);
+    const shown = JSON.parse((await runCli(['export', 'source', '--db', db, '--format', 'json'], { env })).stdout) as StudyExportJson;
+    expect(shown.trials).toHaveLength(3);
   });
 });

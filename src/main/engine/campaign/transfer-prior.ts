@@ -13,7 +13,7 @@ import type { Store, StoreReader, StudyRecord } from '../storage/types.js';
 import { rungResults } from '../schedulers/arrivals.js';
 import { createScheduler } from '../schedulers/index.js';
 import type { StepReport, TrialView } from '../study/trial-view.js';
-import { project } from './warm-start.js';
+import { openWarmStartSource, project } from './warm-start.js';
 import { trialRanges } from '../../../shared/trial-ranges.js';
 
 /** Earlier trials the prior carries at most (the best by the first objective and a spread of the rest). */
@@ -67,10 +67,11 @@ export function loadTransferPrior(
   if (ws.db && !openSource) return null;
   let source: StoreReader;
   try {
-    source = ws.db && openSource ? openSource(ws.db) : store;
+    source = openWarmStartSource(spec, store, openSource ?? (() => store));
   } catch (e) {
-    if (!resuming) throw e;
-    log(`no GP prior from study "${ws.study}": ${ws.db} cannot be read now (${(e as Error).message})`);
+    const unreadable = e instanceof StudySpecError && e.issues.some((i) => i.path === 'warm_start.db');
+    if (!resuming || !unreadable) throw e;
+    log(`no GP prior from study "${ws.study}": ${ws.db} cannot be read now (${e.issues[0]!.message})`);
     return null;
   }
   try {

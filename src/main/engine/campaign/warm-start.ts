@@ -2,11 +2,13 @@
 // to be enqueued first (and, for the GP, its observations as prior data). A configuration is dropped
 // when it does not fit the new space: a parameter the new space needs is missing, a value is out of its
 // new range or not among its new choices. Parameters the new space no longer has are left out.
+import { realpathSync } from 'node:fs';
 import type { Objective, Params } from '../../../shared/types.js';
 import { nonDominatedSort } from '../study/pareto.js';
 import type { SearchSpace } from '../study/space.js';
 import { StudySpecError } from '../study/errors.js';
 import type { StudySpec } from '../study/types.js';
+import { StoreOpenError } from '../storage/open.js';
 import type { Store, StoreReader, TrialRecord } from '../storage/types.js';
 import { plannedLineage, type ByNumber } from '../lineage/index.js';
 
@@ -85,6 +87,40 @@ export function warmStartTrials(from: StoreReader, fromStudy: string, space: Sea
   return out;
 }
 
+/** The path `file` resolves to on disk (links followed), or `file` itself when it cannot be resolved. */
+function canonical(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return file;
+  }
+}
+
+/**
+ * The database warm_start reads: `store` itself when it names no file, else `db` opened read-only. A file
+ * that cannot be opened (missing, a folder, not a database) is the study file's error, naming warm_start.db;
+ * so is a warm start from this very study, which would replay its own trials and take them as its own prior.
+ */
+export function openWarmStartSource(spec: StudySpec, store: StoreReader, openSource: (file: string) => StoreReader): StoreReader {
+  const ws = spec.warm_start!;
+  let source: StoreReader = store;
+  if (ws.db) {
+    try {
+      source = openSource(ws.db);
+    } catch (e) {
+      // Errors about the file (StoreOpenError and its kinds, SQLite's and the file system's codes); anything
+      // else is a fault of Nightshift's and keeps its stack.
+      if (!(e instanceof StoreOpenError) && typeof (e as { code?: unknown }).code !== 'string') throw e;
+      throw new StudySpecError(null, [{ path: 'warm_start.db', message: `${(e as Error).message} (the earlier study's database)` }]);
+    }
+  }
+  if (ws.study === spec.name && (source === store || canonical(source.file) === canonical(store.file))) {
+    if (source !== store) source.close();
+    throw new StudySpecError(null, [{ path: 'warm_start.study', message: `names this study itself; a warm start starts from an earlier study: name another one, or remove warm_start` }]);
+  }
+  return source;
+}
+
 /** The best configurations of an earlier study (this database or another file) run right after the baseline. */
 export function enqueueWarmStart(
   store: Store,
@@ -96,7 +132,7 @@ export function enqueueWarmStart(
 ): void {
   const ws = spec.warm_start!;
   if (ws.db && !openSource) throw new StudySpecError(null, [{ path: 'warm_start.db', message: 'this host cannot open other databases; leave out db to warm-start from a study in this one' }]);
-  const source: StoreReader = ws.db && openSource ? openSource(ws.db) : store;
+  const source = openWarmStartSource(spec, store, openSource ?? (() => store));
   try {
     const configs = warmStartTrials(source, ws.study, space, ws.top);
     const baselineKey = spec.baseline ? space.key(spec.baseline) : null;

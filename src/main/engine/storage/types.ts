@@ -148,6 +148,8 @@ export class StudyLeaseLostError extends Error {
 
 /** What every study source answers: reading never changes the source. */
 export interface StoreReader {
+  /** The file it reads, for messages (and to tell whether two sources are one database). */
+  readonly file: string;
   getStudy(name: string): StudyRecord | null;
   listStudies(): StudyRecord[];
   counts(studyId: number): StateCounts;
