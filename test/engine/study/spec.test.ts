@@ -286,3 +286,13 @@ describe('files that are not studies', () => {
     expect(error.issues.map((i) => i.path)).toEqual(['search_space.units.low', 'seed']);
   });
 });
+
+describe('warm_start', () => {
+  it('refuses a warm start from the study itself, and takes one from the same name in another database', () => {
+    const name = /^name: (\S+)$/m.exec(architectureExample)![1]!;
+    const own = failure(() => parseStudyText(`${architectureExample}warm_start: {study: ${name}}\n`, { file: 'self.yaml', format: 'yaml', strategies: STRATEGIES }));
+    expect(own.issues).toEqual([{ path: 'warm_start.study', message: expect.stringContaining('names this study itself') }]);
+    const other = parseStudyText(`${architectureExample}warm_start: {study: ${name}, db: last-year.db}\n`, { file: '/studies/self.yaml', format: 'yaml', strategies: STRATEGIES });
+    expect(other.warm_start).toMatchObject({ study: name, db: '/studies/last-year.db' });
+  });
+});

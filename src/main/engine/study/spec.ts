@@ -164,6 +164,10 @@ function checkStudy(raw: RawStudy, folder: string, strategies: StrategyCatalog, 
     add(['budget'], 'set at least one limit: trials, wall_time, energy or deadline (or leave budget out for 100 trials)');
   }
   if (raw.baseline !== undefined && spaceOk) checkBaseline(raw.baseline, context.space, add);
+  // Caught here too (the campaign also refuses another path to this database) so the editor flags it.
+  if (raw.warm_start && !raw.warm_start.db && raw.warm_start.study === raw.name) {
+    add(['warm_start', 'study'], 'names this study itself; a warm start starts from an earlier study: name another one, or remove warm_start');
+  }
   if (raw.warm_start?.prior === true && sampler.type !== 'gp') {
     add(['warm_start', 'prior'], `an earlier study's trials are a prior only for the gp sampler, this study uses ${sampler.type}; set sampler: gp, or remove prior to replay the earlier study's best configurations only`);
   }
