@@ -173,7 +173,11 @@ describe.skipIf(!hasChromium)('analysis views end to end (Chromium, nightshift s
     await form.locator('input[name="deadline"]').fill('07:00');
     // A warm start whose replays the scheduler may stop early.
     await form.locator('input[name="warm_start"]').check();
+    // Naming the study itself is flagged at its path before anything runs.
+    await form.locator('input[aria-label="warm start study"]').fill('alpha-copy');
+    await form.locator('[data-issue-path="warm_start.study"]:has-text("names this study itself")').waitFor();
     await form.locator('input[aria-label="warm start study"]').fill('alpha');
+    await form.locator('[data-issue-path="warm_start.study"]').waitFor({ state: 'detached' });
     await form.locator('input[aria-label="warm start early stop"]').check();
     await form.locator('fieldset:has(legend:text("Baseline and warm start"))').screenshot({ path: path.join(ROOT, 'test-output', 'screenshots', 'new-study-warm-start.png') });
     // A mistake is shown at its path by the engine's validator, then fixed.
