@@ -6,7 +6,7 @@
 //   lcbench                   bench/lcbench/main.ts  options: --seeds --tasks --methods --workers --gp-options --data --out --reference --check-tasks
 //   eventloop                 bench/eventloop/main.ts options: --seconds --trials --out (serve's event-loop delay, GP inline vs worker)
 //   realtrain                 bench/realtrain/main.ts options: --problem --seeds --first-seed --epochs --parallel --methods --out
-//                             --transfer prior,judged,top1,replay,repeat (cold GP+ASHA against warm-started from another seed's study; repeat: the source's best trained again, the ceiling)
+//                             --transfer prior,judged,top1,replay,repeat,local (cold GP+ASHA against warm-started from another seed's study; repeat: the source's best trained again, the ceiling; local: new configurations near it)
 //                             (real TF.js training, minutes per run: not in the default set; builds the trainer first)
 //   realtrain-gaps            bench/realtrain/gap-trace.ts options: --problem --seed --marks --ask-ahead --epochs --epoch-s
 //                             (where the time between two trials of a reused trainer process goes: store writes, the

@@ -1,5 +1,5 @@
 // `npm run bench -- --only realtrain [--problem digits|breast_cancer|wine|torch_digits|all] [--seeds 2] [--first-seed 0] [--epochs 60]
-// [--parallel 2] [--methods a,b] [--transfer prior,judged,top1,replay,repeat]`: real training (issues 14, 16). Nightshift's built-in TF.js trainer on each
+// [--parallel 2] [--methods a,b] [--transfer prior,judged,top1,replay,repeat,local]`: real training (issues 14, 16). Nightshift's built-in TF.js trainer on each
 // problem of problems.ts, tuned by Nightshift (GP+ASHA stop, the same with the cost-aware GP or with `grace: auto`, GP+ASHA promote,
 // GP+ASHA pause, GP+Hyperband stop, random+ASHA stop) and by Optuna 3.1 (TPE + Hyperband pruner, pruning in-process on the same trainer's
 // per-epoch reports), each held to the same budget of newly trained epochs; then each method's chosen

@@ -11,6 +11,8 @@
 // cold run spent to reach it, seeds that got there, and the best at equal epochs. `repeat` is no warm start
 // but its ceiling: the source's best configuration trained again and again at the full budget, each time
 // with a new seed, never stopped; what the best-known configuration gives under fresh training noise.
+// `local` is no warm start either: new configurations drawn near the source's best (localSpace), each trained
+// to the end; whether the earlier best's neighbourhood pays where its retrained runner-ups do not.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,7 +24,7 @@ import { shareTable } from './share.js';
 import { SPACE, type Problem, type SpaceDef } from './space.js';
 
 const COLD: NightshiftVariant = { label: 'gp-asha-stop', sampler: 'gp', scheduler: 'asha', mode: 'stop' };
-export const TRANSFER_VARIANTS = ['prior', 'judged', 'top1', 'replay', 'repeat'] as const;
+export const TRANSFER_VARIANTS = ['prior', 'judged', 'top1', 'replay', 'repeat', 'local'] as const;
 export type TransferVariant = (typeof TRANSFER_VARIANTS)[number];
 /** Epoch counts the best so far is compared at (the last is the budget). */
 const CHECKPOINTS = [10, 20, 30, 40];
@@ -35,23 +37,52 @@ const NEAR = 0.0025;
 /** Every transfer study's fidelity: epochs 1 to 9, eta 3 (the realtrain benchmark's). */
 const FIDELITY = { minEpochs: 1, maxEpochs: 9, eta: 3 } as const;
 
+/** `run`'s best configuration among those that trained to `top` epochs: what warm_start replays first. */
+function sourceBest(run: RunLog, top: number, what: string): Record<string, number | string> {
+  const finals = run.processes.flatMap((p) => {
+    const last = p.reports.find((r) => r.step === top);
+    return last ? [{ params: p.params as Record<string, number | string>, value: last.value }] : [];
+  });
+  if (finals.length === 0) throw new Error(`${run.method} seed ${run.seed}: no configuration trained to ${top} epochs, nothing to ${what}`);
+  return finals.reduce((a, b) => (b.value > a.value ? b : a)).params;
+}
+
 /**
  * `repeat`: the search space pinned to `run`'s best configuration that trained to `top` epochs (what
  * warm_start replays first). Floats get a range a hair wide, so the sampler, which never repeats a
  * configuration, draws a new one each time that trains as the same; the rest one-choice categoricals.
  */
 export function pinnedSpace(run: RunLog, top: number, space: SpaceDef): SpaceDef {
-  const finals = run.processes.flatMap((p) => {
-    const last = p.reports.find((r) => r.step === top);
-    return last ? [{ params: p.params as Record<string, number | string>, value: last.value }] : [];
-  });
-  if (finals.length === 0) throw new Error(`${run.method} seed ${run.seed}: no configuration trained to ${top} epochs, nothing to repeat`);
-  const best = finals.reduce((a, b) => (b.value > a.value ? b : a)).params;
+  const best = sourceBest(run, top, 'repeat');
   return Object.fromEntries(
     Object.entries(space).map(([name, d]) => {
       const v = best[name]!;
       if (d.type === 'float' && typeof v === 'number') return [name, { type: 'float', low: v, high: v + Math.max(1e-9, Math.abs(v) * 1e-6) }];
       return [name, { type: 'categorical', choices: [v] }];
+    }),
+  );
+}
+
+/** How far `local` reaches from the source's best: this share of each parameter's range either side. */
+export const LOCAL_WIDTH = 0.1;
+
+/**
+ * `local`: a box around `run`'s best configuration that trained to `top` epochs, each number within
+ * `width` of its range either side (of its log range for a log parameter), clipped to the range;
+ * categoricals pinned to the best's choice, and an integer whose box holds one value pinned too.
+ */
+export function localSpace(run: RunLog, top: number, space: SpaceDef, width = LOCAL_WIDTH): SpaceDef {
+  const best = sourceBest(run, top, 'search around');
+  return Object.fromEntries(
+    Object.entries(space).map(([name, d]) => {
+      const v = best[name]!;
+      if (d.type === 'categorical' || typeof v !== 'number') return [name, { type: 'categorical', choices: [v] }];
+      const [lo, hi] = d.log ? [v * (d.high / d.low) ** -width, v * (d.high / d.low) ** width] : [v - width * (d.high - d.low), v + width * (d.high - d.low)];
+      // An integer keeps the whole values inside the box (the best's own among them).
+      const low = Math.max(d.low, d.type === 'int' ? Math.min(v, Math.ceil(lo)) : lo);
+      const high = Math.min(d.high, d.type === 'int' ? Math.max(v, Math.floor(hi)) : hi);
+      if (low >= high) return [name, { type: 'categorical', choices: [v] }];
+      return [name, { type: d.type, low, high, ...(d.log ? { log: true } : {}) }];
     }),
   );
 }
@@ -169,7 +200,7 @@ function tables(rows: SeedRow[], variants: TransferVariant[], checkpoints: numbe
     const near = mine.filter((r) => r.near.epochs !== null);
     const nearCell = `${near.length ? mean(near.map((r) => r.near.epochs!)).toFixed(0) : '–'} (${pct(mean(mine.map((r) => r.near.share)))}), ${near.length}/${mine.length}`;
     lines.push(
-      `| ${v} | ${reached.length}/${mine.length} | ${cost('epochs')} | ${cost('joules')} | ${cost('processSeconds')} | ${v === 'cold' || v === 'repeat' ? '–' : `${byReplay}/${reached.length}`} | ${nearCell} | ` +
+      `| ${v} | ${reached.length}/${mine.length} | ${cost('epochs')} | ${cost('joules')} | ${cost('processSeconds')} | ${v === 'cold' || v === 'repeat' || v === 'local' ? '–' : `${byReplay}/${reached.length}`} | ${nearCell} | ` +
         checkpoints.map((_, j) => acc(mean(mine.map((r) => r.bestAt[j]!)))).join(' | ') +
         ' |',
     );
@@ -192,9 +223,10 @@ function tables(rows: SeedRow[], variants: TransferVariant[], checkpoints: numbe
 }
 
 export async function transferMain(o: TransferOptions): Promise<void> {
-  // `repeat` trains a configuration the cold run took to the top: a budget below one trial's top leaves none.
-  if (o.variants.includes('repeat') && o.epochBudget < FIDELITY.maxEpochs) {
-    throw new Error(`--transfer repeat: --epochs ${o.epochBudget} is below one trial's ${FIDELITY.maxEpochs}; no cold run could train a configuration to the top for it to repeat`);
+  // `repeat` and `local` start from a configuration the cold run took to the top: a budget below one trial's top leaves none.
+  const fromBest = o.variants.filter((v) => v === 'repeat' || v === 'local');
+  if (fromBest.length > 0 && o.epochBudget < FIDELITY.maxEpochs) {
+    throw new Error(`--transfer ${fromBest.join(',')}: --epochs ${o.epochBudget} is below one trial's ${FIDELITY.maxEpochs}; no cold run could train a configuration to the top for it to start from`);
   }
   const started = new Date();
   const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}, load average at start ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`;
@@ -223,21 +255,21 @@ export async function transferMain(o: TransferOptions): Promise<void> {
       rows.push(row(cold, 'cold', s, target, c, coldNear, checkpoints));
       const source = sourceSeed(seedList, s);
       for (const v of o.variants) {
-        if (v === 'repeat') {
+        if (v === 'repeat' || v === 'local') {
           let space: SpaceDef;
           try {
-            space = pinnedSpace(coldOf.get(source)!, problem.maxEpochs, problem.space ?? SPACE);
+            space = (v === 'repeat' ? pinnedSpace : localSpace)(coldOf.get(source)!, problem.maxEpochs, problem.space ?? SPACE);
           } catch (e) {
-            // One short cold run must not cost the other seeds' runs: this seed has no repeat row.
-            say(`seed ${s} repeat skipped: ${(e as Error).message}`);
+            // One short cold run must not cost the other seeds' runs: this seed has no row for the variant.
+            say(`seed ${s} ${v} skipped: ${(e as Error).message}`);
             continue;
           }
-          const pinned: Problem = { ...problem, space };
-          const run = await runNightshift(pinned, { label: 'repeat-source-best', sampler: 'random', scheduler: 'none' }, s, path.join(o.work, `${name}-repeat-${s}`), say);
+          const label = v === 'repeat' ? 'repeat-source-best' : 'local-around-source-best';
+          const run = await runNightshift({ ...problem, space }, { label, sampler: 'random', scheduler: 'none' }, s, path.join(o.work, `${name}-${v}-${s}`), say);
           runs.push(run);
           const r = row(run, v, source, target, c, coldNear, checkpoints);
           rows.push(r);
-          say(`seed ${s} repeat: best ${acc(r.best)} against cold final ${acc(target)}${r.toTarget ? ` at ${r.toTarget.epochs} epochs` : ''}`);
+          say(`seed ${s} ${v}: best ${acc(r.best)} against cold final ${acc(target)}${r.toTarget ? ` at ${r.toTarget.epochs} epochs` : ''}`);
           continue;
         }
         const variant: NightshiftVariant = { ...COLD, label: `gp-asha-stop-warm-${v}` };
@@ -263,6 +295,10 @@ export async function transferMain(o: TransferOptions): Promise<void> {
         (o.variants.includes('repeat')
           ? "repeat (the ceiling of a warm start, not one): the source's best configuration trained again for the whole budget, " +
             `${problem.maxEpochs} epochs a trial, never stopped, each trial with its own seed. `
+          : '') +
+        (o.variants.includes('local')
+          ? `local (not a warm start either): random configurations within ${100 * LOCAL_WIDTH}% of each parameter's range (of its log range for a log parameter) of the source's best, ` +
+            `its categorical choices kept, ${problem.maxEpochs} epochs a trial, never stopped. `
           : '') +
         `Load average before ${loadBefore.toFixed(2)}, after ${os.loadavg()[0]!.toFixed(2)} (2 shared cores).`,
       '',

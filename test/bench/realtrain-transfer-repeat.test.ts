@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProcessLog, RunLog } from '../../bench/realtrain/report.js';
 import { SPACE } from '../../bench/realtrain/space.js';
 import { replayedKeys, replayFateLine, replayFates } from '../../bench/realtrain/replays.js';
-import { pinnedSpace } from '../../bench/realtrain/transfer.js';
+import { localSpace, pinnedSpace } from '../../bench/realtrain/transfer.js';
 
 function trial(params: Record<string, number | string>, values: number[]): ProcessLog {
   return { start: 0, end: values.length, energy_j: 1, cpu_s: null, params, reports: values.map((value, i) => ({ t: i + 1, step: i + 1, value, energy_j: null })) };
@@ -42,6 +42,31 @@ describe('pinnedSpace', () => {
   it('names the run when no configuration trained to the top', () => {
     const run: RunLog = { method: 'nightshift-gp-asha-stop', seed: 3, wall_s: 1, epochs: 1, processes: [trial(B, [0.96])] };
     expect(() => pinnedSpace(run, 9, SPACE)).toThrow(/seed 3: no configuration trained to 9 epochs/);
+  });
+});
+
+describe('localSpace', () => {
+  it('boxes the best configuration that trained to the top: a tenth of each range either side, in log for a log parameter, clipped', () => {
+    const run: RunLog = { method: 'nightshift-gp-asha-stop', seed: 0, wall_s: 10, epochs: 8, processes: [trial(A, [0.9, 0.92, 0.93, 0.95]), trial(C, [0.9, 0.9, 0.9, 0.94])] };
+    const space = localSpace(run, 4, SPACE);
+    // lr 0.0033 in [5e-4, 1e-2], log: (1e-2 / 5e-4) ** 0.1 = 1.349 either side.
+    const lr = space.lr as { type: string; low: number; high: number; log?: boolean };
+    expect(lr.type).toBe('float');
+    expect(lr.log).toBe(true);
+    expect(lr.low).toBeCloseTo(0.0033 / 20 ** 0.1, 12);
+    expect(lr.high).toBeCloseTo(0.0033 * 20 ** 0.1, 12);
+    // dropout 0 in [0, 0.3]: clipped below at 0, 0.03 above.
+    expect(space.dropout).toEqual({ type: 'float', low: 0, high: expect.closeTo(0.03, 12) });
+    // units 181 in [32, 256], log int: 181 / 8 ** 0.1 = 147.02 .. 222.8, the whole units inside.
+    expect(space.units).toEqual({ type: 'int', low: 148, high: 222, log: true });
+    // layers 2 in [1, 2]: 1.9 .. 2.1 holds one integer, so it is pinned like a categorical.
+    expect(space.layers).toEqual({ type: 'categorical', choices: [2] });
+    expect(space.activation).toEqual({ type: 'categorical', choices: ['relu'] });
+  });
+
+  it('names the run when no configuration trained to the top', () => {
+    const run: RunLog = { method: 'nightshift-gp-asha-stop', seed: 5, wall_s: 1, epochs: 1, processes: [trial(B, [0.96])] };
+    expect(() => localSpace(run, 9, SPACE)).toThrow(/seed 5: no configuration trained to 9 epochs, nothing to search around/);
   });
 });
 
