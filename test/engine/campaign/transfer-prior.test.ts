@@ -103,7 +103,7 @@ describe('loading the prior', () => {
     const logs: string[] = [];
     expect(loadTransferPrior(elsewhere, space, store, gone, (m) => logs.push(m), true)).toBeNull();
     expect(logs).toHaveLength(1);
-    expect(logs[0]).toContain(`no GP prior from study "old": ${missing} cannot be read now (`);
+    expect(logs[0]).toBe(`no GP prior from study "old" for now: ${missing}: does not exist (the earlier study's database)`);
     store.close();
   });
 

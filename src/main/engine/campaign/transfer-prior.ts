@@ -71,7 +71,8 @@ export function loadTransferPrior(
   } catch (e) {
     const unreadable = e instanceof StudySpecError && e.issues.some((i) => i.path === 'warm_start.db');
     if (!resuming || !unreadable) throw e;
-    log(`no GP prior from study "${ws.study}": ${ws.db} cannot be read now (${e.issues[0]!.message})`);
+    // The issue's message names the file and why: "/x/old.db: does not exist (the earlier study's database)".
+    log(`no GP prior from study "${ws.study}" for now: ${e.issues[0]!.message}`);
     return null;
   }
   try {

@@ -7,6 +7,7 @@ import type { Objective, Params } from '../../../shared/types.js';
 import { nonDominatedSort } from '../study/pareto.js';
 import type { SearchSpace } from '../study/space.js';
 import { StudySpecError } from '../study/errors.js';
+import { WARM_START_ITSELF } from '../study/spec.js';
 import type { StudySpec } from '../study/types.js';
 import { StoreOpenError } from '../storage/open.js';
 import type { Store, StoreReader, TrialRecord } from '../storage/types.js';
@@ -116,7 +117,7 @@ export function openWarmStartSource(spec: StudySpec, store: StoreReader, openSou
   }
   if (ws.study === spec.name && (source === store || canonical(source.file) === canonical(store.file))) {
     if (source !== store) source.close();
-    throw new StudySpecError(null, [{ path: 'warm_start.study', message: `names this study itself; a warm start starts from an earlier study: name another one, or remove warm_start` }]);
+    throw new StudySpecError(null, [{ path: 'warm_start.study', message: WARM_START_ITSELF }]);
   }
   return source;
 }

@@ -15,6 +15,9 @@ import { decodeUtf8, parseJson, parseYaml } from './study-text.js';
 import { resolveBuiltinPaths, validateBuiltinConfig } from '../trainers/config.js';
 import type { FidelitySpec, SamplerSpec, StudySpec, TrainerSpec } from './types.js';
 
+/** `warm_start.study` naming the study being defined: it would replay its own trials and fit them as its prior. */
+export const WARM_START_ITSELF = 'names this study itself; a warm start starts from an earlier study: name another one, or remove warm_start';
+
 /** Study files are a few lines; anything this big is the wrong file. */
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
@@ -166,7 +169,7 @@ function checkStudy(raw: RawStudy, folder: string, strategies: StrategyCatalog, 
   if (raw.baseline !== undefined && spaceOk) checkBaseline(raw.baseline, context.space, add);
   // Caught here too (the campaign also refuses another path to this database) so the editor flags it.
   if (raw.warm_start && !raw.warm_start.db && raw.warm_start.study === raw.name) {
-    add(['warm_start', 'study'], 'names this study itself; a warm start starts from an earlier study: name another one, or remove warm_start');
+    add(['warm_start', 'study'], WARM_START_ITSELF);
   }
   if (raw.warm_start?.prior === true && sampler.type !== 'gp') {
     add(['warm_start', 'prior'], `an earlier study's trials are a prior only for the gp sampler, this study uses ${sampler.type}; set sampler: gp, or remove prior to replay the earlier study's best configurations only`);
