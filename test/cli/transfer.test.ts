@@ -141,8 +141,9 @@ budget: {trials: 2}
       expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
     }
     // Nothing was created or added: the refused studies do not exist, the source kept its 3 trials.
-    const listed = await runCli(['list', '--db', db], { env });
-    expect(listed.stdout).not.toMatch(/missing|text|folder|itself/);
+    const listed = await runCli(['ls', '--db', db], { env });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout.split('\n').slice(1).filter((l) => l.trim() !== '').map((l) => l.split(/\s+/)[0])).toEqual(['source']);
     const shown = JSON.parse((await runCli(['export', 'source', '--db', db, '--format', 'json'], { env })).stdout) as StudyExportJson;
     expect(shown.trials).toHaveLength(3);
   });

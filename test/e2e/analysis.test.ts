@@ -176,6 +176,7 @@ describe.skipIf(!hasChromium)('analysis views end to end (Chromium, nightshift s
     // Naming the study itself is flagged at its path before anything runs.
     await form.locator('input[aria-label="warm start study"]').fill('alpha-copy');
     await form.locator('[data-issue-path="warm_start.study"]:has-text("names this study itself")').waitFor();
+    await form.locator('fieldset:has(legend:text("Baseline and warm start"))').screenshot({ path: path.join(ROOT, 'test-output', 'screenshots', 'new-study-warm-start-itself.png') });
     await form.locator('input[aria-label="warm start study"]').fill('alpha');
     await form.locator('[data-issue-path="warm_start.study"]').waitFor({ state: 'detached' });
     await form.locator('input[aria-label="warm start early stop"]').check();
